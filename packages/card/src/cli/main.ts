@@ -1,0 +1,3 @@
+/** `shomei` command-line entry point. */
+process.stderr.write('shomei: no commands yet\n');
+process.exitCode = 2;

@@ -1,0 +1,3 @@
+/** @shomei/card — the wire to the card: ISO 7816-4 APDUs, transports (PC/SC), and the JPKI card API. */
+export * from './errors.js';
+export * from './transport/transport.js';

@@ -1,0 +1,313 @@
+/**
+ * A small, allocation-free DER reader for hot paths (CMS verify, CRL index, certificate fields).
+ * ITU-T X.690 §8 (BER) and §10 (DER). Every read is bounds-checked against the enclosing element, so a
+ * lying length field can never point outside its parent; errors are `DER_MALFORMED` with the offset.
+ *
+ * Nodes are plain offsets into the caller's bytes: nothing is copied until a value is decoded.
+ */
+import { coreError } from '../errors.js';
+
+export const TagClass = { universal: 0, application: 1, context: 2, private: 3 } as const;
+export type TagClass = (typeof TagClass)[keyof typeof TagClass];
+
+/** Universal tag numbers used by shomei (X.680 §8.4). */
+export const Tag = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  ENUMERATED: 0x0a,
+  UTF8_STRING: 0x0c,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+  PRINTABLE_STRING: 0x13,
+  T61_STRING: 0x14,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  VISIBLE_STRING: 0x1a,
+  UNIVERSAL_STRING: 0x1c,
+  BMP_STRING: 0x1e,
+} as const;
+
+export interface Tlv {
+  /** The first identifier octet (class, constructed bit and low tag bits), e.g. 0x30 for SEQUENCE. */
+  readonly tag: number;
+  readonly tagClass: TagClass;
+  readonly constructed: boolean;
+  readonly tagNumber: number;
+  /** Offset of the identifier octet. */
+  readonly offset: number;
+  readonly headerLength: number;
+  /** Length of the contents octets (for an indefinite BER length: up to, not including, the end-of-contents). */
+  readonly length: number;
+  readonly valueOffset: number;
+  /** Offset just past the element (past the end-of-contents octets for an indefinite length). */
+  readonly end: number;
+  readonly indefinite: boolean;
+}
+
+export interface ReadOptions {
+  /** Accept BER indefinite lengths and non-minimal length octets (X.690 §8.1.3). Default false: strict DER. */
+  ber?: boolean;
+  /** Maximum nesting walked while resolving an indefinite length. Default 64. */
+  maxDepth?: number;
+}
+
+const malformed = (detail: string, offset: number) =>
+  coreError('DER_MALFORMED', `Malformed DER at offset ${offset}: ${detail}.`, { details: { offset } });
+
+/** Reads the element starting at `offset`, which must end at or before `limit`. */
+export function readTlv(bytes: Uint8Array, offset = 0, limit = bytes.length, options?: ReadOptions): Tlv {
+  return readAt(bytes, offset, limit, options, 0);
+}
+
+function readAt(
+  bytes: Uint8Array,
+  offset: number,
+  limit: number,
+  options: ReadOptions | undefined,
+  depth: number,
+): Tlv {
+  if (limit > bytes.length) limit = bytes.length;
+  if (offset >= limit) throw malformed('unexpected end of data (no identifier octet)', offset);
+  const tag = bytes[offset]!;
+  let p = offset + 1;
+  let tagNumber = tag & 0x1f;
+  if (tagNumber === 0x1f) {
+    // X.690 §8.1.2.4: high-tag-number form, base-128 with continuation bit.
+    tagNumber = 0;
+    let count = 0;
+    for (;;) {
+      if (p >= limit) throw malformed('truncated high tag number', offset);
+      const b = bytes[p++]!;
+      if (count === 0 && b === 0x80 && !options?.ber) throw malformed('non-minimal high tag number', offset);
+      tagNumber = tagNumber * 128 + (b & 0x7f);
+      if (++count > 4) throw malformed('tag number too large', offset);
+      if ((b & 0x80) === 0) break;
+    }
+  }
+  if (p >= limit) throw malformed('truncated length', offset);
+  const first = bytes[p++]!;
+  let length: number;
+  let indefinite = false;
+  if (first < 0x80) {
+    length = first;
+  } else if (first === 0x80) {
+    if (!options?.ber) throw malformed('indefinite length is not allowed in DER', offset);
+    if ((tag & 0x20) === 0) throw malformed('indefinite length on a primitive element', offset);
+    indefinite = true;
+    length = 0;
+  } else {
+    const n = first & 0x7f;
+    if (n === 0x7f) throw malformed('reserved length octet 0xFF', offset);
+    if (n > 4) throw malformed(`length of ${n} octets is too large`, offset);
+    if (p + n > limit) throw malformed('truncated length octets', offset);
+    length = 0;
+    for (let i = 0; i < n; i++) length = length * 256 + bytes[p + i]!;
+    if (!options?.ber && (bytes[p] === 0 || length < 0x80))
+      throw malformed('length is not minimally encoded', offset);
+    p += n;
+  }
+  const tagClass = (tag >> 6) as TagClass;
+  const constructed = (tag & 0x20) !== 0;
+  if (!indefinite) {
+    const end = p + length;
+    if (end > limit) {
+      throw malformed(
+        `length ${length} runs past the end of the enclosing data (${limit - p} bytes left)`,
+        offset,
+      );
+    }
+    return {
+      tag,
+      tagClass,
+      constructed,
+      tagNumber,
+      offset,
+      headerLength: p - offset,
+      length,
+      valueOffset: p,
+      end,
+      indefinite,
+    };
+  }
+  // Indefinite length: walk children until the end-of-contents octets 00 00 (X.690 §8.1.5).
+  const maxDepth = options?.maxDepth ?? 64;
+  if (depth >= maxDepth) throw malformed('indefinite-length nesting too deep', offset);
+  let q = p;
+  for (;;) {
+    if (q + 2 > limit) throw malformed('missing end-of-contents octets', offset);
+    if (bytes[q] === 0 && bytes[q + 1] === 0) break;
+    q = readAt(bytes, q, limit, options, depth + 1).end;
+  }
+  return {
+    tag,
+    tagClass,
+    constructed,
+    tagNumber,
+    offset,
+    headerLength: p - offset,
+    length: q - p,
+    valueOffset: p,
+    end: q + 2,
+    indefinite,
+  };
+}
+
+/** Reads a whole buffer that must contain exactly one element (no trailing bytes). */
+export function readRoot(bytes: Uint8Array, options?: ReadOptions): Tlv {
+  const tlv = readTlv(bytes, 0, bytes.length, options);
+  if (tlv.end !== bytes.length)
+    throw malformed(`${bytes.length - tlv.end} trailing bytes after the element`, tlv.end);
+  return tlv;
+}
+
+/** The direct children of a constructed element. */
+export function children(bytes: Uint8Array, parent: Tlv, options?: ReadOptions): Tlv[] {
+  if (!parent.constructed) throw malformed('expected a constructed element', parent.offset);
+  const out: Tlv[] = [];
+  const end = parent.valueOffset + parent.length;
+  let p = parent.valueOffset;
+  while (p < end) {
+    const child = readTlv(bytes, p, end, options);
+    out.push(child);
+    p = child.end;
+  }
+  return out;
+}
+
+/** Checks the identifier octet; returns the node for chaining. */
+export function expectTag(tlv: Tlv, tag: number, what: string): Tlv {
+  if (tlv.tag !== tag) {
+    throw malformed(
+      `expected ${what} (tag 0x${tag.toString(16).padStart(2, '0')}), found tag 0x${tlv.tag.toString(16).padStart(2, '0')}`,
+      tlv.offset,
+    );
+  }
+  return tlv;
+}
+
+/** The contents octets (a view, not a copy). */
+export function contentsOf(bytes: Uint8Array, tlv: Tlv): Uint8Array {
+  return bytes.subarray(tlv.valueOffset, tlv.valueOffset + tlv.length);
+}
+
+/** The whole encoding, header included (a view, not a copy). */
+export function encodingOf(bytes: Uint8Array, tlv: Tlv): Uint8Array {
+  return bytes.subarray(tlv.offset, tlv.end);
+}
+
+/** Decodes an OBJECT IDENTIFIER to dotted form (X.690 §8.19), rejecting non-minimal subidentifiers. */
+export function readOid(bytes: Uint8Array, tlv: Tlv): string {
+  expectTag(tlv, Tag.OID, 'OBJECT IDENTIFIER');
+  const v = contentsOf(bytes, tlv);
+  if (v.length === 0) throw malformed('empty OBJECT IDENTIFIER', tlv.offset);
+  const parts: number[] = [];
+  let acc = 0;
+  let started = false;
+  for (let i = 0; i < v.length; i++) {
+    const b = v[i]!;
+    if (!started && b === 0x80) throw malformed('non-minimal OID subidentifier', tlv.offset);
+    started = true;
+    acc = acc * 128 + (b & 0x7f);
+    if (acc > Number.MAX_SAFE_INTEGER / 128) throw malformed('OID subidentifier too large', tlv.offset);
+    if ((b & 0x80) === 0) {
+      parts.push(acc);
+      acc = 0;
+      started = false;
+    } else if (i === v.length - 1) {
+      throw malformed('truncated OID subidentifier', tlv.offset);
+    }
+  }
+  const first = parts[0]!;
+  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
+  return [...head, ...parts.slice(1)].join('.');
+}
+
+/** INTEGER contents as bytes (two's complement, minimal per X.690 §8.3.2). */
+export function readIntegerBytes(bytes: Uint8Array, tlv: Tlv): Uint8Array {
+  expectTag(tlv, Tag.INTEGER, 'INTEGER');
+  const v = contentsOf(bytes, tlv);
+  if (v.length === 0) throw malformed('empty INTEGER', tlv.offset);
+  if (v.length > 1 && ((v[0] === 0 && (v[1]! & 0x80) === 0) || (v[0] === 0xff && (v[1]! & 0x80) !== 0))) {
+    throw malformed('INTEGER is not minimally encoded', tlv.offset);
+  }
+  return v;
+}
+
+/** A small INTEGER (or ENUMERATED) as a number; throws when it does not fit in 48 bits. */
+export function readSmallInteger(bytes: Uint8Array, tlv: Tlv): number {
+  if (tlv.tag !== Tag.INTEGER && tlv.tag !== Tag.ENUMERATED) expectTag(tlv, Tag.INTEGER, 'INTEGER');
+  const v = contentsOf(bytes, tlv);
+  if (v.length === 0 || v.length > 6) throw malformed('INTEGER out of range', tlv.offset);
+  let n = 0;
+  for (const b of v) n = n * 256 + b;
+  // Two's complement: a set top bit means n − 2^(8·len).
+  return (v[0]! & 0x80) !== 0 ? n - 2 ** (8 * v.length) : n;
+}
+
+export function readBoolean(bytes: Uint8Array, tlv: Tlv): boolean {
+  expectTag(tlv, Tag.BOOLEAN, 'BOOLEAN');
+  if (tlv.length !== 1) throw malformed('BOOLEAN must have one contents octet', tlv.offset);
+  const b = bytes[tlv.valueOffset]!;
+  if (b !== 0 && b !== 0xff) throw malformed('BOOLEAN must be 0x00 or 0xFF in DER', tlv.offset);
+  return b === 0xff;
+}
+
+/** BIT STRING: the unused-bit count and the bit bytes (a view). */
+export function readBitString(bytes: Uint8Array, tlv: Tlv): { unusedBits: number; bytes: Uint8Array } {
+  expectTag(tlv, Tag.BIT_STRING, 'BIT STRING');
+  const v = contentsOf(bytes, tlv);
+  if (v.length === 0) throw malformed('empty BIT STRING', tlv.offset);
+  const unusedBits = v[0]!;
+  if (unusedBits > 7 || (v.length === 1 && unusedBits !== 0))
+    throw malformed('bad BIT STRING unused-bit count', tlv.offset);
+  return { unusedBits, bytes: v.subarray(1) };
+}
+
+const digits = (bytes: Uint8Array, from: number, n: number, offset: number): number => {
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[from + i]! - 0x30;
+    if (c < 0 || c > 9) throw malformed('non-digit in time value', offset);
+    x = x * 10 + c;
+  }
+  return x;
+};
+
+/**
+ * UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ) as required by RFC 5280 §4.1.2.5:
+ * seconds present, Zulu, no fractional seconds. UTCTime years 50–99 mean 19xx.
+ */
+export function readTime(bytes: Uint8Array, tlv: Tlv): Date {
+  const v = tlv.valueOffset;
+  let year: number;
+  let p: number;
+  if (tlv.tag === Tag.UTC_TIME) {
+    if (tlv.length !== 13) throw malformed('UTCTime must be YYMMDDHHMMSSZ', tlv.offset);
+    const yy = digits(bytes, v, 2, tlv.offset);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+    p = v + 2;
+  } else if (tlv.tag === Tag.GENERALIZED_TIME) {
+    if (tlv.length !== 15) throw malformed('GeneralizedTime must be YYYYMMDDHHMMSSZ', tlv.offset);
+    year = digits(bytes, v, 4, tlv.offset);
+    p = v + 4;
+  } else {
+    throw malformed('expected UTCTime or GeneralizedTime', tlv.offset);
+  }
+  const month = digits(bytes, p, 2, tlv.offset);
+  const day = digits(bytes, p + 2, 2, tlv.offset);
+  const hour = digits(bytes, p + 4, 2, tlv.offset);
+  const minute = digits(bytes, p + 6, 2, tlv.offset);
+  const second = digits(bytes, p + 8, 2, tlv.offset);
+  if (bytes[p + 10] !== 0x5a) throw malformed('time must end in Z', tlv.offset);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+    throw malformed('time field out of range', tlv.offset);
+  }
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (new Date(ms).getUTCDate() !== day) throw malformed('day out of range for month', tlv.offset);
+  return new Date(ms);
+}

@@ -1,0 +1,2 @@
+/** @shomei/simulator — a virtual JPKI card and a test issuing authority. */
+export {};
