@@ -1,42 +1,25 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { alias } from './vitest.shared.js';
 
-const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
-
-// Tests run against the sources (no build first): each package name resolves to its src/.
-const alias = {
-  '@shomei/core/node': src('core/src/node.ts'),
-  '@shomei/core': src('core/src/index.ts'),
-  '@shomei/card': src('card/src/index.ts'),
-  '@shomei/simulator': src('simulator/src/index.ts'),
-};
-
-const project = (name: string, extra: Record<string, unknown> = {}) => ({
+// Unit and in-process integration tests. Real-PC/SC tests (*.pcsc.test.ts) run through
+// vitest.pcsc.config.ts inside scripts/with-pcsc.sh.
+const project = (name: string, include: string[]) => ({
   resolve: { alias },
   test: {
     name,
-    include: [`packages/${name}/{src,test}/**/*.test.ts`],
+    include,
     exclude: ['**/*.pcsc.test.ts', '**/node_modules/**'],
     testTimeout: 30_000,
-    ...extra,
   },
 });
 
 export default defineConfig({
   test: {
     projects: [
-      project('core'),
-      project('card'),
-      project('simulator'),
-      {
-        resolve: { alias },
-        test: {
-          name: 'examples',
-          include: ['examples/*/test/**/*.test.ts'],
-          exclude: ['**/*.pcsc.test.ts', '**/node_modules/**'],
-          testTimeout: 60_000,
-        },
-      },
+      project('core', ['packages/core/{src,test}/**/*.test.ts']),
+      project('card', ['packages/card/{src,test}/**/*.test.ts']),
+      project('simulator', ['packages/simulator/{src,test}/**/*.test.ts']),
+      project('examples', ['examples/*/test/**/*.test.ts']),
     ],
   },
 });
