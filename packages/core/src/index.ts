@@ -4,4 +4,5 @@
  */
 export * from './der/index.js';
 export * from './errors.js';
+export * from './jpki/index.js';
 export * from './signer.js';
