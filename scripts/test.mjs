@@ -18,7 +18,16 @@ let failedSuites = 0;
 
 function vitest(name, args, wrapper = []) {
   const report = join(out, `${name}.json`);
-  const cmd = [...wrapper, 'npx', 'vitest', 'run', ...args, '--reporter=default', `--reporter=json`, `--outputFile.json=${report}`];
+  const cmd = [
+    ...wrapper,
+    'npx',
+    'vitest',
+    'run',
+    ...args,
+    '--reporter=default',
+    `--reporter=json`,
+    `--outputFile.json=${report}`,
+  ];
   console.log(`\n› ${name}: ${cmd.join(' ')}`);
   const r = spawnSync(cmd[0], cmd.slice(1), { cwd: root, stdio: 'inherit' });
   if (existsSync(report)) {
@@ -63,5 +72,7 @@ if (only !== 'unit') {
   }
 }
 
-console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+console.log(
+  `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+);
 process.exit(failedSuites > 0 || totals.failed > 0 ? 1 : 0);
