@@ -1,0 +1,3 @@
+export * from './channel.js';
+export * from './commands.js';
+export * from './trace.js';
