@@ -9,7 +9,7 @@
  * card with a reset afterwards, so the verified state does not outlive the call; `verifyPin()` keeps
  * the (exclusive) connection and its verified state until `close()`/disposal, which resets the card.
  */
-import type { HashAlgorithmName } from '@shomei/core';
+import type { HashAlgorithmName, Signer } from '@shomei/core';
 import { hasErrorCode, type ShomeiError } from '@shomei/core';
 import { statusError } from '../apdu/status-words.js';
 import { cardError } from '../errors.js';
@@ -26,6 +26,7 @@ import type { DataClass } from '../iso7816/trace.js';
 import { CardAccess, type CardAccessOptions } from '../transport/card-access.js';
 import type { Disposition, Transport } from '../transport/transport.js';
 import { assistTlvLength, type CardAttributes, parseAttributesEf, parseMyNumberEf } from './assist-data.js';
+import { cardSigner, type SignerPinSource } from './card-signer.js';
 import { DIGEST_LENGTH, digestInfo, hashData, isHashAlgorithmName } from './digest-info.js';
 import { pinBytes, wipe } from './pin.js';
 import {
@@ -211,25 +212,35 @@ export class JpkiCard {
    * DigestInfo (spec §3.2); `{ data }` is hashed here (SHA-256 unless `hash` says otherwise).
    */
   async sign(kind: KeyKind, input: SignInput, options: SignOptions = {}): Promise<Uint8Array> {
-    const key = KEYS[kind];
-    if (!key) throw cardError('INPUT_INVALID', 'The key must be "auth" or "sign".');
-    const info = await prepareDigestInfo(input);
-    return this.signDigestInfo(kind, info, options);
+    // Enqueue now, in call order; hashing `data` may finish later and is awaited inside the operation.
+    return this.#sign(kind, prepareDigestInfo(input), options);
   }
 
   /** Like `sign`, with a ready DER DigestInfo (what core's Signer hands over). */
   async signDigestInfo(kind: KeyKind, info: Uint8Array, options: SignOptions = {}): Promise<Uint8Array> {
-    const key = KEYS[kind];
-    if (!key) throw cardError('INPUT_INVALID', 'The key must be "auth" or "sign".');
     checkDigestInfo(info);
-    const bytes = options.pin !== undefined ? pinBytes(key.pin, options.pin) : undefined;
+    return this.#sign(kind, info, options);
+  }
+
+  #sign(kind: KeyKind, info: Uint8Array | Promise<Uint8Array>, options: SignOptions): Promise<Uint8Array> {
+    const key = KEYS[kind];
+    if (!key) return Promise.reject(cardError('INPUT_INVALID', 'The key must be "auth" or "sign".'));
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = options.pin !== undefined ? pinBytes(key.pin, options.pin) : undefined;
+    } catch (error) {
+      if (info instanceof Promise) info.catch(() => {});
+      return Promise.reject(error);
+    }
+    if (info instanceof Promise) info.catch(() => {});
     return this.#run(
       async (channel, signal) => {
+        const digestInfo = await info;
         await this.#ensureVerified(channel, key.pin, bytes, options, signal);
         await this.#selectAp(channel, 'jpki', signal);
         await selectEf(channel, key.ef, { signal });
         const signature = await channel.send(
-          { ...COMPUTE_DIGITAL_SIGNATURE, data: info },
+          { ...COMPUTE_DIGITAL_SIGNATURE, data: digestInfo },
           { signal, command: 'COMPUTE DIGITAL SIGNATURE' },
         );
         if (signature.length === 0) {
@@ -313,6 +324,11 @@ export class JpkiCard {
     }
   }
 
+  /** A core `Signer` for one of the card's keys (see card-signer.ts for the PIN options). */
+  toSigner(kind: KeyKind, source: SignerPinSource): Promise<Signer> {
+    return cardSigner(this, kind, source);
+  }
+
   /** Ends the session: a held connection is released with a card reset (drops verified PINs). */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -378,8 +394,9 @@ export class JpkiCard {
   }
 
   async #selectAp(channel: ApduChannel, ap: ApName, signal: AbortSignal | undefined): Promise<void> {
-    // Re-selecting the current AP may clear its verified PINs (spec §4.4, [U]): skip it while held.
-    if (this.#currentAp === ap && this.#access.holding) return;
+    // Re-selecting the current AP may clear its verified PINs (spec §4.4, [U]): skip it when this
+    // connection already has it selected (#currentAp is forgotten on every new connection).
+    if (this.#currentAp === ap) return;
     this.#currentAp = undefined;
     this.#verified.clear();
     try {
@@ -500,14 +517,18 @@ async function readTlvFile(channel: ApduChannel, dataClass: DataClass, signal: A
   return out;
 }
 
-async function prepareDigestInfo(input: SignInput): Promise<Uint8Array> {
+/** A digest is checked synchronously (errors before anything is queued); data is hashed asynchronously. */
+function prepareDigestInfo(input: SignInput): Uint8Array | Promise<Uint8Array> {
   if (typeof input !== 'object' || input === null) {
     throw cardError('INPUT_INVALID', 'sign() takes { digest, hash } or { data, hash? }.');
   }
   if ('digest' in input) return digestInfo(input.hash, input.digest);
   if ('data' in input && input.data instanceof Uint8Array) {
     const hash = input.hash ?? 'SHA-256';
-    return digestInfo(hash, await hashData(hash, input.data));
+    if (!isHashAlgorithmName(hash)) {
+      throw cardError('INPUT_INVALID', 'The hash must be one of SHA-1, SHA-256, SHA-384, SHA-512.');
+    }
+    return hashData(hash, input.data).then((digest) => digestInfo(hash, digest));
   }
   throw cardError('INPUT_INVALID', 'sign() takes { digest, hash } or { data, hash? }.');
 }
