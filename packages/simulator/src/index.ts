@@ -30,3 +30,12 @@ export { SIMULATOR_ERRORS, type SimulatorErrorCode, simulatorError } from './err
 export type { ApduRecord } from './faults/apdu-record.js';
 export { CardFaults, type CommandMatch, type Corruption } from './faults/card-faults.js';
 export { MemoryTransport, type MemoryTransportOptions } from './transport/memory.js';
+export {
+  parseVpcdAddress,
+  VPCD_BASE_PORT,
+  VpcdBridge,
+  type VpcdBridgeEvent,
+  type VpcdBridgeOptions,
+  type VpcdBridgeState,
+} from './transport/vpcd.js';
+export { encodeVpcdFrame, VpcdControl, VpcdFrameReader } from './transport/vpcd-framing.js';
