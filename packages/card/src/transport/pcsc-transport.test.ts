@@ -126,6 +126,15 @@ describe('PcscTransport', () => {
     await transport.close();
   });
 
+  it('maps an empty response (card gone mid-command) to CARD_REMOVED and drops the connection', async () => {
+    const { transport, reader } = await open();
+    await transport.connect();
+    reader.onTransmit = () => Buffer.alloc(0);
+    await expect(transport.transmit(SELECT)).rejects.toMatchObject({ code: 'CARD_REMOVED' });
+    expect(transport.connected).toBe(false);
+    await transport.close();
+  });
+
   it('maps SCARD_W_RESET_CARD to CARD_RESET', async () => {
     const { transport, reader } = await open();
     await transport.connect();

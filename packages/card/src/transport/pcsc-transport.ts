@@ -144,8 +144,9 @@ export class PcscTransport implements Transport {
         },
       );
     });
+    let response: Uint8Array;
     try {
-      return await withDeadline(pending, {
+      response = await withDeadline(pending, {
         signal: options.signal,
         timeoutMs: this.#transmitTimeoutMs,
         what: `a command on "${this.name}"`,
@@ -171,6 +172,17 @@ export class PcscTransport implements Transport {
       }
       throw mapped;
     }
+    if (response.length < 2) {
+      // No status word at all: with vpcd this is the card going away mid-command (the driver sees the
+      // connection close); a real reader reports it the same way when the card loses contact.
+      await this.#drop();
+      throw cardError(
+        'CARD_REMOVED',
+        'The card stopped answering in the middle of a command (removed or lost contact). Put it back and try again.',
+        { details: { responseLength: response.length } },
+      );
+    }
+    return response;
   }
 
   async disconnect(disposition: Disposition = 'leave'): Promise<void> {
