@@ -2,10 +2,12 @@
  * The JPKI card API through the real stack: VirtualJpkiCard → VpcdBridge → vpcd → pcscd →
  * pcsclite → PcscTransport → JpkiCard. Signatures are checked by `openssl dgst -verify`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { CardFaults, type VirtualJpkiCard, VpcdBridge } from '@shomei/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJpkiCard } from '../src/jpki/open.js';
@@ -143,5 +145,39 @@ describe.skipIf(!process.env.SHOMEI_PCSC)('JpkiCard over pcscd + vpcd', () => {
     await bridge.whenConnected();
     await cardPresent(true);
     expect(await jpki.readCertificate('auth')).toEqual(card.certificate('auth'));
+  });
+
+  describe('shomei CLI', () => {
+    const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+    const shomei = (args: string[], stdin = '') =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(
+          process.execPath,
+          ['--import', 'tsx', main, ...args],
+          (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+        child.stdin?.end(stdin);
+      });
+
+    it('lists the readers', async () => {
+      const { code, stdout } = await shomei(['card', 'readers', '--json']);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).readers[0]).toMatchObject({ name: READER, cardPresent: true });
+    });
+
+    it('reads the four facts with --pin-stdin', async () => {
+      const { code, stdout } = await shomei(
+        ['card', 'attrs', '--json', '--pin-stdin', '--reader', READER],
+        `${PINS.assist}\n`,
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ sex: 'female', birthDate: '19850412' });
+    });
+
+    it('exits 2 without a TTY and without --pin-stdin', async () => {
+      const { code, stderr } = await shomei(['card', 'attrs', '--reader', READER]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('--pin-stdin');
+    });
   });
 });
