@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { CardFaults, type VirtualJpkiCard, VpcdBridge } from '@shomei/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJpkiCard } from '../src/jpki/open.js';
