@@ -58,7 +58,7 @@ const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEnco
 const info = digestInfo('SHA-256', digest);
 const enc = encodeCommand;
 
-async function readRaw(t: InstanceType<typeof PcscTransport>, fid: number) {
+async function readRaw(t: Awaited<ReturnType<typeof PcscTransport.open>>, fid: number) {
   await t.transmit(enc(selectEfCommand(fid)));
   const head = await t.transmit(enc(readBinaryCommand(0, 4)));
   const total = ((head[2]! << 8) | head[3]!) + 4;
