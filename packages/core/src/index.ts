@@ -6,3 +6,4 @@ export * from './der/index.js';
 export * from './errors.js';
 export * from './jpki/index.js';
 export * from './signer.js';
+export * from './x509/index.js';
