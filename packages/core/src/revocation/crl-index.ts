@@ -449,6 +449,14 @@ export class CrlIndex {
   /** Decodes entry `i` (0 ≤ i < size). */
   entry(i: number): CrlEntry {
     if (i < 0 || i >= this.size) throw coreError('INPUT_INVALID', `CRL entry ${i} is out of range.`);
+    try {
+      return this.#decodeEntry(i);
+    } catch (cause) {
+      throw coreError('CRL_MALFORMED', `CRL entry ${i} is malformed.`, { cause });
+    }
+  }
+
+  #decodeEntry(i: number): CrlEntry {
     const der = this.der;
     const start = this.#entryStart[i]!;
     const seq = readTlv(der, start);
