@@ -129,6 +129,17 @@ export const CARD_ERRORS = {
     message: 'A file on the card does not have the expected format.',
     docs: 'card_data_malformed',
   },
+  // --- card driver and JPKI card API (issue 4: PcscTransport, JpkiCard) ---
+  INPUT_INVALID: { message: 'An argument is not valid.', docs: 'input_invalid' },
+  PIN_REQUIRED: {
+    message: 'This operation needs a PIN: pass { pin } (or verify the PIN first in this session).',
+    docs: 'pin_required',
+  },
+  CARD_CLOSED: {
+    message: 'This card session was closed. Open the card again with openJpkiCard().',
+    docs: 'card_closed',
+  },
+  // --- end of issue 4 block ---
   USAGE: { message: 'Invalid command-line usage.', docs: 'usage' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -2,4 +2,16 @@
 export * from './apdu/index.js';
 export * from './errors.js';
 export * from './iso7816/index.js';
+export * from './jpki/index.js';
+export * from './transport/card-access.js';
+export * from './transport/operation-queue.js';
+export {
+  listReaders,
+  PcscContext,
+  type PcscContextOptions,
+  type PcscEvent,
+  type PcscReaderInfo,
+  watchReaders,
+} from './transport/pcsc-context.js';
+export { PcscTransport, type PcscTransportOptions } from './transport/pcsc-transport.js';
 export * from './transport/transport.js';

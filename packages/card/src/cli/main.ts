@@ -1,3 +1,15 @@
-/** `shomei` command-line entry point. */
-process.stderr.write('shomei: no commands yet\n');
-process.exitCode = 2;
+/** `shomei` command-line entry point (bin of @shomei/card). */
+import { nodeIo } from './io.js';
+import { runCli } from './router.js';
+
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+runCli(process.argv.slice(2), nodeIo(), { signal: controller.signal }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`shomei: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,69 @@
+import { X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
+import { toPem } from '@shomei/core';
+import type { CertificateKind } from '../jpki/tables.js';
+import { type CardCliDeps, defaultCardDeps, parseCardArgs } from './card-options.js';
+import type { CliCommand } from './command.js';
+import { EXIT } from './command.js';
+import { printJson } from './output.js';
+
+const PUBLIC_KINDS: readonly CertificateKind[] = ['auth', 'auth-ca', 'sign-ca'];
+
+/**
+ * Reads the certificates. The signing certificate carries the holder's four facts and needs the
+ * signature password (spec §2), so it is read only with `--sign`.
+ */
+export function cardCertsCommand(deps: CardCliDeps = defaultCardDeps): CliCommand {
+  return {
+    path: ['card', 'certs'],
+    summary: 'Read the certificates (the signing one with --sign); --out writes <kind>.der and <kind>.pem.',
+    usage:
+      'shomei card certs [--out <dir>] [--sign [--pin-stdin] [--allow-last-attempt]] [--reader <name>] [--json]',
+    async run({ args, io, signal }) {
+      const values = parseCardArgs(args, { out: true, sign: true });
+      await using card = await deps.openCard({ ...(values.reader ? { reader: values.reader } : {}), signal });
+      const read: Array<{ kind: CertificateKind; der: Uint8Array }> = [];
+      for (const kind of PUBLIC_KINDS) read.push({ kind, der: await card.readCertificate(kind, { signal }) });
+      if (values.sign) {
+        const pin = await io.readSecret('Signature password (6–16 characters): ', {
+          fromStdin: values.pinStdin,
+          signal,
+        });
+        const der = await card.readCertificate('sign', {
+          pin,
+          signal,
+          allowLastAttempt: values.allowLastAttempt,
+        });
+        read.unshift({ kind: 'sign', der });
+      }
+      const summaries = read.map(({ kind, der }) => ({ kind, ...summarize(der) }));
+      if (values.out) {
+        for (const { kind, der } of read) {
+          await io.writeFile(join(values.out, `${kind}.der`), der);
+          await io.writeFile(join(values.out, `${kind}.pem`), toPem('CERTIFICATE', der));
+        }
+      }
+      if (values.json) printJson(io, { certificates: summaries, ...(values.out ? { out: values.out } : {}) });
+      else {
+        for (const s of summaries) {
+          io.stdout.write(
+            `${s.kind}\n  subject  ${s.subject}\n  issuer   ${s.issuer}\n  serial   ${s.serial}\n  valid    ${s.notBefore} – ${s.notAfter}\n`,
+          );
+        }
+        if (values.out) io.stdout.write(`Wrote ${read.length * 2} files to ${values.out}\n`);
+      }
+      return EXIT.ok;
+    },
+  };
+}
+
+function summarize(der: Uint8Array) {
+  const cert = new X509Certificate(Buffer.from(der));
+  return {
+    subject: cert.subject.replaceAll('\n', ', '),
+    issuer: cert.issuer.replaceAll('\n', ', '),
+    serial: cert.serialNumber,
+    notBefore: new Date(cert.validFrom).toISOString(),
+    notAfter: new Date(cert.validTo).toISOString(),
+  };
+}

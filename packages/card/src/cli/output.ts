@@ -1,0 +1,41 @@
+/** Printing results and errors, human-readable or `--json` (one JSON document on stdout). */
+import { isShomeiError } from '@shomei/core';
+import { EXIT, type ExitCode } from './command.js';
+import type { CliIo } from './io.js';
+
+/** Codes that mean "the input or the usage was wrong" (exit 2); every other failure is exit 1. */
+const USAGE_CODES = new Set(['USAGE', 'PIN_FORMAT_INVALID', 'INPUT_INVALID', 'PURPOSE_REQUIRED']);
+
+export function exitCodeOf(error: unknown): ExitCode {
+  return isShomeiError(error) && USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.refused;
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, jsonBytes, 2)}\n`);
+}
+
+/** Uint8Array → hex in JSON output. */
+function jsonBytes(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
+  return value;
+}
+
+/** Reports a failure and returns its exit code. Messages and details never hold a PIN (errors.ts). */
+export function reportError(io: CliIo, error: unknown, json: boolean): ExitCode {
+  const code = exitCodeOf(error);
+  if (isShomeiError(error)) {
+    if (json) printJson(io, { ok: false, error: error.toJSON() });
+    else io.stderr.write(`shomei: ${error.message} [${error.code}]\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    if (json) printJson(io, { ok: false, error: { code: 'INTERNAL', message } });
+    else io.stderr.write(`shomei: unexpected failure: ${message}\n`);
+  }
+  return code;
+}
+
+/** Two aligned columns. */
+export function table(rows: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(0, ...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
