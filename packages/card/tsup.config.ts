@@ -1,26 +1,3 @@
-import { defineConfig } from 'tsup';
+import { nodePackageConfig } from '../../tsup.node.js';
 
-export default defineConfig([
-  {
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: 'node20',
-    platform: 'node',
-    splitting: false,
-    tsconfig: 'tsconfig.build.json',
-  },
-  {
-    entry: { cli: 'src/cli/main.ts' },
-    format: ['esm'],
-    dts: false,
-    sourcemap: true,
-    target: 'node20',
-    platform: 'node',
-    splitting: false,
-    banner: { js: '#!/usr/bin/env node' },
-    tsconfig: 'tsconfig.build.json',
-  },
-]);
+export default nodePackageConfig();

@@ -3,3 +3,4 @@
  * Re-exports the browser-safe surface so Node users need one import.
  */
 export * from './index.js';
+export * from './node/crl-file.js';

@@ -1,6 +1,7 @@
 /** @shomei/simulator — a virtual JPKI card, its transports, fault injection and a test issuing authority. */
 export { sharedTestCa, TestCa } from './authority/test-ca.js';
 export { CARD_FILE_FORMAT, type CardFileJson } from './card/card-file.js';
+export { loadCardFile, saveCardFile } from './card/card-file-io.js';
 export { type CardConfig, type CardConfigInput, DEFAULT_ATR, defaultCardConfig } from './card/config.js';
 export { ASSIST_AID, ASSIST_EF, JPKI_AID, JPKI_EF } from './card/file-system.js';
 export {
