@@ -64,6 +64,12 @@ describe.runIf(process.env.SHOMEI_PCSC === '1')('OpenSC 0.23 accepts the virtual
       });
       child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${serveLog}`)));
     });
+    // The bridge is connected before pcscd's next presence poll (~400 ms, spec §13.3) notices the card.
+    const deadline = Date.now() + 20_000;
+    while (!(await run('pkcs11-tool', ['-L'])).out.includes(AUTH_TOKEN)) {
+      if (Date.now() > deadline) throw new Error(`pcscd never saw the card; serve said: ${serveLog}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   });
 
   afterAll(async () => {
@@ -152,6 +158,18 @@ describe.runIf(process.env.SHOMEI_PCSC === '1')('OpenSC 0.23 accepts the virtual
     const fromCard = readFileSync(join(dir, 'cert-01.der'));
     const fromFile = VirtualJpkiCard.load(readFileSync(cardPath, 'utf8')).certificate('auth');
     expect(fromCard.equals(Buffer.from(fromFile))).toBe(true);
+  });
+
+  it('pkcs11-tool --test passes every mechanism on the auth token (GET CHALLENGE included)', async () => {
+    const r = await run('pkcs11-tool', [
+      '--token-label',
+      AUTH_TOKEN,
+      '--login',
+      '--pin',
+      PINS.auth,
+      '--test',
+    ]);
+    expect([r.code, /No errors/.test(r.out)]).toEqual([0, true]);
   });
 
   it('three wrong auth PINs each fail with CKR_PIN_INCORRECT', async () => {
