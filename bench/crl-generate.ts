@@ -39,17 +39,22 @@ export interface GeneratedCrl {
   issuerSpki: Uint8Array;
 }
 
-export async function generateCrl(n: number): Promise<GeneratedCrl> {
-  const issuerKey = (await subtle.generateKey(
-    {
-      name: 'RSASSA-PKCS1-v1_5',
-      modulusLength: 2048,
-      publicExponent: Uint8Array.of(1, 0, 1),
-      hash: 'SHA-256',
-    },
-    true,
-    ['sign', 'verify'],
-  )) as CryptoKeyPair;
+export async function generateCrl(
+  n: number,
+  options: { key?: CryptoKeyPair; issuerName?: Uint8Array } = {},
+): Promise<GeneratedCrl> {
+  const issuerKey =
+    options.key ??
+    ((await subtle.generateKey(
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: Uint8Array.of(1, 0, 1),
+        hash: 'SHA-256',
+      },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair);
   const issuerSpki = new Uint8Array(await subtle.exportKey('spki', issuerKey.publicKey));
   const date = ascii('260101000000Z');
   const reason = Uint8Array.of(
@@ -90,11 +95,13 @@ export async function generateCrl(n: number): Promise<GeneratedCrl> {
     }
   }
   const alg = encodeTlv(0x30, encodeOid('1.2.840.113549.1.1.11'), DER_NULL);
-  const issuer = encodeTlv(
-    0x30,
-    encodeTlv(0x31, encodeTlv(0x30, encodeOid('2.5.4.6'), encodeTlv(0x13, ascii('JP')))),
-    encodeTlv(0x31, encodeTlv(0x30, encodeOid('2.5.4.3'), encodeTlv(0x0c, ascii('Bench CA')))),
-  );
+  const issuer =
+    options.issuerName ??
+    encodeTlv(
+      0x30,
+      encodeTlv(0x31, encodeTlv(0x30, encodeOid('2.5.4.6'), encodeTlv(0x13, ascii('JP')))),
+      encodeTlv(0x31, encodeTlv(0x30, encodeOid('2.5.4.3'), encodeTlv(0x0c, ascii('Bench CA')))),
+    );
   const head = concatBytes(
     Uint8Array.of(0x02, 0x01, 0x01),
     alg,

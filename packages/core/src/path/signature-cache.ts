@@ -8,6 +8,8 @@ import type { Certificate } from '../x509/certificate.js';
 import { verifySignature } from '../x509/verify.js';
 
 const cache = new WeakMap<Certificate, Map<string, boolean>>();
+/** Fast path keyed by the identity of the issuer SPKI view (parsed certificates are cached, so it is stable). */
+const byIdentity = new WeakMap<Certificate, WeakMap<Uint8Array, boolean>>();
 
 /** Counts fresh (uncached) verifications, for the building budget. */
 export interface SignatureBudget {
@@ -21,10 +23,15 @@ export async function checkCertificateSignature(
   issuerSpki: Uint8Array,
   budget?: SignatureBudget,
 ): Promise<SignatureCheck> {
+  const fast = byIdentity.get(cert)?.get(issuerSpki);
+  if (fast !== undefined) return fast ? 'valid' : 'invalid';
   let byKey = cache.get(cert);
   const key = toHex(issuerSpki);
   const hit = byKey?.get(key);
-  if (hit !== undefined) return hit ? 'valid' : 'invalid';
+  if (hit !== undefined) {
+    remember(cert, issuerSpki, hit);
+    return hit ? 'valid' : 'invalid';
+  }
   if (budget) {
     if (budget.remaining <= 0) return 'budget';
     budget.remaining--;
@@ -49,5 +56,15 @@ export async function checkCertificateSignature(
     cache.set(cert, byKey);
   }
   byKey.set(key, ok);
+  remember(cert, issuerSpki, ok);
   return ok ? 'valid' : 'invalid';
+}
+
+function remember(cert: Certificate, spki: Uint8Array, ok: boolean): void {
+  let m = byIdentity.get(cert);
+  if (!m) {
+    m = new WeakMap();
+    byIdentity.set(cert, m);
+  }
+  m.set(spki, ok);
 }

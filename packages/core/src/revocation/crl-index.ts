@@ -151,6 +151,8 @@ export class CrlIndex {
   readonly #segments: { start: number; issuer: readonly GeneralName[] }[] = [];
   /** Issuer keys (SPKI hex) whose signature over this CRL verified — signature checked once per key. */
   readonly verifiedKeys = new Set<string>();
+  /** Signer certificates already found good for this CRL (signature and, if needed, their path). */
+  readonly verifiedSigners = new WeakSet<object>();
 
   private constructor(der: Uint8Array) {
     this.der = der;
