@@ -8,9 +8,12 @@ import { toHex } from '../der/bytes.js';
 import { type SignatureBackend, setSignatureBackend } from '../x509/verify.js';
 
 const keys = new Map<string, KeyObject>();
+const byIdentity = new WeakMap<Uint8Array, KeyObject>();
 const KEY_LIMIT = 512;
 
 function keyFor(spki: Uint8Array): KeyObject {
+  const known = byIdentity.get(spki);
+  if (known) return known;
   const id = toHex(spki);
   let k = keys.get(id);
   if (!k) {
@@ -18,6 +21,7 @@ function keyFor(spki: Uint8Array): KeyObject {
     if (keys.size >= KEY_LIMIT) keys.delete(keys.keys().next().value as string);
     keys.set(id, k);
   }
+  byIdentity.set(spki, k);
   return k;
 }
 
@@ -35,7 +39,7 @@ export const nodeSignatureBackend: SignatureBackend = {
         ? { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: scheme.saltLength ?? 20 }
         : scheme.kind === 'ecdsa'
           ? { key, dsaEncoding: 'der' as const }
-          : { key };
+          : key;
     // Synchronous verify: a thread-pool round trip costs more than an RSA-2048 verify itself.
     try {
       return Promise.resolve(verify(hash, data, options, signature));

@@ -3,7 +3,10 @@
  * signatures under the same chain pays for each CA signature once (issue 6: "a cache for repeated
  * chains"). Certificates are themselves cached by bytes, so equal bytes share the cache entry.
  */
-import { toHex } from '../der/bytes.js';
+import { bytesEqual, toHex } from '../der/bytes.js';
+
+const EMPTY = new Uint8Array(0);
+
 import type { Certificate } from '../x509/certificate.js';
 import { verifySignature } from '../x509/verify.js';
 
@@ -25,12 +28,14 @@ export async function checkCertificateSignature(
 ): Promise<SignatureCheck> {
   const fast = byIdentity.get(cert)?.get(issuerSpki);
   if (fast !== undefined) return fast ? 'valid' : 'invalid';
-  let byKey = cache.get(cert);
-  const key = toHex(issuerSpki);
-  const hit = byKey?.get(key);
-  if (hit !== undefined) {
-    remember(cert, issuerSpki, hit);
-    return hit ? 'valid' : 'invalid';
+  // Second level, by key content: only consulted when the certificate was checked before.
+  const byKey = cache.get(cert);
+  if (byKey) {
+    const hit = byKey.get(toHex(issuerSpki));
+    if (hit !== undefined) {
+      remember(cert, issuerSpki, hit);
+      return hit ? 'valid' : 'invalid';
+    }
   }
   if (budget) {
     if (budget.remaining <= 0) return 'budget';
@@ -41,8 +46,7 @@ export async function checkCertificateSignature(
     // RFC 5280 §4.1.1.2: the outer signatureAlgorithm must equal the signature field in TBS.
     if (
       cert.signatureAlgorithm.oid !== cert.tbsSignatureAlgorithm.oid ||
-      toHex(cert.signatureAlgorithm.params ?? new Uint8Array()) !==
-        toHex(cert.tbsSignatureAlgorithm.params ?? new Uint8Array())
+      !bytesEqual(cert.signatureAlgorithm.params ?? EMPTY, cert.tbsSignatureAlgorithm.params ?? EMPTY)
     ) {
       ok = false;
     } else {
@@ -51,11 +55,11 @@ export async function checkCertificateSignature(
   } catch {
     return 'unsupported';
   }
-  if (!byKey) {
-    byKey = new Map();
-    cache.set(cert, byKey);
-  }
-  byKey.set(key, ok);
+  // The content level is filled lazily, only when a second key is tried for the same certificate.
+  const first = byIdentity.get(cert);
+  if (first && byKey === undefined) {
+    cache.set(cert, new Map([[toHex(issuerSpki), ok]]));
+  } else byKey?.set(toHex(issuerSpki), ok);
   remember(cert, issuerSpki, ok);
   return ok ? 'valid' : 'invalid';
 }

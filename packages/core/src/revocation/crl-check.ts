@@ -109,8 +109,7 @@ async function checkCrlSignature(
   if (signers.length === 0) return `no certificate for CRL issuer "${crl.issuer.text}" is available`;
   if (crl.verifiedSigners.has(issuer) && signers[0] === issuer) return undefined;
   for (const signer of signers) {
-    const keyHex = toHex(signer.spki);
-    if (crl.verifiedKeys.has(keyHex)) {
+    if (crl.verifiedSpkis.has(signer.spki) || crl.verifiedKeys.has(toHex(signer.spki))) {
       if (signer === issuer) {
         crl.verifiedSigners.add(signer);
         return undefined;
@@ -134,7 +133,8 @@ async function checkCrlSignature(
       ok = false;
     }
     if (!ok) continue;
-    crl.verifiedKeys.add(keyHex);
+    crl.verifiedKeys.add(toHex(signer.spki));
+    crl.verifiedSpkis.add(signer.spki);
     // Only the issuer's own key is cached as a signer: a distinct signer's path depends on the time.
     if (signer === issuer) {
       crl.verifiedSigners.add(signer);

@@ -153,6 +153,8 @@ export class CrlIndex {
   readonly verifiedKeys = new Set<string>();
   /** Signer certificates already found good for this CRL (signature and, if needed, their path). */
   readonly verifiedSigners = new WeakSet<object>();
+  /** The same as `verifiedKeys`, by identity of the SPKI view (no hex per check). */
+  readonly verifiedSpkis = new WeakSet<Uint8Array>();
 
   private constructor(der: Uint8Array) {
     this.der = der;

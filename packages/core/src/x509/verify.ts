@@ -70,6 +70,8 @@ function pssScheme(params: Uint8Array | undefined): Scheme {
 }
 
 export function signatureScheme(alg: AlgorithmIdentifier): Scheme {
+  const known = SCHEMES[alg.oid];
+  if (known) return known;
   if (alg.oid === ALG_OID.rsassaPss) return pssScheme(alg.params);
   const s = SCHEMES[alg.oid];
   if (!s) throw unsupported(alg.oid);
@@ -81,7 +83,17 @@ interface SpkiInfo {
   curve?: { name: string; size: number };
 }
 
+const spkiInfoCache = new WeakMap<Uint8Array, SpkiInfo>();
+
 function spkiInfo(spki: Uint8Array): SpkiInfo {
+  const known = spkiInfoCache.get(spki);
+  if (known) return known;
+  const info = readSpkiInfo(spki);
+  spkiInfoCache.set(spki, info);
+  return info;
+}
+
+function readSpkiInfo(spki: Uint8Array): SpkiInfo {
   const r = readRoot(spki);
   const [algT] = children(spki, r);
   if (!algT) throw coreError('DER_MALFORMED', 'SubjectPublicKeyInfo without algorithm.');
