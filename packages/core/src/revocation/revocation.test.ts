@@ -373,3 +373,40 @@ describe('revocation by OCSP', () => {
     expect(r.path[0]?.revocation.source).toBe('crl');
   });
 });
+
+describe('CRL signer revocation (§6.3.3 (f))', () => {
+  it('rejects a CRL signed by a distinct CRL-signing certificate that is itself revoked', async () => {
+    const crlSigner = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[4]!,
+      issuer: root,
+      serial: 0x5150,
+      extensions: [ext.keyUsage(['cRLSign'])],
+    });
+    const caCrl = await buildCrl({ issuer: ca, signingKey: k[4]!, entries: [] });
+    const rootCrlRevokingSigner = await buildCrl({ issuer: root, entries: [{ serial: 0x5150, reason: 1 }] });
+    const r = await run({
+      crls: [caCrl, rootCrlRevokingSigner],
+      intermediates: [ca.der, crlSigner.der],
+      revocation: 'require',
+    });
+    expect([r.valid, r.failures[0]?.index, r.code]).toEqual([false, 0, 'CRL_SIGNATURE_INVALID']);
+  });
+
+  it('accepts the same CRL when its signer is not revoked', async () => {
+    const crlSigner = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[4]!,
+      issuer: root,
+      serial: 0x5151,
+      extensions: [ext.keyUsage(['cRLSign'])],
+    });
+    const caCrl = await buildCrl({ issuer: ca, signingKey: k[4]!, entries: [] });
+    const r = await run({
+      crls: [caCrl, await rootCrl()],
+      intermediates: [ca.der, crlSigner.der],
+      revocation: 'require',
+    });
+    expect(r.valid).toBe(true);
+  });
+});
