@@ -410,7 +410,7 @@ export class CrlIndex {
             break;
           }
         }
-        if (eq && (this.#segments.length === 0 || this.#issuerMatches(i, certificateIssuer))) return i;
+        if (eq && (certificateIssuer === undefined || this.#issuerMatches(i, certificateIssuer))) return i;
       }
       h = (h + 1) & mask;
     }

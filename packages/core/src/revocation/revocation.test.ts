@@ -410,3 +410,29 @@ describe('CRL signer revocation (§6.3.3 (f))', () => {
     expect(r.valid).toBe(true);
   });
 });
+
+describe('indirect CRL entries without certificateIssuer', () => {
+  it('belong to the CRL issuer, not to the certificate issuer (§5.3.3)', async () => {
+    const crlIssuer = await issue({
+      subject: 'CN=Indirect CRL Issuer,C=JP',
+      key: k[5]!,
+      issuer: root,
+      extensions: [ext.keyUsage(['cRLSign'])],
+    });
+    const l = await issue({
+      subject: 'CN=Indirect Leaf 2',
+      key: k[2]!,
+      issuer: ca,
+      serial: 98,
+      extensions: [ext.crlDp([{ crlIssuer: [gn.dir('CN=Indirect CRL Issuer,C=JP')] }])],
+    });
+    const crl = await buildCrl({ issuer: crlIssuer, idp: { indirect: true }, entries: [{ serial: 98 }] });
+    const r = await validatePath(l.der, {
+      trustAnchors: [root.der],
+      intermediates: [ca.der, crlIssuer.der],
+      time: NOW,
+      crls: [crl],
+    });
+    expect([r.valid, r.path[0]?.revocation.status]).toEqual([true, 'good']);
+  });
+});
