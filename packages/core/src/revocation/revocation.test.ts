@@ -94,9 +94,18 @@ describe('revocation by CRL', () => {
     expect([r.verdict, r.code]).toEqual(['indeterminate', 'CRL_EXPIRED']);
   });
 
-  it('CRL_NOT_YET_VALID when thisUpdate is after the validation time', async () => {
-    const crl = await buildCrl({ issuer: ca, thisUpdate: new Date('2026-12-01T00:00:00Z') });
+  it('CRL_NOT_YET_VALID when thisUpdate is in the future of the clock and of the validation time', async () => {
+    const crl = await buildCrl({
+      issuer: ca,
+      thisUpdate: new Date('2099-01-01T00:00:00Z'),
+      nextUpdate: null,
+    });
     expect((await run({ crls: [crl] })).code).toBe('CRL_NOT_YET_VALID');
+  });
+
+  it('accepts a CRL issued after the validation time (newer evidence, e.g. at signing time)', async () => {
+    const crl = await buildCrl({ issuer: ca, thisUpdate: new Date('2026-07-01T00:00:00Z') });
+    expect((await run({ crls: [crl] })).path[0]?.revocation.status).toBe('good');
   });
 
   it('CRL_SIGNATURE_INVALID for a corrupted CRL signature', async () => {
@@ -434,5 +443,47 @@ describe('indirect CRL entries without certificateIssuer', () => {
       crls: [crl],
     });
     expect([r.valid, r.path[0]?.revocation.status]).toEqual([true, 'good']);
+  });
+});
+
+describe('path search with revocation', () => {
+  it('tries another path when the first structurally valid one has a revoked CA', async () => {
+    // Two CA certificates with the same name and key: the one found first is revoked by the root.
+    const revokedCa = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[1]!,
+      issuer: root,
+      ca: true,
+      serial: 0x7001,
+    });
+    const goodCa = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[1]!,
+      issuer: root,
+      ca: true,
+      serial: 0x7002,
+    });
+    const crls = [
+      await buildCrl({ issuer: root, entries: [{ serial: 0x7001 }] }),
+      await buildCrl({ issuer: ca }),
+    ];
+    const r = await run({ intermediates: [revokedCa.der, goodCa.der], crls, revocation: 'require' });
+    expect([r.valid, r.path[1]?.serial]).toEqual([true, '7002']);
+  });
+
+  it('reports the revoked path when no other path exists', async () => {
+    const revokedCa = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[1]!,
+      issuer: root,
+      ca: true,
+      serial: 0x7003,
+    });
+    const crls = [
+      await buildCrl({ issuer: root, entries: [{ serial: 0x7003 }] }),
+      await buildCrl({ issuer: ca }),
+    ];
+    const r = await run({ intermediates: [revokedCa.der], crls, revocation: 'require' });
+    expect([r.code, r.failures[0]?.index]).toEqual(['CERT_REVOKED', 1]);
   });
 });
