@@ -481,7 +481,10 @@ export class CrlIndex {
           reason = CRL_REASONS[code];
         } else if (e.oid === EXT_OID.invalidityDate) {
           invalidityDate = readTime(e.value, readRoot(e.value));
-        } else if (e.oid !== EXT_OID.certificateIssuer && e.critical) (unknown ??= []).push(e.oid);
+        } else if (e.oid !== EXT_OID.certificateIssuer && e.critical) {
+          unknown = unknown ?? [];
+          unknown.push(e.oid);
+        }
       }
     }
     return new DecodedEntry(
