@@ -55,7 +55,10 @@ function toCrls(list: ValidatePathOptions['crls']): CrlIndex[] {
 /** Failure priority for ranking: lower is more specific (more useful to report). */
 const RANK: Partial<Record<PathErrorCode, number>> = {
   CERT_REVOKED: 0,
-  SIGNATURE_INVALID: 5,
+  // A path with a bad signature usually went through the wrong candidate issuer, so its errors say
+  // less than those of a path whose signatures all verify.
+  SIGNATURE_ALGORITHM_UNSUPPORTED: 40,
+  SIGNATURE_INVALID: 50,
   PATH_NOT_FOUND: 100,
   PATH_BUDGET_EXCEEDED: 90,
 };
