@@ -5,7 +5,7 @@
  */
 import { derObjects } from '../der/pem.js';
 import { CORE_ERRORS, coreError, isShomeiError, throwIfAborted } from '../errors.js';
-import { checkRevocation } from '../revocation/check.js';
+import { checkRevocation, ensureOcspReadable } from '../revocation/check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { buildPaths } from './build.js';
@@ -150,6 +150,7 @@ async function validateAtDepth(
     anchors = toCerts(options.trustAnchors);
     intermediates = toCerts(options.intermediates);
     crls = revocation.mode === 'off' ? [] : toCrls(options.crls);
+    if (revocation.mode !== 'off') ensureOcspReadable(options.ocsp ?? []);
   } catch (cause) {
     if (isShomeiError(cause)) throw cause;
     throw coreError('INPUT_INVALID', 'An input of validatePath could not be read.', { cause });

@@ -487,3 +487,11 @@ describe('path search with revocation', () => {
     expect([r.code, r.failures[0]?.index]).toEqual(['CERT_REVOKED', 1]);
   });
 });
+
+describe('unreadable revocation inputs', () => {
+  it('rejects a malformed OCSP response with OCSP_MALFORMED', async () => {
+    await expect(run({ ocsp: [Uint8Array.of(0x30, 0x00)] })).rejects.toMatchObject({
+      code: 'OCSP_MALFORMED',
+    });
+  });
+});
