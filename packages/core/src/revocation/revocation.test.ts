@@ -495,3 +495,24 @@ describe('unreadable revocation inputs', () => {
     });
   });
 });
+
+describe('CRL issuer keyUsage (§6.3.3 (f))', () => {
+  it('CRL_SIGNATURE_INVALID when the issuing CA lacks cRLSign', async () => {
+    const noCrlSign = await issue({
+      subject: 'CN=NoCRLSign CA',
+      key: k[4]!,
+      issuer: root,
+      ca: true,
+      extensions: [ext.keyUsage(['keyCertSign'])],
+    });
+    const l = await issue({ subject: 'CN=L', key: k[2]!, issuer: noCrlSign });
+    const crl = await buildCrl({ issuer: noCrlSign });
+    const r = await validatePath(l.der, {
+      trustAnchors: [root.der],
+      intermediates: [noCrlSign.der],
+      time: NOW,
+      crls: [crl],
+    });
+    expect(r.code).toBe('CRL_SIGNATURE_INVALID');
+  });
+});
