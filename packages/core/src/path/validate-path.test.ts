@@ -445,7 +445,7 @@ describe('validatePath: path building', () => {
       bare: true,
     });
     const r = await validatePath(l.der, opts({ intermediates: pool, budget: { paths: 4 } }));
-    expect(r.valid).toBe(false);
+    expect(r.code).toBe('PATH_BUDGET_EXCEEDED');
   });
 });
 
