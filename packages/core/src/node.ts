@@ -4,3 +4,4 @@
  */
 export * from './index.js';
 export * from './node/crl-file.js';
+export * from './node/crypto-backend.js';

@@ -5,7 +5,7 @@
  */
 import { derObjects } from '../der/pem.js';
 import { CORE_ERRORS, coreError, isShomeiError, throwIfAborted } from '../errors.js';
-import { checkRevocation } from '../revocation/check.js';
+import { checkRevocation, ensureOcspReadable } from '../revocation/check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { buildPaths } from './build.js';
@@ -55,7 +55,10 @@ function toCrls(list: ValidatePathOptions['crls']): CrlIndex[] {
 /** Failure priority for ranking: lower is more specific (more useful to report). */
 const RANK: Partial<Record<PathErrorCode, number>> = {
   CERT_REVOKED: 0,
-  SIGNATURE_INVALID: 5,
+  // A path with a bad signature usually went through the wrong candidate issuer, so its errors say
+  // less than those of a path whose signatures all verify.
+  SIGNATURE_ALGORITHM_UNSUPPORTED: 40,
+  SIGNATURE_INVALID: 50,
   PATH_NOT_FOUND: 100,
   PATH_BUDGET_EXCEEDED: 90,
 };
@@ -117,9 +120,21 @@ function revocationOptions(
 }
 
 /** Validates the certification path of `leaf` (RFC 5280 §6) and its revocation status. */
-export async function validatePath(
+export function validatePath(leafInput: CertificateInput, options: ValidatePathOptions): Promise<PathResult> {
+  return validateAtDepth(leafInput, options, 0);
+}
+
+/**
+ * How deep CRL-signer validation may recurse with revocation checking on (§6.3.3 (f): the CRL
+ * signer's own path is validated, its revocation included); deeper signers are checked without it so
+ * a CRL signer that vouches for itself cannot loop.
+ */
+const MAX_SIGNER_DEPTH = 2;
+
+async function validateAtDepth(
   leafInput: CertificateInput,
   options: ValidatePathOptions,
+  depth: number,
 ): Promise<PathResult> {
   const { signal } = options;
   throwIfAborted(signal);
@@ -135,6 +150,7 @@ export async function validatePath(
     anchors = toCerts(options.trustAnchors);
     intermediates = toCerts(options.intermediates);
     crls = revocation.mode === 'off' ? [] : toCrls(options.crls);
+    if (revocation.mode !== 'off') ensureOcspReadable(options.ocsp ?? []);
   } catch (cause) {
     if (isShomeiError(cause)) throw cause;
     throw coreError('INPUT_INVALID', 'An input of validatePath could not be read.', { cause });
@@ -156,18 +172,25 @@ export async function validatePath(
     | { path: Certificate[]; failures: PathFailure[]; validPolicies: string[]; score: number }
     | undefined;
   let tried = 0;
+  let revokedOrIndeterminate: PathResult | undefined;
   for (const path of buildPaths(leaf, pool, time, maxDepth, budget, partial)) {
     throwIfAborted(signal);
     tried++;
     const r = await processPath(path, time, policy, sigBudget);
     if (r.failures.length === 0) {
-      return finish(path, r.validPolicies);
+      // A structurally valid path whose revocation check fails: another path (a cross certificate,
+      // a re-keyed CA) may still be good, so keep searching and report this one if none is.
+      const finished = await finish(path, r.validPolicies);
+      if (finished.valid) return finished;
+      revokedOrIndeterminate ??= finished;
+      continue;
     }
     const score = Math.min(...r.failures.map((f) => RANK[f.code] ?? 10)) * 100 + r.failures.length;
     if (!best || score < best.score)
       best = { path, failures: r.failures, validPolicies: r.validPolicies, score };
     if (r.budgetExhausted) break;
   }
+  if (revokedOrIndeterminate) return revokedOrIndeterminate;
   if (best) {
     return invalid('invalid', best.path, best.failures, best.validPolicies, [
       `${tried} candidate path(s) tried`,
@@ -194,14 +217,12 @@ export async function validatePath(
       pool: [...intermediates, ...anchors],
       signal,
       validateSigner: async (signer) => {
-        const r = await validatePath(signer, {
+        const signerOptions: ValidatePathOptions = {
           ...options,
-          revocation: 'off',
           policy: {},
-          ocsp: [],
-          crls: [],
-        });
-        return r.valid;
+          ...(depth + 1 >= MAX_SIGNER_DEPTH ? { revocation: 'off' as const } : {}),
+        };
+        return (await validateAtDepth(signer, signerOptions, depth + 1)).valid;
       },
     });
     const statuses = [...rev.statuses, notChecked('trust anchor')];
