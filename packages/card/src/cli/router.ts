@@ -12,6 +12,8 @@ import { cardReadersCommand } from './card-readers.js';
 import { type CliCommand, EXIT, type ExitCode } from './command.js';
 import type { CliIo } from './io.js';
 import { reportError } from './output.js';
+import { crlCommand } from './pki-crl.js';
+import { pathCommand } from './pki-path.js';
 
 export function defaultCommands(deps?: CardCliDeps): CliCommand[] {
   return [
@@ -20,6 +22,8 @@ export function defaultCommands(deps?: CardCliDeps): CliCommand[] {
     cardCertsCommand(deps),
     cardPinStatusCommand(deps),
     cardAttrsCommand(deps),
+    pathCommand(),
+    crlCommand(),
   ];
 }
 
