@@ -1,6 +1,7 @@
 /**
  * CrlIndex at JPKI scale (issue 6, performance):
- *  1. whole process: `shomei crl <file> --serial <x>` (bundled, run by node) vs `openssl crl -inform DER -noout`
+ *  1. whole process: the real `shomei crl <file> --serial <x>` (the CLI entry bundled as tsup bundles it, run
+ *     by node) vs `openssl crl -inform DER -noout`
  *     on the same 1,000,000-entry (~43 MB) CRL — wall time and peak RSS, medians over repeats;
  *  2. in process: CrlIndex lookups per second (baseline: a Map keyed by hex serial built from the same list);
  *  3. parse of a 100,000-entry CRL: CrlIndex.from vs pkijs (asn1js limits raised).
@@ -39,8 +40,13 @@ try {
   const esbuild = req('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
   const bundle = join(dir, 'crl-process.mjs');
   await esbuild.build({
-    entryPoints: [join(root, 'bench/crl-process-entry.ts')],
+    entryPoints: [join(root, 'packages/card/src/cli/main.ts')],
     bundle: true,
+    external: ['pcsclite'],
+    alias: {
+      '@shomei/core/node': join(root, 'packages/core/src/node.ts'),
+      '@shomei/core': join(root, 'packages/core/src/index.ts'),
+    },
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -59,7 +65,7 @@ try {
     return { secs: median(out.map((o) => o.secs)), mb: median(out.map((o) => o.mb)), last: out.at(-1)! };
   };
   const ossl = runs('openssl', ['crl', '-inform', 'DER', '-noout', '-in', file]);
-  const ours = runs(process.execPath, [bundle, file, '--serial', probe]);
+  const ours = runs(process.execPath, [bundle, 'crl', file, '--serial', probe]);
   if (!ours.last.stdout.includes(`${probe}: revoked`)) throw new Error(`lookup failed: ${ours.last.stdout}`);
   console.log('\n1. whole process on the same file (median of %d):', REPEATS);
   console.log(
