@@ -44,6 +44,13 @@ describe('ApduChannel pipeline', () => {
     expect(toHex((await new ApduChannel(t).transmit(readCmd)).data)).toBe('0102030405');
   });
 
+  it('does not re-send a command without Le (VERIFY with a PIN) on 6Cxx', async () => {
+    const t = new ScriptedTransport([{ expect: '002000800431323334', reply: '6c04' }]);
+    const verify = { cla: 0, ins: 0x20, p1: 0, p2: 0x80, data: Uint8Array.of(0x31, 0x32, 0x33, 0x34) };
+    expect((await new ApduChannel(t).transmit(verify)).sw).toBe(0x6c04);
+    expect(t.remaining).toBe(0);
+  });
+
   it('handles 6Cxx followed by 61xx', async () => {
     const t = new ScriptedTransport([
       { expect: '00b0000000', reply: '6c02' },

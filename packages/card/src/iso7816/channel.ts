@@ -52,8 +52,10 @@ export class ApduChannel {
    */
   async transmit(command: CommandApdu, options: ExchangeOptions = {}): Promise<ResponseApdu> {
     let response = await this.#exchange(command, options);
-    if (response.sw1 === 0x6c) {
-      // ISO 7816-3 §12.2.2: wrong Le; SW2 gives the exact length. Re-send once.
+    if (response.sw1 === 0x6c && command.le !== undefined) {
+      // ISO 7816-3 §12.2.2: wrong Le; SW2 gives the exact length. Re-send once. Only a command that
+      // asked for data (case 2/4) can have a wrong Le: a 6Cxx to a case 1/3 command (e.g. VERIFY with
+      // a PIN) is an error, and re-sending it would send the PIN twice (PIN safety: never retry).
       response = await this.#exchange({ ...command, le: response.sw2 === 0 ? 256 : response.sw2 }, options);
     }
     if (response.sw1 !== 0x61) return response;
