@@ -268,6 +268,18 @@ export function readBitString(bytes: Uint8Array, tlv: Tlv): { unusedBits: number
   return { unusedBits, bytes: v.subarray(1) };
 }
 
+/**
+ * The octets of a signature BIT STRING (RFC 5280 §4.1.1.3): every supported algorithm produces whole
+ * octets, so a non-zero unused-bit count is no valid signature. Such a value is returned empty (it can
+ * never verify) rather than thrown: PKITS 4.1.2 (BadSignedCACert) expects a bad signature, not a
+ * malformed certificate. Taking the octets as they are would let one signature validate under several
+ * encodings, i.e. several certificate hashes.
+ */
+export function readSignatureBitString(bytes: Uint8Array, tlv: Tlv): Uint8Array {
+  const { unusedBits, bytes: value } = readBitString(bytes, tlv);
+  return unusedBits === 0 ? value : new Uint8Array(0);
+}
+
 const digits = (bytes: Uint8Array, from: number, n: number, offset: number): number => {
   let x = 0;
   for (let i = 0; i < n; i++) {

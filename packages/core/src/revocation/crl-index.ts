@@ -13,9 +13,9 @@ import {
   contentsOf,
   encodingOf,
   expectTag,
-  readBitString,
   readIntegerBytes,
   readRoot,
+  readSignatureBitString,
   readSmallInteger,
   readTime,
   readTlv,
@@ -164,7 +164,7 @@ export class CrlIndex {
     if (!tbsT || !algT || !sigT || extra) throw malformed('CertificateList must have three elements', 0);
     this.tbs = encodingOf(der, tbsT);
     this.signatureAlgorithm = parseAlgorithmIdentifierAt(der, algT);
-    this.signature = readBitString(der, sigT).bytes;
+    this.signature = readSignatureBitString(der, sigT);
     expectTag(tbsT, Tag.SEQUENCE, 'TBSCertList');
     // Walk TBSCertList fields one by one: `children` would allocate a Tlv per field only (cheap), but
     // revokedCertificates is handled by the fast loop below.
