@@ -8,6 +8,7 @@
 import { isShomeiError } from '@shomei/core';
 import type { CardFaults, MemoryTransport, VirtualJpkiCard } from '@shomei/simulator';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recordCases } from '../../../core/test/support/hostile.js';
 import { JpkiCard } from '../../src/jpki/jpki-card.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { issueTemplate, PINS, pinVerifies, rig } from '../fixtures/virtual-cards.js';
@@ -157,6 +158,7 @@ describe('fault matrix (MemoryTransport + CardFaults)', () => {
           expect(vcard.pinTries(), `step ${step}`).toEqual(before);
           await jpki.close();
         }
+        recordCases(steps);
       });
     }
   }

@@ -7,6 +7,7 @@
 import { createVerify, X509Certificate } from 'node:crypto';
 import type { VirtualJpkiCard } from '@shomei/simulator';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recordCases } from '../../../core/test/support/hostile.js';
 import { JpkiCard } from '../../src/jpki/jpki-card.js';
 import { issueTemplate, PINS, rig } from '../fixtures/virtual-cards.js';
 
@@ -53,6 +54,7 @@ describe('load: concurrent signing on one card', () => {
     const pattern = ins.filter(Boolean).join('');
     expect(pattern).toBe('VS'.repeat(REQUESTS));
     expect(card.pinTries().sign).toBe(5);
+    recordCases(REQUESTS);
     await jpki.close();
   });
 });

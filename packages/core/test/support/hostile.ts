@@ -7,6 +7,7 @@
  * `FUZZ_RUNS` raises the number of cases (`pnpm fuzz`); `FUZZ_SEED` replays another seed.
  */
 import fc from 'fast-check';
+import { getCurrentTest } from 'vitest/suite';
 import { isShomeiError } from '../../src/errors.js';
 
 /** Default cases per target: ≥ 10,000 so CI runs the issue's minimum; `FUZZ_RUNS` raises it. */
@@ -189,6 +190,20 @@ export function hostileBytes(seeds: readonly Uint8Array[], maxRandom = 512): fc.
   );
 }
 
+/**
+ * Records how many cases the running test tried (and its slowest input) in the test's meta, where the
+ * JSON reporter picks it up for docs/reliability.md (scripts/reliability-report.ts).
+ */
+export function recordCases(cases: number, extra: { maxMs?: number; passed?: number } = {}): void {
+  const test = getCurrentTest();
+  if (!test) return;
+  const meta = test.meta as Record<string, unknown>;
+  meta.cases = ((meta.cases as number | undefined) ?? 0) + cases;
+  meta.passed = ((meta.passed as number | undefined) ?? 0) + (extra.passed ?? cases);
+  if (extra.maxMs !== undefined)
+    meta.maxMs = Math.max((meta.maxMs as number | undefined) ?? 0, Number(extra.maxMs.toFixed(2)));
+}
+
 export interface HostileStats {
   cases: number;
   parsed: number;
@@ -264,6 +279,7 @@ export function assertHostileSync(
     }),
     { seed: FUZZ_SEED, numRuns: runs, endOnFailure: true },
   );
+  recordCases(stats.cases, { maxMs: stats.maxMs });
   return stats;
 }
 
@@ -302,5 +318,6 @@ export async function assertHostileAsync(
     }),
     { seed: FUZZ_SEED, numRuns: runs, endOnFailure: true },
   );
+  recordCases(stats.cases, { maxMs: stats.maxMs });
   return stats;
 }

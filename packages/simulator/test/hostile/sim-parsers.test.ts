@@ -6,7 +6,13 @@
 import { encodeCommand } from '@shomei/card';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertHostileSync, FUZZ_RUNS, FUZZ_SEED, hostileBytes } from '../../../core/test/support/hostile.js';
+import {
+  assertHostileSync,
+  FUZZ_RUNS,
+  FUZZ_SEED,
+  hostileBytes,
+  recordCases,
+} from '../../../core/test/support/hostile.js';
 import { parseCommandApdu } from '../../src/card/command-apdu.js';
 import type { VirtualJpkiCard } from '../../src/index.js';
 import { encodeVpcdFrame, VpcdFrameReader } from '../../src/transport/vpcd-framing.js';
@@ -47,7 +53,7 @@ describe('hostile APDUs at the virtual card', () => {
 });
 
 describe('hostile vpcd streams', () => {
-  it(`VpcdFrameReader: ${FUZZ_RUNS} random splits of a frame stream give back exactly the frames`, () => {
+  it(`VpcdFrameReader: ${Math.ceil(FUZZ_RUNS / 5)} random splits of a frame stream give back exactly the frames`, () => {
     const frame = fc.uint8Array({ maxLength: 600 });
     fc.assert(
       fc.property(
@@ -77,6 +83,7 @@ describe('hostile vpcd streams', () => {
       ),
       { seed: FUZZ_SEED, numRuns: Math.ceil(FUZZ_RUNS / 5) },
     );
+    recordCases(Math.ceil(FUZZ_RUNS / 5));
   });
 
   it(`VpcdFrameReader: ${FUZZ_RUNS} hostile byte streams never throw and never yield more bytes than arrived`, () => {
