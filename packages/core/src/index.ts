@@ -9,3 +9,4 @@ export * from './errors.js';
 export * from './jpki/index.js';
 export * from './signer/index.js';
 export * from './signer.js';
+export * from './x509/index.js';
