@@ -173,6 +173,11 @@ export const CORE_ERRORS = {
     message: 'The signature timestamp token does not verify or does not cover this signature.',
     docs: 'timestamp_invalid',
   },
+  JPKI_IDENTITY_MALFORMED: {
+    message:
+      'The certificate carries some JPKI identity fields but not all four (name, address, birth date, sex), or one is not a string.',
+    docs: 'jpki_identity_malformed',
+  },
   // ---- end cms ----
   // --- path / x509 / revocation (issue 6) -------------------------------------------------------
   CERT_MALFORMED: {

@@ -22,12 +22,12 @@ authorityKeyIdentifier = keyid
 certificatePolicies = 1.2.392.200149.8.5.1.1.20
 subjectAltName = @jpki
 [jpki]
-otherName.0 = 1.2.392.200149.8.5.5.1;UTF8:山田 太郎
-otherName.1 = 1.2.392.200149.8.5.5.2;UTF8:山田 〓郎
-otherName.2 = 1.2.392.200149.8.5.5.3;UTF8:1
-otherName.3 = 1.2.392.200149.8.5.5.4;UTF8:419900101
-otherName.4 = 1.2.392.200149.8.5.5.5;UTF8:東京都千代田区霞が関2-1-2
-otherName.5 = 1.2.392.200149.8.5.5.6;UTF8:東京都千代田区霞が関2-1-2
+otherName.0 = 1.2.392.200149.8.5.5.1;FORMAT:UTF8,UTF8:山田 太郎
+otherName.1 = 1.2.392.200149.8.5.5.2;FORMAT:UTF8,UTF8:山田 〓郎
+otherName.2 = 1.2.392.200149.8.5.5.3;FORMAT:UTF8,UTF8:1
+otherName.3 = 1.2.392.200149.8.5.5.4;FORMAT:UTF8,UTF8:419900101
+otherName.4 = 1.2.392.200149.8.5.5.5;FORMAT:UTF8,UTF8:東京都千代田区霞が関2-1-2
+otherName.5 = 1.2.392.200149.8.5.5.6;FORMAT:UTF8,UTF8:東京都千代田区霞が関2-1-2
 [plain]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
