@@ -79,27 +79,48 @@ export async function hashContent(
   hash: HashAlgorithmName,
   options: HashContentOptions = {},
 ): Promise<HashedContent> {
+  const r = await hashContentMulti(input, [hash], options);
+  return { digest: r.digests.get(hash)!, length: r.length, ...(r.bytes ? { bytes: r.bytes } : {}) };
+}
+
+export interface MultiHashedContent {
+  digests: Map<HashAlgorithmName, Uint8Array>;
+  length: number;
+  bytes?: Uint8Array;
+}
+
+/**
+ * Hashes the content with several algorithms in a single pass (a stream can be read only once, and a
+ * multi-signer message may use a different digest per signer).
+ */
+export async function hashContentMulti(
+  input: ContentInput,
+  hashes: readonly HashAlgorithmName[],
+  options: HashContentOptions = {},
+): Promise<MultiHashedContent> {
   throwIfAborted(options.signal);
+  const digests = new Map<HashAlgorithmName, Uint8Array>();
   if (input instanceof Uint8Array && !options.hasher) {
-    const digest = await digestBytes(hash, input);
+    for (const h of hashes) digests.set(h, await digestBytes(h, input));
     options.onProgress?.(input.length);
-    return { digest, length: input.length, ...(options.keep ? { bytes: input } : {}) };
+    return { digests, length: input.length, ...(options.keep ? { bytes: input } : {}) };
   }
-  const h = (options.hasher ?? portableHashFactory)(hash);
+  const factory = options.hasher ?? portableHashFactory;
+  const states = hashes.map((h) => [h, factory(h)] as const);
   const kept: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of contentChunks(input)) {
     throwIfAborted(options.signal);
-    h.update(chunk);
+    for (const [, s] of states) s.update(chunk);
     // A source may reuse its buffer for the next chunk, so keep a copy.
     if (options.keep) kept.push(chunk.slice());
     length += chunk.length;
     options.onProgress?.(length);
   }
-  const digest = await h.digest();
-  if (!options.keep) return { digest, length };
+  for (const [h, s] of states) digests.set(h, await s.digest());
+  if (!options.keep) return { digests, length };
   const bytes = kept.length === 1 ? kept[0]! : concat(kept, length);
-  return { digest, length, bytes };
+  return { digests, length, bytes };
 }
 
 function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
