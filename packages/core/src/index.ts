@@ -10,6 +10,6 @@ export * from './jpki/index.js';
 export * from './path/index.js';
 export * from './report/index.js';
 export * from './revocation/index.js';
-export * from './signer.js';
 export * from './signer/index.js';
+export * from './signer.js';
 export * from './x509/index.js';

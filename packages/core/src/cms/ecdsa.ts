@@ -26,9 +26,9 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
   const out = new Uint8Array(2 * size);
   parts.forEach((tlv, i) => {
     let v = readIntegerBytes(der, tlv);
+    if ((v[0]! & 0x80) !== 0) throw coreError('DER_MALFORMED', 'ECDSA r or s is negative.');
     while (v.length > 1 && v[0] === 0) v = v.subarray(1);
-    if (v.length > size || (v[0]! & 0x80) !== 0)
-      throw coreError('DER_MALFORMED', 'ECDSA r or s out of range.');
+    if (v.length > size) throw coreError('DER_MALFORMED', 'ECDSA r or s is too large.');
     out.set(v, (i + 1) * size - v.length);
   });
   return out;

@@ -3,13 +3,14 @@
  * ~6,000/s for @peculiar/webcrypto). Imported keys are cached per parsed certificate and hash, since
  * parsed certificates are themselves cached by their bytes.
  */
+
+import { readOid, readRoot } from '../der/reader.js';
 import { coreError } from '../errors.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
 import { ecdsaDerToRaw } from './ecdsa.js';
 import { subtleCrypto } from './hasher.js';
 import { CURVE_OID, SIGNATURE_OID } from './oids.js';
-import { readOid, readRoot } from '../der/reader.js';
 
 interface VerifyKey {
   readonly key: CryptoKey;
@@ -35,7 +36,9 @@ async function importKey(cert: Certificate, hash: HashAlgorithmName): Promise<Ve
     const curveOid = readOid(p, readRoot(p));
     const curve = Object.entries(CURVE_OID).find(([, v]) => v === curveOid)?.[0];
     if (curve) {
-      const key = await subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: curve }, false, ['verify']);
+      const key = await subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: curve }, false, [
+        'verify',
+      ]);
       return { key, params: { name: 'ECDSA', hash }, ecSize: EC_SIZE[curve]! };
     }
   }
@@ -78,5 +81,10 @@ export async function verifySignature(
       return false;
     }
   }
-  return subtleCrypto().verify(k.params, k.key, sig as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
+  return subtleCrypto().verify(
+    k.params,
+    k.key,
+    sig as Uint8Array<ArrayBuffer>,
+    data as Uint8Array<ArrayBuffer>,
+  );
 }

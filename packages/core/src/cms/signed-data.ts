@@ -161,7 +161,7 @@ export function parseSignedData(der: Uint8Array): SignedData {
         { details: { contentType } },
       );
     }
-    if (!explicit || explicit.tag !== 0xa0) throw malformed('ContentInfo has no content');
+    if (explicit?.tag !== 0xa0) throw malformed('ContentInfo has no content');
     const [sdTlv] = children(der, explicit, BER);
     if (!sdTlv) throw malformed('ContentInfo content is empty');
     const f = children(der, expectTag(sdTlv, Tag.SEQUENCE, 'SignedData'), BER);
@@ -183,7 +183,8 @@ export function parseSignedData(der: Uint8Array): SignedData {
     let p = 3;
     if (f[p]?.tag === 0xa0) {
       // CertificateChoices: only plain certificates (SEQUENCE) are used; others are skipped.
-      for (const c of children(der, f[p]!, BER)) if (c.tag === Tag.SEQUENCE) certificates.push(encodingOf(der, c));
+      for (const c of children(der, f[p]!, BER))
+        if (c.tag === Tag.SEQUENCE) certificates.push(encodingOf(der, c));
       p++;
     }
     if (f[p]?.tag === 0xa1) {
@@ -192,7 +193,9 @@ export function parseSignedData(der: Uint8Array): SignedData {
     }
     const sis = f[p];
     if (!sis || f.length !== p + 1) throw malformed('signerInfos missing or followed by extra data');
-    const signerInfos = children(der, expectTag(sis, Tag.SET, 'signerInfos'), BER).map((s) => signerInfo(der, s));
+    const signerInfos = children(der, expectTag(sis, Tag.SET, 'signerInfos'), BER).map((s) =>
+      signerInfo(der, s),
+    );
     return {
       version,
       contentType: readOid(der, eType),

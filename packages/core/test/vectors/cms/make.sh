@@ -63,6 +63,13 @@ key nokeyusage 2048;   issue nokeyusage "/C=JP/O=shomei test/CN=No Signing Usage
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key.pem
 issue ec "/C=JP/O=shomei test/CN=EC Signer" intermediate plain
 rm -f *.srl
+# A certificate that copies the signer's subject, issuer and serial onto another key ("swapped").
+openssl req -new -key nokeyusage.key.pem -subj "/C=JP/O=shomei test/CN=Yamada Taro" -out swapped.csr 2>/dev/null
+openssl x509 -req -in swapped.csr -CA intermediate.pem -CAkey intermediate.key.pem -sha256 -days 7000 \
+  -set_serial "0x$(openssl x509 -in signer.pem -noout -serial | cut -d= -f2)" \
+  -extfile ext.cnf -extensions signer -out swapped.pem 2>/dev/null
+rm -f swapped.csr
+openssl x509 -in swapped.pem -outform DER -out swapped.der
 
 for n in root other-root intermediate signer weak nokeyusage ec; do
   openssl x509 -in "$n.pem" -outform DER -out "$n.der"
