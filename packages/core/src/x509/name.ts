@@ -37,6 +37,8 @@ export interface Name {
   readonly text: string;
   /** Key for RFC 5280 §7.1 comparison: equal keys mean matching names. */
   readonly matchKey: string;
+  /** Per-RDN comparison keys in encoding order (for prefix checks in name constraints). */
+  readonly rdnKeys: readonly string[];
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -132,7 +134,7 @@ export function parseNameAt(bytes: Uint8Array, seq: Tlv): Name {
         .join('+'),
     )
     .join(',');
-  return { der: encodingOf(bytes, seq), rdns, text, matchKey: keyParts.join(',') };
+  return { der: encodingOf(bytes, seq), rdns, text, matchKey: keyParts.join(','), rdnKeys: keyParts };
 }
 
 export function parseName(der: Uint8Array): Name {
