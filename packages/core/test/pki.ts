@@ -20,6 +20,9 @@ export const pki = {
   noKeyUsageKey: vector('nokeyusage.key.der'),
   ec: vector('ec.der'),
   ecKey: vector('ec.key.der'),
+  rootCrl: vector('root.crl.der'),
+  intermediateCrl: vector('intermediate.crl.der'),
+  revokedCrl: vector('intermediate-revoked.crl.der'),
 };
 
 const work = mkdtempSync(join(tmpdir(), 'shomei-pki-'));

@@ -9,6 +9,7 @@ import { derObjects } from '../der/pem.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import { parseJpkiIdentity } from '../jpki/identity.js';
 import type { CertificateInput, PolicyOptions, ValidatePathOptions } from '../path/types.js';
+import { validatePath as defaultValidatePath } from '../path/validate-path.js';
 import type {
   ReportCheck,
   ReportJpkiIdentity,
@@ -52,7 +53,7 @@ export interface VerifyCmsOptions {
   /** RFC 5280 policy inputs, passed to validatePath. */
   policy?: PolicyOptions;
   algorithms?: AlgorithmPolicy;
-  /** Path validation; default: core's `validatePath`. */
+  /** Path validation; default: core's `validatePath` (RFC 5280 §6 with revocation). */
   validatePath?: PathValidator;
   hasher?: HashFactory;
   signal?: AbortSignal;
@@ -123,7 +124,7 @@ interface Context {
   contentBytes?: Uint8Array;
   contentMissing: boolean;
   options: VerifyCmsOptions;
-  validatePath?: PathValidator;
+  validatePath: PathValidator;
 }
 
 function findSignerCertificate(si: SignerInfo, pool: readonly Certificate[]): Certificate | undefined {
@@ -247,37 +248,34 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
   );
 
   let chain: SignerReport['chain'] = [];
-  if (ctx.validatePath) {
-    const o = ctx.options;
-    try {
-      const result = await ctx.validatePath(cert, {
-        trustAnchors: o.trustAnchors,
-        intermediates: [...(o.intermediates ?? []), ...ctx.pool.filter((c) => c !== cert)],
-        crls: [...(o.crls ?? []), ...ctx.sd.crls],
-        ...(o.ocsp ? { ocsp: o.ocsp } : {}),
-        ...(o.time ? { time: o.time } : {}),
-        ...(o.policy ? { policy: o.policy } : {}),
-        ...(o.revocation ? { revocation: o.revocation } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
-      });
-      const outcome = chainChecks(result);
-      chain = outcome.chain;
-      checks.push(...outcome.checks);
-    } catch (e) {
-      if (isShomeiError(e) && e.code === 'ABORTED') throw e;
-      const code = isShomeiError(e) ? e.code : 'CMS_CHAIN_INDETERMINATE';
-      checks.push({
-        check: {
-          name: 'chain',
-          ok: false,
-          code,
-          detail: isShomeiError(e) ? e.message : 'path validation failed',
-        },
-        severity: 'indeterminate',
-      });
-    }
-  } else {
-    checks.push(fail('chain', 'CMS_CHAIN_INDETERMINATE', 'no path validator is available'));
+  const o = ctx.options;
+  try {
+    const result = await ctx.validatePath(cert, {
+      trustAnchors: o.trustAnchors,
+      // The pool already holds the embedded certificates and the caller's intermediates.
+      intermediates: ctx.pool.filter((c) => c !== cert),
+      crls: [...(o.crls ?? []), ...ctx.sd.crls],
+      ...(o.ocsp ? { ocsp: o.ocsp } : {}),
+      ...(o.time ? { time: o.time } : {}),
+      ...(o.policy ? { policy: o.policy } : {}),
+      ...(o.revocation ? { revocation: o.revocation } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    const outcome = chainChecks(result);
+    chain = outcome.chain;
+    checks.push(...outcome.checks);
+  } catch (e) {
+    if (isShomeiError(e) && e.code === 'ABORTED') throw e;
+    const code = isShomeiError(e) ? e.code : 'CMS_CHAIN_INDETERMINATE';
+    checks.push({
+      check: {
+        name: 'chain',
+        ok: false,
+        code,
+        detail: isShomeiError(e) ? e.message : 'path validation failed',
+      },
+      severity: 'indeterminate',
+    });
   }
   return finish({ ...base, signer, chain }, checks);
 }
@@ -401,7 +399,7 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
     digests = hashed.digests;
     contentBytes = hashed.bytes;
   }
-  const validatePath = options.validatePath;
+  const validatePath = options.validatePath ?? defaultValidatePath;
   const ctx: Context = {
     sd,
     pool,
@@ -409,7 +407,7 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
     ...(contentBytes ? { contentBytes } : {}),
     contentMissing: content === undefined,
     options,
-    ...(validatePath ? { validatePath } : {}),
+    validatePath,
   };
   const reports: SignerReport[] = [];
   for (const si of sd.signerInfos) reports.push(await verifySigner(si, ctx));

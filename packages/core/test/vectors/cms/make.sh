@@ -75,3 +75,26 @@ for n in root other-root intermediate signer weak nokeyusage ec; do
   openssl x509 -in "$n.pem" -outform DER -out "$n.der"
   openssl pkcs8 -topk8 -nocrypt -in "$n.key.pem" -outform DER -out "$n.key.der"
 done
+
+# CRLs (RFC 5280 §5): empty ones from root and intermediate, and one from the intermediate revoking signer.
+crl() { # issuer out [cert-to-revoke]
+  d=$(mktemp -d); touch "$d/index.txt"; echo 1000 > "$d/crlnumber"
+  cat > "$d/ca.cnf" <<CNF
+[ca]
+default_ca = x
+[x]
+database = $d/index.txt
+crlnumber = $d/crlnumber
+default_md = sha256
+default_crl_days = 7000
+CNF
+  if [ -n "${3:-}" ]; then
+    openssl ca -config "$d/ca.cnf" -cert "$1.pem" -keyfile "$1.key.pem" -revoke "$3.pem" -crl_reason keyCompromise 2>/dev/null
+  fi
+  openssl ca -config "$d/ca.cnf" -cert "$1.pem" -keyfile "$1.key.pem" -gencrl -out "$d/crl.pem" 2>/dev/null
+  openssl crl -in "$d/crl.pem" -outform DER -out "$2"
+  rm -rf "$d"
+}
+crl root root.crl.der
+crl intermediate intermediate.crl.der
+crl intermediate intermediate-revoked.crl.der signer
