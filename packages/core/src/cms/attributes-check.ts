@@ -79,6 +79,23 @@ export function signingTime(attrs: readonly Attribute[]): Date | undefined {
   }
 }
 
+const certHashes = new WeakMap<Certificate, Map<HashAlgorithmName, Promise<Uint8Array>>>();
+
+/** Hash of a certificate's DER, once per parsed certificate and algorithm. */
+function certHash(cert: Certificate, hash: HashAlgorithmName): Promise<Uint8Array> {
+  let m = certHashes.get(cert);
+  if (!m) {
+    m = new Map();
+    certHashes.set(cert, m);
+  }
+  let p = m.get(hash);
+  if (!p) {
+    p = digestBytes(hash, cert.der);
+    m.set(hash, p);
+  }
+  return p;
+}
+
 /** IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber } against the certificate (RFC 5035 §4). */
 function issuerSerialMatches(
   der: Uint8Array,
@@ -123,8 +140,8 @@ export async function checkSigningCertificate(
       hash = name;
       i = 1;
     }
-    const certHash = contentsOf(v, expectTag(parts[i]!, Tag.OCTET_STRING, 'certHash'));
-    if (!bytesEqual(certHash, await digestBytes(hash, cert.der))) {
+    const certHashValue = contentsOf(v, expectTag(parts[i]!, Tag.OCTET_STRING, 'certHash'));
+    if (!bytesEqual(certHashValue, await certHash(cert, hash))) {
       return bad('CMS_SIGNING_CERT_MISMATCH', `the ${hash} certHash does not match the signer certificate`);
     }
     const issuerSerial = parts[i + 1];

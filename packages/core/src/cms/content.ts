@@ -107,6 +107,15 @@ export async function hashContentMulti(
   }
   const factory = options.hasher ?? portableHashFactory;
   const states = hashes.map((h) => [h, factory(h)] as const);
+  if (input instanceof Uint8Array) {
+    // Bytes in memory: one update, no stream machinery.
+    for (const [h, s] of states) {
+      s.update(input);
+      digests.set(h, await s.digest());
+    }
+    options.onProgress?.(input.length);
+    return { digests, length: input.length, ...(options.keep ? { bytes: input } : {}) };
+  }
   const kept: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of contentChunks(input)) {

@@ -65,7 +65,15 @@ export function verifyKey(cert: Certificate, hash: HashAlgorithmName): Promise<V
   return p;
 }
 
-/** True when `signature` over `data` verifies with the certificate's key. */
+/** Checks a SignerInfo signature: true when `signature` over `data` verifies with the certificate's key. */
+export type SignatureVerifier = (
+  cert: Certificate,
+  hash: HashAlgorithmName,
+  signature: Uint8Array,
+  data: Uint8Array,
+) => Promise<boolean> | boolean;
+
+/** True when `signature` over `data` verifies with the certificate's key (WebCrypto). */
 export async function verifySignature(
   cert: Certificate,
   hash: HashAlgorithmName,

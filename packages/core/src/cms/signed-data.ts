@@ -23,6 +23,19 @@ import { CMS_OID } from './oids.js';
 
 const BER: ReadOptions = { ber: true };
 
+// OIDs repeat in every SignedData (algorithms, attribute types): decode each encoding once.
+const oidMemo = new Map<string, string>();
+function oid(bytes: Uint8Array, tlv: Tlv): string {
+  if (tlv.tag !== Tag.OID || tlv.length > 32) return readOid(bytes, tlv);
+  const key = String.fromCharCode(...bytes.subarray(tlv.valueOffset, tlv.end));
+  let dotted = oidMemo.get(key);
+  if (dotted === undefined) {
+    dotted = readOid(bytes, tlv);
+    if (oidMemo.size < 1024) oidMemo.set(key, dotted);
+  }
+  return dotted;
+}
+
 export interface AlgorithmId {
   readonly oid: string;
   /** DER of the parameters, when present. */
@@ -67,9 +80,9 @@ const malformed = (detail: string, cause?: unknown) =>
   coreError('CMS_MALFORMED', `Malformed CMS SignedData: ${detail}.`, cause ? { cause } : undefined);
 
 function algorithm(bytes: Uint8Array, tlv: Tlv): AlgorithmId {
-  const [oid, params] = children(bytes, expectTag(tlv, Tag.SEQUENCE, 'AlgorithmIdentifier'), BER);
-  if (!oid) throw malformed('empty AlgorithmIdentifier');
-  return { oid: readOid(bytes, oid), ...(params ? { params: encodingOf(bytes, params) } : {}) };
+  const [oidTlv, params] = children(bytes, expectTag(tlv, Tag.SEQUENCE, 'AlgorithmIdentifier'), BER);
+  if (!oidTlv) throw malformed('empty AlgorithmIdentifier');
+  return { oid: oid(bytes, oidTlv), ...(params ? { params: encodingOf(bytes, params) } : {}) };
 }
 
 function attributes(bytes: Uint8Array, set: Tlv): Attribute[] {
@@ -77,7 +90,7 @@ function attributes(bytes: Uint8Array, set: Tlv): Attribute[] {
     const [type, values] = children(bytes, expectTag(a, Tag.SEQUENCE, 'Attribute'), BER);
     if (!type || !values) throw malformed('Attribute without values');
     return {
-      oid: readOid(bytes, type),
+      oid: oid(bytes, type),
       values: children(bytes, expectTag(values, Tag.SET, 'AttributeValues'), BER).map((v) =>
         encodingOf(bytes, v),
       ),
@@ -153,7 +166,7 @@ export function parseSignedData(der: Uint8Array): SignedData {
     const root = expectTag(readRoot(der, BER), Tag.SEQUENCE, 'ContentInfo');
     const [typeTlv, explicit] = children(der, root, BER);
     if (!typeTlv) throw malformed('empty ContentInfo');
-    const contentType = readOid(der, typeTlv);
+    const contentType = oid(der, typeTlv);
     if (contentType !== CMS_OID.signedData) {
       throw coreError(
         'CMS_NOT_SIGNED_DATA',
@@ -198,7 +211,7 @@ export function parseSignedData(der: Uint8Array): SignedData {
     );
     return {
       version,
-      contentType: readOid(der, eType),
+      contentType: oid(der, eType),
       ...(content ? { content } : {}),
       certificates,
       crls,

@@ -37,8 +37,20 @@ export interface ChainOutcome {
   checks: { check: ReportCheck; severity: Verdict }[];
 }
 
+const outcomes = new WeakMap<PathResult, ChainOutcome>();
+
 /** Maps a PathResult to the `chain` and `revocation` checks (each failing with the path's own code). */
 export function chainChecks(result: PathResult): ChainOutcome {
+  // A cached PathResult (PathResultCache) maps to the same outcome: compute it once.
+  let outcome = outcomes.get(result);
+  if (!outcome) {
+    outcome = mapResult(result);
+    outcomes.set(result, outcome);
+  }
+  return outcome;
+}
+
+function mapResult(result: PathResult): ChainOutcome {
   const chain = result.path.map(chainElement);
   const failures = result.failures.length
     ? result.failures

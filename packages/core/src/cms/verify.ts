@@ -28,7 +28,8 @@ import {
 } from './attributes-check.js';
 import { type ContentInput, hashContentMulti } from './content.js';
 import type { HashFactory } from './hasher.js';
-import { verifySignature } from './public-key.js';
+import type { PathResultCache } from './path-cache.js';
+import { type SignatureVerifier, verifySignature } from './public-key.js';
 import { parseSignedData, type SignedData, type SignerInfo } from './signed-data.js';
 import { chainChecks, type PathValidator } from './verify-chain.js';
 
@@ -55,6 +56,10 @@ export interface VerifyCmsOptions {
   algorithms?: AlgorithmPolicy;
   /** Path validation; default: core's `validatePath` (RFC 5280 §6 with revocation). */
   validatePath?: PathValidator;
+  /** Reuse path results across calls (opt-in; see PathResultCache for what makes a hit). */
+  pathCache?: PathResultCache;
+  /** Signature check; default WebCrypto. `@shomei/core/node` passes a node:crypto one. */
+  verifier?: SignatureVerifier;
   hasher?: HashFactory;
   signal?: AbortSignal;
   onProgress?: (bytesHashed: number) => void;
@@ -136,7 +141,18 @@ function findSignerCertificate(si: SignerInfo, pool: readonly Certificate[]): Ce
   );
 }
 
+const jpkiCache = new WeakMap<Certificate, { jpki?: ReportJpkiIdentity; note?: string }>();
+
 function jpkiOf(cert: Certificate): { jpki?: ReportJpkiIdentity; note?: string } {
+  let r = jpkiCache.get(cert);
+  if (!r) {
+    r = readJpki(cert);
+    jpkiCache.set(cert, r);
+  }
+  return r;
+}
+
+function readJpki(cert: Certificate): { jpki?: ReportJpkiIdentity; note?: string } {
   try {
     const id = parseJpkiIdentity(cert);
     return id ? { jpki: id } : {};
@@ -250,7 +266,7 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
   let chain: SignerReport['chain'] = [];
   const o = ctx.options;
   try {
-    const result = await ctx.validatePath(cert, {
+    const pathOptions: ValidatePathOptions = {
       trustAnchors: o.trustAnchors,
       // The pool already holds the embedded certificates and the caller's intermediates.
       intermediates: ctx.pool.filter((c) => c !== cert),
@@ -260,7 +276,10 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
       ...(o.policy ? { policy: o.policy } : {}),
       ...(o.revocation ? { revocation: o.revocation } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
-    });
+    };
+    const result = o.pathCache
+      ? await o.pathCache.get(cert, pathOptions, () => ctx.validatePath(cert, pathOptions))
+      : await ctx.validatePath(cert, pathOptions);
     const outcome = chainChecks(result);
     chain = outcome.chain;
     checks.push(...outcome.checks);
@@ -297,7 +316,7 @@ async function cryptoChecks(
   }
   let ok: boolean;
   try {
-    ok = await verifySignature(cert, sigHash, si.signature, data);
+    ok = await (ctx.options.verifier ?? verifySignature)(cert, sigHash, si.signature, data);
   } catch (e) {
     checks.push(
       fail(
@@ -368,7 +387,8 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
   throwIfAborted(options.signal);
   let sd: SignedData;
   try {
-    sd = parseSignedData(derObjects(signed, ['CMS', 'PKCS7'])[0]!);
+    // DER starts with SEQUENCE; only other input needs the PEM sniffing.
+    sd = parseSignedData(signed[0] === 0x30 ? signed : derObjects(signed, ['CMS', 'PKCS7'])[0]!);
   } catch (e) {
     return unreadable(e);
   }
