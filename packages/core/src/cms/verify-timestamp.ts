@@ -75,7 +75,7 @@ export async function checkSignatureTimestamp(
   const tsaCert = tokenPool.find((c) => c.subject.text === report.signer.subject);
   const eku = tsaCert?.extKeyUsage;
   const ekuCritical = tsaCert?.extensions.find((e) => e.oid === '2.5.29.37')?.critical;
-  if (!eku || !eku.includes(KP_TIME_STAMPING) || !ekuCritical) {
+  if (!eku?.includes(KP_TIME_STAMPING) || !ekuCritical) {
     return bad(
       'the TSA certificate lacks the critical id-kp-timeStamping extended key usage (RFC 3161 §2.3)',
     );
