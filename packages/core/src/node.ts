@@ -3,6 +3,8 @@
  * Re-exports the browser-safe surface so Node users need one import.
  */
 export * from './index.js';
+export * from './node/crl-file.js';
+export * from './node/crypto-backend.js';
 
 // ---- cms (issue 5): streaming files and node:crypto hashing ----
 import type { ContentInput } from './cms/content.js';

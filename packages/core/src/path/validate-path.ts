@@ -117,9 +117,21 @@ function revocationOptions(
 }
 
 /** Validates the certification path of `leaf` (RFC 5280 §6) and its revocation status. */
-export async function validatePath(
+export function validatePath(leafInput: CertificateInput, options: ValidatePathOptions): Promise<PathResult> {
+  return validateAtDepth(leafInput, options, 0);
+}
+
+/**
+ * How deep CRL-signer validation may recurse with revocation checking on (§6.3.3 (f): the CRL
+ * signer's own path is validated, its revocation included); deeper signers are checked without it so
+ * a CRL signer that vouches for itself cannot loop.
+ */
+const MAX_SIGNER_DEPTH = 2;
+
+async function validateAtDepth(
   leafInput: CertificateInput,
   options: ValidatePathOptions,
+  depth: number,
 ): Promise<PathResult> {
   const { signal } = options;
   throwIfAborted(signal);
@@ -194,14 +206,12 @@ export async function validatePath(
       pool: [...intermediates, ...anchors],
       signal,
       validateSigner: async (signer) => {
-        const r = await validatePath(signer, {
+        const signerOptions: ValidatePathOptions = {
           ...options,
-          revocation: 'off',
           policy: {},
-          ocsp: [],
-          crls: [],
-        });
-        return r.valid;
+          ...(depth + 1 >= MAX_SIGNER_DEPTH ? { revocation: 'off' as const } : {}),
+        };
+        return (await validateAtDepth(signer, signerOptions, depth + 1)).valid;
       },
     });
     const statuses = [...rev.statuses, notChecked('trust anchor')];

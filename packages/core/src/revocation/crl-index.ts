@@ -151,6 +151,10 @@ export class CrlIndex {
   readonly #segments: { start: number; issuer: readonly GeneralName[] }[] = [];
   /** Issuer keys (SPKI hex) whose signature over this CRL verified — signature checked once per key. */
   readonly verifiedKeys = new Set<string>();
+  /** Signer certificates already found good for this CRL (signature and, if needed, their path). */
+  readonly verifiedSigners = new WeakSet<object>();
+  /** The same as `verifiedKeys`, by identity of the SPKI view (no hex per check). */
+  readonly verifiedSpkis = new WeakSet<Uint8Array>();
 
   private constructor(der: Uint8Array) {
     this.der = der;
@@ -449,6 +453,14 @@ export class CrlIndex {
   /** Decodes entry `i` (0 ≤ i < size). */
   entry(i: number): CrlEntry {
     if (i < 0 || i >= this.size) throw coreError('INPUT_INVALID', `CRL entry ${i} is out of range.`);
+    try {
+      return this.#decodeEntry(i);
+    } catch (cause) {
+      throw coreError('CRL_MALFORMED', `CRL entry ${i} is malformed.`, { cause });
+    }
+  }
+
+  #decodeEntry(i: number): CrlEntry {
     const der = this.der;
     const start = this.#entryStart[i]!;
     const seq = readTlv(der, start);
