@@ -168,18 +168,25 @@ async function validateAtDepth(
     | { path: Certificate[]; failures: PathFailure[]; validPolicies: string[]; score: number }
     | undefined;
   let tried = 0;
+  let revokedOrIndeterminate: PathResult | undefined;
   for (const path of buildPaths(leaf, pool, time, maxDepth, budget, partial)) {
     throwIfAborted(signal);
     tried++;
     const r = await processPath(path, time, policy, sigBudget);
     if (r.failures.length === 0) {
-      return finish(path, r.validPolicies);
+      // A structurally valid path whose revocation check fails: another path (a cross certificate,
+      // a re-keyed CA) may still be good, so keep searching and report this one if none is.
+      const finished = await finish(path, r.validPolicies);
+      if (finished.valid) return finished;
+      revokedOrIndeterminate ??= finished;
+      continue;
     }
     const score = Math.min(...r.failures.map((f) => RANK[f.code] ?? 10)) * 100 + r.failures.length;
     if (!best || score < best.score)
       best = { path, failures: r.failures, validPolicies: r.validPolicies, score };
     if (r.budgetExhausted) break;
   }
+  if (revokedOrIndeterminate) return revokedOrIndeterminate;
   if (best) {
     return invalid('invalid', best.path, best.failures, best.validPolicies, [
       `${tried} candidate path(s) tried`,
