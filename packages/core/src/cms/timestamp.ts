@@ -68,19 +68,31 @@ function genTime(bytes: Uint8Array, tlv: Tlv): Date {
 }
 
 export function parseTstInfo(der: Uint8Array): TstInfo {
+  try {
+    return readTstInfo(der);
+  } catch (cause) {
+    if (isShomeiError(cause)) throw cause;
+    throw coreError('DER_MALFORMED', 'TSTInfo is malformed.', { cause });
+  }
+}
+
+function readTstInfo(der: Uint8Array): TstInfo {
   const f = children(der, expectTag(readRoot(der), Tag.SEQUENCE, 'TSTInfo'));
   const [version, policy, mi, serial, time] = f;
   if (!version || !policy || !mi || !serial || !time)
     throw coreError('DER_MALFORMED', 'TSTInfo is truncated.');
   if (readSmallInteger(der, version) !== 1) throw coreError('DER_MALFORMED', 'TSTInfo version must be 1.');
   const [alg, hashed] = children(der, expectTag(mi, Tag.SEQUENCE, 'MessageImprint'));
-  const algOid = readOid(der, children(der, expectTag(alg!, Tag.SEQUENCE, 'AlgorithmIdentifier'))[0]!);
+  if (!alg || !hashed) throw coreError('DER_MALFORMED', 'MessageImprint is truncated.');
+  const [algOidTlv] = children(der, expectTag(alg, Tag.SEQUENCE, 'AlgorithmIdentifier'));
+  if (!algOidTlv) throw coreError('DER_MALFORMED', 'MessageImprint has an empty AlgorithmIdentifier.');
+  const algOid = readOid(der, algOidTlv);
   // Optional fields after genTime: accuracy (SEQUENCE), ordering (BOOLEAN), nonce (INTEGER), tsa [0], extensions [1].
   const nonce = f.slice(5).find((t) => t.tag === Tag.INTEGER);
   return {
     policy: readOid(der, policy),
     hash: DIGEST_BY_OID[algOid] ?? algOid,
-    imprint: contentsOf(der, expectTag(hashed!, Tag.OCTET_STRING, 'hashedMessage')),
+    imprint: contentsOf(der, expectTag(hashed, Tag.OCTET_STRING, 'hashedMessage')),
     serial: readIntegerBytes(der, serial),
     genTime: genTime(der, time),
     ...(nonce ? { nonce: readIntegerBytes(der, nonce) } : {}),

@@ -278,7 +278,7 @@ describe('verifyCms on bad input', () => {
           return r.verdict !== 'valid' || r.checks.every((c) => c.ok);
         },
       ),
-      { seed: 5, numRuns: 150 },
+      { seed: 5, numRuns: 400 },
     );
   });
 

@@ -450,7 +450,15 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
     validatePath,
   };
   const reports: SignerReport[] = [];
-  for (const si of sd.signerInfos) reports.push(await verifySigner(si, ctx));
+  for (const si of sd.signerInfos) {
+    try {
+      reports.push(await verifySigner(si, ctx));
+    } catch (e) {
+      // Whatever a malformed SignerInfo still throws becomes an indeterminate signer, not a crash.
+      if (isShomeiError(e) && e.code === 'ABORTED') throw e;
+      reports.push(unreadable(isShomeiError(e) ? e : coreError('CMS_MALFORMED', undefined, { cause: e })));
+    }
+  }
   let decisive = reports[0]!;
   for (const r of reports) if (RANK[r.verdict] > RANK[decisive.verdict]) decisive = r;
   return reports.length > 1 ? { ...decisive, signers: reports } : decisive;
