@@ -11,7 +11,7 @@ import { fmt, median, QUICK } from './bench-util.js';
 
 const MiB = 1024 * 1024;
 const size = Number(process.env.CMS_HASH_MIB ?? (QUICK ? 64 : 1024)) * MiB;
-const repeats = QUICK ? 2 : 3;
+const repeats = QUICK ? 2 : 5;
 const tmp = fileURLToPath(new URL('../.bench-tmp/', import.meta.url));
 mkdirSync(tmp, { recursive: true });
 const file = `${tmp}cms-hash-${size}.bin`;
