@@ -103,13 +103,13 @@ export async function hashContentMulti(
   if (input instanceof Uint8Array && !options.hasher) {
     for (const h of hashes) digests.set(h, await digestBytes(h, input));
     options.onProgress?.(input.length);
-    return { digests, length: input.length, ...(options.keep ? { bytes: input } : {}) };
+    return options.keep ? { digests, length: input.length, bytes: input } : { digests, length: input.length };
   }
   const factory = options.hasher ?? portableHashFactory;
   if (input instanceof Uint8Array && factory.digestOnce) {
     for (const h of hashes) digests.set(h, factory.digestOnce(h, input));
     options.onProgress?.(input.length);
-    return { digests, length: input.length, ...(options.keep ? { bytes: input } : {}) };
+    return options.keep ? { digests, length: input.length, bytes: input } : { digests, length: input.length };
   }
   const states = hashes.map((h) => [h, factory(h)] as const);
   if (input instanceof Uint8Array) {
@@ -119,7 +119,7 @@ export async function hashContentMulti(
       digests.set(h, await s.digest());
     }
     options.onProgress?.(input.length);
-    return { digests, length: input.length, ...(options.keep ? { bytes: input } : {}) };
+    return options.keep ? { digests, length: input.length, bytes: input } : { digests, length: input.length };
   }
   const kept: Uint8Array[] = [];
   let length = 0;

@@ -33,6 +33,19 @@ describe('verifyCms on signCms output', () => {
     });
   });
 
+  it('writes the report keys in design.md §4 order', async () => {
+    const r = await verifyCms(attached, base);
+    expect(Object.keys(r)).toEqual([
+      'verdict',
+      'signer',
+      'signingTime',
+      'digestAlgorithm',
+      'signatureAlgorithm',
+      'chain',
+      'checks',
+    ]);
+  });
+
   it('carries the JPKI four facts of the signer', async () => {
     const r = await verifyCms(attached, base);
     expect(r.signer.jpki).toMatchObject({ name: '山田 太郎', birthDate: '419900101', sex: '1' });

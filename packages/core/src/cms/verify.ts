@@ -88,7 +88,7 @@ const fail = (name: ReportCheck['name'], code: string, detail: string): Check =>
   severity: INDETERMINATE.has(code) ? 'indeterminate' : 'invalid',
 });
 const pass = (name: ReportCheck['name'], detail?: string): Check => ({
-  check: { name, ok: true, ...(detail ? { detail } : {}) },
+  check: detail ? { name, ok: true, detail } : { name, ok: true },
   severity: 'valid',
 });
 
@@ -97,21 +97,35 @@ function messageOf(code: string | undefined, detail: string | undefined): string
   return detail ? `${detail.charAt(0).toUpperCase()}${detail.slice(1)}.` : code;
 }
 
-function finish(
-  base: Omit<SignerReport, 'verdict' | 'checks' | 'code' | 'message'>,
-  checks: Check[],
-): SignerReport {
+interface ReportParts {
+  signer: SignerReport['signer'];
+  signingTime?: string | undefined;
+  digestAlgorithm: string;
+  signatureAlgorithm: string;
+  chain: SignerReport['chain'];
+  timestamp?: ReportTimestamp | undefined;
+}
+
+/**
+ * The report with the worst failing check deciding verdict and code. Keys are written in design.md §4
+ * order and absent optional fields are left out (plain assignments: this runs on the verify hot path).
+ */
+function finish(p: ReportParts, checks: Check[]): SignerReport {
   let worst: Check | undefined;
   for (const c of checks) if (!c.check.ok && (!worst || RANK[c.severity] > RANK[worst.severity])) worst = c;
-  const verdict: Verdict = worst ? worst.severity : 'valid';
-  return {
-    verdict,
-    ...(worst?.check.code
-      ? { code: worst.check.code, message: messageOf(worst.check.code, worst.check.detail)! }
-      : {}),
-    ...base,
-    checks: checks.map((c) => c.check),
-  };
+  const out: Record<string, unknown> = { verdict: worst ? worst.severity : 'valid' };
+  if (worst?.check.code) {
+    out.code = worst.check.code;
+    out.message = messageOf(worst.check.code, worst.check.detail);
+  }
+  out.signer = p.signer;
+  if (p.signingTime) out.signingTime = p.signingTime;
+  out.digestAlgorithm = p.digestAlgorithm;
+  out.signatureAlgorithm = p.signatureAlgorithm;
+  out.chain = p.chain;
+  out.checks = checks.map((c) => c.check);
+  if (p.timestamp) out.timestamp = p.timestamp;
+  return out as unknown as SignerReport;
 }
 
 /** A report for input that could not be read as SignedData at all. */
@@ -223,11 +237,7 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
   const signatureAlgorithm =
     sigInfo && sigHash ? signatureAlgorithmName(sigInfo.key, sigHash) : si.signatureAlgorithm.oid;
   const time = si.signedAttrs ? readSigningTime(si.signedAttrs) : undefined;
-  const base = {
-    digestAlgorithm,
-    signatureAlgorithm,
-    ...(time ? { signingTime: time.toISOString() } : {}),
-  };
+  const signingTime = time?.toISOString();
 
   const cert = findSignerCertificate(si, ctx.pool);
   if (!cert) {
@@ -238,10 +248,15 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
         'the signer certificate is neither in the SignedData nor among the intermediates',
       ),
     );
-    return finish({ ...base, signer: { subject: '' }, chain: [] }, checks);
+    return finish(
+      { signer: { subject: '' }, signingTime, digestAlgorithm, signatureAlgorithm, chain: [] },
+      checks,
+    );
   }
   const { jpki, note } = jpkiOf(cert);
-  const signer = { subject: cert.subject.text, ...(jpki ? { jpki } : {}) };
+  const signer: SignerReport['signer'] = jpki
+    ? { subject: cert.subject.text, jpki }
+    : { subject: cert.subject.text };
   checks.push(pass('signerCertificate', note ?? cert.subject.text));
 
   const policyFail = policyFailure(digest, sigHash, sigInfo?.key, cert, si, ctx.options.algorithms ?? {});
@@ -290,12 +305,12 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
       trustAnchors: o.trustAnchors,
       // The pool already holds the embedded certificates and the caller's intermediates.
       intermediates: ctx.pool.filter((c) => c !== cert),
-      crls: [...(o.crls ?? []), ...ctx.sd.crls],
-      ...(o.ocsp ? { ocsp: o.ocsp } : {}),
-      ...(o.time ? { time: o.time } : {}),
-      ...(o.policy ? { policy: o.policy } : {}),
-      ...(o.revocation ? { revocation: o.revocation } : {}),
-      ...(o.signal ? { signal: o.signal } : {}),
+      crls: ctx.sd.crls.length ? [...(o.crls ?? []), ...ctx.sd.crls] : o.crls,
+      ocsp: o.ocsp,
+      time: o.time,
+      policy: o.policy,
+      revocation: o.revocation,
+      signal: o.signal,
     };
     const result = o.pathCache
       ? await o.pathCache.get(cert, pathOptions, () => ctx.validatePath(cert, pathOptions))
@@ -316,7 +331,7 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
       severity: 'indeterminate',
     });
   }
-  return finish({ ...base, signer, chain, ...(timestamp ? { timestamp } : {}) }, checks);
+  return finish({ signer, signingTime, digestAlgorithm, signatureAlgorithm, chain, timestamp }, checks);
 }
 
 async function cryptoChecks(
@@ -432,9 +447,9 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
   if (content !== undefined) {
     const hashed = await hashContentMulti(content, [...needed], {
       keep: needBytes,
-      ...(options.hasher ? { hasher: options.hasher } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      hasher: options.hasher,
+      signal: options.signal,
+      onProgress: options.onProgress,
     });
     digests = hashed.digests;
     contentBytes = hashed.bytes;
@@ -444,7 +459,7 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
     sd,
     pool,
     digests,
-    ...(contentBytes ? { contentBytes } : {}),
+    contentBytes,
     contentMissing: content === undefined,
     options,
     validatePath,
