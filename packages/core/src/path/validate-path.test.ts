@@ -6,10 +6,11 @@ import {
   hierarchy,
   issue,
   NOW,
+  sharedRsaKey,
   type TestCert,
   type TestKey,
 } from '../../test/support/cert-factory.js';
-import { utf8 } from '../../test/support/der-build.js';
+import { DER_NULL, oid as oidDer, seq as seqDer, utf8 } from '../../test/support/der-build.js';
 import { processPath } from './process.js';
 import type { ValidatePathOptions } from './types.js';
 import { validatePath } from './validate-path.js';
@@ -194,6 +195,11 @@ describe('validatePath: name constraints', () => {
 
   it('rejects a subject DN outside the permitted directoryName subtree', async () => {
     const { run } = await chain(nc([gn.dir('O=Other,C=JP')]));
+    expect((await run()).code).toBe('NAME_CONSTRAINTS');
+  });
+
+  it('rejects a subject DN inside an excluded directoryName subtree', async () => {
+    const { run } = await chain(nc(undefined, [gn.dir('O=Shomei,C=JP')]));
     expect((await run()).code).toBe('NAME_CONSTRAINTS');
   });
 
@@ -439,6 +445,34 @@ describe('validatePath: path building', () => {
       bare: true,
     });
     const r = await validatePath(l.der, opts({ intermediates: pool, budget: { paths: 4 } }));
-    expect(r.valid).toBe(false);
+    expect(r.code).toBe('PATH_BUDGET_EXCEEDED');
+  });
+});
+
+describe('validatePath: signature algorithms', () => {
+  it('SIGNATURE_INVALID when the outer algorithm differs from the TBS signature field (§4.1.1.2)', async () => {
+    const { run } = await chain({}, { outerSignatureAlgorithm: seqDer(oidDer('1.2.840.10045.4.3.3')) });
+    expect((await run()).code).toBe('SIGNATURE_INVALID');
+  });
+
+  it('SIGNATURE_ALGORITHM_UNSUPPORTED for an unknown signature algorithm', async () => {
+    const alg = seqDer(oidDer('1.2.840.10040.4.3'));
+    const { run } = await chain({}, { outerSignatureAlgorithm: alg, tbsSignatureAlgorithm: alg });
+    expect((await run()).code).toBe('SIGNATURE_ALGORITHM_UNSUPPORTED');
+  });
+
+  it('SIGNATURE_ALGORITHM_UNSUPPORTED for an RSA algorithm over an EC key', async () => {
+    const alg = seqDer(oidDer('1.2.840.113549.1.1.11'), DER_NULL);
+    const { run } = await chain({}, { outerSignatureAlgorithm: alg, tbsSignatureAlgorithm: alg });
+    expect((await run()).code).toBe('SIGNATURE_ALGORITHM_UNSUPPORTED');
+  });
+
+  it('verifies an RSA-2048 chain', async () => {
+    const rsa = await sharedRsaKey(0);
+    const r2 = await issue({ subject: 'CN=RSA Root', key: rsa, ca: true });
+    const l2 = await issue({ subject: 'CN=RSA Leaf', key: keys[1]!, issuer: r2 });
+    expect((await validatePath(l2.der, opts({ trustAnchors: [r2.der], intermediates: [] }))).valid).toBe(
+      true,
+    );
   });
 });

@@ -82,12 +82,17 @@ export async function sign(key: TestKey, tbs: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Wraps signed data: SEQUENCE { tbs, algorithm, BIT STRING signature } (certificates, CRLs). */
-export async function signed(tbs: Uint8Array, key: TestKey, corrupt = false): Promise<Uint8Array> {
+export async function signed(
+  tbs: Uint8Array,
+  key: TestKey,
+  corrupt = false,
+  algorithm?: Uint8Array,
+): Promise<Uint8Array> {
   const sig = await sign(key, tbs);
   if (corrupt) sig[sig.length - 3]! ^= 0x01;
   return seq(
     tbs,
-    signatureAlgorithm(key),
+    algorithm ?? signatureAlgorithm(key),
     concatBytes(Uint8Array.of(0x03), lengthOf(sig.length + 1), Uint8Array.of(0), sig),
   );
 }
@@ -232,6 +237,10 @@ export interface CertSpec {
   readonly bare?: boolean;
   readonly version?: 1 | 3;
   readonly corruptSignature?: boolean;
+  /** AlgorithmIdentifier DER written in the TBS `signature` field instead of the real one. */
+  readonly tbsSignatureAlgorithm?: Uint8Array;
+  /** AlgorithmIdentifier DER written as the outer signatureAlgorithm instead of the real one. */
+  readonly outerSignatureAlgorithm?: Uint8Array;
 }
 
 export interface TestCert {
@@ -272,7 +281,7 @@ export async function issue(spec: CertSpec): Promise<TestCert> {
   const tbs = seq(
     ...(version === 3 ? [ctx(0, true, int(2))] : []),
     serial,
-    signatureAlgorithm(issuerKey),
+    spec.tbsSignatureAlgorithm ?? signatureAlgorithm(issuerKey),
     name(issuerName),
     seq(time(spec.notBefore ?? DEFAULT_NOT_BEFORE), time(spec.notAfter ?? DEFAULT_NOT_AFTER)),
     name(spec.subject),
@@ -287,7 +296,7 @@ export async function issue(spec: CertSpec): Promise<TestCert> {
         ]
       : []),
   );
-  const der = await signed(tbs, issuerKey, spec.corruptSignature);
+  const der = await signed(tbs, issuerKey, spec.corruptSignature, spec.outerSignatureAlgorithm);
   return { der, cert: parseCertificate(der), key: spec.key, subject: spec.subject };
 }
 
