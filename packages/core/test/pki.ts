@@ -20,6 +20,8 @@ export const pki = {
   noKeyUsageKey: vector('nokeyusage.key.der'),
   ec: vector('ec.der'),
   ecKey: vector('ec.key.der'),
+  ec384: vector('ec384.der'),
+  ec384Key: vector('ec384.key.der'),
   rootCrl: vector('root.crl.der'),
   intermediateCrl: vector('intermediate.crl.der'),
   revokedCrl: vector('intermediate-revoked.crl.der'),

@@ -62,6 +62,11 @@ describe('signCms interop with openssl cms -verify', () => {
     expect(opensslVerifies(await signCms(content, ec), undefined)).toBe(true);
   });
 
+  it('verifies an ECDSA P-384 signature', async () => {
+    const ec = await pkcs8Signer(pki.ec384Key, pki.ec384, { chain: [pki.intermediate], hash: 'SHA-384' });
+    expect(opensslVerifies(await signCms(content, ec, { detached: true }), content)).toBe(true);
+  });
+
   it('verifies a signature made through a DigestInfo signer (the card path)', async () => {
     // A digest-info signer modelled on a card: PKCS#1 v1.5 over a DigestInfo, via node:crypto.
     const { createPrivateKey, privateEncrypt, constants } = await import('node:crypto');

@@ -118,6 +118,12 @@ describe('verifyCms on signCms output', () => {
     expect([r.verdict, r.signatureAlgorithm]).toEqual(['valid', 'ecdsa-with-SHA256']);
   });
 
+  it('verifies ECDSA P-384 with SHA-384', async () => {
+    const ec = await pkcs8Signer(pki.ec384Key, pki.ec384, { hash: 'SHA-384' });
+    const r = await verifyCms(await signCms(content, ec), base);
+    expect([r.verdict, r.signatureAlgorithm]).toEqual(['valid', 'ecdsa-with-SHA384']);
+  });
+
   it('fails the signature when a signed attribute byte is flipped', async () => {
     const der = attached.slice();
     const at = findBytes(der, new TextEncoder().encode('260304050607Z'));

@@ -44,7 +44,7 @@ export interface AlgorithmPolicy {
 }
 
 export interface VerifyCmsOptions {
-  /** The signed content, for a detached signature. */
+  /** The signed content, for a detached signature (ignored when the SignedData carries its content). */
   content?: ContentInput;
   trustAnchors: readonly CertificateInput[];
   intermediates?: readonly CertificateInput[];

@@ -69,6 +69,8 @@ key nokeyusage 2048;   issue nokeyusage "/C=JP/O=shomei test/CN=No Signing Usage
 key tsa 2048;          issue tsa "/C=JP/O=shomei test/CN=Test TSA" intermediate tsa
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key.pem
 issue ec "/C=JP/O=shomei test/CN=EC Signer" intermediate plain
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out ec384.key.pem
+issue ec384 "/C=JP/O=shomei test/CN=EC P-384 Signer" intermediate plain
 rm -f *.srl
 # A certificate that copies the signer's subject, issuer and serial onto another key ("swapped").
 openssl req -new -key nokeyusage.key.pem -subj "/C=JP/O=shomei test/CN=Yamada Taro" -out swapped.csr 2>/dev/null
@@ -78,7 +80,7 @@ openssl x509 -req -in swapped.csr -CA intermediate.pem -CAkey intermediate.key.p
 rm -f swapped.csr
 openssl x509 -in swapped.pem -outform DER -out swapped.der
 
-for n in root other-root intermediate signer weak nokeyusage ec tsa; do
+for n in root other-root intermediate signer weak nokeyusage ec ec384 tsa; do
   openssl x509 -in "$n.pem" -outform DER -out "$n.der"
   openssl pkcs8 -topk8 -nocrypt -in "$n.key.pem" -outform DER -out "$n.key.der"
 done
