@@ -71,6 +71,12 @@ describe('@shomei/core/node', () => {
     expect(r.verdict).toBe('valid');
   });
 
+  it('stops cleanly when the consumer breaks early (the read in flight settles before close)', async () => {
+    let chunks = 0;
+    for await (const _ of fileSource(file, { chunkSize: 1000 })) if (++chunks === 3) break;
+    expect(chunks).toBe(3);
+  });
+
   it('gives INPUT_INVALID for a missing file', async () => {
     await expect(signCms(fileSource('/nonexistent/x'), signer)).rejects.toSatisfy((e) =>
       hasErrorCode(e, 'INPUT_INVALID'),
