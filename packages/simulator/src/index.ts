@@ -1,2 +1,32 @@
-/** @shomei/simulator — a virtual JPKI card and a test issuing authority. */
-export {};
+/** @shomei/simulator — a virtual JPKI card, its transports, fault injection and a test issuing authority. */
+export { sharedTestCa, TestCa } from './authority/test-ca.js';
+export { CARD_FILE_FORMAT, type CardFileJson } from './card/card-file.js';
+export { type CardConfig, type CardConfigInput, DEFAULT_ATR, defaultCardConfig } from './card/config.js';
+export { ASSIST_AID, ASSIST_EF, JPKI_AID, JPKI_EF } from './card/file-system.js';
+export {
+  type CardPins,
+  type CardProfile,
+  type HolderFile,
+  type HolderProfile,
+  PIN_FORMAT,
+  type PinId,
+  parseHolderFile,
+  type Sex,
+} from './card/holder.js';
+export type {
+  CertificateIssuer,
+  CertificateKind,
+  CertificateRequest,
+  IssuedCertificate,
+} from './card/issuer.js';
+export {
+  type CertificateSlot,
+  type CreateCardOptions,
+  type PinTries,
+  SIGNATURE_LENGTH,
+  VirtualJpkiCard,
+} from './card/virtual-card.js';
+export { SIMULATOR_ERRORS, type SimulatorErrorCode, simulatorError } from './errors.js';
+export type { ApduRecord } from './faults/apdu-record.js';
+export { CardFaults, type CommandMatch, type Corruption } from './faults/card-faults.js';
+export { MemoryTransport, type MemoryTransportOptions } from './transport/memory.js';
