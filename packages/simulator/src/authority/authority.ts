@@ -32,6 +32,7 @@ import { crlContents } from './crl-contents.js';
 import { createHierarchy, YEAR_MS } from './hierarchy.js';
 import { answerOcsp } from './ocsp-responder.js';
 import type { OperatorCard } from './operator-card.js';
+import { AuthorityServer, type AuthorityServerOptions } from './server.js';
 import { timestampResponse } from './tsa.js';
 
 export interface AuthorityOptions {
@@ -480,6 +481,16 @@ export class Authority {
       now: this.now(),
       validityMinutes: this.#state.validity.ocspMinutes,
     });
+  }
+
+  /** Starts the HTTP services (CRLs, OCSP, TSA) on loopback; see AuthorityServerOptions. */
+  serve(options: AuthorityServerOptions = {}): Promise<AuthorityServer> {
+    return AuthorityServer.start(this, options);
+  }
+
+  /** design.md §4 name for `serve`. */
+  ocspServer(options: AuthorityServerOptions = {}): Promise<AuthorityServer> {
+    return this.serve(options);
   }
 
   /** Answers a TimeStampReq (RFC 3161 §2.4); never throws (a bad request gets a `rejection`). */
