@@ -16,6 +16,7 @@ export { CRL_REASON, type CrlReason } from './authority/crl.js';
 export { OPERATOR_PIN_FORMAT, OperatorCard } from './authority/operator-card.js';
 export { sharedTestCa, TestCa } from './authority/test-ca.js';
 export { CARD_FILE_FORMAT, type CardFileJson } from './card/card-file.js';
+export { loadCardFile, saveCardFile } from './card/card-file-io.js';
 export { type CardConfig, type CardConfigInput, DEFAULT_ATR, defaultCardConfig } from './card/config.js';
 export { ASSIST_AID, ASSIST_EF, JPKI_AID, JPKI_EF } from './card/file-system.js';
 export {
@@ -45,3 +46,12 @@ export { SIMULATOR_ERRORS, type SimulatorErrorCode, simulatorError } from './err
 export type { ApduRecord } from './faults/apdu-record.js';
 export { CardFaults, type CommandMatch, type Corruption } from './faults/card-faults.js';
 export { MemoryTransport, type MemoryTransportOptions } from './transport/memory.js';
+export {
+  parseVpcdAddress,
+  VPCD_BASE_PORT,
+  VpcdBridge,
+  type VpcdBridgeEvent,
+  type VpcdBridgeOptions,
+  type VpcdBridgeState,
+} from './transport/vpcd.js';
+export { encodeVpcdFrame, VpcdControl, VpcdFrameReader } from './transport/vpcd-framing.js';

@@ -7,6 +7,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sharedTestCa } from '../authority/test-ca.js';
+import { simulatorError } from '../errors.js';
 import { encodeAttributesEf, encodeBasicInfoEf, encodeMyNumberEf } from './assist-data.js';
 import { type CardFileJson, decodeCardFile, encodeCardFile } from './card-file.js';
 import { CardKey, MAX_SIGN_INPUT, MODULUS_BYTES } from './card-key.js';
@@ -98,7 +99,7 @@ export class VirtualJpkiCard {
   static async create(options: CreateCardOptions): Promise<VirtualJpkiCard> {
     const profile = options.profile ?? 'mynumber';
     if (profile !== 'mynumber' && profile !== 'juki') {
-      throw new TypeError('profile must be "mynumber" or "juki"');
+      throw simulatorError('HOLDER_PROFILE_INVALID', 'profile must be "mynumber" or "juki".');
     }
     const holder = structuredClone(validateHolder(options.holder, profile));
     const pins = validatePins(options.pins, profile);

@@ -1,0 +1,40 @@
+/**
+ * Reading and writing card files on disk (Node only, like the whole simulator). Writes go to a
+ * temporary file first and are renamed into place, so a crash never leaves half a card file.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { simulatorError } from '../errors.js';
+import { VirtualJpkiCard } from './virtual-card.js';
+
+export function loadCardFile(path: string): VirtualJpkiCard {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw simulatorError('CARD_FILE_UNREADABLE', `Cannot read the card file ${path}.`, { cause });
+  }
+  return VirtualJpkiCard.load(text);
+}
+
+export function saveCardFile(
+  path: string,
+  card: VirtualJpkiCard,
+  options: { overwrite?: boolean } = {},
+): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    // `wx` refuses to replace an existing file unless asked to; mode 0600 because the file holds (test) keys.
+    if (!options.overwrite) writeFileSync(path, '', { flag: 'wx', mode: 0o600 });
+    writeFileSync(tmp, card.save(), { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch (cause) {
+    const exists = (cause as NodeJS.ErrnoException).code === 'EEXIST';
+    throw simulatorError(
+      'CARD_FILE_UNREADABLE',
+      exists
+        ? `${path} already exists; choose another path or pass --force.`
+        : `Cannot write the card file ${path}.`,
+      { cause },
+    );
+  }
+}
