@@ -3,7 +3,7 @@
  * issued with its revocation status, the CRL numbering per CA, enrolled operators and the audit head.
  * Written atomically (temporary file + rename) after each change.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulatorError } from '../errors.js';
 import type { CrlReason } from './crl.js';
@@ -49,7 +49,6 @@ export interface AuthorityState {
   certificates: Record<string, CertificateRecord>;
   operators: Record<string, { name: string; publicKey: string; enrolledAt: string }>;
   audit: { count: number; head: string };
-  tsaSerial: number;
 }
 
 export function stateExists(dir: string): boolean {
@@ -74,4 +73,13 @@ export function writeState(dir: string, state: AuthorityState): void {
   const file = join(dir, 'state.json');
   writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
+}
+
+/** Modification time of state.json (nanosecond resolution where the file system has it). */
+export function stateMtime(dir: string): number {
+  try {
+    return Number(statSync(join(dir, 'state.json'), { bigint: true }).mtimeNs);
+  } catch {
+    return 0;
+  }
 }

@@ -22,6 +22,7 @@ import {
   type IssuingCa,
   readState,
   stateExists,
+  stateMtime,
   writeState,
 } from './authority-state.js';
 import { type CaId, type KeyHolder, loadKeyHolder, randomSerial, saveKeyHolder } from './ca-key.js';
@@ -81,6 +82,7 @@ export class Authority {
   readonly #crls = new Map<string, Uint8Array>();
   readonly #sessions = new WeakSet<OperatorSession>();
   readonly #memoryAudit: string[] = [];
+  #stateMtime = 0;
 
   private constructor(
     dir: string | undefined,
@@ -126,7 +128,6 @@ export class Authority {
       certificates: {},
       operators: {},
       audit: { count: 0, head: '0'.repeat(64) },
-      tsaSerial: 0,
     };
     const authority = new Authority(dir, state, cas, clock);
     authority.#record(cas.get('tsa')!.certificate, 'sign', 'tsa');
@@ -151,13 +152,8 @@ export class Authority {
       throw simulatorError('AUTHORITY_STATE_INVALID', undefined, { cause, details: { dir } });
     }
     const authority = new Authority(dir, state, cas, options.clock);
-    for (const ca of authority.#issuingCas()) {
-      for (const delta of [false, true]) {
-        const file = join(dir, 'crl', `${ca}${delta ? '-delta' : ''}.crl`);
-        if (existsSync(file))
-          authority.#crls.set(`${ca}${delta ? '-delta' : ''}`, new Uint8Array(readFileSync(file)));
-      }
-    }
+    authority.#loadCrls();
+    authority.#stateMtime = stateMtime(dir);
     if (authority.#crls.size === 0) authority.publishCrls();
     return authority;
   }
@@ -496,14 +492,11 @@ export class Authority {
   /** Answers a TimeStampReq (RFC 3161 §2.4); never throws (a bad request gets a `rejection`). */
   respondTimestamp(der: Uint8Array): Uint8Array {
     const tsa = this.#cas.get('tsa')!;
-    this.#state.tsaSerial += 1;
-    const serial = this.#state.tsaSerial;
-    this.#save();
     return timestampResponse(der, {
       tsa,
       caCertificate: this.caCertificate('sign'),
       time: this.now(),
-      serial,
+      serial: randomSerial(),
     });
   }
 
@@ -541,7 +534,32 @@ export class Authority {
     return verifyAuditLog(this.auditLog(), this.#state.audit);
   }
 
+  /**
+   * Re-reads the directory when another process (e.g. `shomei-sim revoke`) changed it, so a running
+   * server answers from the latest state. Returns whether anything was reloaded.
+   */
+  refresh(): boolean {
+    if (!this.#dir) return false;
+    const mtime = stateMtime(this.#dir);
+    if (mtime === this.#stateMtime) return false;
+    Object.assign(this.#state, readState(this.#dir));
+    this.#loadCrls();
+    this.#stateMtime = mtime;
+    return true;
+  }
+
+  #loadCrls(): void {
+    for (const ca of this.#issuingCas()) {
+      for (const suffix of ['', '-delta']) {
+        const file = join(this.#dir!, 'crl', `${ca}${suffix}.crl`);
+        if (existsSync(file)) this.#crls.set(`${ca}${suffix}`, new Uint8Array(readFileSync(file)));
+      }
+    }
+  }
+
   #save(): void {
-    if (this.#dir) writeState(this.#dir, this.#state);
+    if (!this.#dir) return;
+    writeState(this.#dir, this.#state);
+    this.#stateMtime = stateMtime(this.#dir);
   }
 }

@@ -85,6 +85,8 @@ export class AuthorityServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Another process (shomei-sim revoke/hold/release) may have changed the directory.
+    this.#authority.refresh();
     const method = req.method ?? 'GET';
     const crl = CRL_PATH.exec(path);
     if (crl || CA_PATH.test(path)) {

@@ -12,6 +12,7 @@ import {
   encodeOid,
   encodeSmallInteger,
   encodeTlv,
+  encodeUnsignedInteger,
   encodingOf,
   expectTag,
   readBoolean,
@@ -103,7 +104,7 @@ function issuerAndSerial(cert: Uint8Array): Uint8Array {
 
 export function timestampResponse(
   der: Uint8Array,
-  o: { tsa: KeyHolder; caCertificate: Uint8Array; time: Date; serial: number },
+  o: { tsa: KeyHolder; caCertificate: Uint8Array; time: Date; serial: Uint8Array },
 ): Uint8Array {
   const parsed = parseRequest(der);
   if (!parsed.ok) return rejection(parsed.fail, `request refused: ${parsed.fail}`);
@@ -114,7 +115,7 @@ export function timestampResponse(
     encodeSmallInteger(1),
     encodeOid(TSA_POLICY_OID),
     request.messageImprint,
-    encodeSmallInteger(o.serial),
+    encodeUnsignedInteger(o.serial),
     encodeGeneralizedTime(o.time),
     encodeTlv(0x30, encodeSmallInteger(1)), // accuracy: one second
     request.nonce ? encodeTlv(0x02, request.nonce) : new Uint8Array(0),
