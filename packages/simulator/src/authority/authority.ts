@@ -28,7 +28,7 @@ import {
 import { type CaId, type KeyHolder, loadKeyHolder, randomSerial, saveKeyHolder } from './ca-key.js';
 import { buildEndEntityCertificate, caName, rootName } from './certificate-profile.js';
 import { serialOf, validityOf } from './certificate-serial.js';
-import { buildCrl, type CrlReason, isCrlReason } from './crl.js';
+import { buildCrl, type CrlReason, isCrlReason, syntheticRevokedList } from './crl.js';
 import { crlContents } from './crl-contents.js';
 import { createHierarchy, YEAR_MS } from './hierarchy.js';
 import { answerOcsp } from './ocsp-responder.js';
@@ -462,6 +462,24 @@ export class Authority {
     const crl = this.#crls.get(`${ca}${options.delta ? '-delta' : ''}`);
     if (!crl) throw simulatorError('USAGE', `This authority publishes no ${ca} CRL.`);
     return crl.slice();
+  }
+
+  /**
+   * A complete CRL of `count` synthetic entries signed by this CA (not published, not recorded), for
+   * verifier tests at scale; its CRL number is far above the real sequence so it never collides.
+   */
+  syntheticCrl(count: number, options: { ca?: IssuingCa; revokedAt?: Date } = {}): Uint8Array {
+    const ca = this.#cas.get(options.ca ?? 'sign')!;
+    const now = this.now();
+    return buildCrl({
+      issuer: ca.encodedName,
+      issuerKey: ca.key,
+      issuerKeyId: ca.keyId,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + this.#state.validity.crlHours * 3600_000),
+      crlNumber: 1_000_000_000 + (this.#state.crl[ca.id as IssuingCa]?.number ?? 0),
+      revoked: syntheticRevokedList(count, { revokedAt: options.revokedAt ?? now }),
+    });
   }
 
   // --- OCSP and time stamps --------------------------------------------------------------------
