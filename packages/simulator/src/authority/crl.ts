@@ -222,8 +222,12 @@ function keyBytes(key: KeyObject): number {
  * one revocation time, reasons cycling through keyCompromise, cessationOfOperation and none.
  * Columnar, so a million entries are three typed arrays.
  */
-export function syntheticRevokedList(count: number, options: { revokedAt: Date; prefix?: number }): RevokedList {
-  if (!Number.isSafeInteger(count) || count < 0 || count > 2 ** 32 - 1) throw new RangeError('count out of range');
+export function syntheticRevokedList(
+  count: number,
+  options: { revokedAt: Date; prefix?: number },
+): RevokedList {
+  if (!Number.isSafeInteger(count) || count < 0 || count > 2 ** 32 - 1)
+    throw new RangeError('count out of range');
   const prefix = options.prefix ?? 0x50;
   const serials = new Uint8Array(count * 8);
   const serialOffsets = new Uint32Array(count + 1);
