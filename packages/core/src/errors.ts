@@ -83,6 +83,133 @@ export const CORE_ERRORS = {
   INPUT_INVALID: { message: 'An argument is not valid.', docs: 'input_invalid' },
   ABORTED: { message: 'The operation was aborted by the caller.', docs: 'aborted' },
   TIMEOUT: { message: 'The operation did not finish in time.', docs: 'timeout' },
+  // --- path / x509 / revocation (issue 6) -------------------------------------------------------
+  CERT_MALFORMED: {
+    message:
+      'The certificate is not a valid X.509 structure: check that the file is a DER or PEM certificate.',
+    docs: 'cert_malformed',
+  },
+  PATH_NOT_FOUND: {
+    message:
+      'No certification path from the certificate to a trust anchor was found: supply the missing intermediate certificates.',
+    docs: 'path_not_found',
+  },
+  PATH_NO_TRUST_ANCHOR: {
+    message: 'No trust anchor was given: pass at least one trusted root certificate.',
+    docs: 'path_no_trust_anchor',
+  },
+  PATH_BUDGET_EXCEEDED: {
+    message:
+      'Path building stopped because its search budget ran out: the certificate pool is too large or cyclic.',
+    docs: 'path_budget_exceeded',
+  },
+  CERT_EXPIRED: {
+    message: 'A certificate in the path has expired at the validation time.',
+    docs: 'cert_expired',
+  },
+  CERT_NOT_YET_VALID: {
+    message: 'A certificate in the path is not yet valid at the validation time.',
+    docs: 'cert_not_yet_valid',
+  },
+  CERT_REVOKED: { message: 'A certificate in the path has been revoked.', docs: 'cert_revoked' },
+  SIGNATURE_INVALID: {
+    message: "A signature does not verify with the issuer's public key.",
+    docs: 'signature_invalid',
+  },
+  SIGNATURE_ALGORITHM_UNSUPPORTED: {
+    message: 'The signature algorithm or key type is not supported.',
+    docs: 'signature_algorithm_unsupported',
+  },
+  NAME_CHAINING: {
+    message: "A certificate's issuer name does not match the subject name of the certificate above it.",
+    docs: 'name_chaining',
+  },
+  BASIC_CONSTRAINTS: {
+    message: 'An issuing certificate is not marked as a CA (basicConstraints cA is absent or false).',
+    docs: 'basic_constraints',
+  },
+  PATH_LENGTH_EXCEEDED: {
+    message: 'The path is longer than a pathLenConstraint in it allows.',
+    docs: 'path_length_exceeded',
+  },
+  KEY_USAGE: {
+    message: "A certificate's keyUsage does not allow this use (keyCertSign or cRLSign is missing).",
+    docs: 'key_usage',
+  },
+  UNKNOWN_CRITICAL_EXTENSION: {
+    message: 'A certificate carries a critical extension this validator does not understand.',
+    docs: 'unknown_critical_extension',
+  },
+  NAME_CONSTRAINTS: {
+    message: 'A name in a certificate violates the name constraints of a CA above it.',
+    docs: 'name_constraints',
+  },
+  POLICY_REQUIRED: {
+    message: 'An explicit certificate policy is required but the path has no acceptable policy.',
+    docs: 'policy_required',
+  },
+  POLICY_MAPPING_INVALID: {
+    message: 'A policy mapping maps to or from anyPolicy, which RFC 5280 forbids.',
+    docs: 'policy_mapping_invalid',
+  },
+  CRL_MALFORMED: { message: 'The CRL is not a valid X.509 CRL: check the file.', docs: 'crl_malformed' },
+  CRL_SIGNATURE_INVALID: {
+    message: "The CRL signature does not verify with the CRL issuer's key.",
+    docs: 'crl_signature_invalid',
+  },
+  CRL_ISSUER_MISMATCH: {
+    message: "The CRL was not issued by the certificate's issuer or an authorised CRL issuer.",
+    docs: 'crl_issuer_mismatch',
+  },
+  CRL_EXPIRED: { message: 'The CRL is past its nextUpdate: fetch a fresh one.', docs: 'crl_expired' },
+  CRL_NOT_YET_VALID: {
+    message: 'The CRL thisUpdate is after the validation time.',
+    docs: 'crl_not_yet_valid',
+  },
+  CRL_SCOPE: {
+    message: 'The CRL does not cover this certificate (distribution point or scope mismatch).',
+    docs: 'crl_scope',
+  },
+  CRL_UNKNOWN_CRITICAL_EXTENSION: {
+    message: 'The CRL or one of its entries carries a critical extension this validator does not understand.',
+    docs: 'crl_unknown_critical_extension',
+  },
+  CRL_FETCH_FAILED: {
+    message: 'A CRL could not be fetched from its distribution point.',
+    docs: 'crl_fetch_failed',
+  },
+  OCSP_MALFORMED: { message: 'The OCSP response is not a valid OCSP structure.', docs: 'ocsp_malformed' },
+  OCSP_STATUS: {
+    message: 'The OCSP responder returned an error status instead of a response.',
+    docs: 'ocsp_status',
+  },
+  OCSP_SIGNATURE_INVALID: {
+    message: 'The OCSP response signature does not verify.',
+    docs: 'ocsp_signature_invalid',
+  },
+  OCSP_RESPONDER_UNAUTHORIZED: {
+    message:
+      'The OCSP responder is neither the CA nor a delegated responder (id-kp-OCSPSigning) issued by it.',
+    docs: 'ocsp_responder_unauthorized',
+  },
+  OCSP_CERT_MISMATCH: {
+    message: 'The OCSP response is not about the certificate that was asked for.',
+    docs: 'ocsp_cert_mismatch',
+  },
+  OCSP_STALE: {
+    message: 'The OCSP response is outside its thisUpdate / nextUpdate window.',
+    docs: 'ocsp_stale',
+  },
+  OCSP_NONCE_MISMATCH: {
+    message: 'The OCSP response nonce does not match the request.',
+    docs: 'ocsp_nonce_mismatch',
+  },
+  OCSP_FETCH_FAILED: { message: 'The OCSP responder could not be reached.', docs: 'ocsp_fetch_failed' },
+  REVOCATION_UNKNOWN: {
+    message: 'The revocation status of a certificate could not be determined.',
+    docs: 'revocation_unknown',
+  },
+  // --- end path / x509 / revocation ---------------------------------------------------------------
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;

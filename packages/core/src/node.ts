@@ -3,3 +3,5 @@
  * Re-exports the browser-safe surface so Node users need one import.
  */
 export * from './index.js';
+export * from './node/crl-file.js';
+export * from './node/crypto-backend.js';

@@ -1,0 +1,2 @@
+export * from './types.js';
+export { validatePath } from './validate-path.js';

@@ -1,0 +1,145 @@
+/**
+ * The `validatePath` contract (design.md §4): options in, a `PathResult` out. verifyCms fills its
+ * ValidationReport `chain[]` from `PathResult.path` (leaf first), including `revocation`.
+ */
+import type { CoreErrorCode } from '../errors.js';
+import type { Certificate } from '../x509/certificate.js';
+
+/** A certificate given as DER bytes or already parsed. */
+export type CertificateInput = Uint8Array | Certificate;
+
+/**
+ * Revocation policy (issue 6 §4):
+ * - `require`: every certificate after the anchor needs a conclusive status, else indeterminate;
+ * - `prefer` (default): use every available source; no source → `unknown` with a warning (verdict may
+ *   stay valid); a source that fails (unreachable, stale, badly signed) → indeterminate;
+ * - `off`: not checked, reported as such.
+ */
+export type RevocationMode = 'require' | 'prefer' | 'off';
+
+export type RevocationSourceKind = 'ocsp' | 'crl';
+
+export interface RevocationOptions {
+  readonly mode?: RevocationMode;
+  /** Order in which sources are consulted. Default `['ocsp', 'crl']` (OCSP first, CRL fallback). */
+  readonly order?: readonly RevocationSourceKind[];
+  /** Fetch CRLs from cRLDistributionPoints and query OCSP responders from AIA (opt-in). Default false. */
+  readonly fetch?: boolean;
+  /** Per-request timeout for fetching, in milliseconds. Default 10 000. */
+  readonly fetchTimeoutMs?: number;
+  /** Maximum bytes accepted from one fetch. Default 64 MiB for CRLs, 1 MiB for OCSP. */
+  readonly maxFetchBytes?: number;
+  /** Check certificates the CA issued to itself / the anchor's children only … all by default. */
+  readonly skipLeaf?: boolean;
+}
+
+/** RFC 5280 §6.1.1 (c)–(f): the user inputs to policy processing. */
+export interface PolicyOptions {
+  /** user-initial-policy-set; default `[anyPolicy]` (2.5.29.32.0). */
+  readonly initialPolicySet?: readonly string[];
+  /** initial-explicit-policy. Default false. */
+  readonly explicitPolicyRequired?: boolean;
+  /** initial-policy-mapping-inhibit. Default false. */
+  readonly policyMappingInhibited?: boolean;
+  /** initial-any-policy-inhibit. Default false. */
+  readonly anyPolicyInhibited?: boolean;
+}
+
+/** Search budgets (a hostile pool of cross certificates must not make building loop or explode). */
+export interface PathBudget {
+  /** Maximum signature verifications during building. Default 64. */
+  readonly signatures?: number;
+  /** Maximum candidate paths tried. Default 64. */
+  readonly paths?: number;
+  /** Maximum certificates in a path, anchor included. Default 16. */
+  readonly depth?: number;
+}
+
+export interface ValidatePathOptions {
+  /** Trusted roots (self-signed or not: the anchor's name and key are trusted, RFC 5280 §6.1.1 (d)). */
+  readonly trustAnchors: readonly CertificateInput[];
+  /** Unordered pool of candidate intermediates (may include cross certificates and noise). */
+  readonly intermediates?: readonly CertificateInput[];
+  /** CRLs (DER or PEM bytes, or an already built index). Full and delta CRLs may be mixed. */
+  readonly crls?: readonly (Uint8Array | import('../revocation/crl-index.js').CrlIndex)[];
+  /** DER OCSPResponse messages obtained out of band (e.g. stapled or embedded in a signature). */
+  readonly ocsp?: readonly Uint8Array[];
+  /** Validation time. Default: now. */
+  readonly time?: Date;
+  readonly policy?: PolicyOptions;
+  /** A mode, or full revocation options. Default `'prefer'`. */
+  readonly revocation?: RevocationMode | RevocationOptions;
+  readonly budget?: PathBudget;
+  readonly signal?: AbortSignal;
+}
+
+export type RevocationReason =
+  | 'unspecified'
+  | 'keyCompromise'
+  | 'cACompromise'
+  | 'affiliationChanged'
+  | 'superseded'
+  | 'cessationOfOperation'
+  | 'certificateHold'
+  | 'removeFromCRL'
+  | 'privilegeWithdrawn'
+  | 'aACompromise';
+
+/** Revocation status of one certificate, in the shape of the ValidationReport's `chain[].revocation`. */
+export interface RevocationStatus {
+  readonly status: 'good' | 'revoked' | 'unknown';
+  readonly source: 'crl' | 'ocsp' | null;
+  readonly reason?: RevocationReason;
+  readonly revokedAt?: Date;
+  /** Why the status is unknown (`not checked`, `no source`, the failing source's error …). */
+  readonly detail?: string;
+}
+
+export interface PathElement {
+  readonly certificate: Certificate;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serial: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** The trust anchor (last element) is not checked for revocation: its status is `unknown` / `not checked`. */
+  readonly trustAnchor: boolean;
+  readonly revocation: RevocationStatus;
+}
+
+/** Codes a path failure can carry (all from CORE_ERRORS). */
+export type PathErrorCode = CoreErrorCode;
+
+export interface PathFailure {
+  /** Index into `path` (0 = leaf); -1 for failures that concern no single certificate. */
+  readonly index: number;
+  readonly code: PathErrorCode;
+  readonly detail: string;
+}
+
+export type PathVerdict = 'valid' | 'invalid' | 'indeterminate';
+
+interface PathResultBase {
+  readonly verdict: PathVerdict;
+  /** Leaf first, trust anchor last; the best path found (possibly partial when none was found). */
+  readonly path: readonly PathElement[];
+  /** authorities-constrained-policy-set ∩ user-initial-policy-set (RFC 5280 §6.1.6 (g)); `[anyPolicy]` when unconstrained. */
+  readonly validPolicies: readonly string[];
+  readonly failures: readonly PathFailure[];
+  /** Non-fatal notes, e.g. a certificate whose revocation was not checked. */
+  readonly warnings: readonly string[];
+}
+
+export type PathResult =
+  | (PathResultBase & {
+      readonly valid: true;
+      readonly verdict: 'valid';
+      readonly code: 'OK';
+      readonly message: string;
+    })
+  | (PathResultBase & {
+      readonly valid: false;
+      readonly verdict: 'invalid' | 'indeterminate';
+      readonly code: PathErrorCode;
+      readonly message: string;
+    });

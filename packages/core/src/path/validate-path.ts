@@ -1,0 +1,241 @@
+/**
+ * `validatePath` (design.md §4): builds candidate paths from the pool, runs RFC 5280 §6.1 on each
+ * until one passes, checks revocation on the chosen path under the revocation policy, and reports the
+ * most useful failure when none passes (ranked, as rustls-webpki and pyca do).
+ */
+import { derObjects } from '../der/pem.js';
+import { CORE_ERRORS, coreError, isShomeiError, throwIfAborted } from '../errors.js';
+import { checkRevocation } from '../revocation/check.js';
+import { CrlIndex } from '../revocation/crl-index.js';
+import { type Certificate, parseCertificate } from '../x509/certificate.js';
+import { buildPaths } from './build.js';
+import { processPath } from './process.js';
+import type {
+  CertificateInput,
+  PathElement,
+  PathErrorCode,
+  PathFailure,
+  PathResult,
+  RevocationOptions,
+  RevocationStatus,
+  ValidatePathOptions,
+} from './types.js';
+
+const toCert = (c: CertificateInput): Certificate => (c instanceof Uint8Array ? parseCertificate(c) : c);
+
+function toCerts(list: readonly CertificateInput[] | undefined): Certificate[] {
+  const out: Certificate[] = [];
+  for (const c of list ?? []) {
+    if (c instanceof Uint8Array)
+      for (const der of derObjects(c, ['CERTIFICATE'])) out.push(parseCertificate(der));
+    else out.push(c);
+  }
+  return out;
+}
+
+const crlCache = new WeakMap<Uint8Array, CrlIndex>();
+function toCrls(list: ValidatePathOptions['crls']): CrlIndex[] {
+  const out: CrlIndex[] = [];
+  for (const c of list ?? []) {
+    if (c instanceof CrlIndex) out.push(c);
+    else {
+      let idx = crlCache.get(c);
+      if (!idx) {
+        const ders = derObjects(c, ['X509 CRL']);
+        for (const d of ders.slice(1)) out.push(CrlIndex.from(d));
+        idx = CrlIndex.from(ders[0]!);
+        crlCache.set(c, idx);
+      }
+      out.push(idx);
+    }
+  }
+  return out;
+}
+
+/** Failure priority for ranking: lower is more specific (more useful to report). */
+const RANK: Partial<Record<PathErrorCode, number>> = {
+  CERT_REVOKED: 0,
+  SIGNATURE_INVALID: 5,
+  PATH_NOT_FOUND: 100,
+  PATH_BUDGET_EXCEEDED: 90,
+};
+
+const notChecked = (detail: string): RevocationStatus => ({ status: 'unknown', source: null, detail });
+
+function element(cert: Certificate, trustAnchor: boolean, revocation: RevocationStatus): PathElement {
+  return {
+    certificate: cert,
+    subject: cert.subject.text,
+    issuer: cert.issuer.text,
+    serial: cert.serialHex,
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    trustAnchor,
+    revocation,
+  };
+}
+
+function invalid(
+  verdict: 'invalid' | 'indeterminate',
+  path: readonly Certificate[],
+  failures: PathFailure[],
+  validPolicies: string[],
+  warnings: string[],
+  statuses?: readonly RevocationStatus[],
+  anchored = true,
+): PathResult {
+  const first = failures[0]!;
+  const base = CORE_ERRORS[first.code].message;
+  const who =
+    first.index >= 0 && path[first.index]
+      ? ` Certificate ${first.index} ("${path[first.index]!.subject.text}"): ${first.detail}.`
+      : ` ${first.detail}.`;
+  return {
+    valid: false,
+    verdict,
+    code: first.code,
+    message: `${base}${who}`,
+    path: path.map((c, i) =>
+      element(
+        c,
+        anchored && i === path.length - 1,
+        statuses?.[i] ?? notChecked('not checked: the path is not valid'),
+      ),
+    ),
+    validPolicies,
+    failures,
+    warnings,
+  };
+}
+
+function revocationOptions(
+  r: ValidatePathOptions['revocation'],
+): Required<Pick<RevocationOptions, 'mode'>> & RevocationOptions {
+  if (r === undefined) return { mode: 'prefer' };
+  if (typeof r === 'string') return { mode: r };
+  return { ...r, mode: r.mode ?? 'prefer' };
+}
+
+/** Validates the certification path of `leaf` (RFC 5280 §6) and its revocation status. */
+export function validatePath(leafInput: CertificateInput, options: ValidatePathOptions): Promise<PathResult> {
+  return validateAtDepth(leafInput, options, 0);
+}
+
+/**
+ * How deep CRL-signer validation may recurse with revocation checking on (§6.3.3 (f): the CRL
+ * signer's own path is validated, its revocation included); deeper signers are checked without it so
+ * a CRL signer that vouches for itself cannot loop.
+ */
+const MAX_SIGNER_DEPTH = 2;
+
+async function validateAtDepth(
+  leafInput: CertificateInput,
+  options: ValidatePathOptions,
+  depth: number,
+): Promise<PathResult> {
+  const { signal } = options;
+  throwIfAborted(signal);
+  const time = options.time ?? new Date();
+  const policy = options.policy ?? {};
+  const revocation = revocationOptions(options.revocation);
+  let leaf: Certificate;
+  let anchors: Certificate[];
+  let intermediates: Certificate[];
+  let crls: CrlIndex[];
+  try {
+    leaf = toCert(leafInput);
+    anchors = toCerts(options.trustAnchors);
+    intermediates = toCerts(options.intermediates);
+    crls = revocation.mode === 'off' ? [] : toCrls(options.crls);
+  } catch (cause) {
+    if (isShomeiError(cause)) throw cause;
+    throw coreError('INPUT_INVALID', 'An input of validatePath could not be read.', { cause });
+  }
+  if (anchors.length === 0) {
+    const f: PathFailure = { index: -1, code: 'PATH_NO_TRUST_ANCHOR', detail: 'no trust anchor was given' };
+    return invalid('invalid', [leaf], [f], [], [], undefined, false);
+  }
+  const pool = { anchors, intermediates };
+  const budget = {
+    paths: options.budget?.paths ?? 64,
+    steps: (options.budget?.paths ?? 64) * 16,
+  };
+  const sigBudget = { remaining: options.budget?.signatures ?? 64 };
+  const maxDepth = options.budget?.depth ?? 16;
+  const partial = { longest: [leaf] as Certificate[] };
+
+  let best:
+    | { path: Certificate[]; failures: PathFailure[]; validPolicies: string[]; score: number }
+    | undefined;
+  let tried = 0;
+  let revokedOrIndeterminate: PathResult | undefined;
+  for (const path of buildPaths(leaf, pool, time, maxDepth, budget, partial)) {
+    throwIfAborted(signal);
+    tried++;
+    const r = await processPath(path, time, policy, sigBudget);
+    if (r.failures.length === 0) {
+      // A structurally valid path whose revocation check fails: another path (a cross certificate,
+      // a re-keyed CA) may still be good, so keep searching and report this one if none is.
+      const finished = await finish(path, r.validPolicies);
+      if (finished.valid) return finished;
+      revokedOrIndeterminate ??= finished;
+      continue;
+    }
+    const score = Math.min(...r.failures.map((f) => RANK[f.code] ?? 10)) * 100 + r.failures.length;
+    if (!best || score < best.score)
+      best = { path, failures: r.failures, validPolicies: r.validPolicies, score };
+    if (r.budgetExhausted) break;
+  }
+  if (revokedOrIndeterminate) return revokedOrIndeterminate;
+  if (best) {
+    return invalid('invalid', best.path, best.failures, best.validPolicies, [
+      `${tried} candidate path(s) tried`,
+    ]);
+  }
+  const chain = partial.longest;
+  const top = chain[chain.length - 1]!;
+  const exhausted = budget.paths <= 0 || budget.steps <= 0;
+  const f: PathFailure = exhausted
+    ? { index: -1, code: 'PATH_BUDGET_EXCEEDED', detail: 'the path-building budget ran out' }
+    : {
+        index: chain.length - 1,
+        code: 'PATH_NOT_FOUND',
+        detail: `no issuer "${top.issuer.text}" among ${anchors.length} trust anchor(s) and ${intermediates.length} intermediate(s); tried ${chain.map((c) => `"${c.subject.text}"`).join(' → ')}`,
+      };
+  return invalid('invalid', chain, [f], [], [], undefined, false);
+
+  async function finish(path: Certificate[], validPolicies: string[]): Promise<PathResult> {
+    const rev = await checkRevocation(path, {
+      crls,
+      ocsp: options.ocsp ?? [],
+      time,
+      options: revocation,
+      pool: [...intermediates, ...anchors],
+      signal,
+      validateSigner: async (signer) => {
+        const signerOptions: ValidatePathOptions = {
+          ...options,
+          policy: {},
+          ...(depth + 1 >= MAX_SIGNER_DEPTH ? { revocation: 'off' as const } : {}),
+        };
+        return (await validateAtDepth(signer, signerOptions, depth + 1)).valid;
+      },
+    });
+    const statuses = [...rev.statuses, notChecked('trust anchor')];
+    if (rev.failures.length) {
+      const verdict = rev.failures.some((f) => f.code === 'CERT_REVOKED') ? 'invalid' : 'indeterminate';
+      const ordered = [...rev.failures].sort((a, b) => (RANK[a.code] ?? 10) - (RANK[b.code] ?? 10));
+      return invalid(verdict, path, ordered, validPolicies, rev.warnings, statuses);
+    }
+    return {
+      valid: true,
+      verdict: 'valid',
+      code: 'OK',
+      message: `The path to "${path[path.length - 1]!.subject.text}" is valid.`,
+      path: path.map((c, i) => element(c, i === path.length - 1, statuses[i]!)),
+      validPolicies,
+      failures: [],
+      warnings: rev.warnings,
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './crl-report.js';
+export * from './path-report.js';

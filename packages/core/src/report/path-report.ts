@@ -1,0 +1,133 @@
+/**
+ * Text and JSON rendering of a `PathResult` for `shomei path` (design.md §4), and the argument-level
+ * logic of that command so the CLI stays a thin shell: it parses argv, reads files, calls
+ * `runPathCommand`, prints `stdout`, exits with `exitCode` (0 valid, 1 invalid/indeterminate, 2 usage
+ * or unreadable input).
+ */
+import { isShomeiError } from '../errors.js';
+import type { PathResult, RevocationMode, RevocationStatus } from '../path/types.js';
+import { validatePath } from '../path/validate-path.js';
+
+export interface CommandOutput {
+  readonly exitCode: 0 | 1 | 2;
+  readonly stdout: string;
+}
+
+export interface PathCommandInput {
+  readonly leaf: Uint8Array;
+  readonly intermediates?: readonly Uint8Array[];
+  readonly trust: readonly Uint8Array[];
+  readonly crls?: readonly Uint8Array[];
+  readonly revocation?: RevocationMode;
+  /** `--at`, ISO-8601. */
+  readonly at?: string;
+  readonly policies?: readonly string[];
+  readonly requireExplicitPolicy?: boolean;
+  readonly inhibitPolicyMapping?: boolean;
+  readonly inhibitAnyPolicy?: boolean;
+  /** `--fetch`: fetch CRLs / OCSP from CDP / AIA. */
+  readonly fetch?: boolean;
+  readonly json?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+const revocationText = (r: RevocationStatus): string => {
+  if (r.status === 'revoked')
+    return `REVOKED (${r.reason ?? 'unspecified'}) at ${r.revokedAt?.toISOString() ?? '?'} [${r.source}]`;
+  if (r.status === 'good') return `good [${r.source}]`;
+  return `unknown${r.detail ? ` (${r.detail})` : ''}`;
+};
+
+/** The JSON document of `shomei path --json`. */
+export function pathResultToJson(result: PathResult): Record<string, unknown> {
+  return {
+    verdict: result.verdict,
+    valid: result.valid,
+    code: result.code,
+    message: result.message,
+    path: result.path.map((p) => ({
+      subject: p.subject,
+      issuer: p.issuer,
+      serial: p.serial,
+      notBefore: p.notBefore.toISOString(),
+      notAfter: p.notAfter.toISOString(),
+      trustAnchor: p.trustAnchor,
+      revocation: {
+        status: p.revocation.status,
+        source: p.revocation.source,
+        ...(p.revocation.reason ? { reason: p.revocation.reason } : {}),
+        ...(p.revocation.revokedAt ? { revokedAt: p.revocation.revokedAt.toISOString() } : {}),
+        ...(p.revocation.detail ? { detail: p.revocation.detail } : {}),
+      },
+    })),
+    validPolicies: result.validPolicies,
+    failures: result.failures,
+    warnings: result.warnings,
+  };
+}
+
+/** Human-readable report of a path validation. */
+export function renderPathResult(result: PathResult): string {
+  const lines: string[] = [];
+  lines.push(`verdict: ${result.verdict.toUpperCase()}${result.valid ? '' : ` (${result.code})`}`);
+  if (!result.valid) lines.push(result.message);
+  lines.push('path:');
+  result.path.forEach((p, i) => {
+    lines.push(`  [${i}] ${p.subject}${p.trustAnchor ? '  (trust anchor)' : ''}`);
+    lines.push(`      issuer: ${p.issuer}`);
+    lines.push(
+      `      serial: ${p.serial}  valid ${p.notBefore.toISOString()} .. ${p.notAfter.toISOString()}`,
+    );
+    if (!p.trustAnchor) lines.push(`      revocation: ${revocationText(p.revocation)}`);
+  });
+  if (result.validPolicies.length) lines.push(`valid policies: ${result.validPolicies.join(', ')}`);
+  for (const f of result.failures) lines.push(`failure: [${f.index}] ${f.code}: ${f.detail}`);
+  for (const w of result.warnings) lines.push(`warning: ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const usage = (message: string, json: boolean | undefined): CommandOutput => ({
+  exitCode: 2,
+  stdout: json ? `${JSON.stringify({ error: { code: 'INPUT_INVALID', message } })}\n` : `error: ${message}\n`,
+});
+
+/** `shomei path` without the argv parsing and file reading. */
+export async function runPathCommand(input: PathCommandInput): Promise<CommandOutput> {
+  if (input.trust.length === 0) return usage('at least one --trust anchor is required', input.json);
+  let time: Date | undefined;
+  if (input.at !== undefined) {
+    time = new Date(input.at);
+    if (Number.isNaN(time.getTime())) return usage(`--at is not an ISO-8601 time: ${input.at}`, input.json);
+  }
+  let result: PathResult;
+  try {
+    result = await validatePath(input.leaf, {
+      trustAnchors: input.trust,
+      intermediates: input.intermediates ?? [],
+      crls: input.crls ?? [],
+      ...(time ? { time } : {}),
+      policy: {
+        ...(input.policies?.length ? { initialPolicySet: input.policies } : {}),
+        explicitPolicyRequired: input.requireExplicitPolicy === true,
+        policyMappingInhibited: input.inhibitPolicyMapping === true,
+        anyPolicyInhibited: input.inhibitAnyPolicy === true,
+      },
+      revocation: { mode: input.revocation ?? 'prefer', fetch: input.fetch === true },
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+  } catch (e) {
+    if (isShomeiError(e) && e.code !== 'ABORTED') {
+      return {
+        exitCode: 2,
+        stdout: input.json
+          ? `${JSON.stringify({ error: e.toJSON() })}\n`
+          : `error: ${e.code}: ${e.message}\n`,
+      };
+    }
+    throw e;
+  }
+  return {
+    exitCode: result.valid ? 0 : 1,
+    stdout: input.json ? `${JSON.stringify(pathResultToJson(result), null, 2)}\n` : renderPathResult(result),
+  };
+}

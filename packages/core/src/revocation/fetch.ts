@@ -1,0 +1,204 @@
+/**
+ * Opt-in fetching of CRLs (cRLDistributionPoints) and OCSP responses (AIA id-ad-ocsp) over HTTP with
+ * the global `fetch`, so it works in browsers and Node alike: a timeout, a size limit, and caches that
+ * honour nextUpdate (OCSP keyed by CertID, CRLs by URL).
+ */
+import { toBase64 } from '../der/bytes.js';
+import { type CoreErrorCode, coreError, isShomeiError } from '../errors.js';
+import type { RevocationOptions } from '../path/types.js';
+import type { Certificate } from '../x509/certificate.js';
+import { AD_OID } from '../x509/oids.js';
+import { CrlIndex } from './crl-index.js';
+import {
+  buildOcspRequest,
+  certIdKey,
+  type OcspResponse,
+  parseOcspResponse,
+  verifyOcspResponse,
+} from './ocsp.js';
+import type { SourceOutcome } from './outcome.js';
+
+export interface FetchOptions {
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+  readonly signal?: AbortSignal;
+  readonly method?: 'GET' | 'POST';
+  readonly body?: Uint8Array;
+  readonly contentType?: string;
+}
+
+/** GET or POST `url` and return the body, enforcing the timeout and the size limit. */
+export async function fetchBytes(url: string, options: FetchOptions = {}): Promise<Uint8Array> {
+  if (!/^https?:\/\//i.test(url))
+    throw coreError('INPUT_INVALID', `Only http(s) URLs can be fetched: ${url}`);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: options.method ?? 'GET',
+      signal,
+      ...(options.body
+        ? {
+            body: options.body as Uint8Array<ArrayBuffer>,
+            headers: { 'content-type': options.contentType ?? 'application/octet-stream' },
+          }
+        : {}),
+    });
+  } catch (cause) {
+    if (timeout.aborted) throw coreError('TIMEOUT', `Fetching ${url} timed out.`, { cause });
+    if (options.signal?.aborted) throw coreError('ABORTED', undefined, { cause });
+    throw coreError('INPUT_INVALID', `Fetching ${url} failed.`, { cause });
+  }
+  if (!res.ok) throw coreError('INPUT_INVALID', `Fetching ${url} returned HTTP ${res.status}.`);
+  const declared = Number(res.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw coreError('INPUT_INVALID', `${url} is larger than ${maxBytes} bytes.`);
+  const reader = res.body?.getReader();
+  if (!reader) return new Uint8Array(await res.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw coreError('INPUT_INVALID', `${url} is larger than ${maxBytes} bytes.`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+interface Ctx {
+  readonly time: Date;
+  readonly options: RevocationOptions;
+  readonly signal?: AbortSignal;
+}
+
+const ocspCache = new Map<string, { response: OcspResponse; until: number }>();
+const crlCache = new Map<string, { crl: CrlIndex; until: number }>();
+const CACHE_LIMIT = 256;
+const DEFAULT_TTL = 60 * 60_000;
+
+const remember = <V>(map: Map<string, V>, key: string, value: V) => {
+  if (map.size >= CACHE_LIMIT) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+};
+
+const failed = (code: CoreErrorCode, cause: unknown): SourceOutcome => ({
+  kind: 'failed',
+  code,
+  detail: isShomeiError(cause) ? cause.message : String(cause),
+});
+
+/** Queries the certificate's OCSP responder (POST, falling back to GET per RFC 6960 Appendix A). */
+export async function fetchOcspFor(cert: Certificate, issuer: Certificate, ctx: Ctx): Promise<SourceOutcome> {
+  const urls = (cert.authorityInfoAccess ?? []).flatMap((a) =>
+    a.method === AD_OID.ocsp && a.location.type === 'uniformResourceIdentifier' ? [a.location.value] : [],
+  );
+  if (urls.length === 0) return { kind: 'none' };
+  const request = await buildOcspRequest(cert, issuer);
+  const key = certIdKey(request.certId);
+  const cached = ocspCache.get(key);
+  if (cached && cached.until > ctx.time.getTime())
+    return verifyOcspResponse(cached.response, cert, issuer, { time: ctx.time });
+  let last: SourceOutcome = { kind: 'none' };
+  for (const url of urls) {
+    try {
+      const opts = {
+        timeoutMs: ctx.options.fetchTimeoutMs ?? 10_000,
+        maxBytes: ctx.options.maxFetchBytes ?? 1024 * 1024,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      };
+      let body: Uint8Array;
+      try {
+        body = await fetchBytes(url, {
+          ...opts,
+          method: 'POST',
+          body: request.der,
+          contentType: 'application/ocsp-request',
+        });
+      } catch (e) {
+        if (isShomeiError(e) && e.code === 'ABORTED') throw e;
+        body = await fetchBytes(
+          `${url.replace(/\/$/, '')}/${encodeURIComponent(toBase64(request.der))}`,
+          opts,
+        );
+      }
+      const response = parseOcspResponse(body);
+      const outcome = await verifyOcspResponse(response, cert, issuer, { time: ctx.time });
+      if (outcome.kind === 'status') {
+        const single = response.responses.find((s) => certIdKey(s.certId) === key);
+        remember(ocspCache, key, {
+          response,
+          until: single?.nextUpdate?.getTime() ?? ctx.time.getTime() + DEFAULT_TTL,
+        });
+        return outcome;
+      }
+      last = outcome;
+    } catch (e) {
+      if (isShomeiError(e) && e.code === 'ABORTED') throw e;
+      last = failed(
+        isShomeiError(e) && e.code === 'OCSP_MALFORMED' ? 'OCSP_MALFORMED' : 'OCSP_FETCH_FAILED',
+        e,
+      );
+    }
+  }
+  return last;
+}
+
+/** Fetches the CRLs named in the certificate's cRLDistributionPoints (http URIs only). */
+export async function fetchCrlsFor(
+  cert: Certificate,
+  ctx: Ctx,
+): Promise<{ kind: 'ok'; crls: CrlIndex[] } | { kind: 'failed'; code: CoreErrorCode; detail: string }> {
+  const urls = (cert.crlDistributionPoints ?? []).flatMap((dp) =>
+    dp.distributionPoint?.type === 'fullName'
+      ? dp.distributionPoint.names.flatMap((n) =>
+          n.type === 'uniformResourceIdentifier' && /^https?:/i.test(n.value) ? [n.value] : [],
+        )
+      : [],
+  );
+  const crls: CrlIndex[] = [];
+  let failure: { kind: 'failed'; code: CoreErrorCode; detail: string } | undefined;
+  for (const url of urls) {
+    const cached = crlCache.get(url);
+    if (cached && cached.until > ctx.time.getTime()) {
+      crls.push(cached.crl);
+      continue;
+    }
+    try {
+      const der = await fetchBytes(url, {
+        timeoutMs: ctx.options.fetchTimeoutMs ?? 10_000,
+        maxBytes: ctx.options.maxFetchBytes ?? 64 * 1024 * 1024,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      const crl = CrlIndex.from(der);
+      remember(crlCache, url, { crl, until: crl.nextUpdate?.getTime() ?? ctx.time.getTime() + DEFAULT_TTL });
+      crls.push(crl);
+    } catch (e) {
+      if (isShomeiError(e) && e.code === 'ABORTED') throw e;
+      failure ??= {
+        kind: 'failed',
+        code: 'CRL_FETCH_FAILED',
+        detail: isShomeiError(e) ? e.message : String(e),
+      };
+    }
+  }
+  if (crls.length === 0 && failure) return failure;
+  return { kind: 'ok', crls };
+}
+
+/** Empties the fetch caches (tests, or after a configuration change). */
+export function clearRevocationFetchCaches(): void {
+  ocspCache.clear();
+  crlCache.clear();
+}

@@ -1,0 +1,6 @@
+export type { CrlCheckContext } from './crl-check.js';
+export { checkCrls } from './crl-check.js';
+export * from './crl-index.js';
+export { clearRevocationFetchCaches, type FetchOptions, fetchBytes } from './fetch.js';
+export * from './ocsp.js';
+export type { SourceOutcome } from './outcome.js';

@@ -1,0 +1,430 @@
+/**
+ * OCSP (RFC 6960): request building and response verification — signature, responder authorisation
+ * (the CA itself, or a delegated responder with id-kp-OCSPSigning issued by the CA, §4.2.2.2),
+ * thisUpdate / nextUpdate window (§4.2.2.1), nonce (RFC 8954), and the certificate's CertID.
+ */
+import { bytesEqual, toHex } from '../der/bytes.js';
+import {
+  children,
+  contentsOf,
+  encodingOf,
+  expectTag,
+  readBitString,
+  readIntegerBytes,
+  readOid,
+  readRoot,
+  readSmallInteger,
+  readTime,
+  Tag,
+  type Tlv,
+} from '../der/reader.js';
+import { DER_NULL, encodeOid, encodeTlv } from '../der/writer.js';
+import { coreError, isShomeiError } from '../errors.js';
+import type { RevocationStatus } from '../path/types.js';
+import {
+  type AlgorithmIdentifier,
+  type Certificate,
+  parseAlgorithmIdentifierAt,
+  parseCertificate,
+  parseExtensionListAt,
+} from '../x509/certificate.js';
+import { type Name, namesMatch, parseNameAt } from '../x509/name.js';
+import { ALG_OID, EXT_OID, KP_OID } from '../x509/oids.js';
+import { spkiKeyBytes, verifySignature } from '../x509/verify.js';
+import { CRL_REASONS } from './crl-index.js';
+import type { SourceOutcome } from './outcome.js';
+
+const BASIC_RESPONSE = '1.3.6.1.5.5.7.48.1.1';
+
+export interface CertId {
+  readonly hashAlgorithm: string;
+  readonly issuerNameHash: Uint8Array;
+  readonly issuerKeyHash: Uint8Array;
+  readonly serial: Uint8Array;
+}
+
+export interface OcspSingleResponse {
+  readonly certId: CertId;
+  readonly status: 'good' | 'revoked' | 'unknown';
+  readonly revokedAt?: Date;
+  readonly reason?: RevocationStatus['reason'];
+  readonly thisUpdate: Date;
+  readonly nextUpdate?: Date;
+}
+
+export interface OcspResponse {
+  readonly der: Uint8Array;
+  /** OCSPResponseStatus (§4.2.1): 'successful' or the error name. */
+  readonly responseStatus:
+    | 'successful'
+    | 'malformedRequest'
+    | 'internalError'
+    | 'tryLater'
+    | 'sigRequired'
+    | 'unauthorized';
+  readonly tbs?: Uint8Array;
+  readonly signatureAlgorithm?: AlgorithmIdentifier;
+  readonly signature?: Uint8Array;
+  readonly responderId?: { readonly byName: Name } | { readonly byKey: Uint8Array };
+  readonly producedAt?: Date;
+  readonly responses: readonly OcspSingleResponse[];
+  readonly nonce?: Uint8Array;
+  readonly certs: readonly Certificate[];
+}
+
+const STATUS_NAMES = [
+  'successful',
+  'malformedRequest',
+  'internalError',
+  'tryLater',
+  undefined,
+  'sigRequired',
+  'unauthorized',
+] as const;
+
+const HASH_NAME: Readonly<Record<string, 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512'>> = {
+  [ALG_OID.sha1]: 'SHA-1',
+  [ALG_OID.sha256]: 'SHA-256',
+  [ALG_OID.sha384]: 'SHA-384',
+  [ALG_OID.sha512]: 'SHA-512',
+};
+
+const digest = async (alg: string, data: Uint8Array): Promise<Uint8Array> =>
+  new Uint8Array(await globalThis.crypto.subtle.digest(alg, data as Uint8Array<ArrayBuffer>));
+
+/** CertID for `cert` issued by `issuer` (§4.1.1), SHA-1 by default as most responders expect. */
+export async function certIdFor(
+  cert: Certificate,
+  issuer: Certificate,
+  hashOid: string = ALG_OID.sha1,
+): Promise<CertId> {
+  const h = HASH_NAME[hashOid];
+  if (!h) throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', `Unsupported CertID hash ${hashOid}.`);
+  return {
+    hashAlgorithm: hashOid,
+    issuerNameHash: await digest(h, issuer.subject.der),
+    issuerKeyHash: await digest(h, spkiKeyBytes(issuer.spki)),
+    serial: cert.serial,
+  };
+}
+
+export function encodeCertId(id: CertId): Uint8Array {
+  return encodeTlv(
+    0x30,
+    encodeTlv(0x30, encodeOid(id.hashAlgorithm), DER_NULL),
+    encodeTlv(0x04, id.issuerNameHash),
+    encodeTlv(0x04, id.issuerKeyHash),
+    encodeTlv(0x02, id.serial),
+  );
+}
+
+export const certIdKey = (id: CertId): string =>
+  `${id.hashAlgorithm}:${toHex(id.issuerNameHash)}:${toHex(id.issuerKeyHash)}:${toHex(id.serial)}`;
+
+export interface OcspRequest {
+  readonly der: Uint8Array;
+  readonly certId: CertId;
+  readonly nonce?: Uint8Array;
+}
+
+/** OCSPRequest (§4.1.1) for one certificate; `nonce: true` adds a random 32-byte nonce (RFC 8954). */
+export async function buildOcspRequest(
+  cert: Certificate,
+  issuer: Certificate,
+  options: { nonce?: boolean | Uint8Array; hashAlgorithm?: string } = {},
+): Promise<OcspRequest> {
+  const certId = await certIdFor(cert, issuer, options.hashAlgorithm);
+  const nonce =
+    options.nonce === true
+      ? globalThis.crypto.getRandomValues(new Uint8Array(32))
+      : options.nonce || undefined;
+  const request = encodeTlv(0x30, encodeCertId(certId));
+  const ext = nonce
+    ? [
+        encodeTlv(
+          0xa2,
+          encodeTlv(
+            0x30,
+            encodeTlv(0x30, encodeOid(EXT_OID.ocspNonce), encodeTlv(0x04, encodeTlv(0x04, nonce))),
+          ),
+        ),
+      ]
+    : [];
+  const tbsRequest = encodeTlv(0x30, encodeTlv(0x30, request), ...ext);
+  const der = encodeTlv(0x30, tbsRequest);
+  return nonce ? { der, certId, nonce } : { der, certId };
+}
+
+function parseCertIdAt(b: Uint8Array, t: Tlv): CertId {
+  const [alg, nameHash, keyHash, serial] = children(b, expectTag(t, Tag.SEQUENCE, 'CertID'));
+  if (!alg || !nameHash || !keyHash || !serial) throw coreError('DER_MALFORMED', 'CertID is incomplete.');
+  return {
+    hashAlgorithm: parseAlgorithmIdentifierAt(b, alg).oid,
+    issuerNameHash: contentsOf(b, expectTag(nameHash, Tag.OCTET_STRING, 'issuerNameHash')),
+    issuerKeyHash: contentsOf(b, expectTag(keyHash, Tag.OCTET_STRING, 'issuerKeyHash')),
+    serial: readIntegerBytes(b, serial),
+  };
+}
+
+function parseSingleAt(b: Uint8Array, t: Tlv): OcspSingleResponse {
+  const parts = children(b, expectTag(t, Tag.SEQUENCE, 'SingleResponse'));
+  const [idT, statusT, thisT] = parts;
+  if (!idT || !statusT || !thisT) throw coreError('DER_MALFORMED', 'SingleResponse is incomplete.');
+  let status: OcspSingleResponse['status'];
+  let revokedAt: Date | undefined;
+  let reason: RevocationStatus['reason'];
+  if (statusT.tag === 0x80) status = 'good';
+  else if (statusT.tag === 0x82) status = 'unknown';
+  else if (statusT.tag === 0xa1) {
+    status = 'revoked';
+    const [timeT, reasonT] = children(b, statusT);
+    if (!timeT) throw coreError('DER_MALFORMED', 'RevokedInfo without time.');
+    revokedAt = readTime(b, timeT);
+    if (reasonT?.tag === 0xa0) {
+      const [e] = children(b, reasonT);
+      reason = CRL_REASONS[readSmallInteger(b, e!)];
+    }
+  } else throw coreError('DER_MALFORMED', 'Unknown certStatus.');
+  const thisUpdate = readTime(b, thisT);
+  let nextUpdate: Date | undefined;
+  for (const p of parts.slice(3)) {
+    if (p.tag === 0xa0) {
+      const [n] = children(b, p);
+      nextUpdate = readTime(b, n!);
+    }
+  }
+  return {
+    certId: parseCertIdAt(b, idT),
+    status,
+    thisUpdate,
+    ...(revokedAt ? { revokedAt } : {}),
+    ...(reason ? { reason } : {}),
+    ...(nextUpdate ? { nextUpdate } : {}),
+  };
+}
+
+function parseUnchecked(der: Uint8Array): OcspResponse {
+  const root = expectTag(readRoot(der), Tag.SEQUENCE, 'OCSPResponse');
+  const [statusT, bytesT] = children(der, root);
+  if (!statusT) throw coreError('DER_MALFORMED', 'OCSPResponse without status.');
+  const code = readSmallInteger(der, expectTag(statusT, Tag.ENUMERATED, 'OCSPResponseStatus'));
+  const responseStatus = STATUS_NAMES[code];
+  if (!responseStatus) throw coreError('DER_MALFORMED', `Unknown OCSP response status ${code}.`);
+  if (responseStatus !== 'successful') return { der, responseStatus, responses: [], certs: [] };
+  if (bytesT?.tag !== 0xa0)
+    throw coreError('DER_MALFORMED', 'Successful OCSPResponse without responseBytes.');
+  const [rb] = children(der, bytesT);
+  const [typeT, respT] = children(der, expectTag(rb!, Tag.SEQUENCE, 'ResponseBytes'));
+  if (!typeT || !respT || readOid(der, typeT) !== BASIC_RESPONSE)
+    throw coreError('DER_MALFORMED', 'Only id-pkix-ocsp-basic responses are supported.');
+  const basicBytes = contentsOf(der, expectTag(respT, Tag.OCTET_STRING, 'response'));
+  const basic = expectTag(readRoot(basicBytes), Tag.SEQUENCE, 'BasicOCSPResponse');
+  const [tbsT, algT, sigT, certsT] = children(basicBytes, basic);
+  if (!tbsT || !algT || !sigT) throw coreError('DER_MALFORMED', 'BasicOCSPResponse is incomplete.');
+  const fields = children(basicBytes, expectTag(tbsT, Tag.SEQUENCE, 'ResponseData'));
+  let i = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const ridT = fields[i++];
+  const producedT = fields[i++];
+  const responsesT = fields[i++];
+  if (!ridT || !producedT || !responsesT) throw coreError('DER_MALFORMED', 'ResponseData is incomplete.');
+  let responderId: OcspResponse['responderId'];
+  const [ridInner] = children(basicBytes, ridT);
+  if (ridT.tag === 0xa1) responderId = { byName: parseNameAt(basicBytes, ridInner!) };
+  else if (ridT.tag === 0xa2)
+    responderId = { byKey: contentsOf(basicBytes, expectTag(ridInner!, Tag.OCTET_STRING, 'KeyHash')) };
+  else throw coreError('DER_MALFORMED', 'Unknown ResponderID.');
+  let nonce: Uint8Array | undefined;
+  const extT = fields[i];
+  if (extT?.tag === 0xa1) {
+    const [seq] = children(basicBytes, extT);
+    for (const e of parseExtensionListAt(basicBytes, seq!)) {
+      if (e.oid === EXT_OID.ocspNonce) {
+        // RFC 8954: the nonce is an OCTET STRING inside extnValue (some responders omit the wrapper).
+        try {
+          nonce = contentsOf(e.value, expectTag(readRoot(e.value), Tag.OCTET_STRING, 'nonce'));
+        } catch {
+          nonce = e.value;
+        }
+      }
+    }
+  }
+  const certs: Certificate[] = [];
+  if (certsT?.tag === 0xa0) {
+    const [seq] = children(basicBytes, certsT);
+    for (const c of children(basicBytes, seq!)) certs.push(parseCertificate(encodingOf(basicBytes, c)));
+  }
+  return {
+    der,
+    responseStatus,
+    tbs: encodingOf(basicBytes, tbsT),
+    signatureAlgorithm: parseAlgorithmIdentifierAt(basicBytes, algT),
+    signature: readBitString(basicBytes, sigT).bytes,
+    responderId,
+    producedAt: readTime(basicBytes, producedT),
+    responses: children(basicBytes, responsesT).map((r) => parseSingleAt(basicBytes, r)),
+    certs,
+    ...(nonce ? { nonce } : {}),
+  };
+}
+
+/** Parses an OCSPResponse; throws `OCSP_MALFORMED` for anything else. */
+export function parseOcspResponse(der: Uint8Array): OcspResponse {
+  try {
+    return parseUnchecked(der);
+  } catch (cause) {
+    if (isShomeiError(cause) && cause.code === 'OCSP_MALFORMED') throw cause;
+    throw coreError('OCSP_MALFORMED', undefined, { cause });
+  }
+}
+
+export interface OcspVerifyOptions {
+  readonly time: Date;
+  /** When the request carried a nonce, the response must echo it. */
+  readonly nonce?: Uint8Array;
+  /** Allowed clock skew in ms for thisUpdate / nextUpdate. Default 5 minutes. */
+  readonly skewMs?: number;
+}
+
+const verified = new WeakMap<OcspResponse, Set<string>>();
+
+async function signedBy(resp: OcspResponse, spki: Uint8Array): Promise<boolean> {
+  const key = toHex(spki);
+  if (verified.get(resp)?.has(key)) return true;
+  let ok = false;
+  try {
+    ok = await verifySignature(spki, resp.signatureAlgorithm!, resp.signature!, resp.tbs!);
+  } catch {
+    ok = false;
+  }
+  if (ok) {
+    const set = verified.get(resp) ?? new Set<string>();
+    set.add(key);
+    verified.set(resp, set);
+  }
+  return ok;
+}
+
+async function responderMatches(resp: OcspResponse, cert: Certificate): Promise<boolean> {
+  const rid = resp.responderId;
+  if (!rid) return false;
+  if ('byName' in rid) return namesMatch(rid.byName, cert.subject);
+  return bytesEqual(rid.byKey, await digest('SHA-1', spkiKeyBytes(cert.spki)));
+}
+
+/**
+ * Verifies `resp` for `cert` issued by `issuer` and returns its status. `failed` outcomes carry the
+ * OCSP_* code; a response that does not mention the certificate is `OCSP_CERT_MISMATCH`.
+ */
+export async function verifyOcspResponse(
+  resp: OcspResponse,
+  cert: Certificate,
+  issuer: Certificate,
+  options: OcspVerifyOptions,
+): Promise<SourceOutcome> {
+  if (resp.responseStatus !== 'successful')
+    return { kind: 'failed', code: 'OCSP_STATUS', detail: `the responder answered ${resp.responseStatus}` };
+  // Find the SingleResponse for this CertID, with whatever hash the responder used.
+  let single: OcspSingleResponse | undefined;
+  for (const s of resp.responses) {
+    if (!bytesEqual(s.certId.serial, cert.serial)) continue;
+    try {
+      const id = await certIdFor(cert, issuer, s.certId.hashAlgorithm);
+      if (
+        bytesEqual(id.issuerNameHash, s.certId.issuerNameHash) &&
+        bytesEqual(id.issuerKeyHash, s.certId.issuerKeyHash)
+      ) {
+        single = s;
+        break;
+      }
+    } catch {
+      // unsupported hash: not a match
+    }
+  }
+  if (!single)
+    return {
+      kind: 'failed',
+      code: 'OCSP_CERT_MISMATCH',
+      detail: 'the OCSP response does not cover this certificate',
+    };
+  // §4.2.2.2: who signed — the CA itself, or a delegated responder certified by the CA for OCSP signing.
+  let authorised = false;
+  if ((await responderMatches(resp, issuer)) && (await signedBy(resp, issuer.spki))) authorised = true;
+  else {
+    for (const r of resp.certs) {
+      if (!(await responderMatches(resp, r))) continue;
+      if (!r.extKeyUsage?.includes(KP_OID.ocspSigning)) continue;
+      if (!namesMatch(r.issuer, issuer.subject)) continue;
+      if (options.time < r.notBefore || options.time > r.notAfter) continue;
+      let issuedByCa = false;
+      try {
+        issuedByCa = await verifySignature(issuer.spki, r.signatureAlgorithm, r.signature, r.tbs);
+      } catch {
+        issuedByCa = false;
+      }
+      if (!issuedByCa) continue;
+      if (await signedBy(resp, r.spki)) {
+        authorised = true;
+        break;
+      }
+      return {
+        kind: 'failed',
+        code: 'OCSP_SIGNATURE_INVALID',
+        detail: 'the OCSP response signature does not verify',
+      };
+    }
+  }
+  if (!authorised) {
+    const anySig = (await signedBy(resp, issuer.spki)) || resp.certs.length > 0;
+    return anySig
+      ? {
+          kind: 'failed',
+          code: 'OCSP_RESPONDER_UNAUTHORIZED',
+          detail: 'the responder is not authorised by the CA',
+        }
+      : {
+          kind: 'failed',
+          code: 'OCSP_SIGNATURE_INVALID',
+          detail: 'the OCSP response signature does not verify',
+        };
+  }
+  // §4.2.2.1: freshness.
+  const skew = options.skewMs ?? 5 * 60_000;
+  const t = options.time.getTime();
+  // As for CRLs: a response produced after the validation time is newer evidence, accepted unless it
+  // is in the future of the clock as well.
+  if (single.thisUpdate.getTime() > Math.max(t, Date.now()) + skew)
+    return {
+      kind: 'failed',
+      code: 'OCSP_STALE',
+      detail: `thisUpdate ${single.thisUpdate.toISOString()} is in the future`,
+    };
+  if (single.nextUpdate && single.nextUpdate.getTime() < t - skew)
+    return {
+      kind: 'failed',
+      code: 'OCSP_STALE',
+      detail: `nextUpdate ${single.nextUpdate.toISOString()} has passed`,
+    };
+  if (options.nonce && (!resp.nonce || !bytesEqual(resp.nonce, options.nonce)))
+    return {
+      kind: 'failed',
+      code: 'OCSP_NONCE_MISMATCH',
+      detail: 'the response nonce does not match the request',
+    };
+  if (single.status === 'revoked' && single.revokedAt && single.revokedAt <= options.time) {
+    return {
+      kind: 'status',
+      status: {
+        status: 'revoked',
+        source: 'ocsp',
+        reason: single.reason ?? 'unspecified',
+        revokedAt: single.revokedAt,
+      },
+    };
+  }
+  if (single.status === 'unknown')
+    return {
+      kind: 'status',
+      status: { status: 'unknown', source: 'ocsp', detail: 'the responder does not know the certificate' },
+    };
+  return { kind: 'status', status: { status: 'good', source: 'ocsp' } };
+}

@@ -1,0 +1,11 @@
+/** What one revocation source says about one certificate. */
+import type { CoreErrorCode } from '../errors.js';
+import type { RevocationStatus } from '../path/types.js';
+
+export type SourceOutcome =
+  /** A conclusive answer (good or revoked; OCSP may also say unknown, which is not conclusive). */
+  | { readonly kind: 'status'; readonly status: RevocationStatus }
+  /** No source applies to this certificate. */
+  | { readonly kind: 'none' }
+  /** A source applied but could not be used (stale, badly signed, unreachable …). */
+  | { readonly kind: 'failed'; readonly code: CoreErrorCode; readonly detail: string };

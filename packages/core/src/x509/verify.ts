@@ -1,0 +1,224 @@
+/**
+ * Signature verification with the platform's WebCrypto (design.md §5: `globalThis.crypto.subtle`;
+ * @peculiar/webcrypto only where none exists). Imported keys are cached by SPKI bytes and hash, so a
+ * CA key is imported once however many certificates, CRLs and OCSP responses it signed.
+ */
+import { toHex } from '../der/bytes.js';
+import {
+  children,
+  contentsOf,
+  readIntegerBytes,
+  readOid,
+  readRoot,
+  readSmallInteger,
+} from '../der/reader.js';
+import { coreError } from '../errors.js';
+import type { AlgorithmIdentifier } from './certificate.js';
+import { ALG_OID } from './oids.js';
+
+type Hash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+type Scheme =
+  | { kind: 'rsa'; hash: Hash }
+  | { kind: 'pss'; hash: Hash; saltLength: number }
+  | { kind: 'ecdsa'; hash: Hash };
+
+const HASH_BY_OID: Readonly<Record<string, Hash>> = {
+  [ALG_OID.sha1]: 'SHA-1',
+  [ALG_OID.sha256]: 'SHA-256',
+  [ALG_OID.sha384]: 'SHA-384',
+  [ALG_OID.sha512]: 'SHA-512',
+};
+
+const SCHEMES: Readonly<Record<string, Scheme>> = {
+  [ALG_OID.sha1WithRSA]: { kind: 'rsa', hash: 'SHA-1' },
+  [ALG_OID.sha256WithRSA]: { kind: 'rsa', hash: 'SHA-256' },
+  [ALG_OID.sha384WithRSA]: { kind: 'rsa', hash: 'SHA-384' },
+  [ALG_OID.sha512WithRSA]: { kind: 'rsa', hash: 'SHA-512' },
+  [ALG_OID.ecdsaWithSHA256]: { kind: 'ecdsa', hash: 'SHA-256' },
+  [ALG_OID.ecdsaWithSHA384]: { kind: 'ecdsa', hash: 'SHA-384' },
+  [ALG_OID.ecdsaWithSHA512]: { kind: 'ecdsa', hash: 'SHA-512' },
+};
+
+const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
+  [ALG_OID.p256]: { name: 'P-256', size: 32 },
+  [ALG_OID.p384]: { name: 'P-384', size: 48 },
+  [ALG_OID.p521]: { name: 'P-521', size: 66 },
+};
+
+const unsupported = (detail: string) =>
+  coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', `Unsupported signature algorithm: ${detail}.`);
+
+/** RSASSA-PSS-params (RFC 4055 §3.1): hash and salt length; MGF1 must use the same hash. */
+function pssScheme(params: Uint8Array | undefined): Scheme {
+  let hash: Hash = 'SHA-1';
+  let saltLength = 20;
+  if (params) {
+    const r = readRoot(params);
+    for (const c of children(params, r)) {
+      const [inner] = children(params, c);
+      if (!inner) continue;
+      if (c.tag === 0xa0) {
+        const [o] = children(params, inner);
+        const h = o && HASH_BY_OID[readOid(params, o)];
+        if (!h) throw unsupported('RSASSA-PSS hash');
+        hash = h;
+      } else if (c.tag === 0xa2) saltLength = readSmallInteger(params, inner);
+    }
+  }
+  return { kind: 'pss', hash, saltLength };
+}
+
+export function signatureScheme(alg: AlgorithmIdentifier): Scheme {
+  const known = SCHEMES[alg.oid];
+  if (known) return known;
+  if (alg.oid === ALG_OID.rsassaPss) return pssScheme(alg.params);
+  const s = SCHEMES[alg.oid];
+  if (!s) throw unsupported(alg.oid);
+  return s;
+}
+
+interface SpkiInfo {
+  keyOid: string;
+  curve?: { name: string; size: number };
+}
+
+const spkiInfoCache = new WeakMap<Uint8Array, SpkiInfo>();
+
+function spkiInfo(spki: Uint8Array): SpkiInfo {
+  const known = spkiInfoCache.get(spki);
+  if (known) return known;
+  const info = readSpkiInfo(spki);
+  spkiInfoCache.set(spki, info);
+  return info;
+}
+
+function readSpkiInfo(spki: Uint8Array): SpkiInfo {
+  const r = readRoot(spki);
+  const [algT] = children(spki, r);
+  if (!algT) throw coreError('DER_MALFORMED', 'SubjectPublicKeyInfo without algorithm.');
+  const [o, p] = children(spki, algT);
+  const keyOid = readOid(spki, o!);
+  if (keyOid === ALG_OID.ecPublicKey) {
+    const curve = p && p.tag === 0x06 ? CURVES[readOid(spki, p)] : undefined;
+    if (!curve) throw unsupported('EC curve');
+    return { keyOid, curve };
+  }
+  return { keyOid };
+}
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+const KEY_CACHE_LIMIT = 512;
+
+function importKey(spki: Uint8Array, scheme: Scheme, info: SpkiInfo): Promise<CryptoKey> {
+  const id = `${scheme.kind}:${scheme.hash}:${toHex(spki)}`;
+  let p = keyCache.get(id);
+  if (!p) {
+    const algorithm =
+      scheme.kind === 'ecdsa'
+        ? { name: 'ECDSA', namedCurve: info.curve!.name }
+        : { name: scheme.kind === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: scheme.hash };
+    p = globalThis.crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, algorithm, false, [
+      'verify',
+    ]);
+    p.catch(() => keyCache.delete(id));
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string);
+    keyCache.set(id, p);
+  }
+  return p;
+}
+
+/** DER Ecdsa-Sig-Value → IEEE P1363 r||s as WebCrypto expects; undefined when malformed. */
+function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
+  try {
+    const r = readRoot(sig);
+    const [a, b, extra] = children(sig, r);
+    if (!a || !b || extra) return undefined;
+    const out = new Uint8Array(2 * size);
+    const put = (v: Uint8Array, at: number): boolean => {
+      let i = 0;
+      while (i < v.length - 1 && v[i] === 0) i++;
+      const m = v.subarray(i);
+      if (m.length > size || (v[0]! & 0x80) !== 0) return false;
+      out.set(m, at + size - m.length);
+      return true;
+    };
+    if (!put(readIntegerBytes(sig, a), 0) || !put(readIntegerBytes(sig, b), size)) return undefined;
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pluggable verifier (e.g. node:crypto via `useNodeCrypto()` from `@shomei/core/node`). */
+export interface SignatureBackend {
+  /** Returns the verdict, or undefined to fall back to WebCrypto for this call. */
+  verify(
+    spki: Uint8Array,
+    scheme: { kind: 'rsa' | 'pss' | 'ecdsa'; hash: string; saltLength?: number },
+    signature: Uint8Array,
+    data: Uint8Array,
+  ): Promise<boolean | undefined>;
+}
+
+let backend: SignatureBackend | undefined;
+
+/** Installs (or with undefined removes) a signature backend used before WebCrypto. */
+export function setSignatureBackend(b: SignatureBackend | undefined): void {
+  backend = b;
+}
+
+/**
+ * Verifies `signature` over `data` with the key in `spki` under `algorithm`. Returns false for a
+ * signature that does not verify (including a malformed one); throws `SIGNATURE_ALGORITHM_UNSUPPORTED`
+ * when the algorithm or key type is not supported or the key does not fit the algorithm.
+ */
+export async function verifySignature(
+  spki: Uint8Array,
+  algorithm: AlgorithmIdentifier,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
+  const scheme = signatureScheme(algorithm);
+  let info: SpkiInfo;
+  try {
+    info = spkiInfo(spki);
+  } catch (cause) {
+    throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', 'The public key cannot be read.', { cause });
+  }
+  const expectedKey = scheme.kind === 'ecdsa' ? ALG_OID.ecPublicKey : ALG_OID.rsaEncryption;
+  if (info.keyOid !== expectedKey && !(scheme.kind === 'pss' && info.keyOid === ALG_OID.rsassaPss)) {
+    throw unsupported(`${algorithm.oid} with a ${info.keyOid} key`);
+  }
+  if (backend) {
+    const verdict = await backend.verify(spki, scheme, signature, data);
+    if (verdict !== undefined) return verdict;
+  }
+  let key: CryptoKey;
+  try {
+    key = await importKey(spki, scheme, info);
+  } catch (cause) {
+    throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', 'The public key cannot be imported.', { cause });
+  }
+  let sig: Uint8Array | undefined = signature;
+  let params: RsaPssParams | EcdsaParams | string;
+  if (scheme.kind === 'ecdsa') {
+    sig = ecdsaDerToRaw(signature, info.curve!.size);
+    if (!sig) return false;
+    params = { name: 'ECDSA', hash: scheme.hash };
+  } else if (scheme.kind === 'pss') params = { name: 'RSA-PSS', saltLength: scheme.saltLength };
+  else params = 'RSASSA-PKCS1-v1_5';
+  return globalThis.crypto.subtle.verify(
+    params,
+    key,
+    sig as Uint8Array<ArrayBuffer>,
+    data as Uint8Array<ArrayBuffer>,
+  );
+}
+
+/** The bits of contentsOf re-exported for callers that need the raw key. */
+export const spkiKeyBytes = (spki: Uint8Array): Uint8Array => {
+  const r = readRoot(spki);
+  const [, bits] = children(spki, r);
+  return contentsOf(spki, bits!).subarray(1);
+};
