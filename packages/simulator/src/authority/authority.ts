@@ -220,6 +220,11 @@ export class Authority {
     this.#save();
   }
 
+  /** How many operator cards are enrolled (0 before the bootstrap operator). */
+  get operatorCount(): number {
+    return Object.keys(this.#state.operators).length;
+  }
+
   /** Opens a session: the operator card checks its PIN and signs a fresh challenge (one attempt). */
   openSession(card: OperatorCard, pin: string): OperatorSession {
     const enrolled = this.#state.operators[card.operatorId];

@@ -181,4 +181,54 @@ describe('shomei-sim authority / revoke / hold / release / audit', () => {
       writeFileSync(file, original);
     }
   });
+
+  it('issue --authority creates a default authority and operator card, and the card chains to it', async () => {
+    writeFileSync(join(dir, 'holder.json'), JSON.stringify({ ...HOLDER, pins: PINS }));
+    const fresh = join(dir, 'fresh-authority');
+    const out = join(dir, 'fresh.card.json');
+    const r = await cli(
+      [
+        'issue',
+        '--profile',
+        join(dir, 'holder.json'),
+        '--out',
+        out,
+        '--authority',
+        fresh,
+        '--operator-card',
+        join(dir, 'fresh-operator.json'),
+        '--pin-stdin',
+      ],
+      '1357\n',
+    );
+    const issued = VirtualJpkiCard.load(readFileSync(out, 'utf8'));
+    const authority = Authority.open(fresh);
+    expect([r.code, authority.certificateStatus(issued.certificate('sign'))?.status]).toEqual([0, 'good']);
+  });
+
+  it('issue --authority with an enrolled operator card issues under that operator', async () => {
+    const out = join(dir, 'second.card.json');
+    const r = await cli(
+      [
+        'issue',
+        '--profile',
+        join(dir, 'holder.json'),
+        '--out',
+        out,
+        '--authority',
+        authorityDir,
+        '--operator-card',
+        operatorFile,
+        '--pin-stdin',
+      ],
+      `${OPERATOR_PIN}\n`,
+    );
+    expect([
+      r.code,
+      Authority.open(authorityDir)
+        .auditLog()
+        .split('\n')
+        .filter((l) => l.includes('"issue"')).length,
+    ]).toEqual([0, 6]);
+  });
 });

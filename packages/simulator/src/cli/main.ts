@@ -16,6 +16,7 @@ Usage:
   shomei-sim issue --profile <holder.json> --out <card-file> [--force]
                    [--atr <hex>] [--blocked-pin-sw 6983|6984] [--keep-verification-on-select]
                    [--fci] [--no-get-challenge] [--json]
+                   [--authority <dir> --operator-card <file> [--pin-stdin]]
   shomei-sim serve <card-file> [--vpcd <host:port>] [--reader-slot 0|1]
   shomei-sim inspect <card-file> [--json]
   shomei-sim authority init --operator-name <name> --operator-card <out-file> [--pin-stdin]
@@ -29,6 +30,8 @@ issue    creates a card file: key pairs are generated inside the virtual card, c
          from the built-in test CA. holder.json: { "name", "nameSubstitute"?, "address",
          "addressSubstitute"?, "birthDate": "YYYY-MM-DD", "sex": "male"|"female"|"unspecified",
          "myNumber", "pins": { "sign", "auth", "assist" }, "profile"?: "mynumber"|"juki" }
+         With --authority, the certificates come from that authority directory instead (created
+         with a default authority and operator card when absent), under the operator's session.
 serve    inserts the card into pcscd's vpcd reader until SIGINT or SIGTERM, saving PIN counters back
          to the card file. --vpcd is vpcd's base address (default 127.0.0.1:35963, its CHANNELID);
          --reader-slot adds to the port (slot 1 = 35964 = "Virtual PCD 00 01").
