@@ -8,13 +8,14 @@
  * its PIN, and is appended to a hash-chained audit log.
  */
 import { randomBytes, verify } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromBase64, JPKI_POLICY_OID, toBase64, toHex } from '@shomei/core';
 import type { CertificateIssuer, CertificateRequest, IssuedCertificate } from '../card/issuer.js';
 import { type CreateCardOptions, VirtualJpkiCard } from '../card/virtual-card.js';
 import { simulatorError } from '../errors.js';
-import { type AuditAction, type AuditVerification, nextAuditEntry, verifyAuditLog } from './audit-log.js';
+import type { AuditAction, AuditVerification } from './audit-log.js';
+import { AuditTrail } from './audit-trail.js';
 import {
   AUTHORITY_FORMAT,
   type AuthorityState,
@@ -81,7 +82,7 @@ export class Authority {
   readonly #cas: Map<CaId, KeyHolder>;
   readonly #crls = new Map<string, Uint8Array>();
   readonly #sessions = new WeakSet<OperatorSession>();
-  readonly #memoryAudit: string[] = [];
+  readonly #auditTrail: AuditTrail;
   #stateMtime = 0;
 
   private constructor(
@@ -93,6 +94,7 @@ export class Authority {
     this.#dir = dir;
     this.#state = state;
     this.#cas = cas;
+    this.#auditTrail = new AuditTrail(dir, state);
     this.#clock = clock ?? (() => new Date());
   }
 
@@ -216,7 +218,7 @@ export class Authority {
       publicKey: toBase64(card.publicKey),
       enrolledAt: this.now().toISOString(),
     };
-    this.#audit(session?.operatorId ?? card.operatorId, 'enrol-operator', {});
+    this.#auditTrail.append(this.now(), session?.operatorId ?? card.operatorId, 'enrol-operator', {});
     this.#save();
   }
 
@@ -236,7 +238,7 @@ export class Authority {
     try {
       signature = card.authenticate(pin, challenge);
     } catch (e) {
-      this.#audit(card.operatorId, 'session-refused', {});
+      this.#auditTrail.append(this.now(), card.operatorId, 'session-refused', {});
       this.#save();
       throw e;
     }
@@ -251,7 +253,7 @@ export class Authority {
       operatorName: enrolled.name,
     });
     this.#sessions.add(session);
-    this.#audit(card.operatorId, 'session-open', {});
+    this.#auditTrail.append(this.now(), card.operatorId, 'session-open', {});
     this.#save();
     return session;
   }
@@ -284,7 +286,7 @@ export class Authority {
     const { cardExpiry: _expiry, ...cardOptions } = request;
     const card = await VirtualJpkiCard.create({ ...cardOptions, issuer });
     for (const kind of ['sign', 'auth'] as const) {
-      this.#audit(session.operatorId, 'issue', { serial: serials[kind]!, holderRef });
+      this.#auditTrail.append(this.now(), session.operatorId, 'issue', { serial: serials[kind]!, holderRef });
     }
     this.#save();
     return { card, holderRef, serials: { sign: serials.sign!, auth: serials.auth! } };
@@ -403,7 +405,7 @@ export class Authority {
     }
     for (const r of records) {
       apply(r);
-      this.#audit(session.operatorId, action, {
+      this.#auditTrail.append(this.now(), session.operatorId, action, {
         serial: r.serial,
         ...(r.holderRef !== undefined && { holderRef: r.holderRef }),
         ...(action === 'revoke' && r.reason !== undefined && { reason: r.reason }),
@@ -525,36 +527,13 @@ export class Authority {
 
   // --- audit ----------------------------------------------------------------------------------
 
-  #audit(
-    operator: string,
-    action: AuditAction,
-    fields: { serial?: string; holderRef?: string; reason?: string },
-  ): void {
-    const entry = nextAuditEntry(
-      this.#state.audit.count > 0
-        ? { seq: this.#state.audit.count, hash: this.#state.audit.head }
-        : undefined,
-      { time: this.now().toISOString(), operator, action, ...fields },
-    );
-    const line = `${JSON.stringify(entry)}\n`;
-    if (this.#dir) {
-      mkdirSync(this.#dir, { recursive: true });
-      appendFileSync(join(this.#dir, 'audit.log'), line);
-    } else {
-      this.#memoryAudit.push(line);
-    }
-    this.#state.audit = { count: entry.seq, head: entry.hash };
-  }
-
   /** The audit log text (JSON lines). */
   auditLog(): string {
-    if (!this.#dir) return this.#memoryAudit.join('');
-    const file = join(this.#dir, 'audit.log');
-    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+    return this.#auditTrail.text();
   }
 
   verifyAudit(): AuditVerification {
-    return verifyAuditLog(this.auditLog(), this.#state.audit);
+    return this.#auditTrail.verify();
   }
 
   /**
