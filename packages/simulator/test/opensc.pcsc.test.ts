@@ -210,4 +210,38 @@ describe.runIf(process.env.SHOMEI_PCSC === '1')('OpenSC 0.23 accepts the virtual
     const card = VirtualJpkiCard.load(readFileSync(cardPath, 'utf8'));
     expect(card.pinTries().auth).toBe(0);
   });
+
+  it('a Juki card served with --reader-slot 1 appears in "Virtual PCD 00 01"', async () => {
+    const jukiPath = join(dir, 'juki.json');
+    const holder = {
+      ...HOLDER,
+      myNumber: undefined,
+      profile: 'juki',
+      pins: { sign: 'JUKI123', auth: '4321' },
+    };
+    writeFileSync(join(dir, 'juki-holder.json'), JSON.stringify(holder));
+    const issued = await sim('issue', '--profile', join(dir, 'juki-holder.json'), '--out', jukiPath);
+    if (issued.code !== 0) throw new Error(`issue failed: ${issued.out}`);
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', jukiPath, '--reader-slot', '1'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    try {
+      const slot1 = async () => {
+        const slots = (await run('pkcs11-tool', ['-L'])).out.split(/\nSlot /);
+        return slots.filter((s) => s.includes('Virtual PCD 00 01')).join('\n');
+      };
+      const deadline = Date.now() + 20_000;
+      let seen = await slot1();
+      while (!seen.includes(AUTH_TOKEN) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        seen = await slot1();
+      }
+      expect([seen.includes(AUTH_TOKEN), seen.includes(SIGN_TOKEN)]).toEqual([true, true]);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
 });

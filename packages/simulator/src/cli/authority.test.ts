@@ -9,7 +9,7 @@ import { HOLDER, PINS } from '../../test/fixture.js';
 import { Authority } from '../authority/authority.js';
 import { OperatorCard } from '../authority/operator-card.js';
 import { VirtualJpkiCard } from '../card/virtual-card.js';
-import { main } from './main.js';
+import { runCli as main } from './run.js';
 
 let dir: string;
 let authorityDir: string;
