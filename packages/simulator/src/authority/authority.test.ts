@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasErrorCode, toPem } from '@shomei/core';
+import { CrlIndex, hasErrorCode, toPem } from '@shomei/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualJpkiCard } from '../card/virtual-card.js';
 import { Authority, type OperatorSession } from './authority.js';
@@ -249,5 +249,17 @@ describe('operators and audit', () => {
     } finally {
       writeFileSync(logFile, original);
     }
+  });
+});
+
+describe('clock override', () => {
+  it('CRLs and OCSP answers carry the authority clock’s time, not the machine’s', () => {
+    t = Date.UTC(2031, 0, 2, 3, 4, 5);
+    authority.publishCrls();
+    const crl = CrlIndex.from(authority.crl('sign'));
+    expect([crl.thisUpdate.toISOString(), crl.nextUpdate?.toISOString()]).toEqual([
+      '2031-01-02T03:04:05.000Z',
+      '2031-01-03T03:04:05.000Z',
+    ]);
   });
 });
