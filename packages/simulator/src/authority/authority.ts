@@ -31,7 +31,7 @@ import { buildEndEntityCertificate, caName, rootName } from './certificate-profi
 import { serialOf, validityOf } from './certificate-serial.js';
 import { buildCrl, type CrlReason, isCrlReason, syntheticRevokedList } from './crl.js';
 import { crlContents } from './crl-contents.js';
-import { createHierarchy, YEAR_MS } from './hierarchy.js';
+import { certifyServices, createHierarchy, YEAR_MS } from './hierarchy.js';
 import { answerOcsp } from './ocsp-responder.js';
 import type { OperatorCard } from './operator-card.js';
 import { AuthorityServer, type AuthorityServerOptions } from './server.js';
@@ -177,6 +177,10 @@ export class Authority {
   /** Changes the URLs written into certificates issued from now on (e.g. after binding port 0). */
   setBaseUrl(url: string): void {
     this.#state.baseUrl = url.replace(/\/+$/, '');
+    // Certificates of our own services name these URLs too: re-certify them (same keys).
+    certifyServices(this.#cas, { now: this.now(), baseUrl: this.#state.baseUrl });
+    this.#record(this.#cas.get('tsa')!.certificate, 'sign', 'tsa');
+    if (this.#dir) for (const ca of this.#cas.values()) saveKeyHolder(this.#dir, ca);
     this.#save();
   }
 

@@ -286,6 +286,7 @@ export function buildTsaCertificate(o: {
   notAfter: Date;
   ca: { name: NameAttribute[]; key: KeyObject; publicKey: Uint8Array };
   crlUrl: string;
+  ocspUrl: string;
 }): Uint8Array {
   return buildCertificate(
     {
@@ -303,6 +304,11 @@ export function buildTsaCertificate(o: {
         encodeExtension(EXT.keyUsage, true, keyUsage([KU.digitalSignature, KU.nonRepudiation])),
         encodeExtension(EXT.extKeyUsage, true, encodeTlv(0x30, encodeOid(EKU_TIME_STAMPING))),
         encodeExtension(EXT.crlDistributionPoints, false, crlDistributionPointsUri(o.crlUrl)),
+        encodeExtension(
+          EXT.authorityInfoAccess,
+          false,
+          encodeTlv(0x30, encodeTlv(0x30, encodeOid(AIA_OCSP), encodeTlv(0x86, utf8(o.ocspUrl)))),
+        ),
         akiExtension(keyIdentifier(o.ca.publicKey)),
         encodeExtension(EXT.subjectKeyIdentifier, false, encodeTlv(0x04, keyIdentifier(o.publicKey))),
       ],

@@ -38,17 +38,32 @@ export async function createHierarchy(o: {
     root = keyHolder('root', name, rootKey, cert);
     cas.set('root', root);
   }
-  // J-LIS CA certificates are valid ten years (spec §11 [C]).
-  for (const [id, key] of [
-    ['sign', signKey],
-    ['auth', authKey],
-  ] as const) {
-    const name = caName(id, o.label);
+  cas.set('sign', keyHolder('sign', caName('sign', o.label), signKey, new Uint8Array(0)));
+  cas.set('auth', keyHolder('auth', caName('auth', o.label), authKey, new Uint8Array(0)));
+  cas.set('tsa', keyHolder('tsa', [], tsaKey, new Uint8Array(0)));
+  certifyServices(cas, { now, baseUrl });
+  return cas;
+}
+
+/**
+ * (Re)issues the certificates that carry the authority's URLs, keeping every key: the two CAs when
+ * they sit under the root (their CRL DP is the root CRL's URL) and the time-stamping unit's (CRL DP
+ * and OCSP of the signature CA). Called at creation and whenever the base URL changes, so a verifier
+ * can always reach the revocation sources named in them.
+ */
+export function certifyServices(cas: Map<CaId, KeyHolder>, o: { now: Date; baseUrl: string }): void {
+  const { now, baseUrl } = o;
+  const notBefore = new Date(now.getTime() - 60_000);
+  const root = cas.get('root');
+  for (const id of ['sign', 'auth'] as const) {
+    const ca = cas.get(id)!;
+    if (ca.certificate.length > 0 && !root) continue;
+    // J-LIS CA certificates are valid ten years (spec §11 [C]).
     const cert = buildCaCertificate({
       serial: randomSerial(),
-      subject: name,
-      publicKey: spkiOf(key),
-      key,
+      subject: ca.name,
+      publicKey: ca.publicKey,
+      key: ca.key,
       notBefore,
       notAfter: new Date(now.getTime() + 10 * YEAR_MS),
       ...(root && {
@@ -60,17 +75,17 @@ export async function createHierarchy(o: {
         },
       }),
     });
-    cas.set(id, keyHolder(id, name, key, cert));
+    cas.set(id, keyHolder(id, ca.name, ca.key, cert));
   }
-  const signCa = cas.get('sign')!;
+  const tsa = cas.get('tsa')!;
   const tsaCert = buildTsaCertificate({
     serial: randomSerial(),
-    publicKey: spkiOf(tsaKey),
+    publicKey: tsa.publicKey,
     notBefore,
     notAfter: new Date(now.getTime() + 10 * YEAR_MS),
-    ca: signCa,
+    ca: cas.get('sign')!,
     crlUrl: `${baseUrl}/crl/sign.crl`,
+    ocspUrl: `${baseUrl}/ocsp`,
   });
-  cas.set('tsa', keyHolder('tsa', [], tsaKey, tsaCert));
-  return cas;
+  cas.set('tsa', keyHolder('tsa', [], tsa.key, tsaCert));
 }

@@ -196,6 +196,15 @@ describe('time stamps over HTTP', () => {
     expect(`${r.status} ${r.out}`).toMatch(/^0 Verification: OK/);
   });
 
+  it('the TSA certificate is re-certified with the live CRL and OCSP URLs after setBaseUrl', () => {
+    write('tsa-now.pem', toPem('CERTIFICATE', authority.caCertificate('tsa')));
+    const text = openssl('x509', '-in', path('tsa-now.pem'), '-noout', '-text').out;
+    expect([
+      text.includes(`URI:${server.url}/crl/sign.crl`),
+      text.includes(`OCSP - URI:${server.url}/ocsp`),
+    ]).toEqual([true, true]);
+  });
+
   it('a garbage query gets a rejection with badDataFormat', async () => {
     const res = await post('/tsa', Uint8Array.of(0xff, 0x00), 'application/timestamp-query');
     write('bad.tsr', new Uint8Array(await res.arrayBuffer()));
