@@ -252,6 +252,48 @@ describe('operators and audit', () => {
   });
 });
 
+describe('state rules', () => {
+  let other: VirtualJpkiCard;
+  beforeAll(async () => {
+    ({ card: other } = await authority.issue(session, { holder, pins }));
+  });
+
+  it('a held certificate can then be revoked, and the delta lists the new reason', () => {
+    authority.hold(session, other.certificate('sign'));
+    authority.publishCrls({ base: true });
+    authority.revoke(session, other.certificate('sign'), 'keyCompromise');
+    const serial = authority.certificateStatus(other.certificate('sign'))!.serial;
+    const entry = CrlIndex.from(authority.crl('sign', { delta: true })).lookup(serial);
+    expect(entry?.reason).toBe('keyCompromise');
+  });
+
+  it('certificateHold is not a revocation reason (use hold)', () => {
+    expect(() => authority.revoke(session, other.certificate('auth'), 'certificateHold')).toThrow(
+      expect.objectContaining({ code: 'REVOCATION_REASON_INVALID' }),
+    );
+  });
+
+  it('releasing a certificate that is not on hold is refused', () => {
+    expect(() => authority.release(session, other.certificate('auth'))).toThrow(
+      expect.objectContaining({ code: 'REVOCATION_STATE_CONFLICT' }),
+    );
+  });
+
+  it('a second operator cannot be enrolled without a session', () => {
+    expect(() => authority.enrolOperator(OperatorCard.create({ name: 'x', pin: '1111' }))).toThrow(
+      expect.objectContaining({ code: 'OPERATOR_SESSION_REQUIRED' }),
+    );
+  });
+
+  it('a closed session no longer authorises anything', () => {
+    const s = authority.openSession(operator, '2468');
+    authority.closeSession(s);
+    expect(() => authority.hold(s, other.certificate('auth'))).toThrow(
+      expect.objectContaining({ code: 'OPERATOR_SESSION_REQUIRED' }),
+    );
+  });
+});
+
 describe('clock override', () => {
   it('CRLs and OCSP answers carry the authority clock’s time, not the machine’s', () => {
     t = Date.UTC(2031, 0, 2, 3, 4, 5);
