@@ -75,11 +75,15 @@ export function writeState(dir: string, state: AuthorityState): void {
   renameSync(`${file}.tmp`, file);
 }
 
-/** Modification time of state.json (nanosecond resolution where the file system has it). */
-export function stateMtime(dir: string): number {
+/**
+ * A fingerprint of state.json that changes with every write: inode (each write renames a new file
+ * into place), size and modification time. Modification times alone are too coarse (a few ms).
+ */
+export function stateMtime(dir: string): string {
   try {
-    return Number(statSync(join(dir, 'state.json'), { bigint: true }).mtimeNs);
+    const st = statSync(join(dir, 'state.json'), { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}`;
   } catch {
-    return 0;
+    return '';
   }
 }

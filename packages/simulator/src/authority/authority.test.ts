@@ -285,6 +285,22 @@ describe('state rules', () => {
     );
   });
 
+  it('a change made through another handle on the directory is not overwritten', async () => {
+    const { serials } = await authority.issue(session, { holder, pins });
+    const second = Authority.open(join(dir, 'ca'));
+    second.hold(second.openSession(operator, '2468'), serials.sign);
+    authority.hold(session, serials.auth);
+    const reread = Authority.open(join(dir, 'ca'));
+    expect([
+      reread.certificateStatus(serials.sign)?.status,
+      reread.certificateStatus(serials.auth)?.status,
+    ]).toEqual(['hold', 'hold']);
+  });
+
+  it('the audit chain stays intact across handles', () => {
+    expect(Authority.open(join(dir, 'ca')).verifyAudit()).toMatchObject({ valid: true });
+  });
+
   it('a closed session no longer authorises anything', () => {
     const s = authority.openSession(operator, '2468');
     authority.closeSession(s);

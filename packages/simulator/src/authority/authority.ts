@@ -83,7 +83,7 @@ export class Authority {
   readonly #crls = new Map<string, Uint8Array>();
   readonly #sessions = new WeakSet<OperatorSession>();
   readonly #auditTrail: AuditTrail;
-  #stateMtime = 0;
+  #stateMtime = '';
 
   private constructor(
     dir: string | undefined,
@@ -176,6 +176,7 @@ export class Authority {
 
   /** Changes the URLs written into certificates issued from now on (e.g. after binding port 0). */
   setBaseUrl(url: string): void {
+    this.refresh();
     this.#state.baseUrl = url.replace(/\/+$/, '');
     // Certificates of our own services name these URLs too: re-certify them (same keys).
     certifyServices(this.#cas, { now: this.now(), baseUrl: this.#state.baseUrl });
@@ -215,6 +216,7 @@ export class Authority {
    * bootstrap, done by whoever created it); every later one needs an existing operator's session.
    */
   enrolOperator(card: OperatorCard, session?: OperatorSession): void {
+    this.refresh();
     const first = Object.keys(this.#state.operators).length === 0;
     if (!first) this.#requireSession(session);
     this.#state.operators[card.operatorId] = {
@@ -233,6 +235,7 @@ export class Authority {
 
   /** Opens a session: the operator card checks its PIN and signs a fresh challenge (one attempt). */
   openSession(card: OperatorCard, pin: string): OperatorSession {
+    this.refresh();
     const enrolled = this.#state.operators[card.operatorId];
     if (!enrolled || enrolled.publicKey !== toBase64(card.publicKey)) {
       throw simulatorError('OPERATOR_UNKNOWN', undefined, { details: { operatorId: card.operatorId } });
@@ -282,7 +285,10 @@ export class Authority {
     const serials: Partial<Record<'sign' | 'auth', string>> = {};
     const issuer: CertificateIssuer = {
       issue: async (req: CertificateRequest): Promise<IssuedCertificate> => {
+        // Another process may have changed the directory while the card generated its keys.
+        this.refresh();
         const certificate = this.#certify(req, holderRef, request.cardExpiry);
+        this.#save();
         serials[req.kind] = serialOf(certificate);
         return { certificate, caCertificate: this.caCertificate(req.kind) };
       },
@@ -388,6 +394,7 @@ export class Authority {
     action: AuditAction,
     apply: (r: CertificateRecord) => string | undefined,
   ): string[] {
+    this.refresh();
     const serials =
       target instanceof VirtualJpkiCard
         ? [serialOf(target.certificate('sign')), serialOf(target.certificate('auth'))]
@@ -430,6 +437,7 @@ export class Authority {
    * together, same number). With `base`, the complete CRL becomes the base of later delta CRLs.
    */
   publishCrls(options: { base?: boolean } = {}): void {
+    this.refresh();
     const now = this.now();
     const nextUpdate = new Date(now.getTime() + this.#state.validity.crlHours * 3600_000);
     for (const id of this.#issuingCas()) {
@@ -542,7 +550,8 @@ export class Authority {
 
   /**
    * Re-reads the directory when another process (e.g. `shomei-sim revoke`) changed it, so a running
-   * server answers from the latest state. Returns whether anything was reloaded.
+   * server answers from the latest state and a change here never overwrites one made there. Called
+   * before every change; concurrent writers are still not locked against each other (test tool).
    */
   refresh(): boolean {
     if (!this.#dir) return false;
