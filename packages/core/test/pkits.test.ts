@@ -55,7 +55,7 @@ describe('NIST PKITS (default settings)', () => {
   });
 });
 
-/** PKITS §4.8 with the user-input settings its description lists (NIST-test-policy-n = …48.n). */
+/** PKITS §4.8, §4.10 and §4.12 with the user-input settings its description lists (NIST-test-policy-n = …48.n). */
 const P = (n: number) => `2.16.840.1.101.3.2.1.48.${n}`;
 const POLICY_CASES: [string, PolicyOptions, boolean][] = [
   ['ValidCertificatePathTest1EE.crt', { explicitPolicyRequired: true, initialPolicySet: [P(1)] }, true],
@@ -84,9 +84,18 @@ const POLICY_CASES: [string, PolicyOptions, boolean][] = [
   ['AnyPolicyTest14EE.crt', { initialPolicySet: [P(2)] }, false],
   ['UserNoticeQualifierTest15EE.crt', {}, true],
   ['CPSPointerQualifierTest20EE.crt', { explicitPolicyRequired: true }, true],
+  ['ValidPolicyMappingTest1EE.crt', { explicitPolicyRequired: true, initialPolicySet: [P(2)] }, false],
+  ['ValidPolicyMappingTest1EE.crt', { explicitPolicyRequired: true, policyMappingInhibited: true }, false],
+  ['ValidPolicyMappingTest3EE.crt', { explicitPolicyRequired: true, initialPolicySet: [P(1)] }, false],
+  ['ValidPolicyMappingTest3EE.crt', { explicitPolicyRequired: true, initialPolicySet: [P(2)] }, true],
+  ['ValidPolicyMappingTest5EE.crt', { explicitPolicyRequired: true, initialPolicySet: [P(6)] }, false],
+  ['ValidPolicyMappingTest6EE.crt', { explicitPolicyRequired: true, initialPolicySet: [P(6)] }, false],
+  ['ValidPolicyMappingTest12EE.crt', { explicitPolicyRequired: true, initialPolicySet: [P(2)] }, true],
+  ['inhibitAnyPolicyTest3EE.crt', {}, true],
+  ['inhibitAnyPolicyTest3EE.crt', { anyPolicyInhibited: true }, false],
 ];
 
-describe('NIST PKITS §4.8 certificate policies with settings', () => {
+describe('NIST PKITS certificate policies with settings', () => {
   it.each(POLICY_CASES)('%s %o → valid %s', async (file, policy, expected) => {
     const r = await validatePath(parseCertificate(read('certs', file)), {
       trustAnchors: [anchor],
@@ -98,4 +107,16 @@ describe('NIST PKITS §4.8 certificate policies with settings', () => {
     });
     expect(r.valid).toBe(expected);
   });
+});
+
+it('reports the policy failure, not a wrong candidate issuer, for PKITS 4.12.3 with any-policy inhibited', async () => {
+  const r = await validatePath(parseCertificate(read('certs', 'inhibitAnyPolicyTest3EE.crt')), {
+    trustAnchors: [anchor],
+    intermediates: pool,
+    crls,
+    revocation: 'require',
+    time: TIME,
+    policy: { anyPolicyInhibited: true },
+  });
+  expect(r.code).toBe('POLICY_REQUIRED');
 });

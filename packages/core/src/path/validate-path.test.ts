@@ -198,6 +198,11 @@ describe('validatePath: name constraints', () => {
     expect((await run()).code).toBe('NAME_CONSTRAINTS');
   });
 
+  it('rejects a subject DN inside an excluded directoryName subtree', async () => {
+    const { run } = await chain(nc(undefined, [gn.dir('O=Shomei,C=JP')]));
+    expect((await run()).code).toBe('NAME_CONSTRAINTS');
+  });
+
   it('rejects an rfc822Name outside the permitted host', async () => {
     const { run } = await chain(nc([gn.email('example.jp')]), san(gn.email('a@other.jp')));
     expect((await run()).code).toBe('NAME_CONSTRAINTS');
@@ -440,7 +445,7 @@ describe('validatePath: path building', () => {
       bare: true,
     });
     const r = await validatePath(l.der, opts({ intermediates: pool, budget: { paths: 4 } }));
-    expect(r.valid).toBe(false);
+    expect(r.code).toBe('PATH_BUDGET_EXCEEDED');
   });
 });
 

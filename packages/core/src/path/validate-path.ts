@@ -5,7 +5,7 @@
  */
 import { derObjects } from '../der/pem.js';
 import { CORE_ERRORS, coreError, isShomeiError, throwIfAborted } from '../errors.js';
-import { checkRevocation } from '../revocation/check.js';
+import { checkRevocation, ensureOcspReadable } from '../revocation/check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { buildPaths } from './build.js';
@@ -55,7 +55,10 @@ function toCrls(list: ValidatePathOptions['crls']): CrlIndex[] {
 /** Failure priority for ranking: lower is more specific (more useful to report). */
 const RANK: Partial<Record<PathErrorCode, number>> = {
   CERT_REVOKED: 0,
-  SIGNATURE_INVALID: 5,
+  // A path with a bad signature usually went through the wrong candidate issuer, so its errors say
+  // less than those of a path whose signatures all verify.
+  SIGNATURE_ALGORITHM_UNSUPPORTED: 40,
+  SIGNATURE_INVALID: 50,
   PATH_NOT_FOUND: 100,
   PATH_BUDGET_EXCEEDED: 90,
 };
@@ -147,6 +150,7 @@ async function validateAtDepth(
     anchors = toCerts(options.trustAnchors);
     intermediates = toCerts(options.intermediates);
     crls = revocation.mode === 'off' ? [] : toCrls(options.crls);
+    if (revocation.mode !== 'off') ensureOcspReadable(options.ocsp ?? []);
   } catch (cause) {
     if (isShomeiError(cause)) throw cause;
     throw coreError('INPUT_INVALID', 'An input of validatePath could not be read.', { cause });

@@ -51,6 +51,12 @@ function parseAll(list: readonly Uint8Array[]): { responses: OcspResponse[]; err
   return { responses, errors };
 }
 
+/** Throws `OCSP_MALFORMED` when one of the given OCSP responses cannot be read (input validation). */
+export function ensureOcspReadable(list: readonly Uint8Array[]): void {
+  const { errors } = parseAll(list);
+  if (errors[0]) throw errors[0];
+}
+
 export async function checkRevocation(
   path: readonly Certificate[],
   ctx: RevocationContext,

@@ -32,7 +32,7 @@ export async function fetchBytes(url: string, options: FetchOptions = {}): Promi
   if (!/^https?:\/\//i.test(url))
     throw coreError('INPUT_INVALID', `Only http(s) URLs can be fetched: ${url}`);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const signal = options.signal ? anySignal(options.signal, timeout) : timeout;
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   let res: Response;
   try {
@@ -75,6 +75,17 @@ export async function fetchBytes(url: string, options: FetchOptions = {}): Promi
     o += c.length;
   }
   return out;
+}
+
+/** `AbortSignal.any` where it exists (Node 20.3+, current browsers), a small equivalent elsewhere. */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const c = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) c.abort(s.reason);
+    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
 }
 
 interface Ctx {

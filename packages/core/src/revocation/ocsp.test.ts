@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, issue, NOW, type TestCert } from '../../test/support/cert-factory.js';
 import { buildOcspResponse } from '../../test/support/crl-factory.js';
+import { hasErrorCode } from '../errors.js';
 import { buildOcspRequest, parseOcspResponse, verifyOcspResponse } from './ocsp.js';
 
 let ca: TestCert;
@@ -48,5 +50,27 @@ describe('OCSP', () => {
     expect(() => parseOcspResponse(Uint8Array.of(0x30, 0x03, 0x0a, 0x01, 0x00))).toThrow(
       expect.objectContaining({ code: 'OCSP_MALFORMED' }),
     );
+  });
+
+  it('never throws anything but OCSP_MALFORMED on mutated responses, and verification never throws', async () => {
+    const der = await buildOcspResponse({ cert: leaf, issuer: ca });
+    const mutants: Uint8Array[] = [];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: der.length - 1 }), fc.integer({ min: 0, max: 255 }), (i, b) => {
+        const d = der.slice();
+        d[i] = b;
+        try {
+          parseOcspResponse(d);
+          mutants.push(d);
+        } catch (e) {
+          if (!hasErrorCode(e, 'OCSP_MALFORMED')) throw e;
+        }
+      }),
+      { seed: 62, numRuns: 300 },
+    );
+    for (const m of mutants.slice(0, 40)) {
+      const o = await verifyOcspResponse(parseOcspResponse(m), leaf.cert, ca.cert, { time: NOW });
+      expect(['status', 'failed']).toContain(o.kind);
+    }
   });
 });

@@ -487,3 +487,32 @@ describe('path search with revocation', () => {
     expect([r.code, r.failures[0]?.index]).toEqual(['CERT_REVOKED', 1]);
   });
 });
+
+describe('unreadable revocation inputs', () => {
+  it('rejects a malformed OCSP response with OCSP_MALFORMED', async () => {
+    await expect(run({ ocsp: [Uint8Array.of(0x30, 0x00)] })).rejects.toMatchObject({
+      code: 'OCSP_MALFORMED',
+    });
+  });
+});
+
+describe('CRL issuer keyUsage (§6.3.3 (f))', () => {
+  it('CRL_SIGNATURE_INVALID when the issuing CA lacks cRLSign', async () => {
+    const noCrlSign = await issue({
+      subject: 'CN=NoCRLSign CA',
+      key: k[4]!,
+      issuer: root,
+      ca: true,
+      extensions: [ext.keyUsage(['keyCertSign'])],
+    });
+    const l = await issue({ subject: 'CN=L', key: k[2]!, issuer: noCrlSign });
+    const crl = await buildCrl({ issuer: noCrlSign });
+    const r = await validatePath(l.der, {
+      trustAnchors: [root.der],
+      intermediates: [noCrlSign.der],
+      time: NOW,
+      crls: [crl],
+    });
+    expect(r.code).toBe('CRL_SIGNATURE_INVALID');
+  });
+});

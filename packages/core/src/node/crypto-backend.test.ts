@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey, sharedRsaKey, sign } from '../../test/support/cert-factory.js';
+import { ctx, DER_NULL, int, oid, seq } from '../../test/support/der-build.js';
+import { setSignatureBackend, verifySignature } from '../x509/verify.js';
+import { useNodeCrypto } from './crypto-backend.js';
+
+const data = new TextEncoder().encode('node backend');
+
+beforeAll(() => useNodeCrypto());
+afterAll(() => setSignatureBackend(undefined));
+
+describe('useNodeCrypto', () => {
+  it('verifies RSASSA-PKCS1-v1_5 with SHA-256', async () => {
+    const k = await sharedRsaKey(0);
+    const sig = await sign(k, data);
+    expect(await verifySignature(k.spki, { oid: '1.2.840.113549.1.1.11', params: DER_NULL }, sig, data)).toBe(
+      true,
+    );
+  });
+
+  it('verifies DER-encoded ECDSA P-256', async () => {
+    const k = await generateKey('ec');
+    const sig = await sign(k, data);
+    expect(await verifySignature(k.spki, { oid: '1.2.840.10045.4.3.2' }, sig, data)).toBe(true);
+  });
+
+  it('rejects a signature over other data', async () => {
+    const k = await generateKey('ec');
+    const sig = await sign(k, data);
+    expect(await verifySignature(k.spki, { oid: '1.2.840.10045.4.3.2' }, sig, Uint8Array.of(1))).toBe(false);
+  });
+
+  it('verifies RSASSA-PSS with the salt length from the parameters', async () => {
+    const subtle = globalThis.crypto.subtle;
+    const pair = (await subtle.generateKey(
+      { name: 'RSA-PSS', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
+    const spki = new Uint8Array(await subtle.exportKey('spki', pair.publicKey));
+    const sig = new Uint8Array(await subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, pair.privateKey, data));
+    const alg = {
+      oid: '1.2.840.113549.1.1.10',
+      params: seq(
+        ctx(0, true, seq(oid('2.16.840.1.101.3.4.2.1'), DER_NULL)),
+        ctx(1, true, seq(oid('1.2.840.113549.1.1.8'), seq(oid('2.16.840.1.101.3.4.2.1'), DER_NULL))),
+        ctx(2, true, int(32)),
+      ),
+    };
+    expect(await verifySignature(spki, alg, sig, data)).toBe(true);
+  });
+});
