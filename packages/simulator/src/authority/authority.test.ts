@@ -129,6 +129,16 @@ describe('revocation', () => {
     expect(`${run.status} ${run.stderr}`).toMatch(/^0 Response verify OK/);
   });
 
+  it('OCSP accepts SHA-256 CertIDs too', () => {
+    const ca = pem('sign-ca.pem', authority.caCertificate('sign'));
+    const cert = pem('sign.pem', card.certificate('sign'));
+    const req = join(dir, 'tmp', 'req256.der');
+    openssl('ocsp', '-sha256', '-issuer', ca, '-cert', cert, '-no_nonce', '-reqout', req);
+    const resp = file('resp256.der', authority.respondOcsp(new Uint8Array(readFileSync(req))));
+    const out = openssl('ocsp', '-respin', resp, '-resp_text', '-noverify');
+    expect(out).toMatch(/Hash Algorithm: sha256[\s\S]*Cert Status: good/);
+  });
+
   it('the complete CRL verifies against the CA and lists nothing at first', () => {
     const crl = file('sign.crl', authority.crl('sign'));
     const out = openssl(
