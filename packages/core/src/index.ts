@@ -2,11 +2,14 @@
  * @shomei/core — PKI for JPKI signatures: DER, CMS/CAdES, RFC 5280 paths, revocation, the JPKI profile.
  * Browser-safe: nothing here imports `node:` modules. Node-only helpers live in `@shomei/core/node`.
  */
+
+export * from './cms/index.js';
 export * from './der/index.js';
 export * from './errors.js';
 export * from './jpki/index.js';
 export * from './path/index.js';
 export * from './report/index.js';
 export * from './revocation/index.js';
+export * from './signer/index.js';
 export * from './signer.js';
 export * from './x509/index.js';

@@ -4,3 +4,32 @@
  */
 export * from './index.js';
 export * from './node/crl-file.js';
+
+// ---- cms (issue 5): streaming files and node:crypto hashing ----
+import type { ContentInput } from './cms/content.js';
+import { type SignCmsOptions, signCms as signCmsPortable } from './cms/sign.js';
+import { type VerifyCmsOptions, verifyCms as verifyCmsPortable } from './cms/verify.js';
+import { nodeHashFactory } from './node/hasher.js';
+import { nodeSignatureVerifier } from './node/verifier.js';
+import type { ValidationReport } from './report/types.js';
+import type { Signer } from './signer.js';
+
+export { type FileSourceOptions, fileSource } from './node/file-source.js';
+export { nodeHashFactory } from './node/hasher.js';
+export { loadPkcs8Signer, type Pkcs8FileOptions } from './node/pkcs8-file.js';
+export { nodeSignatureVerifier } from './node/verifier.js';
+
+/** `signCms` hashing with node:crypto (OpenSSL speed). Give a file as `fileSource(path)`. */
+export function signCms(
+  content: ContentInput,
+  signer: Signer,
+  options: SignCmsOptions = {},
+): Promise<Uint8Array> {
+  return signCmsPortable(content, signer, { hasher: nodeHashFactory, ...options });
+}
+
+/** `verifyCms` hashing detached content and checking signatures with node:crypto. */
+export function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): Promise<ValidationReport> {
+  return verifyCmsPortable(signed, { hasher: nodeHashFactory, verifier: nodeSignatureVerifier, ...options });
+}
+// ---- end cms ----

@@ -1,2 +1,4 @@
 export * from './crl-report.js';
 export * from './path-report.js';
+export * from './render.js';
+export * from './types.js';

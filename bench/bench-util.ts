@@ -1,0 +1,36 @@
+/** Shared helpers for the cms benchmarks: medians over repeats and aligned output. */
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Runs `fn` `repeats` times and returns the median of its results. */
+export async function medianOf(repeats: number, fn: () => Promise<number> | number): Promise<number> {
+  const out: number[] = [];
+  for (let i = 0; i < repeats; i++) out.push(await fn());
+  return median(out);
+}
+
+/** Operations per second of `op` run `n` times with `concurrency` in flight. */
+export async function rate(
+  n: number,
+  op: () => Promise<unknown> | unknown,
+  concurrency = 1,
+): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      await op();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return n / ((performance.now() - t0) / 1000);
+}
+
+export const fmt = (x: number, unit: string): string =>
+  `${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)} ${unit}`;

@@ -1,0 +1,85 @@
+/**
+ * An opt-in cache of `validatePath` results for portals that verify many signatures under the same
+ * few chains. A result is reused only for the same signer certificate, the same trust anchors,
+ * intermediates, CRL and OCSP inputs (by identity), revocation mode and policy, and — when the
+ * validation time is "now" — for at most `maxAgeMs` after it was computed and while every
+ * certificate on its path is inside its validity period. An explicit `time` is matched exactly.
+ */
+import type { PathResult, ValidatePathOptions } from '../path/types.js';
+import type { Certificate } from '../x509/certificate.js';
+
+export interface PathResultCacheOptions {
+  /** How long a result computed for "now" stays usable. Default 60 000 ms (1 minute). */
+  maxAgeMs?: number;
+  /** Entries kept per signer certificate. Default 16. */
+  maxEntriesPerCertificate?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+interface Entry {
+  readonly key: string;
+  readonly at: number;
+  readonly result: PathResult;
+}
+
+export class PathResultCache {
+  readonly #entries = new WeakMap<Certificate, Entry[]>();
+  readonly #ids = new WeakMap<object, number>();
+  #nextId = 1;
+  readonly #maxAge: number;
+  readonly #max: number;
+  readonly #now: () => number;
+
+  constructor(options: PathResultCacheOptions = {}) {
+    this.#maxAge = options.maxAgeMs ?? 60_000;
+    this.#max = options.maxEntriesPerCertificate ?? 16;
+    this.#now = options.now ?? Date.now;
+  }
+
+  #id(x: object | undefined): number {
+    if (x === undefined) return 0;
+    let id = this.#ids.get(x);
+    if (id === undefined) {
+      id = this.#nextId++;
+      this.#ids.set(x, id);
+    }
+    return id;
+  }
+
+  #key(o: ValidatePathOptions): string {
+    const list = (xs: readonly object[] | undefined) => (xs ?? []).map((x) => this.#id(x)).join(',');
+    return [
+      list(o.trustAnchors),
+      list(o.intermediates),
+      list(o.crls),
+      list(o.ocsp),
+      JSON.stringify(o.revocation ?? null),
+      JSON.stringify(o.policy ?? null),
+      o.time ? o.time.getTime() : 'now',
+    ].join('|');
+  }
+
+  /** The cached result for this validation, or the one `compute` produces (then cached). */
+  async get(
+    cert: Certificate,
+    options: ValidatePathOptions,
+    compute: () => Promise<PathResult> | PathResult,
+  ): Promise<PathResult> {
+    const key = this.#key(options);
+    const now = this.#now();
+    const list = this.#entries.get(cert) ?? [];
+    const hit = list.find((e) => e.key === key);
+    if (hit && (options.time || this.#fresh(hit, now))) return hit.result;
+    const result = await compute();
+    const fresh = list.filter((e) => e.key !== key);
+    fresh.unshift({ key, at: now, result });
+    this.#entries.set(cert, fresh.slice(0, this.#max));
+    return result;
+  }
+
+  #fresh(e: Entry, now: number): boolean {
+    if (now - e.at > this.#maxAge || now < e.at) return false;
+    return e.result.path.every((p) => p.notBefore.getTime() <= now && now <= p.notAfter.getTime());
+  }
+}

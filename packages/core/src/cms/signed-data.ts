@@ -1,0 +1,224 @@
+/**
+ * SignedData parser on core's DER reader (RFC 5652 §5), for the verify hot path (design.md §5 keeps
+ * pkijs off it). BER is accepted where senders commonly stream (indefinite lengths, a constructed
+ * eContent OCTET STRING, X.690 §8.7.3); signed attributes must be DER, as §5.4 requires for the bytes
+ * the signature covers.
+ */
+import {
+  children,
+  contentsOf,
+  encodingOf,
+  expectTag,
+  type ReadOptions,
+  readIntegerBytes,
+  readOid,
+  readRoot,
+  readSmallInteger,
+  Tag,
+  type Tlv,
+} from '../der/reader.js';
+import { concatBytes } from '../der/writer.js';
+import { coreError, isShomeiError } from '../errors.js';
+import { CMS_OID } from './oids.js';
+
+const BER: ReadOptions = { ber: true };
+
+// OIDs repeat in every SignedData (algorithms, attribute types): decode each encoding once.
+const oidMemo = new Map<string, string>();
+function oid(bytes: Uint8Array, tlv: Tlv): string {
+  if (tlv.tag !== Tag.OID || tlv.length > 32) return readOid(bytes, tlv);
+  const key = String.fromCharCode(...bytes.subarray(tlv.valueOffset, tlv.end));
+  let dotted = oidMemo.get(key);
+  if (dotted === undefined) {
+    dotted = readOid(bytes, tlv);
+    if (oidMemo.size < 1024) oidMemo.set(key, dotted);
+  }
+  return dotted;
+}
+
+export interface AlgorithmId {
+  readonly oid: string;
+  /** DER of the parameters, when present. */
+  readonly params?: Uint8Array;
+}
+
+export interface Attribute {
+  readonly oid: string;
+  /** DER of each value in the SET. */
+  readonly values: readonly Uint8Array[];
+}
+
+export type SignerIdentifier =
+  | { readonly type: 'issuerAndSerialNumber'; readonly issuer: Uint8Array; readonly serial: Uint8Array }
+  | { readonly type: 'subjectKeyIdentifier'; readonly keyId: Uint8Array };
+
+export interface SignerInfo {
+  readonly version: number;
+  readonly sid: SignerIdentifier;
+  readonly digestAlgorithm: AlgorithmId;
+  /** The signed attributes re-tagged as SET (0x31): the bytes the signature covers (§5.4). */
+  readonly signedAttrsDer?: Uint8Array;
+  readonly signedAttrs?: readonly Attribute[];
+  readonly signatureAlgorithm: AlgorithmId;
+  readonly signature: Uint8Array;
+  readonly unsignedAttrs: readonly Attribute[];
+}
+
+export interface SignedData {
+  readonly version: number;
+  readonly contentType: string;
+  /** The encapsulated content; absent for a detached signature. */
+  readonly content?: Uint8Array;
+  /** DER certificates (other CertificateChoices are skipped). */
+  readonly certificates: readonly Uint8Array[];
+  /** DER CRLs carried in the SignedData. */
+  readonly crls: readonly Uint8Array[];
+  readonly signerInfos: readonly SignerInfo[];
+}
+
+const malformed = (detail: string, cause?: unknown) =>
+  coreError('CMS_MALFORMED', `Malformed CMS SignedData: ${detail}.`, cause ? { cause } : undefined);
+
+function algorithm(bytes: Uint8Array, tlv: Tlv): AlgorithmId {
+  const [oidTlv, params] = children(bytes, expectTag(tlv, Tag.SEQUENCE, 'AlgorithmIdentifier'), BER);
+  if (!oidTlv) throw malformed('empty AlgorithmIdentifier');
+  return { oid: oid(bytes, oidTlv), ...(params ? { params: encodingOf(bytes, params) } : {}) };
+}
+
+function attributes(bytes: Uint8Array, set: Tlv): Attribute[] {
+  return children(bytes, set, BER).map((a) => {
+    const [type, values] = children(bytes, expectTag(a, Tag.SEQUENCE, 'Attribute'), BER);
+    if (!type || !values) throw malformed('Attribute without values');
+    return {
+      oid: oid(bytes, type),
+      values: children(bytes, expectTag(values, Tag.SET, 'AttributeValues'), BER).map((v) =>
+        encodingOf(bytes, v),
+      ),
+    };
+  });
+}
+
+/** OCTET STRING contents, joining the segments of a BER constructed encoding (X.690 §8.7.3). */
+function octetString(bytes: Uint8Array, tlv: Tlv, depth = 0): Uint8Array {
+  if (tlv.tag === Tag.OCTET_STRING) return contentsOf(bytes, tlv);
+  if (tlv.tag !== 0x24 || depth > 8) throw malformed('eContent is not an OCTET STRING');
+  return concatBytes(...children(bytes, tlv, BER).map((c) => octetString(bytes, c, depth + 1)));
+}
+
+function signerInfo(bytes: Uint8Array, tlv: Tlv): SignerInfo {
+  const f = children(bytes, expectTag(tlv, Tag.SEQUENCE, 'SignerInfo'), BER);
+  let i = 0;
+  const next = (): Tlv => {
+    const t = f[i++];
+    if (!t) throw malformed('SignerInfo is truncated');
+    return t;
+  };
+  const version = readSmallInteger(bytes, next());
+  const sidTlv = next();
+  let sid: SignerIdentifier;
+  if (sidTlv.tag === Tag.SEQUENCE) {
+    const [issuer, serial] = children(bytes, sidTlv, BER);
+    if (!issuer || !serial) throw malformed('IssuerAndSerialNumber is truncated');
+    sid = {
+      type: 'issuerAndSerialNumber',
+      issuer: encodingOf(bytes, expectTag(issuer, Tag.SEQUENCE, 'issuer Name')),
+      serial: readIntegerBytes(bytes, serial),
+    };
+  } else if (sidTlv.tag === 0x80) {
+    sid = { type: 'subjectKeyIdentifier', keyId: contentsOf(bytes, sidTlv) };
+  } else {
+    throw malformed('unknown SignerIdentifier');
+  }
+  const digestAlgorithm = algorithm(bytes, next());
+  let signedAttrsDer: Uint8Array | undefined;
+  let signedAttrs: Attribute[] | undefined;
+  let t = next();
+  if (t.tag === 0xa0) {
+    if (t.indefinite) {
+      throw coreError(
+        'CMS_UNSUPPORTED',
+        'The signed attributes use a BER indefinite length; RFC 5652 §5.4 requires DER for them.',
+      );
+    }
+    signedAttrs = attributes(bytes, t);
+    // §5.4: the signature covers the DER of the SET OF, i.e. the [0] IMPLICIT tag replaced by SET.
+    signedAttrsDer = encodingOf(bytes, t).slice();
+    signedAttrsDer[0] = Tag.SET;
+    t = next();
+  }
+  const signatureAlgorithm = algorithm(bytes, t);
+  const sigTlv = expectTag(next(), Tag.OCTET_STRING, 'signature');
+  const unsigned = f[i]?.tag === 0xa1 ? attributes(bytes, f[i]!) : [];
+  return {
+    version,
+    sid,
+    digestAlgorithm,
+    ...(signedAttrs ? { signedAttrs, signedAttrsDer } : {}),
+    signatureAlgorithm,
+    signature: contentsOf(bytes, sigTlv),
+    unsignedAttrs: unsigned,
+  };
+}
+
+/** Parses a ContentInfo holding SignedData. Errors: CMS_MALFORMED, CMS_NOT_SIGNED_DATA, CMS_UNSUPPORTED. */
+export function parseSignedData(der: Uint8Array): SignedData {
+  try {
+    const root = expectTag(readRoot(der, BER), Tag.SEQUENCE, 'ContentInfo');
+    const [typeTlv, explicit] = children(der, root, BER);
+    if (!typeTlv) throw malformed('empty ContentInfo');
+    const contentType = oid(der, typeTlv);
+    if (contentType !== CMS_OID.signedData) {
+      throw coreError(
+        'CMS_NOT_SIGNED_DATA',
+        `The CMS content type is ${contentType}, not SignedData (${CMS_OID.signedData}).`,
+        { details: { contentType } },
+      );
+    }
+    if (explicit?.tag !== 0xa0) throw malformed('ContentInfo has no content');
+    const [sdTlv] = children(der, explicit, BER);
+    if (!sdTlv) throw malformed('ContentInfo content is empty');
+    const f = children(der, expectTag(sdTlv, Tag.SEQUENCE, 'SignedData'), BER);
+    const [versionTlv, digestAlgs, encap] = f;
+    if (!versionTlv || !digestAlgs || !encap) throw malformed('SignedData is truncated');
+    const version = readSmallInteger(der, versionTlv);
+    expectTag(digestAlgs, Tag.SET, 'digestAlgorithms');
+    const [eType, eContent] = children(der, expectTag(encap, Tag.SEQUENCE, 'EncapsulatedContentInfo'), BER);
+    if (!eType) throw malformed('EncapsulatedContentInfo has no type');
+    let content: Uint8Array | undefined;
+    if (eContent) {
+      if (eContent.tag !== 0xa0) throw malformed('eContent must be [0] EXPLICIT');
+      const inner = children(der, eContent, BER);
+      if (inner.length !== 1) throw malformed('eContent must hold one OCTET STRING');
+      content = octetString(der, inner[0]!);
+    }
+    const certificates: Uint8Array[] = [];
+    const crls: Uint8Array[] = [];
+    let p = 3;
+    if (f[p]?.tag === 0xa0) {
+      // CertificateChoices: only plain certificates (SEQUENCE) are used; others are skipped.
+      for (const c of children(der, f[p]!, BER))
+        if (c.tag === Tag.SEQUENCE) certificates.push(encodingOf(der, c));
+      p++;
+    }
+    if (f[p]?.tag === 0xa1) {
+      for (const c of children(der, f[p]!, BER)) if (c.tag === Tag.SEQUENCE) crls.push(encodingOf(der, c));
+      p++;
+    }
+    const sis = f[p];
+    if (!sis || f.length !== p + 1) throw malformed('signerInfos missing or followed by extra data');
+    const signerInfos = children(der, expectTag(sis, Tag.SET, 'signerInfos'), BER).map((s) =>
+      signerInfo(der, s),
+    );
+    return {
+      version,
+      contentType: oid(der, eType),
+      ...(content ? { content } : {}),
+      certificates,
+      crls,
+      signerInfos,
+    };
+  } catch (cause) {
+    if (isShomeiError(cause) && cause.code.startsWith('CMS_')) throw cause;
+    throw malformed(isShomeiError(cause) ? cause.message.replace(/\.$/, '') : 'unreadable', cause);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Chain and revocation for verifyCms: delegated to `validatePath` (RFC 5280 §6 lives in path/ only),
+ * and its PathResult mapped onto the report's `chain`, `chain` check and `revocation` check.
+ */
+import type { CertificateInput, PathElement, PathResult, ValidatePathOptions } from '../path/types.js';
+import type { ReportChainElement, ReportCheck, Verdict } from '../report/types.js';
+
+/** `validatePath`'s signature; injectable so that tests and callers can supply their own. */
+export type PathValidator = (
+  leaf: CertificateInput,
+  options: ValidatePathOptions,
+) => Promise<PathResult> | PathResult;
+
+const iso = (d: Date | undefined): string | undefined => (d ? d.toISOString() : undefined);
+
+export function chainElement(e: PathElement): ReportChainElement {
+  const r = e.revocation;
+  return {
+    subject: e.subject,
+    issuer: e.issuer,
+    serial: e.serial,
+    notBefore: e.notBefore.toISOString(),
+    notAfter: e.notAfter.toISOString(),
+    revocation: {
+      status: r.status,
+      source: r.source,
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.revokedAt ? { revokedAt: iso(r.revokedAt)! } : {}),
+    },
+  };
+}
+
+const REVOCATION_CODE = /^(CRL_|OCSP_|REVOCATION_|CERT_REVOKED$)/;
+
+export interface ChainOutcome {
+  chain: ReportChainElement[];
+  checks: { check: ReportCheck; severity: Verdict }[];
+}
+
+const outcomes = new WeakMap<PathResult, ChainOutcome>();
+
+/** Maps a PathResult to the `chain` and `revocation` checks (each failing with the path's own code). */
+export function chainChecks(result: PathResult): ChainOutcome {
+  // A cached PathResult (PathResultCache) maps to the same outcome: compute it once.
+  let outcome = outcomes.get(result);
+  if (!outcome) {
+    outcome = mapResult(result);
+    outcomes.set(result, outcome);
+  }
+  return outcome;
+}
+
+function mapResult(result: PathResult): ChainOutcome {
+  const chain = result.path.map(chainElement);
+  const failures = result.failures.length
+    ? result.failures
+    : result.valid
+      ? []
+      : [{ index: -1, code: result.code, detail: result.message }];
+  const structural = failures.filter((f) => !REVOCATION_CODE.test(f.code));
+  const revocation = failures.filter((f) => REVOCATION_CODE.test(f.code));
+  const severity: Verdict = result.verdict === 'valid' ? 'indeterminate' : result.verdict;
+  const at = (i: number) => (i >= 0 && result.path[i] ? ` (${result.path[i]!.subject})` : '');
+  const checks: ChainOutcome['checks'] = [];
+  const s = structural[0];
+  checks.push(
+    s
+      ? { check: { name: 'chain', ok: false, code: s.code, detail: `${s.detail}${at(s.index)}` }, severity }
+      : {
+          check: {
+            name: 'chain',
+            ok: true,
+            detail: `${result.path.length} certificates up to ${result.path.at(-1)?.subject ?? 'a trust anchor'}`,
+          },
+          severity: 'valid',
+        },
+  );
+  const r = revocation[0];
+  const revoked = result.path.findIndex((e) => e.revocation.status === 'revoked');
+  if (revoked >= 0) {
+    checks.push({
+      check: { name: 'revocation', ok: false, code: 'CERT_REVOKED', detail: `revoked${at(revoked)}` },
+      severity: 'invalid',
+    });
+  } else if (r) {
+    checks.push({
+      check: { name: 'revocation', ok: false, code: r.code, detail: `${r.detail}${at(r.index)}` },
+      severity,
+    });
+  } else {
+    const checked = result.path.filter((e) => !e.trustAnchor);
+    const good = checked.filter((e) => e.revocation.status === 'good').length;
+    const detail =
+      checked.length === 0
+        ? 'no certificate to check'
+        : good === checked.length
+          ? `${good} of ${checked.length} certificates good`
+          : `${good} of ${checked.length} certificates good; ${result.warnings.join('; ') || 'others not checked'}`;
+    checks.push({ check: { name: 'revocation', ok: true, detail }, severity: 'valid' });
+  }
+  return { chain, checks };
+}

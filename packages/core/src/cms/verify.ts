@@ -1,0 +1,437 @@
+/**
+ * `verifyCms` → ValidationReport (design.md §4). Each signer is checked in the order of the report's
+ * checks: certificate found, algorithm policy, signature value, messageDigest, contentType,
+ * signing-certificate binding, key usage, then chain and revocation via `validatePath`.
+ * Malformed input gives an `indeterminate` report with a precise code, never an exception.
+ */
+import { bytesEqual } from '../der/bytes.js';
+import { derObjects } from '../der/pem.js';
+import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
+import { parseJpkiIdentity } from '../jpki/identity.js';
+import type { CertificateInput, PolicyOptions, ValidatePathOptions } from '../path/types.js';
+import { validatePath as defaultValidatePath } from '../path/validate-path.js';
+import type {
+  ReportCheck,
+  ReportJpkiIdentity,
+  SignerReport,
+  ValidationReport,
+  Verdict,
+} from '../report/types.js';
+import type { HashAlgorithmName } from '../signer.js';
+import { type Certificate, parseCertificate } from '../x509/certificate.js';
+import { DIGEST_BY_OID, type DigestName, SIGNATURE_BY_OID, signatureAlgorithmName } from './algorithms.js';
+import {
+  checkContentType,
+  checkMessageDigest,
+  checkSigningCertificate,
+  signingTime as readSigningTime,
+} from './attributes-check.js';
+import { type ContentInput, hashContentMulti } from './content.js';
+import type { HashFactory } from './hasher.js';
+import type { PathResultCache } from './path-cache.js';
+import { type SignatureVerifier, verifySignature } from './public-key.js';
+import { parseSignedData, type SignedData, type SignerInfo } from './signed-data.js';
+import { chainChecks, type PathValidator } from './verify-chain.js';
+
+/** What the algorithm policy accepts (defaults reject MD5, SHA-1 and RSA below 2048 bits). */
+export interface AlgorithmPolicy {
+  /** Accept SHA-1 digests and signatures (legacy archives). Default false. MD5 is never accepted. */
+  readonly allowSha1?: boolean;
+  /** Minimum RSA modulus size. Default 2048. */
+  readonly minRsaBits?: number;
+}
+
+export interface VerifyCmsOptions {
+  /** The signed content, for a detached signature. */
+  content?: ContentInput;
+  trustAnchors: readonly CertificateInput[];
+  intermediates?: readonly CertificateInput[];
+  crls?: ValidatePathOptions['crls'];
+  ocsp?: readonly Uint8Array[];
+  revocation?: ValidatePathOptions['revocation'];
+  /** Validation time for the chain. Default: now. */
+  time?: Date;
+  /** RFC 5280 policy inputs, passed to validatePath. */
+  policy?: PolicyOptions;
+  algorithms?: AlgorithmPolicy;
+  /** Path validation; default: core's `validatePath` (RFC 5280 §6 with revocation). */
+  validatePath?: PathValidator;
+  /** Reuse path results across calls (opt-in; see PathResultCache for what makes a hit). */
+  pathCache?: PathResultCache;
+  /** Signature check; default WebCrypto. `@shomei/core/node` passes a node:crypto one. */
+  verifier?: SignatureVerifier;
+  hasher?: HashFactory;
+  signal?: AbortSignal;
+  onProgress?: (bytesHashed: number) => void;
+}
+
+const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
+
+interface Check {
+  check: ReportCheck;
+  severity: Verdict;
+}
+
+const INDETERMINATE = new Set([
+  'CMS_CONTENT_MISSING',
+  'CMS_SIGNER_CERT_MISSING',
+  'CMS_ALGORITHM_UNSUPPORTED',
+  'CMS_UNSUPPORTED',
+  'CMS_CHAIN_INDETERMINATE',
+  'CRYPTO_UNAVAILABLE',
+]);
+
+const fail = (name: ReportCheck['name'], code: string, detail: string): Check => ({
+  check: { name, ok: false, code, detail },
+  severity: INDETERMINATE.has(code) ? 'indeterminate' : 'invalid',
+});
+const pass = (name: ReportCheck['name'], detail?: string): Check => ({
+  check: { name, ok: true, ...(detail ? { detail } : {}) },
+  severity: 'valid',
+});
+
+function messageOf(code: string | undefined, detail: string | undefined): string | undefined {
+  if (!code) return undefined;
+  return detail ? `${detail.charAt(0).toUpperCase()}${detail.slice(1)}.` : code;
+}
+
+function finish(
+  base: Omit<SignerReport, 'verdict' | 'checks' | 'code' | 'message'>,
+  checks: Check[],
+): SignerReport {
+  let worst: Check | undefined;
+  for (const c of checks) if (!c.check.ok && (!worst || RANK[c.severity] > RANK[worst.severity])) worst = c;
+  const verdict: Verdict = worst ? worst.severity : 'valid';
+  return {
+    verdict,
+    ...(worst?.check.code
+      ? { code: worst.check.code, message: messageOf(worst.check.code, worst.check.detail)! }
+      : {}),
+    ...base,
+    checks: checks.map((c) => c.check),
+  };
+}
+
+/** A report for input that could not be read as SignedData at all. */
+function unreadable(error: unknown): ValidationReport {
+  const code = isShomeiError(error) ? error.code : 'CMS_MALFORMED';
+  const detail = isShomeiError(error) ? error.message : 'the signature could not be read';
+  const severity: Verdict = 'indeterminate';
+  return finish({ signer: { subject: '' }, digestAlgorithm: '', signatureAlgorithm: '', chain: [] }, [
+    { check: { name: 'format', ok: false, code, detail: detail.replace(/\.$/, '') }, severity },
+  ]);
+}
+
+interface Context {
+  sd: SignedData;
+  pool: readonly Certificate[];
+  digests: Map<HashAlgorithmName, Uint8Array>;
+  contentBytes?: Uint8Array;
+  contentMissing: boolean;
+  options: VerifyCmsOptions;
+  validatePath: PathValidator;
+}
+
+function findSignerCertificate(si: SignerInfo, pool: readonly Certificate[]): Certificate | undefined {
+  const sid = si.sid;
+  return pool.find((c) =>
+    sid.type === 'issuerAndSerialNumber'
+      ? bytesEqual(c.serial, sid.serial) && bytesEqual(c.issuer.der, sid.issuer)
+      : c.subjectKeyIdentifier !== undefined && bytesEqual(c.subjectKeyIdentifier, sid.keyId),
+  );
+}
+
+const jpkiCache = new WeakMap<Certificate, { jpki?: ReportJpkiIdentity; note?: string }>();
+
+function jpkiOf(cert: Certificate): { jpki?: ReportJpkiIdentity; note?: string } {
+  let r = jpkiCache.get(cert);
+  if (!r) {
+    r = readJpki(cert);
+    jpkiCache.set(cert, r);
+  }
+  return r;
+}
+
+function readJpki(cert: Certificate): { jpki?: ReportJpkiIdentity; note?: string } {
+  try {
+    const id = parseJpkiIdentity(cert);
+    return id ? { jpki: id } : {};
+  } catch (e) {
+    return { note: `JPKI identity unreadable: ${isShomeiError(e) ? e.message : 'malformed'}` };
+  }
+}
+
+/** The algorithm policy (defaults: no MD5, no SHA-1, RSA ≥ 2048). Returns a failure or undefined. */
+function policyFailure(
+  digest: DigestName | undefined,
+  sigHash: DigestName | undefined,
+  keyType: 'RSA' | 'EC' | undefined,
+  cert: Certificate,
+  si: SignerInfo,
+  policy: AlgorithmPolicy,
+): Check | undefined {
+  if (!digest)
+    return fail(
+      'algorithm',
+      'CMS_ALGORITHM_UNSUPPORTED',
+      `digest algorithm ${si.digestAlgorithm.oid} is not supported`,
+    );
+  if (!keyType || !sigHash) {
+    return fail(
+      'algorithm',
+      'CMS_ALGORITHM_UNSUPPORTED',
+      `signature algorithm ${si.signatureAlgorithm.oid} is not supported`,
+    );
+  }
+  for (const h of [digest, sigHash]) {
+    if (h === 'MD5' || (h === 'SHA-1' && !policy.allowSha1)) {
+      return fail('algorithm', 'CMS_WEAK_DIGEST', `${h} is rejected by the algorithm policy`);
+    }
+  }
+  const certKey =
+    cert.publicKeyAlgorithm.oid === '1.2.840.113549.1.1.1'
+      ? 'RSA'
+      : cert.publicKeyAlgorithm.oid === '1.2.840.10045.2.1'
+        ? 'EC'
+        : undefined;
+  if (certKey !== keyType) {
+    return fail(
+      'algorithm',
+      'CMS_ALGORITHM_UNSUPPORTED',
+      `a ${keyType} signature algorithm with a ${certKey ?? 'unsupported'} key`,
+    );
+  }
+  const minBits = policy.minRsaBits ?? 2048;
+  if (keyType === 'RSA' && (cert.rsaModulusBits ?? 0) < minBits) {
+    return fail(
+      'algorithm',
+      'CMS_WEAK_KEY',
+      `RSA-${cert.rsaModulusBits} is below the policy minimum of ${minBits} bits`,
+    );
+  }
+  return undefined;
+}
+
+async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport> {
+  const checks: Check[] = [];
+  const digest = DIGEST_BY_OID[si.digestAlgorithm.oid];
+  const sigInfo = SIGNATURE_BY_OID[si.signatureAlgorithm.oid];
+  const sigHash = sigInfo?.hash ?? digest;
+  const digestAlgorithm = digest ?? si.digestAlgorithm.oid;
+  const signatureAlgorithm =
+    sigInfo && sigHash ? signatureAlgorithmName(sigInfo.key, sigHash) : si.signatureAlgorithm.oid;
+  const time = si.signedAttrs ? readSigningTime(si.signedAttrs) : undefined;
+  const base = {
+    digestAlgorithm,
+    signatureAlgorithm,
+    ...(time ? { signingTime: time.toISOString() } : {}),
+  };
+
+  const cert = findSignerCertificate(si, ctx.pool);
+  if (!cert) {
+    checks.push(
+      fail(
+        'signerCertificate',
+        'CMS_SIGNER_CERT_MISSING',
+        'the signer certificate is neither in the SignedData nor among the intermediates',
+      ),
+    );
+    return finish({ ...base, signer: { subject: '' }, chain: [] }, checks);
+  }
+  const { jpki, note } = jpkiOf(cert);
+  const signer = { subject: cert.subject.text, ...(jpki ? { jpki } : {}) };
+  checks.push(pass('signerCertificate', note ?? cert.subject.text));
+
+  const policyFail = policyFailure(digest, sigHash, sigInfo?.key, cert, si, ctx.options.algorithms ?? {});
+  if (policyFail) {
+    checks.push(policyFail);
+  } else {
+    checks.push(
+      pass('algorithm', `${signatureAlgorithm}${cert.rsaModulusBits ? `, RSA-${cert.rsaModulusBits}` : ''}`),
+    );
+    await cryptoChecks(si, cert, digest as HashAlgorithmName, sigHash as HashAlgorithmName, ctx, checks);
+  }
+
+  // RFC 5280 §4.2.1.3: a signing key needs digitalSignature or nonRepudiation (contentCommitment).
+  const ku = cert.keyUsage;
+  checks.push(
+    !ku || ku.digitalSignature || ku.nonRepudiation
+      ? pass(
+          'keyUsage',
+          ku ? (ku.nonRepudiation ? 'nonRepudiation' : 'digitalSignature') : 'no keyUsage extension',
+        )
+      : fail('keyUsage', 'CMS_KEY_USAGE', 'keyUsage allows neither digitalSignature nor nonRepudiation'),
+  );
+
+  let chain: SignerReport['chain'] = [];
+  const o = ctx.options;
+  try {
+    const pathOptions: ValidatePathOptions = {
+      trustAnchors: o.trustAnchors,
+      // The pool already holds the embedded certificates and the caller's intermediates.
+      intermediates: ctx.pool.filter((c) => c !== cert),
+      crls: [...(o.crls ?? []), ...ctx.sd.crls],
+      ...(o.ocsp ? { ocsp: o.ocsp } : {}),
+      ...(o.time ? { time: o.time } : {}),
+      ...(o.policy ? { policy: o.policy } : {}),
+      ...(o.revocation ? { revocation: o.revocation } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    };
+    const result = o.pathCache
+      ? await o.pathCache.get(cert, pathOptions, () => ctx.validatePath(cert, pathOptions))
+      : await ctx.validatePath(cert, pathOptions);
+    const outcome = chainChecks(result);
+    chain = outcome.chain;
+    checks.push(...outcome.checks);
+  } catch (e) {
+    if (isShomeiError(e) && e.code === 'ABORTED') throw e;
+    const code = isShomeiError(e) ? e.code : 'CMS_CHAIN_INDETERMINATE';
+    checks.push({
+      check: {
+        name: 'chain',
+        ok: false,
+        code,
+        detail: isShomeiError(e) ? e.message : 'path validation failed',
+      },
+      severity: 'indeterminate',
+    });
+  }
+  return finish({ ...base, signer, chain }, checks);
+}
+
+async function cryptoChecks(
+  si: SignerInfo,
+  cert: Certificate,
+  digest: HashAlgorithmName,
+  sigHash: HashAlgorithmName,
+  ctx: Context,
+  checks: Check[],
+): Promise<void> {
+  const data = si.signedAttrsDer ?? ctx.contentBytes;
+  if (!data) {
+    checks.push(
+      fail('signature', 'CMS_CONTENT_MISSING', 'the signature is detached and no content was given'),
+    );
+    return;
+  }
+  let ok: boolean;
+  try {
+    ok = await (ctx.options.verifier ?? verifySignature)(cert, sigHash, si.signature, data);
+  } catch (e) {
+    checks.push(
+      fail(
+        'signature',
+        isShomeiError(e) ? e.code : 'CMS_ALGORITHM_UNSUPPORTED',
+        isShomeiError(e) ? e.message : 'the key could not be used',
+      ),
+    );
+    return;
+  }
+  checks.push(
+    ok
+      ? pass('signature')
+      : fail(
+          'signature',
+          'CMS_SIGNATURE_INVALID',
+          'the signature value does not verify with the signer certificate',
+        ),
+  );
+  if (!si.signedAttrs) {
+    // RFC 5652 §5.4: without signed attributes the signature covers the content itself.
+    checks.push(pass('messageDigest', 'no signed attributes: the signature covers the content'));
+    return;
+  }
+  const computed = ctx.digests.get(digest);
+  if (ctx.contentMissing || !computed) {
+    checks.push(
+      fail('messageDigest', 'CMS_CONTENT_MISSING', 'the signature is detached and no content was given'),
+    );
+  } else {
+    const r = checkMessageDigest(si.signedAttrs, computed);
+    checks.push(r.ok ? pass('messageDigest', r.detail) : fail('messageDigest', r.code, r.detail));
+  }
+  const ct = checkContentType(si.signedAttrs, ctx.sd.contentType);
+  checks.push(ct.ok ? pass('contentType', ct.detail) : fail('contentType', ct.code, ct.detail));
+  const sc = await checkSigningCertificate(si.signedAttrs, cert);
+  checks.push(sc.ok ? pass('signingCertificate', sc.detail) : fail('signingCertificate', sc.code, sc.detail));
+}
+
+function parseCertificates(list: readonly Uint8Array[]): Certificate[] {
+  const out: Certificate[] = [];
+  for (const der of list) {
+    try {
+      out.push(parseCertificate(der));
+    } catch {
+      // An unreadable embedded certificate is skipped; the signer lookup reports what is missing.
+    }
+  }
+  return out;
+}
+
+const toCertificate = (c: CertificateInput): Certificate | undefined => {
+  try {
+    return c instanceof Uint8Array ? parseCertificate(c) : c;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Verifies a CMS SignedData (DER or PEM) and reports every signer. Throws only for unusable options
+ * (no trust anchors) and aborts; problems with the signature or its content are in the report.
+ */
+export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): Promise<ValidationReport> {
+  if (!options || !Array.isArray(options.trustAnchors) || options.trustAnchors.length === 0) {
+    throw coreError('INPUT_INVALID', 'verifyCms needs at least one trust anchor (options.trustAnchors).');
+  }
+  throwIfAborted(options.signal);
+  let sd: SignedData;
+  try {
+    // DER starts with SEQUENCE; only other input needs the PEM sniffing.
+    sd = parseSignedData(signed[0] === 0x30 ? signed : derObjects(signed, ['CMS', 'PKCS7'])[0]!);
+  } catch (e) {
+    return unreadable(e);
+  }
+  if (sd.signerInfos.length === 0) {
+    return unreadable(coreError('CMS_NO_SIGNERS'));
+  }
+  const pool = [
+    ...parseCertificates(sd.certificates),
+    ...((options.intermediates ?? []).map(toCertificate).filter(Boolean) as Certificate[]),
+  ];
+  const content = sd.content ?? options.content;
+  const needed = new Set<HashAlgorithmName>();
+  let needBytes = false;
+  for (const si of sd.signerInfos) {
+    const d = DIGEST_BY_OID[si.digestAlgorithm.oid];
+    if (si.signedAttrs && d && d !== 'MD5') needed.add(d);
+    if (!si.signedAttrs) needBytes = true;
+  }
+  let digests = new Map<HashAlgorithmName, Uint8Array>();
+  let contentBytes: Uint8Array | undefined;
+  if (content !== undefined) {
+    const hashed = await hashContentMulti(content, [...needed], {
+      keep: needBytes,
+      ...(options.hasher ? { hasher: options.hasher } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    digests = hashed.digests;
+    contentBytes = hashed.bytes;
+  }
+  const validatePath = options.validatePath ?? defaultValidatePath;
+  const ctx: Context = {
+    sd,
+    pool,
+    digests,
+    ...(contentBytes ? { contentBytes } : {}),
+    contentMissing: content === undefined,
+    options,
+    validatePath,
+  };
+  const reports: SignerReport[] = [];
+  for (const si of sd.signerInfos) reports.push(await verifySigner(si, ctx));
+  let decisive = reports[0]!;
+  for (const r of reports) if (RANK[r.verdict] > RANK[decisive.verdict]) decisive = r;
+  return reports.length > 1 ? { ...decisive, signers: reports } : decisive;
+}

@@ -1,0 +1,2 @@
+export * from './crypto-key.js';
+export * from './pkcs8.js';
