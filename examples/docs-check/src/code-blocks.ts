@@ -51,8 +51,9 @@ export function typeCheckBlocks(root: string, blocks: readonly CodeBlock[]): Blo
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, dirname(configPath));
   const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, noUnusedLocals: false };
-  const virtual = new Map<string, CodeBlock>();
-  blocks.forEach((block, i) => virtual.set(join(root, 'docs', '.snippets', `block-${i}.ts`), block));
+  const virtual = new Map<string, CodeBlock>(
+    blocks.map((block, i) => [join(root, 'docs', '.snippets', `block-${i}.ts`), block]),
+  );
 
   const host = ts.createCompilerHost(options, true);
   const getSourceFile = host.getSourceFile.bind(host);
