@@ -18,14 +18,16 @@ const allCodes = new Set(tables.flatMap(([, table]) => Object.keys(table)));
 
 describe('docs/errors.md', () => {
   it('is up to date with the error tables and errors.extra.json (run `pnpm docs:errors`)', () => {
-    expect(readFileSync(ERRORS_DOC, 'utf8')).toBe(renderErrorsDoc(tables, extra));
+    expect(readFileSync(ERRORS_DOC, 'utf8'), 'docs/errors.md is stale: run `pnpm docs:errors`').toBe(
+      renderErrorsDoc(tables, extra),
+    );
   });
 
   it('has explanations only for codes that exist (codes of other branches go under $pending)', () => {
     expect(Object.keys(extra.current).filter((code) => !allCodes.has(code))).toEqual([]);
   });
 
-  it.each(['@shomei/card', '@shomei/simulator'])(
+  it.each(['@shomei/core', '@shomei/card', '@shomei/simulator'])(
     'explains every %s code (when, cause, what to do)',
     (pkg) => {
       const table = tables.find(([name]) => name === pkg)![1];
@@ -33,7 +35,7 @@ describe('docs/errors.md', () => {
         const e = explanation(extra, code);
         return !e?.when || !e.cause || !e.action;
       });
-      expect(missing).toEqual([]);
+      expect(missing, 'add { when, cause, action } for these codes to docs/errors.extra.json').toEqual([]);
     },
   );
 
