@@ -4,6 +4,7 @@
  */
 export * from './index.js';
 export * from './node/crl-file.js';
+export * from './node/crypto-backend.js';
 
 // ---- cms (issue 5): streaming files and node:crypto hashing ----
 import type { ContentInput } from './cms/content.js';

@@ -47,7 +47,12 @@ export function checkContentType(attrs: readonly Attribute[], eContentType: stri
   if (v === undefined)
     return bad('CMS_ATTRIBUTE_INVALID', 'the contentType attribute is missing (RFC 5652 §11.1)');
   if (isCheck(v)) return v;
-  const oid = readOid(v, readRoot(v));
+  let oid: string;
+  try {
+    oid = readOid(v, readRoot(v));
+  } catch {
+    return bad('CMS_ATTRIBUTE_INVALID', 'the contentType attribute is not an OBJECT IDENTIFIER');
+  }
   return oid === eContentType
     ? { ok: true, detail: oid }
     : bad(
@@ -62,7 +67,12 @@ export function checkMessageDigest(attrs: readonly Attribute[], digest: Uint8Arr
     return bad('CMS_ATTRIBUTE_INVALID', 'the messageDigest attribute is missing (RFC 5652 §11.2)');
   }
   if (isCheck(v)) return v;
-  const signed = contentsOf(v, expectTag(readRoot(v), Tag.OCTET_STRING, 'messageDigest'));
+  let signed: Uint8Array;
+  try {
+    signed = contentsOf(v, expectTag(readRoot(v), Tag.OCTET_STRING, 'messageDigest'));
+  } catch {
+    return bad('CMS_ATTRIBUTE_INVALID', 'the messageDigest attribute is not an OCTET STRING');
+  }
   return bytesEqual(signed, digest)
     ? { ok: true }
     : bad('CMS_DIGEST_MISMATCH', 'the digest of the content differs from the signed messageDigest');

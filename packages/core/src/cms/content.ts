@@ -106,6 +106,11 @@ export async function hashContentMulti(
     return { digests, length: input.length, ...(options.keep ? { bytes: input } : {}) };
   }
   const factory = options.hasher ?? portableHashFactory;
+  if (input instanceof Uint8Array && factory.digestOnce) {
+    for (const h of hashes) digests.set(h, factory.digestOnce(h, input));
+    options.onProgress?.(input.length);
+    return { digests, length: input.length, ...(options.keep ? { bytes: input } : {}) };
+  }
   const states = hashes.map((h) => [h, factory(h)] as const);
   if (input instanceof Uint8Array) {
     // Bytes in memory: one update, no stream machinery.

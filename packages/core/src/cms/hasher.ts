@@ -14,7 +14,10 @@ export interface IncrementalHash {
   digest(): Promise<Uint8Array> | Uint8Array;
 }
 
-export type HashFactory = (hash: HashAlgorithmName) => IncrementalHash;
+export type HashFactory = ((hash: HashAlgorithmName) => IncrementalHash) & {
+  /** Optional one-shot digest for bytes already in memory (skips the incremental state). */
+  digestOnce?: (hash: HashAlgorithmName, bytes: Uint8Array) => Uint8Array;
+};
 
 const NOBLE = { 'SHA-1': sha1, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
 

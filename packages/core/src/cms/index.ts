@@ -6,5 +6,6 @@ export { ATTRIBUTE_OID, CMS_OID, DIGEST_OID, SIGNATURE_OID } from './oids.js';
 export * from './path-cache.js';
 export type { SignatureVerifier } from './public-key.js';
 export * from './sign.js';
+export * from './timestamp.js';
 export * from './verify.js';
 export type { PathValidator } from './verify-chain.js';

@@ -54,8 +54,8 @@ export class PathResultCache {
       list(o.intermediates),
       list(o.crls),
       list(o.ocsp),
-      JSON.stringify(o.revocation ?? null),
-      JSON.stringify(o.policy ?? null),
+      typeof o.revocation === 'object' ? JSON.stringify(o.revocation) : (o.revocation ?? ''),
+      o.policy ? JSON.stringify(o.policy) : '',
       o.time ? o.time.getTime() : 'now',
     ].join('|');
   }

@@ -23,16 +23,27 @@ import { CMS_OID } from './oids.js';
 
 const BER: ReadOptions = { ber: true };
 
-// OIDs repeat in every SignedData (algorithms, attribute types): decode each encoding once.
-const oidMemo = new Map<string, string>();
+// OIDs repeat in every SignedData (algorithms, attribute types): decode each encoding once, found by
+// an FNV-1a hash of its contents octets and confirmed byte for byte.
+const oidMemo = new Map<number, { bytes: Uint8Array; dotted: string }>();
 function oid(bytes: Uint8Array, tlv: Tlv): string {
-  if (tlv.tag !== Tag.OID || tlv.length > 32) return readOid(bytes, tlv);
-  const key = String.fromCharCode(...bytes.subarray(tlv.valueOffset, tlv.end));
-  let dotted = oidMemo.get(key);
-  if (dotted === undefined) {
-    dotted = readOid(bytes, tlv);
-    if (oidMemo.size < 1024) oidMemo.set(key, dotted);
+  if (tlv.tag !== Tag.OID) return readOid(bytes, tlv);
+  const end = tlv.valueOffset + tlv.length;
+  let h = 0x811c9dc5 ^ tlv.length;
+  for (let i = tlv.valueOffset; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  const hit = oidMemo.get(h);
+  if (hit && hit.bytes.length === tlv.length) {
+    let same = true;
+    for (let i = 0; i < tlv.length; i++) {
+      if (hit.bytes[i] !== bytes[tlv.valueOffset + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit.dotted;
   }
+  const dotted = readOid(bytes, tlv);
+  if (oidMemo.size < 1024) oidMemo.set(h, { bytes: bytes.slice(tlv.valueOffset, end), dotted });
   return dotted;
 }
 

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acceptingPath } from '../../test/fake-path.js';
 import { opensslSign, pki, swapped } from '../../test/pki.js';
+import { children, readRoot } from '../der/reader.js';
+import { concatBytes } from '../der/writer.js';
 import { hasErrorCode } from '../errors.js';
 import type { ValidationReport } from '../report/types.js';
 import { pkcs8Signer } from '../signer/pkcs8.js';
@@ -112,6 +114,13 @@ describe('verifyCms on signCms output', () => {
   });
 });
 
+/** Re-encodes every constructed element with a BER indefinite length (X.690 §8.1.3.6). */
+function toIndefinite(der: Uint8Array, tlv = readRoot(der)): Uint8Array {
+  if (!tlv.constructed) return der.slice(tlv.offset, tlv.end);
+  const inner = children(der, tlv).map((c) => toIndefinite(der, c));
+  return concatBytes(Uint8Array.of(tlv.tag, 0x80), ...inner, Uint8Array.of(0, 0));
+}
+
 function findBytes(hay: Uint8Array, needle: Uint8Array): number {
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
     for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
@@ -178,6 +187,14 @@ describe('verifyCms on openssl cms -sign output', () => {
     ]);
   });
 
+  it('gives indeterminate CMS_ALGORITHM_UNSUPPORTED for an RSASSA-PSS signature', async () => {
+    const r = await verifyCms(opensslSign(content, ['-keyopt', 'rsa_padding_mode:pss']), {
+      ...base,
+      content,
+    });
+    expect([r.verdict, r.code]).toEqual(['indeterminate', 'CMS_ALGORITHM_UNSUPPORTED']);
+  });
+
   it('gives indeterminate CMS_SIGNER_CERT_MISSING when certificates were left out (-nocerts)', async () => {
     const r = await verifyCms(opensslSign(content, ['-nocerts']), { ...base, content });
     expect([r.verdict, r.code]).toEqual(['indeterminate', 'CMS_SIGNER_CERT_MISSING']);
@@ -238,6 +255,11 @@ describe('verifyCms on bad input', () => {
     expect((await verifyCms(der, base)).code).toBe('CMS_NOT_SIGNED_DATA');
   });
 
+  it('reports BER indefinite-length signed attributes as indeterminate CMS_UNSUPPORTED', async () => {
+    const r = await verifyCms(toIndefinite(attached), base);
+    expect([r.verdict, r.code]).toEqual(['indeterminate', 'CMS_UNSUPPORTED']);
+  });
+
   it('throws INPUT_INVALID without trust anchors', async () => {
     await expect(verifyCms(attached, { trustAnchors: [] })).rejects.toSatisfy((e) =>
       hasErrorCode(e, 'INPUT_INVALID'),
@@ -256,7 +278,7 @@ describe('verifyCms on bad input', () => {
           return r.verdict !== 'valid' || r.checks.every((c) => c.ok);
         },
       ),
-      { seed: 5, numRuns: 150 },
+      { seed: 5, numRuns: 400 },
     );
   });
 

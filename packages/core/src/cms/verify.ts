@@ -13,6 +13,7 @@ import { validatePath as defaultValidatePath } from '../path/validate-path.js';
 import type {
   ReportCheck,
   ReportJpkiIdentity,
+  ReportTimestamp,
   SignerReport,
   ValidationReport,
   Verdict,
@@ -32,6 +33,7 @@ import type { PathResultCache } from './path-cache.js';
 import { type SignatureVerifier, verifySignature } from './public-key.js';
 import { parseSignedData, type SignedData, type SignerInfo } from './signed-data.js';
 import { chainChecks, type PathValidator } from './verify-chain.js';
+import { checkSignatureTimestamp } from './verify-timestamp.js';
 
 /** What the algorithm policy accepts (defaults reject MD5, SHA-1 and RSA below 2048 bits). */
 export interface AlgorithmPolicy {
@@ -252,6 +254,24 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
     await cryptoChecks(si, cert, digest as HashAlgorithmName, sigHash as HashAlgorithmName, ctx, checks);
   }
 
+  let timestamp: ReportTimestamp | undefined;
+  const ts = await checkSignatureTimestamp(si, ctx.pool, (token, tsi, pool, digests) =>
+    verifySigner(tsi, {
+      ...ctx,
+      sd: token,
+      pool,
+      digests,
+      contentMissing: false,
+      contentBytes: token.content!,
+    }),
+  );
+  if (ts?.ok) {
+    timestamp = ts.timestamp;
+    checks.push(pass('timestamp', `${ts.timestamp.time} by ${ts.timestamp.authority}`));
+  } else if (ts) {
+    checks.push(fail('timestamp', ts.code, ts.detail));
+  }
+
   // RFC 5280 §4.2.1.3: a signing key needs digitalSignature or nonRepudiation (contentCommitment).
   const ku = cert.keyUsage;
   checks.push(
@@ -296,7 +316,7 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
       severity: 'indeterminate',
     });
   }
-  return finish({ ...base, signer, chain }, checks);
+  return finish({ ...base, signer, chain, ...(timestamp ? { timestamp } : {}) }, checks);
 }
 
 async function cryptoChecks(
@@ -430,7 +450,15 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
     validatePath,
   };
   const reports: SignerReport[] = [];
-  for (const si of sd.signerInfos) reports.push(await verifySigner(si, ctx));
+  for (const si of sd.signerInfos) {
+    try {
+      reports.push(await verifySigner(si, ctx));
+    } catch (e) {
+      // Whatever a malformed SignerInfo still throws becomes an indeterminate signer, not a crash.
+      if (isShomeiError(e) && e.code === 'ABORTED') throw e;
+      reports.push(unreadable(isShomeiError(e) ? e : coreError('CMS_MALFORMED', undefined, { cause: e })));
+    }
+  }
   let decisive = reports[0]!;
   for (const r of reports) if (RANK[r.verdict] > RANK[decisive.verdict]) decisive = r;
   return reports.length > 1 ? { ...decisive, signers: reports } : decisive;

@@ -3,10 +3,23 @@ import { coreError } from '../errors.js';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+const HEX_CODES = new TextEncoder().encode('0123456789abcdef');
+const latin1 = new TextDecoder('latin1');
+
 export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
-  return s;
+  if (bytes.length <= 16) {
+    let s = '';
+    for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
+    return s;
+  }
+  // Long inputs (keys, hashes): one native decode instead of a rope of small strings.
+  const out = new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    out[2 * i] = HEX_CODES[b >> 4]!;
+    out[2 * i + 1] = HEX_CODES[b & 15]!;
+  }
+  return latin1.decode(out);
 }
 
 /** Parses hex, ignoring spaces and colons (as printed by openssl and in card traces). */

@@ -40,18 +40,22 @@ export async function processPath(
   let explicitPolicy = policy.explicitPolicyRequired ? 0 : n + 1;
   let inhibitAnyPolicy = policy.anyPolicyInhibited ? 0 : n + 1;
   let policyMapping = policy.policyMappingInhibited ? 0 : n + 1;
-  let workingSpki = anchor.spki;
   let workingIssuer = anchor.subject;
   let maxPathLength = n;
   let budgetExhausted = false;
 
+  // working_public_key for certificate i is always the subject key of certificate i-1 (we do not
+  // inherit DSA parameters), so every signature can be checked up front, in parallel.
+  const signatures = path.slice(0, n).map((c, k) => checkCertificateSignature(c, path[k + 1]!.spki, budget));
+  for (const s of signatures) s.catch(() => undefined);
   for (let i = 1; i <= n; i++) {
     const idx = n - i;
     const cert = path[idx]!;
     const isLeaf = i === n;
 
-    // §6.1.3 (a)(1): the signature verifies with working_public_key.
-    const sig = await checkCertificateSignature(cert, workingSpki, budget);
+    // §6.1.3 (a)(1): the signature verifies with working_public_key (verifications were started
+    // together above, so WebCrypto can run them concurrently).
+    const sig = await signatures[idx]!;
     if (sig === 'invalid')
       fail(
         idx,
@@ -124,9 +128,8 @@ export async function processPath(
         treeNull = tree.isNull(i);
       }
     }
-    // (c)–(f): working_issuer_name and working_public_key.
+    // (c)–(f): working_issuer_name (the working key is the next certificate's issuer key, see above).
     workingIssuer = cert.subject;
-    workingSpki = cert.spki;
     // (g): name constraints.
     if (cert.nameConstraints) constraints.push(cert.nameConstraints);
     // (h): counters decrease for non-self-issued certificates.

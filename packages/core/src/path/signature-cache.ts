@@ -3,11 +3,16 @@
  * signatures under the same chain pays for each CA signature once (issue 6: "a cache for repeated
  * chains"). Certificates are themselves cached by bytes, so equal bytes share the cache entry.
  */
-import { toHex } from '../der/bytes.js';
+import { bytesEqual, toHex } from '../der/bytes.js';
+
+const EMPTY = new Uint8Array(0);
+
 import type { Certificate } from '../x509/certificate.js';
 import { verifySignature } from '../x509/verify.js';
 
 const cache = new WeakMap<Certificate, Map<string, boolean>>();
+/** Fast path keyed by the identity of the issuer SPKI view (parsed certificates are cached, so it is stable). */
+const byIdentity = new WeakMap<Certificate, WeakMap<Uint8Array, boolean>>();
 
 /** Counts fresh (uncached) verifications, for the building budget. */
 export interface SignatureBudget {
@@ -21,10 +26,17 @@ export async function checkCertificateSignature(
   issuerSpki: Uint8Array,
   budget?: SignatureBudget,
 ): Promise<SignatureCheck> {
-  let byKey = cache.get(cert);
-  const key = toHex(issuerSpki);
-  const hit = byKey?.get(key);
-  if (hit !== undefined) return hit ? 'valid' : 'invalid';
+  const fast = byIdentity.get(cert)?.get(issuerSpki);
+  if (fast !== undefined) return fast ? 'valid' : 'invalid';
+  // Second level, by key content: only consulted when the certificate was checked before.
+  const byKey = cache.get(cert);
+  if (byKey) {
+    const hit = byKey.get(toHex(issuerSpki));
+    if (hit !== undefined) {
+      remember(cert, issuerSpki, hit);
+      return hit ? 'valid' : 'invalid';
+    }
+  }
   if (budget) {
     if (budget.remaining <= 0) return 'budget';
     budget.remaining--;
@@ -34,8 +46,7 @@ export async function checkCertificateSignature(
     // RFC 5280 §4.1.1.2: the outer signatureAlgorithm must equal the signature field in TBS.
     if (
       cert.signatureAlgorithm.oid !== cert.tbsSignatureAlgorithm.oid ||
-      toHex(cert.signatureAlgorithm.params ?? new Uint8Array()) !==
-        toHex(cert.tbsSignatureAlgorithm.params ?? new Uint8Array())
+      !bytesEqual(cert.signatureAlgorithm.params ?? EMPTY, cert.tbsSignatureAlgorithm.params ?? EMPTY)
     ) {
       ok = false;
     } else {
@@ -44,10 +55,20 @@ export async function checkCertificateSignature(
   } catch {
     return 'unsupported';
   }
-  if (!byKey) {
-    byKey = new Map();
-    cache.set(cert, byKey);
-  }
-  byKey.set(key, ok);
+  // The content level is filled lazily, only when a second key is tried for the same certificate.
+  const first = byIdentity.get(cert);
+  if (first && byKey === undefined) {
+    cache.set(cert, new Map([[toHex(issuerSpki), ok]]));
+  } else byKey?.set(toHex(issuerSpki), ok);
+  remember(cert, issuerSpki, ok);
   return ok ? 'valid' : 'invalid';
+}
+
+function remember(cert: Certificate, spki: Uint8Array, ok: boolean): void {
+  let m = byIdentity.get(cert);
+  if (!m) {
+    m = new WeakMap();
+    byIdentity.set(cert, m);
+  }
+  m.set(spki, ok);
 }

@@ -117,9 +117,21 @@ function revocationOptions(
 }
 
 /** Validates the certification path of `leaf` (RFC 5280 §6) and its revocation status. */
-export async function validatePath(
+export function validatePath(leafInput: CertificateInput, options: ValidatePathOptions): Promise<PathResult> {
+  return validateAtDepth(leafInput, options, 0);
+}
+
+/**
+ * How deep CRL-signer validation may recurse with revocation checking on (§6.3.3 (f): the CRL
+ * signer's own path is validated, its revocation included); deeper signers are checked without it so
+ * a CRL signer that vouches for itself cannot loop.
+ */
+const MAX_SIGNER_DEPTH = 2;
+
+async function validateAtDepth(
   leafInput: CertificateInput,
   options: ValidatePathOptions,
+  depth: number,
 ): Promise<PathResult> {
   const { signal } = options;
   throwIfAborted(signal);
@@ -156,18 +168,25 @@ export async function validatePath(
     | { path: Certificate[]; failures: PathFailure[]; validPolicies: string[]; score: number }
     | undefined;
   let tried = 0;
+  let revokedOrIndeterminate: PathResult | undefined;
   for (const path of buildPaths(leaf, pool, time, maxDepth, budget, partial)) {
     throwIfAborted(signal);
     tried++;
     const r = await processPath(path, time, policy, sigBudget);
     if (r.failures.length === 0) {
-      return finish(path, r.validPolicies);
+      // A structurally valid path whose revocation check fails: another path (a cross certificate,
+      // a re-keyed CA) may still be good, so keep searching and report this one if none is.
+      const finished = await finish(path, r.validPolicies);
+      if (finished.valid) return finished;
+      revokedOrIndeterminate ??= finished;
+      continue;
     }
     const score = Math.min(...r.failures.map((f) => RANK[f.code] ?? 10)) * 100 + r.failures.length;
     if (!best || score < best.score)
       best = { path, failures: r.failures, validPolicies: r.validPolicies, score };
     if (r.budgetExhausted) break;
   }
+  if (revokedOrIndeterminate) return revokedOrIndeterminate;
   if (best) {
     return invalid('invalid', best.path, best.failures, best.validPolicies, [
       `${tried} candidate path(s) tried`,
@@ -194,14 +213,12 @@ export async function validatePath(
       pool: [...intermediates, ...anchors],
       signal,
       validateSigner: async (signer) => {
-        const r = await validatePath(signer, {
+        const signerOptions: ValidatePathOptions = {
           ...options,
-          revocation: 'off',
           policy: {},
-          ocsp: [],
-          crls: [],
-        });
-        return r.valid;
+          ...(depth + 1 >= MAX_SIGNER_DEPTH ? { revocation: 'off' as const } : {}),
+        };
+        return (await validateAtDepth(signer, signerOptions, depth + 1)).valid;
       },
     });
     const statuses = [...rev.statuses, notChecked('trust anchor')];

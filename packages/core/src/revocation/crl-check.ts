@@ -107,10 +107,14 @@ async function checkCrlSignature(
       signers.push(c);
   }
   if (signers.length === 0) return `no certificate for CRL issuer "${crl.issuer.text}" is available`;
+  if (crl.verifiedSigners.has(issuer) && signers[0] === issuer) return undefined;
   for (const signer of signers) {
-    const keyHex = toHex(signer.spki);
-    if (crl.verifiedKeys.has(keyHex)) {
-      if (signer === issuer || (await ctx.validateCrlSigner(signer))) return undefined;
+    if (crl.verifiedSpkis.has(signer.spki) || crl.verifiedKeys.has(toHex(signer.spki))) {
+      if (signer === issuer) {
+        crl.verifiedSigners.add(signer);
+        return undefined;
+      }
+      if (await ctx.validateCrlSigner(signer)) return undefined;
       continue;
     }
     // AKI of the CRL, when present, selects the key (§5.2.1).
@@ -129,8 +133,14 @@ async function checkCrlSignature(
       ok = false;
     }
     if (!ok) continue;
-    crl.verifiedKeys.add(keyHex);
-    if (signer === issuer || (await ctx.validateCrlSigner(signer))) return undefined;
+    crl.verifiedKeys.add(toHex(signer.spki));
+    crl.verifiedSpkis.add(signer.spki);
+    // Only the issuer's own key is cached as a signer: a distinct signer's path depends on the time.
+    if (signer === issuer) {
+      crl.verifiedSigners.add(signer);
+      return undefined;
+    }
+    if (await ctx.validateCrlSigner(signer)) return undefined;
   }
   return `the CRL from "${crl.issuer.text}" is not signed by an authorised key`;
 }
@@ -146,10 +156,12 @@ async function validateCrl(
     }
   | undefined
 > {
-  if (crl.thisUpdate > ctx.time)
+  // A CRL issued after the validation time is newer evidence (typical when checking a signature at
+  // its signing time); only one dated in the future of both that time and the clock is refused.
+  if (crl.thisUpdate.getTime() > Math.max(ctx.time.getTime(), Date.now()) + 5 * 60_000)
     return {
       code: 'CRL_NOT_YET_VALID',
-      detail: `CRL thisUpdate ${crl.thisUpdate.toISOString()} is after the validation time`,
+      detail: `CRL thisUpdate ${crl.thisUpdate.toISOString()} is in the future`,
     };
   if (crl.nextUpdate && crl.nextUpdate < ctx.time)
     return { code: 'CRL_EXPIRED', detail: `CRL nextUpdate ${crl.nextUpdate.toISOString()} has passed` };

@@ -151,6 +151,10 @@ export class CrlIndex {
   readonly #segments: { start: number; issuer: readonly GeneralName[] }[] = [];
   /** Issuer keys (SPKI hex) whose signature over this CRL verified — signature checked once per key. */
   readonly verifiedKeys = new Set<string>();
+  /** Signer certificates already found good for this CRL (signature and, if needed, their path). */
+  readonly verifiedSigners = new WeakSet<object>();
+  /** The same as `verifiedKeys`, by identity of the SPKI view (no hex per check). */
+  readonly verifiedSpkis = new WeakSet<Uint8Array>();
 
   private constructor(der: Uint8Array) {
     this.der = der;
@@ -406,7 +410,7 @@ export class CrlIndex {
             break;
           }
         }
-        if (eq && (this.#segments.length === 0 || this.#issuerMatches(i, certificateIssuer))) return i;
+        if (eq && (certificateIssuer === undefined || this.#issuerMatches(i, certificateIssuer))) return i;
       }
       h = (h + 1) & mask;
     }
@@ -458,40 +462,67 @@ export class CrlIndex {
 
   #decodeEntry(i: number): CrlEntry {
     const der = this.der;
+    const so = this.#serialOffset[i]!;
+    const sl = this.#serialLength[i]!;
+    // The walk validated the layout: serial, then a 13- or 15-octet time, then optional extensions.
+    const q = so + sl;
+    const dateTlv = { tag: der[q]!, length: der[q + 1]!, valueOffset: q + 2, offset: q } as Tlv;
+    const revocationDate = readTime(der, dateTlv);
     const start = this.#entryStart[i]!;
-    const seq = readTlv(der, start);
-    const [serialT, dateT, extT] = children(der, seq);
-    const serial = contentsOf(der, serialT!);
+    const entryEnd = readTlv(der, start).end;
+    const afterDate = q + 2 + dateTlv.length;
     let reason: RevocationReason | undefined;
     let invalidityDate: Date | undefined;
-    const unknown: string[] = [];
-    if (extT) {
-      for (const e of parseExtensionListAt(der, extT)) {
+    let unknown: string[] | undefined;
+    if (afterDate < entryEnd) {
+      for (const e of parseExtensionListAt(der, readTlv(der, afterDate, entryEnd))) {
         if (e.oid === EXT_OID.reasonCode) {
           const code = readSmallInteger(e.value, expectTag(readRoot(e.value), Tag.ENUMERATED, 'CRLReason'));
           reason = CRL_REASONS[code];
         } else if (e.oid === EXT_OID.invalidityDate) {
           invalidityDate = readTime(e.value, readRoot(e.value));
-        } else if (e.oid !== EXT_OID.certificateIssuer && e.critical) unknown.push(e.oid);
+        } else if (e.oid !== EXT_OID.certificateIssuer && e.critical) {
+          unknown = unknown ?? [];
+          unknown.push(e.oid);
+        }
       }
     }
-    const base = {
-      serial,
-      serialHex: toHex(serial),
-      revocationDate: readTime(der, dateT!),
-      certificateIssuer: this.#issuerFor(i) ?? this.issuer,
-      unknownCriticalExtensions: unknown,
-    };
-    return {
-      ...base,
-      ...(reason ? { reason } : {}),
-      ...(invalidityDate ? { invalidityDate } : {}),
-    };
+    return new DecodedEntry(
+      der.subarray(so, so + sl),
+      revocationDate,
+      reason,
+      invalidityDate,
+      this.#issuerFor(i) ?? this.issuer,
+      unknown ?? NO_OIDS,
+    );
   }
 
   /** True when entry `i` carries a critical extension the fast path did not recognise. */
   hasUnknownCriticalEntryExtension(i: number): boolean {
     return this.#criticalEntries.has(i);
+  }
+}
+
+const NO_OIDS: readonly string[] = Object.freeze([]);
+
+/** A decoded entry; `serialHex` is computed on first use (lookups on hot paths rarely need it). */
+class DecodedEntry implements CrlEntry {
+  readonly reason?: RevocationReason;
+  readonly invalidityDate?: Date;
+  constructor(
+    readonly serial: Uint8Array,
+    readonly revocationDate: Date,
+    reason: RevocationReason | undefined,
+    invalidityDate: Date | undefined,
+    readonly certificateIssuer: Name | readonly GeneralName[],
+    readonly unknownCriticalExtensions: readonly string[],
+  ) {
+    if (reason) this.reason = reason;
+    if (invalidityDate) this.invalidityDate = invalidityDate;
+  }
+
+  get serialHex(): string {
+    return toHex(this.serial);
   }
 }
 

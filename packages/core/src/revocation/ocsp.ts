@@ -390,7 +390,9 @@ export async function verifyOcspResponse(
   // §4.2.2.1: freshness.
   const skew = options.skewMs ?? 5 * 60_000;
   const t = options.time.getTime();
-  if (single.thisUpdate.getTime() > t + skew)
+  // As for CRLs: a response produced after the validation time is newer evidence, accepted unless it
+  // is in the future of the clock as well.
+  if (single.thisUpdate.getTime() > Math.max(t, Date.now()) + skew)
     return {
       kind: 'failed',
       code: 'OCSP_STALE',

@@ -94,9 +94,18 @@ describe('revocation by CRL', () => {
     expect([r.verdict, r.code]).toEqual(['indeterminate', 'CRL_EXPIRED']);
   });
 
-  it('CRL_NOT_YET_VALID when thisUpdate is after the validation time', async () => {
-    const crl = await buildCrl({ issuer: ca, thisUpdate: new Date('2026-12-01T00:00:00Z') });
+  it('CRL_NOT_YET_VALID when thisUpdate is in the future of the clock and of the validation time', async () => {
+    const crl = await buildCrl({
+      issuer: ca,
+      thisUpdate: new Date('2099-01-01T00:00:00Z'),
+      nextUpdate: null,
+    });
     expect((await run({ crls: [crl] })).code).toBe('CRL_NOT_YET_VALID');
+  });
+
+  it('accepts a CRL issued after the validation time (newer evidence, e.g. at signing time)', async () => {
+    const crl = await buildCrl({ issuer: ca, thisUpdate: new Date('2026-07-01T00:00:00Z') });
+    expect((await run({ crls: [crl] })).path[0]?.revocation.status).toBe('good');
   });
 
   it('CRL_SIGNATURE_INVALID for a corrupted CRL signature', async () => {
@@ -371,5 +380,110 @@ describe('revocation by OCSP', () => {
       revocation: { mode: 'prefer', order: ['crl', 'ocsp'] },
     });
     expect(r.path[0]?.revocation.source).toBe('crl');
+  });
+});
+
+describe('CRL signer revocation (§6.3.3 (f))', () => {
+  it('rejects a CRL signed by a distinct CRL-signing certificate that is itself revoked', async () => {
+    const crlSigner = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[4]!,
+      issuer: root,
+      serial: 0x5150,
+      extensions: [ext.keyUsage(['cRLSign'])],
+    });
+    const caCrl = await buildCrl({ issuer: ca, signingKey: k[4]!, entries: [] });
+    const rootCrlRevokingSigner = await buildCrl({ issuer: root, entries: [{ serial: 0x5150, reason: 1 }] });
+    const r = await run({
+      crls: [caCrl, rootCrlRevokingSigner],
+      intermediates: [ca.der, crlSigner.der],
+      revocation: 'require',
+    });
+    expect([r.valid, r.failures[0]?.index, r.code]).toEqual([false, 0, 'CRL_SIGNATURE_INVALID']);
+  });
+
+  it('accepts the same CRL when its signer is not revoked', async () => {
+    const crlSigner = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[4]!,
+      issuer: root,
+      serial: 0x5151,
+      extensions: [ext.keyUsage(['cRLSign'])],
+    });
+    const caCrl = await buildCrl({ issuer: ca, signingKey: k[4]!, entries: [] });
+    const r = await run({
+      crls: [caCrl, await rootCrl()],
+      intermediates: [ca.der, crlSigner.der],
+      revocation: 'require',
+    });
+    expect(r.valid).toBe(true);
+  });
+});
+
+describe('indirect CRL entries without certificateIssuer', () => {
+  it('belong to the CRL issuer, not to the certificate issuer (§5.3.3)', async () => {
+    const crlIssuer = await issue({
+      subject: 'CN=Indirect CRL Issuer,C=JP',
+      key: k[5]!,
+      issuer: root,
+      extensions: [ext.keyUsage(['cRLSign'])],
+    });
+    const l = await issue({
+      subject: 'CN=Indirect Leaf 2',
+      key: k[2]!,
+      issuer: ca,
+      serial: 98,
+      extensions: [ext.crlDp([{ crlIssuer: [gn.dir('CN=Indirect CRL Issuer,C=JP')] }])],
+    });
+    const crl = await buildCrl({ issuer: crlIssuer, idp: { indirect: true }, entries: [{ serial: 98 }] });
+    const r = await validatePath(l.der, {
+      trustAnchors: [root.der],
+      intermediates: [ca.der, crlIssuer.der],
+      time: NOW,
+      crls: [crl],
+    });
+    expect([r.valid, r.path[0]?.revocation.status]).toEqual([true, 'good']);
+  });
+});
+
+describe('path search with revocation', () => {
+  it('tries another path when the first structurally valid one has a revoked CA', async () => {
+    // Two CA certificates with the same name and key: the one found first is revoked by the root.
+    const revokedCa = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[1]!,
+      issuer: root,
+      ca: true,
+      serial: 0x7001,
+    });
+    const goodCa = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[1]!,
+      issuer: root,
+      ca: true,
+      serial: 0x7002,
+    });
+    const crls = [
+      await buildCrl({ issuer: root, entries: [{ serial: 0x7001 }] }),
+      await buildCrl({ issuer: ca }),
+    ];
+    const r = await run({ intermediates: [revokedCa.der, goodCa.der], crls, revocation: 'require' });
+    expect([r.valid, r.path[1]?.serial]).toEqual([true, '7002']);
+  });
+
+  it('reports the revoked path when no other path exists', async () => {
+    const revokedCa = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[1]!,
+      issuer: root,
+      ca: true,
+      serial: 0x7003,
+    });
+    const crls = [
+      await buildCrl({ issuer: root, entries: [{ serial: 0x7003 }] }),
+      await buildCrl({ issuer: ca }),
+    ];
+    const r = await run({ intermediates: [revokedCa.der], crls, revocation: 'require' });
+    expect([r.code, r.failures[0]?.index]).toEqual(['CERT_REVOKED', 1]);
   });
 });

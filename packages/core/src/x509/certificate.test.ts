@@ -188,3 +188,24 @@ describe('names', () => {
     expect(namesMatch(parseName(name('CN=A')), parseName(name('CN=B')))).toBe(false);
   });
 });
+
+describe('parsing Node Buffers', () => {
+  it('does not write into the caller buffer when decoding nameRelativeToCRLIssuer', async () => {
+    const {
+      ctx,
+      seq,
+      set: asSet,
+      oid: o,
+      utf8: u,
+      implicit,
+    } = await import('../../test/support/der-build.js');
+    const { parseCrlDistributionPoints } = await import('./extensions.js');
+    const value = seq(seq(ctx(0, true, implicit(1, asSet(seq(o('2.5.4.3'), u('CRL1')))))));
+    const buf = Buffer.from(value);
+    const dps = parseCrlDistributionPoints(buf);
+    expect([Buffer.compare(buf, value), dps[0]?.distributionPoint?.type]).toEqual([
+      0,
+      'nameRelativeToCRLIssuer',
+    ]);
+  });
+});

@@ -303,7 +303,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
   let cert: Certificate;
   try {
     // Keep a private copy so a caller reusing its buffer cannot change a cached certificate.
-    cert = parseUncached(der.slice());
+    cert = parseUncached(new Uint8Array(der)); // a copy even for a Node Buffer (whose slice() is a view)
   } catch (cause) {
     if (isShomeiError(cause) && cause.code === 'CERT_MALFORMED') throw cause;
     throw coreError('CERT_MALFORMED', undefined, { cause });

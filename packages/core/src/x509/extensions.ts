@@ -258,7 +258,7 @@ export function parseDistributionPointNameAt(v: Uint8Array, tlv: Tlv): Distribut
   if (n.tag === 0xa0) return { type: 'fullName', names: parseGeneralNamesAt(v, n) };
   if (n.tag === 0xa1) {
     // nameRelativeToCRLIssuer [1] IMPLICIT RelativeDistinguishedName: parse as a one-RDN Name.
-    const set = encodingOf(v, n).slice();
+    const set = new Uint8Array(encodingOf(v, n)); // a copy: never write into the caller's DER
     set[0] = 0x31;
     const seq = new Uint8Array(set.length + 4);
     const len = set.length;

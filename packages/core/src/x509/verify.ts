@@ -70,6 +70,8 @@ function pssScheme(params: Uint8Array | undefined): Scheme {
 }
 
 export function signatureScheme(alg: AlgorithmIdentifier): Scheme {
+  const known = SCHEMES[alg.oid];
+  if (known) return known;
   if (alg.oid === ALG_OID.rsassaPss) return pssScheme(alg.params);
   const s = SCHEMES[alg.oid];
   if (!s) throw unsupported(alg.oid);
@@ -81,7 +83,17 @@ interface SpkiInfo {
   curve?: { name: string; size: number };
 }
 
+const spkiInfoCache = new WeakMap<Uint8Array, SpkiInfo>();
+
 function spkiInfo(spki: Uint8Array): SpkiInfo {
+  const known = spkiInfoCache.get(spki);
+  if (known) return known;
+  const info = readSpkiInfo(spki);
+  spkiInfoCache.set(spki, info);
+  return info;
+}
+
+function readSpkiInfo(spki: Uint8Array): SpkiInfo {
   const r = readRoot(spki);
   const [algT] = children(spki, r);
   if (!algT) throw coreError('DER_MALFORMED', 'SubjectPublicKeyInfo without algorithm.');
@@ -138,6 +150,24 @@ function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
   }
 }
 
+/** A pluggable verifier (e.g. node:crypto via `useNodeCrypto()` from `@shomei/core/node`). */
+export interface SignatureBackend {
+  /** Returns the verdict, or undefined to fall back to WebCrypto for this call. */
+  verify(
+    spki: Uint8Array,
+    scheme: { kind: 'rsa' | 'pss' | 'ecdsa'; hash: string; saltLength?: number },
+    signature: Uint8Array,
+    data: Uint8Array,
+  ): Promise<boolean | undefined>;
+}
+
+let backend: SignatureBackend | undefined;
+
+/** Installs (or with undefined removes) a signature backend used before WebCrypto. */
+export function setSignatureBackend(b: SignatureBackend | undefined): void {
+  backend = b;
+}
+
 /**
  * Verifies `signature` over `data` with the key in `spki` under `algorithm`. Returns false for a
  * signature that does not verify (including a malformed one); throws `SIGNATURE_ALGORITHM_UNSUPPORTED`
@@ -159,6 +189,10 @@ export async function verifySignature(
   const expectedKey = scheme.kind === 'ecdsa' ? ALG_OID.ecPublicKey : ALG_OID.rsaEncryption;
   if (info.keyOid !== expectedKey && !(scheme.kind === 'pss' && info.keyOid === ALG_OID.rsassaPss)) {
     throw unsupported(`${algorithm.oid} with a ${info.keyOid} key`);
+  }
+  if (backend) {
+    const verdict = await backend.verify(spki, scheme, signature, data);
+    if (verdict !== undefined) return verdict;
   }
   let key: CryptoKey;
   try {

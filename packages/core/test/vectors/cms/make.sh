@@ -33,6 +33,12 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[tsa]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+extendedKeyUsage = critical,timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [nokeyusage]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,keyEncipherment
@@ -60,6 +66,7 @@ key intermediate 2048; issue intermediate "/C=JP/O=shomei test/CN=Test Intermedi
 key signer 2048;       issue signer "/C=JP/O=shomei test/CN=Yamada Taro" intermediate signer
 key weak 1024;         issue weak "/C=JP/O=shomei test/CN=Weak Key" intermediate plain
 key nokeyusage 2048;   issue nokeyusage "/C=JP/O=shomei test/CN=No Signing Usage" intermediate nokeyusage
+key tsa 2048;          issue tsa "/C=JP/O=shomei test/CN=Test TSA" intermediate tsa
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key.pem
 issue ec "/C=JP/O=shomei test/CN=EC Signer" intermediate plain
 rm -f *.srl
@@ -71,7 +78,7 @@ openssl x509 -req -in swapped.csr -CA intermediate.pem -CAkey intermediate.key.p
 rm -f swapped.csr
 openssl x509 -in swapped.pem -outform DER -out swapped.der
 
-for n in root other-root intermediate signer weak nokeyusage ec; do
+for n in root other-root intermediate signer weak nokeyusage ec tsa; do
   openssl x509 -in "$n.pem" -outform DER -out "$n.der"
   openssl pkcs8 -topk8 -nocrypt -in "$n.key.pem" -outform DER -out "$n.key.der"
 done
