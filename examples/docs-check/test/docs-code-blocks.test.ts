@@ -1,8 +1,9 @@
 /**
- * Every ```ts block in docs/*.md type-checks against the current sources (issue 8 §5), so a renamed
- * option or a changed signature breaks CI instead of silently breaking the guides.
+ * Every ```ts block in the Markdown pages under docs/ type-checks against the current sources
+ * (issue 8 §5), so a renamed option or a changed signature breaks CI instead of the guides.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,12 +13,11 @@ import {
   extractTsBlocks,
   typeCheckBlocks,
 } from '../src/code-blocks.js';
+import { markdownPages } from '../src/pages.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DOCS = join(ROOT, 'docs');
-const pages = readdirSync(DOCS)
-  .filter((f) => f.endsWith('.md'))
-  .sort();
+const pages = markdownPages(DOCS);
 const blocks: CodeBlock[] = pages.flatMap((page) =>
   extractTsBlocks(page, readFileSync(join(DOCS, page), 'utf8')),
 );

@@ -1,14 +1,16 @@
 /**
- * Relative links in docs/*.md point at files that exist, and `#anchors` at headings or explicit
- * anchors that exist, so renaming a heading or an error code cannot leave dead links behind.
+ * Relative links in the Markdown pages under docs/ point at files that exist, and `#anchors` at
+ * headings or explicit anchors that exist, so renaming a heading or an error code leaves no dead link.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { markdownPages } from '../src/pages.js';
 
 const DOCS = fileURLToPath(new URL('../../../docs', import.meta.url));
-const pages = readdirSync(DOCS).filter((f) => f.endsWith('.md'));
+const pages = markdownPages(DOCS);
 
 /** GitHub's heading slug, for the plain headings these pages use. */
 function slug(heading: string): string {
