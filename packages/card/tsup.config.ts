@@ -1,3 +1,10 @@
+import type { Options } from 'tsup';
 import { nodePackageConfig } from '../../tsup.node.js';
 
-export default nodePackageConfig();
+// pcsclite is an optional native addon, loaded lazily at run time (transport/pcsc-context.ts): never
+// bundle it (tsup externalizes dependencies, not optionalDependencies, and `bindings` must find the
+// addon's own build directory).
+export default (nodePackageConfig() as Options[]).map((config) => ({
+  ...config,
+  external: [...(config.external ?? []), 'pcsclite'],
+}));

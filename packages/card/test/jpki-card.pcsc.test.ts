@@ -146,6 +146,33 @@ describe.skipIf(!process.env.SHOMEI_PCSC)('JpkiCard over pcscd + vpcd', () => {
     expect(await jpki.readCertificate('auth')).toEqual(card.certificate('auth'));
   });
 
+  it('serves two processes signing at the same time; every signature succeeds and no PIN try is lost', async () => {
+    const child = fileURLToPath(new URL('./fixtures/jpki-sign-process.ts', import.meta.url));
+    const other = new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', child, READER, '8', PINS.auth], (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
+    let childDone = false;
+    other.then(
+      () => {
+        childDone = true;
+      },
+      () => {
+        childDone = true;
+      },
+    );
+    await using jpki = await openJpkiCard({ reader: READER });
+    const mine: Uint8Array[] = [];
+    // Keep signing for as long as the child runs, so that the two really compete for the card.
+    for (let i = 0; !childDone || i < 8; i++) {
+      mine.push(await jpki.sign('auth', { data: Uint8Array.of(i & 0xff) }, { pin: PINS.auth }));
+    }
+    expect((await other).trim()).toBe('SIGNED 8');
+    expect(mine.every((s) => s.length === 256)).toBe(true);
+    expect(card.pinTries().auth).toBe(3);
+  });
+
   describe('shomei CLI', () => {
     const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
     const shomei = (args: string[], stdin = '') =>

@@ -192,4 +192,10 @@ describe('secrets never leave the call', () => {
     expect(normalTraces.length).toBeGreaterThan(0);
     expect(JSON.stringify(normalTraces)).not.toContain(name);
   });
+
+  it('keeps the signing certificate out of normal-level traces and shows it at the sensitive level', () => {
+    const middle = hex([...template.certificate('sign').subarray(300, 340)]);
+    expect(JSON.stringify(normalTraces)).not.toContain(middle);
+    expect(traceText()).toContain(middle);
+  });
 });

@@ -1,4 +1,4 @@
-import type { PinState } from '../jpki/jpki-card.js';
+import type { PinState } from '../jpki/card-types.js';
 import { type CardCliDeps, defaultCardDeps, parseCardArgs } from './card-options.js';
 import type { CliCommand } from './command.js';
 import { EXIT } from './command.js';

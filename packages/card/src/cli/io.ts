@@ -61,9 +61,12 @@ function lineReader(stream: NodeJS.ReadableStream) {
   return {
     async next(): Promise<string | undefined> {
       start();
+      stream.resume();
       for (;;) {
         const newline = buffer.indexOf('\n');
         if (newline >= 0) {
+          // Stop reading until the next PIN is wanted, so an open stdin does not keep the process alive.
+          stream.pause();
           const line = buffer.slice(0, newline).replace(/\r$/, '');
           buffer = buffer.slice(newline + 1);
           return line;

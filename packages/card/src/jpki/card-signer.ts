@@ -11,7 +11,8 @@
  */
 import type { Signer, SignerAlgorithm, SignOptions } from '@shomei/core';
 import { cardError } from '../errors.js';
-import type { JpkiCard, PinOptions } from './jpki-card.js';
+import type { PinOptions } from './card-types.js';
+import type { JpkiCard } from './jpki-card.js';
 import type { KeyKind } from './tables.js';
 
 export type PinProvider = (request: { kind: KeyKind; signal?: AbortSignal }) => Promise<string> | string;

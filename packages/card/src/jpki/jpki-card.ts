@@ -9,9 +9,8 @@
  * card with a reset afterwards, so the verified state does not outlive the call; `verifyPin()` keeps
  * the (exclusive) connection and its verified state until `close()`/disposal, which resets the card.
  */
-import type { HashAlgorithmName, Signer } from '@shomei/core';
-import { hasErrorCode, type ShomeiError } from '@shomei/core';
-import { statusError } from '../apdu/status-words.js';
+import type { Signer } from '@shomei/core';
+import { hasErrorCode } from '@shomei/core';
 import { cardError } from '../errors.js';
 import { ApduChannel, type ChannelOptions } from '../iso7816/channel.js';
 import {
@@ -23,17 +22,28 @@ import {
   verifyCommand,
 } from '../iso7816/commands.js';
 import type { DataClass } from '../iso7816/trace.js';
-import { CardAccess, type CardAccessOptions } from '../transport/card-access.js';
+import { CardAccess } from '../transport/card-access.js';
 import type { Disposition, Transport } from '../transport/transport.js';
-import { assistTlvLength, type CardAttributes, parseAttributesEf, parseMyNumberEf } from './assist-data.js';
+import { type CardAttributes, parseAttributesEf, parseMyNumberEf } from './assist-data.js';
 import { cardSigner, type SignerPinSource } from './card-signer.js';
-import { DIGEST_LENGTH, digestInfo, hashData, isHashAlgorithmName } from './digest-info.js';
+import type {
+  CallOptions,
+  CardInfo,
+  JpkiCardOptions,
+  PinOptions,
+  PinState,
+  PinStatus,
+  ReadCertificateOptions,
+  ReadMyNumberOptions,
+  SignOptions,
+} from './card-types.js';
 import { pinBytes, wipe } from './pin.js';
+import { pinError } from './pin-errors.js';
+import { checkDigestInfo, prepareDigestInfo, type SignInput } from './sign-input.js';
 import {
   AIDS,
   type ApName,
   ASSIST_EF,
-  type CardKind,
   CERTIFICATES,
   type CertificateKind,
   COMPUTE_DIGITAL_SIGNATURE,
@@ -46,68 +56,7 @@ import {
   type PinKind,
   TOKEN_INFO_LENGTH,
 } from './tables.js';
-
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-export interface PinOptions extends CallOptions {
-  /** Use the last remaining try deliberately (otherwise PIN_LAST_ATTEMPT_GUARD). */
-  allowLastAttempt?: boolean;
-}
-
-export interface CardInfo {
-  kind: CardKind;
-  /** The token string of EF 0006 without padding (spec §1.3). */
-  token: string;
-  atr: Uint8Array | undefined;
-  reader: string;
-}
-
-export interface PinState {
-  /** Tries left; `undefined` when the card did not say (non-63Cx answer, spec §12). */
-  remainingAttempts: number | undefined;
-  maxAttempts: number;
-  blocked: boolean;
-}
-
-export interface PinStatus {
-  auth: PinState;
-  sign: PinState;
-  /** `null` on cards without the card-input-assistance AP (Juki card, smartphone tokens). */
-  assist: PinState | null;
-}
-
-export type SignInput =
-  | { digest: Uint8Array; hash: HashAlgorithmName }
-  | { data: Uint8Array; hash?: HashAlgorithmName };
-
-export interface SignOptions extends PinOptions {
-  /** Required unless this session verified the key's PIN with `verifyPin()`. */
-  pin?: string;
-}
-
-export interface ReadCertificateOptions extends PinOptions {
-  /** The signature password, for the signing certificate (spec §2: EF 0001 needs it). */
-  pin?: string;
-}
-
-export interface ReadMyNumberOptions extends PinOptions {
-  /**
-   * Why the My Number is read. Private-sector use of the My Number is restricted by law (番号法); the
-   * caller must state a purpose, which shomei never logs.
-   */
-  purpose: string;
-}
-
-export interface JpkiCardOptions extends CardAccessOptions {
-  /** APDU tracing (the wire layer redacts PINs; personal data only at level `sensitive`). */
-  trace?: ChannelOptions['trace'];
-  /** Milliseconds one card exchange may take before TIMEOUT. Default 30 000. */
-  timeoutMs?: number;
-  /** Close the transport on disposal (true when openJpkiCard created it). */
-  ownsTransport?: boolean;
-}
+import { readTlvFile } from './tlv-file.js';
 
 type Operation<T> = (channel: ApduChannel, signal: AbortSignal | undefined) => Promise<T>;
 
@@ -471,82 +420,8 @@ export class JpkiCard {
   }
 }
 
-/** A PIN failure with the PIN's name and `remainingAttempts`, never the PIN. */
-function pinError(kind: PinKind, sw: number, command: string): ShomeiError {
-  const rule = PIN_RULES[kind];
-  const base = statusError(sw, { command }) ?? cardError('SW_UNKNOWN');
-  const details: Record<string, unknown> = { ...base.details, kind };
-  switch (base.code) {
-    case 'PIN_INCORRECT': {
-      const left = details.remainingAttempts as number;
-      return cardError(
-        'PIN_INCORRECT',
-        `The ${rule.label} is incorrect; ${left} ${left === 1 ? 'try' : 'tries'} left. Check it before trying again.`,
-        { details },
-      );
-    }
-    case 'PIN_BLOCKED':
-      return cardError(
-        'PIN_BLOCKED',
-        `The ${rule.label} is now blocked. It can only be reset at the municipal office.`,
-        {
-          details: { ...details, remainingAttempts: 0 },
-        },
-      );
-    default:
-      return cardError(base.code as never, base.message, { details });
-  }
-}
-
 function isConnectionLoss(error: unknown): boolean {
   return ['CARD_REMOVED', 'CARD_RESET', 'TIMEOUT', 'TRANSPORT_CLOSED', 'ABORTED'].some((code) =>
     hasErrorCode(error, code),
-  );
-}
-
-/** Reads a whole BER TLV file whose tag may be multi-byte (card-input-assistance AP, §9). */
-async function readTlvFile(channel: ApduChannel, dataClass: DataClass, signal: AbortSignal | undefined) {
-  const head = await readBinary(channel, 0, 5, { signal, dataClass });
-  const total = assistTlvLength(head);
-  if (total <= head.length) return head.slice(0, total);
-  if (total > 0x7fff) throw cardError('CARD_DATA_MALFORMED', 'The file length is implausible.');
-  const rest = await readBinary(channel, head.length, total - head.length, { signal, dataClass });
-  const out = new Uint8Array(head.length + rest.length);
-  out.set(head);
-  out.set(rest, head.length);
-  return out;
-}
-
-/** A digest is checked synchronously (errors before anything is queued); data is hashed asynchronously. */
-function prepareDigestInfo(input: SignInput): Uint8Array | Promise<Uint8Array> {
-  if (typeof input !== 'object' || input === null) {
-    throw cardError('INPUT_INVALID', 'sign() takes { digest, hash } or { data, hash? }.');
-  }
-  if ('digest' in input) return digestInfo(input.hash, input.digest);
-  if ('data' in input && input.data instanceof Uint8Array) {
-    const hash = input.hash ?? 'SHA-256';
-    if (!isHashAlgorithmName(hash)) {
-      throw cardError('INPUT_INVALID', 'The hash must be one of SHA-1, SHA-256, SHA-384, SHA-512.');
-    }
-    return hashData(hash, input.data).then((digest) => digestInfo(hash, digest));
-  }
-  throw cardError('INPUT_INVALID', 'sign() takes { digest, hash } or { data, hash? }.');
-}
-
-/** Accepts only DigestInfos of the hashes in spec §3.2 (what the card is known to sign). */
-export function checkDigestInfo(info: Uint8Array): HashAlgorithmName {
-  if (info instanceof Uint8Array) {
-    for (const hash of Object.keys(DIGEST_LENGTH) as HashAlgorithmName[]) {
-      if (!isHashAlgorithmName(hash)) continue;
-      const expected = digestInfo(hash, new Uint8Array(DIGEST_LENGTH[hash]));
-      const prefix = expected.length - DIGEST_LENGTH[hash];
-      if (info.length === expected.length && expected.subarray(0, prefix).every((b, i) => info[i] === b)) {
-        return hash;
-      }
-    }
-  }
-  throw cardError(
-    'INPUT_INVALID',
-    'The input is not a DER DigestInfo for SHA-1, SHA-256, SHA-384 or SHA-512 (RFC 8017 §9.2).',
   );
 }

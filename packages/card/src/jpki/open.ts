@@ -5,7 +5,8 @@
  */
 import { PcscTransport, type PcscTransportOptions } from '../transport/pcsc-transport.js';
 import type { Transport } from '../transport/transport.js';
-import { JpkiCard, type JpkiCardOptions } from './jpki-card.js';
+import type { JpkiCardOptions } from './card-types.js';
+import { JpkiCard } from './jpki-card.js';
 
 export interface OpenJpkiCardOptions extends Omit<JpkiCardOptions, 'ownsTransport' | 'queueKey'> {
   /** PC/SC reader name (ignored when `transport` is given). */

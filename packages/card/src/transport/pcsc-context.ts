@@ -38,6 +38,8 @@ interface ReaderState {
   atr: Uint8Array | undefined;
   /** Incremented on every removal, so a connection can tell that its card went away meanwhile. */
   removals: number;
+  /** Settles with the reader's first status event. */
+  firstStatus: Promise<void>;
 }
 
 let factory: Promise<PcscLiteFactory> | undefined;
@@ -214,7 +216,11 @@ export class PcscContext {
   }
 
   #attach(reader: PcscCardReader): void {
-    const entry: ReaderState = { reader, state: undefined, atr: undefined, removals: 0 };
+    let statusArrived = () => {};
+    const firstStatus = new Promise<void>((resolve) => {
+      statusArrived = resolve;
+    });
+    const entry: ReaderState = { reader, state: undefined, atr: undefined, removals: 0, firstStatus };
     this.#readers.set(reader.name, entry);
     reader.on('error', () => {
       // The status thread failed (pcscd gone): the reader is unusable; connect will report why.
@@ -228,6 +234,7 @@ export class PcscContext {
       const wasPresent = before !== undefined && (before & reader.SCARD_STATE_PRESENT) !== 0;
       const present = (status.state & reader.SCARD_STATE_PRESENT) !== 0;
       entry.state = status.state;
+      statusArrived();
       entry.atr = present && status.atr ? new Uint8Array(status.atr) : undefined;
       if (wasPresent && !present) {
         entry.removals += 1;
@@ -239,12 +246,15 @@ export class PcscContext {
     this.#emit({ type: 'reader-attached', reader: reader.name });
   }
 
+  /** Each reader's first status comes from its own thread; wait for them (at most 1 s) so `readers()` is accurate. */
   async #settleStatuses(signal: AbortSignal | undefined): Promise<void> {
-    const deadline = Date.now() + 1000;
-    while ([...this.#readers.values()].some((r) => r.state === undefined) && Date.now() < deadline) {
-      if (signal?.aborted) return;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    const all = Promise.all([...this.#readers.values()].map((r) => r.firstStatus)).then(() => {});
+    await withDeadline(all, { signal, timeoutMs: 1000, what: 'the reader status' }).catch(
+      (error: unknown) => {
+        if (signal?.aborted) throw error;
+        // A reader without status after 1 s is reported as empty; its events will still arrive.
+      },
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeFactory, pcscFailure } from '../../test/fixtures/fake-pcsclite.js';
-import { PcscContext } from './pcsc-context.js';
+import { PcscContext, watchReaders } from './pcsc-context.js';
 import { SCARD } from './pcsc-status.js';
 import { PcscTransport, responseBufferSize } from './pcsc-transport.js';
 
@@ -69,6 +69,28 @@ describe('PcscContext', () => {
     fake.reader(READER).status(0x20, Buffer.from([0x3b, 0x00]));
     expect(events).toEqual(['card-removed', 'card-inserted']);
     context.close();
+  });
+
+  it('watchReaders reports the current readers first, then changes, until aborted', async () => {
+    const fake = fakeFactory([READER]);
+    const controller = new AbortController();
+    const events: string[] = [];
+    const watching = watchReaders(
+      (event) => {
+        events.push(`${event.type} ${event.reader}`);
+        if (event.type === 'card-removed') controller.abort();
+      },
+      { factory: fake.factory, signal: controller.signal },
+    );
+    while (events.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    fake.reader(READER).status(0x10);
+    await watching;
+    expect(events).toEqual([
+      `reader-attached ${READER}`,
+      `card-inserted ${READER}`,
+      `card-removed ${READER}`,
+    ]);
+    expect(fake.created[0]?.closed).toBe(true);
   });
 
   it('names an unknown reader in READER_NOT_FOUND', async () => {

@@ -2,7 +2,7 @@
  * Reading and writing card files on disk (Node only, like the whole simulator). Writes go to a
  * temporary file first and are renamed into place, so a crash never leaves half a card file.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { simulatorError } from '../errors.js';
 import { VirtualJpkiCard } from './virtual-card.js';
 
@@ -22,12 +22,18 @@ export function saveCardFile(
   options: { overwrite?: boolean } = {},
 ): void {
   const tmp = `${path}.${process.pid}.tmp`;
+  let placeholder = false;
   try {
     // `wx` refuses to replace an existing file unless asked to; mode 0600 because the file holds (test) keys.
-    if (!options.overwrite) writeFileSync(path, '', { flag: 'wx', mode: 0o600 });
+    if (!options.overwrite) {
+      writeFileSync(path, '', { flag: 'wx', mode: 0o600 });
+      placeholder = true;
+    }
     writeFileSync(tmp, card.save(), { mode: 0o600 });
     renameSync(tmp, path);
   } catch (cause) {
+    rmSync(tmp, { force: true });
+    if (placeholder) rmSync(path, { force: true });
     const exists = (cause as NodeJS.ErrnoException).code === 'EEXIST';
     throw simulatorError(
       'CARD_FILE_UNREADABLE',

@@ -10,9 +10,9 @@ import { X509Certificate } from 'node:crypto';
 import { fromBase64, fromHex, toBase64, toHex } from '@shomei/core';
 import { simulatorError } from '../errors.js';
 import { CardKey } from './card-key.js';
+import type { CardState, CertificateSlot } from './card-state.js';
 import { type CardConfig, resolveCardConfig } from './config.js';
 import { type CardProfile, type HolderProfile, isValidPin, type PinId, validateHolder } from './holder.js';
-import type { CardState, CertificateSlot } from './virtual-card.js';
 
 export const CARD_FILE_FORMAT = 'shomei-sim-card/1';
 

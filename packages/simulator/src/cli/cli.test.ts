@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { APDU, HOLDER, h, PINS } from '../../test/fixture.js';
 import { VirtualJpkiCard } from '../card/virtual-card.js';
 import { encodeVpcdFrame, VpcdFrameReader } from '../transport/vpcd-framing.js';
-import { main } from './main.js';
+import { runCli } from './run.js';
 
 let dir: string;
 let issuedPath: string;
@@ -26,7 +26,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
     return true;
   });
   try {
-    const code = await main(argv);
+    const code = await runCli(argv);
     return { code, out, err };
   } finally {
     o.mockRestore();

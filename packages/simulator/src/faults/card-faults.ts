@@ -4,7 +4,7 @@
  * responses, corrupt the next response, force a status word for the next matching command, and count
  * and record APDUs with PINs redacted (apdu-record.ts).
  */
-import { throwIfAborted } from '@shomei/core';
+import { coreError, throwIfAborted } from '@shomei/core';
 import type { VirtualJpkiCard } from '../card/virtual-card.js';
 import { simulatorError } from '../errors.js';
 import { type ApduRecord, redactCommand } from './apdu-record.js';
@@ -82,7 +82,7 @@ export class CardFaults {
     options: { times?: number } = {},
   ): void {
     if (!Number.isInteger(sw) || sw < 0 || sw > 0xffff)
-      throw new RangeError('sw must be a 16-bit status word');
+      throw coreError('INPUT_INVALID', 'forceStatusWord: sw must be a 16-bit status word, e.g. 0x6982.');
     this.#forced.push({ sw, match, remaining: options.times ?? 1 });
   }
 
@@ -188,7 +188,7 @@ function corrupt(r: Uint8Array, how: Corruption): Uint8Array {
 
 function nonNegative(ms: number): number {
   if (!Number.isFinite(ms) || ms < 0)
-    throw new RangeError('a delay must be a non-negative number of milliseconds');
+    throw coreError('INPUT_INVALID', 'A delay must be a non-negative number of milliseconds.');
   return ms;
 }
 

@@ -5,13 +5,17 @@
  * chunk (spec §14 item 2).
  */
 
+import { coreError } from '@shomei/core';
+
 export const VPCD_MAX_FRAME = 0xffff;
 
 /** vpcd control codes (`vpcd.h` VPCD_CTRL_*; spec §13.2). A 1-byte message is always one of these. */
 export const VpcdControl = { off: 0x00, on: 0x01, reset: 0x02, atr: 0x04 } as const;
 
 export function encodeVpcdFrame(payload: Uint8Array): Uint8Array {
-  if (payload.length > VPCD_MAX_FRAME) throw new RangeError('a vpcd frame carries at most 65535 bytes');
+  if (payload.length > VPCD_MAX_FRAME) {
+    throw coreError('INPUT_INVALID', 'A vpcd frame carries at most 65535 bytes.');
+  }
   const out = new Uint8Array(payload.length + 2);
   out[0] = payload.length >> 8;
   out[1] = payload.length & 0xff;

@@ -129,6 +129,26 @@ describe('VpcdFrameReader (spec §13.2)', () => {
   });
 });
 
+describe('argument checks', () => {
+  it('encodeVpcdFrame refuses more than 65535 bytes with INPUT_INVALID', () => {
+    expect(() => encodeVpcdFrame(new Uint8Array(0x10000))).toThrowError(
+      expect.objectContaining({ code: 'INPUT_INVALID' }),
+    );
+  });
+
+  it('VpcdBridge refuses slot 16 with INPUT_INVALID', async () => {
+    const card = await freshCard();
+    expect(() => new VpcdBridge(card, { slot: 16 })).toThrowError(
+      expect.objectContaining({ code: 'INPUT_INVALID' }),
+    );
+  });
+
+  it('VpcdBridge uses port 35963 + slot by default', async () => {
+    const bridge = new VpcdBridge(await freshCard(), { slot: 1 });
+    expect([bridge.host, bridge.port]).toEqual(['127.0.0.1', 35964]);
+  });
+});
+
 describe('parseVpcdAddress', () => {
   it('reads host:port', () => {
     expect(parseVpcdAddress('127.0.0.1:35964')).toEqual({ host: '127.0.0.1', port: 35964 });

@@ -9,7 +9,7 @@
  * timeout); reconnect in a loop when pcscd is absent or restarts.
  */
 import { createConnection, type Socket } from 'node:net';
-import { isShomeiError } from '@shomei/core';
+import { coreError, isShomeiError } from '@shomei/core';
 import type { VirtualJpkiCard } from '../card/virtual-card.js';
 import { simulatorError } from '../errors.js';
 import type { CardFaults } from '../faults/card-faults.js';
@@ -69,13 +69,21 @@ export class VpcdBridge {
 
   constructor(card: VirtualJpkiCard, options: VpcdBridgeOptions = {}) {
     const slot = options.slot ?? 0;
-    if (!Number.isInteger(slot) || slot < 0 || slot > 15)
-      throw new RangeError('slot must be an integer from 0 to 15');
+    if (!Number.isInteger(slot) || slot < 0 || slot > 15) {
+      throw coreError('INPUT_INVALID', 'VpcdBridge: slot must be an integer from 0 to 15.');
+    }
+    const delay = options.reconnectDelayMs ?? 1000;
+    if (!Number.isFinite(delay) || delay < 1) {
+      throw coreError(
+        'INPUT_INVALID',
+        'VpcdBridge: reconnectDelayMs must be a positive number of milliseconds.',
+      );
+    }
     this.#card = card;
     this.#faults = options.faults;
     this.host = options.host ?? '127.0.0.1';
     this.port = options.port ?? VPCD_BASE_PORT + slot;
-    this.#reconnectDelayMs = options.reconnectDelayMs ?? 1000;
+    this.#reconnectDelayMs = delay;
     this.#onEvent = options.onEvent ?? (() => {});
     this.#faults?.attach(card);
   }
