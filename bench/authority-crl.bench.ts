@@ -12,13 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCrl, syntheticRevokedList } from '../packages/simulator/src/authority/crl.js';
 import { encodeName, keyIdentifier } from '../packages/simulator/src/authority/x509-encode.js';
+import { median, QUICK } from './bench-util.js';
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 20_000 : 1_000_000;
 const REPEATS = QUICK ? 2 : 3;
 const TARGET_S = 30;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const dir = mkdtempSync(join(tmpdir(), 'shomei-bench-crl-'));
 const at = (name: string) => join(dir, name);
 

@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toPem } from '@shomei/core';
 import { Authority, OperatorCard } from '@shomei/simulator';
+import { median, QUICK } from './bench-util.js';
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 50 : 1000;
 const REPEATS = QUICK ? 2 : 7;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const dir = mkdtempSync(join(tmpdir(), 'shomei-bench-ocsp-'));
 
 try {
