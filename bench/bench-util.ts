@@ -1,4 +1,5 @@
-/** Shared helpers for the cms benchmarks: medians over repeats and aligned output. */
+/** Shared helpers for the benchmarks: medians over repeats, rates, aligned output, a test card. */
+import { VirtualJpkiCard } from '../packages/simulator/src/index.js';
 export const QUICK = process.env.BENCH_QUICK === '1';
 
 export function median(xs: readonly number[]): number {
@@ -34,3 +35,19 @@ export async function rate(
 
 export const fmt = (x: number, unit: string): string =>
   `${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)} ${unit}`;
+
+/** A virtual My Number card for benchmarks (RSA key generation happens once, inside the card). */
+export function benchCard(
+  pins: Partial<{ auth: string; sign: string; assist: string }> = {},
+): Promise<VirtualJpkiCard> {
+  return VirtualJpkiCard.create({
+    holder: {
+      name: 'ベンチ　太郎',
+      address: '東京都',
+      birthDate: '1980-01-01',
+      sex: 'male',
+      myNumber: '123456789018',
+    },
+    pins: { auth: '1234', sign: 'ABC123', assist: '1234', ...pins },
+  });
+}

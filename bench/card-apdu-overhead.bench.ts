@@ -5,7 +5,7 @@
  * words, timeout/abort plumbing). Also a whole `readCertificate('auth')` against the same APDUs
  * hand-written. Medians over repeats; BENCH_QUICK=1 for a smoke run.
  */
-import { MemoryTransport, VirtualJpkiCard } from '@shomei/simulator';
+import { MemoryTransport } from '@shomei/simulator';
 import { encodeCommand } from '../packages/card/src/apdu/command.js';
 import { ApduChannel } from '../packages/card/src/iso7816/channel.js';
 import {
@@ -15,13 +15,11 @@ import {
 } from '../packages/card/src/iso7816/commands.js';
 import { JpkiCard } from '../packages/card/src/jpki/jpki-card.js';
 import { AIDS, JPKI_EF } from '../packages/card/src/jpki/tables.js';
+import { benchCard, median, QUICK } from './bench-util.js';
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 200 : 5000;
 const REPEATS = QUICK ? 3 : 9;
 const CERT_N = QUICK ? 20 : 300;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function time(fn: () => Promise<void>): Promise<number> {
   const start = performance.now();
@@ -29,16 +27,7 @@ async function time(fn: () => Promise<void>): Promise<number> {
   return performance.now() - start;
 }
 
-const card = await VirtualJpkiCard.create({
-  holder: {
-    name: 'ベンチ　太郎',
-    address: '東京都',
-    birthDate: '1980-01-01',
-    sex: 'male',
-    myNumber: '123456789018',
-  },
-  pins: { auth: '1234', sign: 'ABC123', assist: '1234' },
-});
+const card = await benchCard();
 const transport = new MemoryTransport(card);
 await transport.connect();
 const channel = new ApduChannel(transport);

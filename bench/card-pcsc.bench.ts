@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchCard, median, QUICK } from './bench-util.js';
 
 if (!process.env.SHOMEI_PCSC) {
   const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,7 +21,7 @@ if (!process.env.SHOMEI_PCSC) {
   process.exit(r.status === 3 ? 0 : (r.status ?? 1));
 }
 
-const { VirtualJpkiCard, VpcdBridge } = await import('@shomei/simulator');
+const { VpcdBridge } = await import('@shomei/simulator');
 const { encodeCommand } = await import('../packages/card/src/apdu/command.js');
 const { readBinaryCommand, selectAidCommand, selectEfCommand, verifyCommand } = await import(
   '../packages/card/src/iso7816/commands.js'
@@ -31,22 +32,11 @@ const { AIDS, JPKI_EF } = await import('../packages/card/src/jpki/tables.js');
 const { PcscContext } = await import('../packages/card/src/transport/pcsc-context.js');
 const { PcscTransport } = await import('../packages/card/src/transport/pcsc-transport.js');
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const REPEATS = QUICK ? 3 : 15;
 const READER = 'Virtual PCD 00 00';
 const PIN = 'ABC123';
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const card = await VirtualJpkiCard.create({
-  holder: {
-    name: 'ベンチ　太郎',
-    address: '東京都',
-    birthDate: '1980-01-01',
-    sex: 'male',
-    myNumber: '123456789018',
-  },
-  pins: { auth: '1234', sign: PIN, assist: '1234' },
-});
+const card = await benchCard({ sign: PIN });
 const bridge = new VpcdBridge(card, { slot: 0, reconnectDelayMs: 100 });
 bridge.start();
 await bridge.whenConnected();

@@ -14,14 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex } from '../packages/core/src/der/bytes.js';
 import { CrlIndex } from '../packages/core/src/revocation/crl-index.js';
+import { median, QUICK } from './bench-util.js';
 import { generateCrl, serialOf } from './crl-generate.js';
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 20_000 : 1_000_000;
 const N_PKIJS = QUICK ? 2_000 : 100_000;
 const REPEATS = QUICK ? 1 : 5;
 const root = join(import.meta.dirname, '..');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number, d = 2) => x.toFixed(d);
 
 const dir = mkdtempSync(join(tmpdir(), 'shomei-crl-bench-'));

@@ -13,14 +13,13 @@ import { validatePath } from '../packages/core/src/path/validate-path.js';
 import { CrlIndex } from '../packages/core/src/revocation/crl-index.js';
 import { ext, issue, sharedRsaKey, type TestCert } from '../packages/core/test/support/cert-factory.js';
 import { name } from '../packages/core/test/support/der-build.js';
+import { median, QUICK } from './bench-util.js';
 import { generateCrl } from './crl-generate.js';
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const CHAINS = QUICK ? 40 : 400;
 const CRL_ENTRIES = QUICK ? 1_000 : 100_000;
 const REPEATS = QUICK ? 1 : 3;
 const NOW = new Date('2026-06-01T00:00:00Z');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number) => Math.round(x).toLocaleString();
 // Collect the garbage of certificate generation before each timed section, so it is not billed to it.
 setFlagsFromString('--expose-gc');

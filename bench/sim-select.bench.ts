@@ -5,14 +5,12 @@
  * and returns 90 00) — the floor any in-process transport pays. Medians over repeats.
  * BENCH_QUICK=1 for a smoke run.
  */
-import { MemoryTransport, VirtualJpkiCard } from '@shomei/simulator';
+import { MemoryTransport } from '@shomei/simulator';
+import { benchCard, median, QUICK } from './bench-util.js';
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 500 : 20_000;
 const REPEATS = QUICK ? 3 : 15;
 const TARGET_US = 20;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const SELECT_JPKI = Uint8Array.of(
   0x00,
@@ -42,16 +40,7 @@ async function floor(command: Uint8Array): Promise<Uint8Array> {
   return OK.slice();
 }
 
-const card = await VirtualJpkiCard.create({
-  holder: {
-    name: 'ベンチ 太郎',
-    address: '東京都',
-    birthDate: '1980-01-01',
-    sex: 'male',
-    myNumber: '123456789018',
-  },
-  pins: { auth: '1234', sign: 'ABC123', assist: '1234' },
-});
+const card = await benchCard();
 const transport = new MemoryTransport(card);
 await transport.connect();
 

@@ -6,26 +6,16 @@
  * BENCH_QUICK=1 for a smoke run.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { MemoryTransport, VirtualJpkiCard } from '@shomei/simulator';
+import { MemoryTransport } from '@shomei/simulator';
+import { benchCard, median, QUICK } from './bench-util.js';
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 10 : 200;
 const REPEATS = QUICK ? 3 : 9;
 const TARGET = 1.2;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
 
-const card = await VirtualJpkiCard.create({
-  holder: {
-    name: 'ベンチ 太郎',
-    address: '東京都',
-    birthDate: '1980-01-01',
-    sex: 'male',
-    myNumber: '123456789018',
-  },
-  pins: { auth: '1234', sign: 'ABC123', assist: '1234' },
-});
+const card = await benchCard();
 const transport = new MemoryTransport(card);
 await transport.connect();
 for (const c of ['00A4040C0AD392F000260100000001', '00A4020C020018', '00200080 04 31323334']) {

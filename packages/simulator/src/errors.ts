@@ -39,6 +39,60 @@ export const SIMULATOR_ERRORS = {
     message: 'The vpcd address must be host:port with a port between 1 and 65535.',
     docs: 'vpcd_address_invalid',
   },
+  // --- authority (issue 7): CA hierarchy, operators, revocation, services ------------------------
+  AUTHORITY_NOT_FOUND: {
+    message:
+      'No authority in that directory. Create one with Authority.create or `shomei-sim authority serve`.',
+    docs: 'authority_not_found',
+  },
+  AUTHORITY_EXISTS: {
+    message: 'That directory already holds an authority. Open it with Authority.open instead.',
+    docs: 'authority_exists',
+  },
+  AUTHORITY_STATE_INVALID: {
+    message:
+      'The authority directory is damaged (state.json or a CA file). Restore it or create a new authority.',
+    docs: 'authority_state_invalid',
+  },
+  CERT_NOT_ISSUED_HERE: {
+    message:
+      'This certificate (or serial) was not issued by this authority. Check the card file or the serial.',
+    docs: 'cert_not_issued_here',
+  },
+  REVOCATION_STATE_CONFLICT: {
+    message:
+      'The certificate is not in a state that allows this action (e.g. already revoked, or not on hold).',
+    docs: 'revocation_state_conflict',
+  },
+  REVOCATION_REASON_INVALID: {
+    message: 'Unknown revocation reason. Use one of the RFC 5280 §5.3.1 names, e.g. keyCompromise.',
+    docs: 'revocation_reason_invalid',
+  },
+  OPERATOR_SESSION_REQUIRED: {
+    message: 'This action needs an authenticated operator session: present an operator card with its PIN.',
+    docs: 'operator_session_required',
+  },
+  OPERATOR_PIN_INCORRECT: {
+    message: 'The operator PIN is incorrect. Check remainingAttempts before trying again.',
+    docs: 'operator_pin_incorrect',
+  },
+  OPERATOR_CARD_BLOCKED: {
+    message: 'The operator card is blocked after too many wrong PINs. Enrol a new operator card.',
+    docs: 'operator_card_blocked',
+  },
+  OPERATOR_UNKNOWN: {
+    message: 'This operator card is not enrolled at this authority.',
+    docs: 'operator_unknown',
+  },
+  AUDIT_LOG_TAMPERED: {
+    message: 'The audit log chain does not verify: an entry was changed, removed or reordered.',
+    docs: 'audit_log_tampered',
+  },
+  SERVER_BIND_REFUSED: {
+    message: 'The authority server binds to loopback only. Pass allowNonLoopback to bind elsewhere.',
+    docs: 'server_bind_refused',
+  },
+  // --- end authority ------------------------------------------------------------------------------
   USAGE: { message: 'Invalid command-line usage. Run `shomei-sim --help`.', docs: 'usage' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

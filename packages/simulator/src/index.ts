@@ -1,5 +1,22 @@
 /** @shomei/simulator — a virtual JPKI card, its transports, fault injection and a test issuing authority. */
+
+export type { AuditAction, AuditEntry, AuditVerification } from './authority/audit-log.js';
+export { verifyAuditLog } from './authority/audit-log.js';
+export {
+  Authority,
+  type AuthorityOptions,
+  DEFAULT_BASE_URL,
+  type IssuedCard,
+  type IssueRequest,
+  type OperatorSession,
+  type RevocationTarget,
+} from './authority/authority.js';
+export type { CertificateRecord, CertificateStatus, IssuingCa } from './authority/authority-state.js';
+export { CRL_REASON, type CrlReason } from './authority/crl.js';
+export { OPERATOR_PIN_FORMAT, OperatorCard } from './authority/operator-card.js';
+export { AuthorityServer, type AuthorityServerOptions } from './authority/server.js';
 export { sharedTestCa, TestCa } from './authority/test-ca.js';
+export { TSA_POLICY_OID } from './authority/tsa.js';
 export { CARD_FILE_FORMAT, type CardFileJson } from './card/card-file.js';
 export { loadCardFile, saveCardFile } from './card/card-file-io.js';
 export { type CardConfig, type CardConfigInput, DEFAULT_ATR, defaultCardConfig } from './card/config.js';

@@ -1,7 +1,7 @@
 /** `shomei crl <crl> [--serial <hex>]… [--json]` (design.md §4): CRL facts and serial lookups. */
-import { parseArgs } from 'node:util';
 import { runCrlCommandOnFile } from '@shomei/core/node';
 import { cardError } from '../errors.js';
+import { parseCommandArgs } from './args.js';
 import { type CliCommand, EXIT } from './command.js';
 
 export function crlCommand(): CliCommand {
@@ -11,20 +11,14 @@ export function crlCommand(): CliCommand {
       'Show a CRL (issuer, updates, count) and look up serial numbers: revoked (date, reason) or good.',
     usage: 'shomei crl <crl> [--serial <hex>]… [--json]',
     async run({ args, io }) {
-      let parsed: { values: { serial: string[]; json: boolean }; positionals: string[] };
-      try {
-        parsed = parseArgs({
-          args,
-          options: {
-            serial: { type: 'string', multiple: true, default: [] },
-            json: { type: 'boolean', default: false },
-          },
-          allowPositionals: true,
-          strict: true,
-        }) as typeof parsed;
-      } catch (error) {
-        throw cardError('USAGE', `${(error as Error).message.split('\n')[0]} (see shomei crl --help).`);
-      }
+      const parsed = parseCommandArgs(
+        args,
+        {
+          serial: { type: 'string', multiple: true, default: [] },
+          json: { type: 'boolean', default: false },
+        },
+        'crl',
+      );
       if (parsed.positionals.length !== 1) throw cardError('USAGE', 'Give exactly one CRL file.');
       const out = runCrlCommandOnFile(parsed.positionals[0]!, parsed.values.serial, parsed.values.json);
       io.stdout.write(out.stdout);

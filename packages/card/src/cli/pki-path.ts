@@ -1,8 +1,8 @@
 /** `shomei path …` (design.md §4): RFC 5280 §6 validation of a certificate path, as a thin shell over core. */
-import { parseArgs } from 'node:util';
 import { type RevocationMode, runPathCommand } from '@shomei/core';
 import { useNodeCrypto } from '@shomei/core/node';
 import { cardError } from '../errors.js';
+import { parseCommandArgs } from './args.js';
 import { type CliCommand, EXIT } from './command.js';
 import { readDerFiles, readInputFile } from './input-files.js';
 
@@ -39,31 +39,23 @@ export function pathCommand(): CliCommand {
 }
 
 function parsePathArgs(args: string[]) {
-  let parsed: ReturnType<typeof parse>;
-  const parse = () =>
-    parseArgs({
-      args,
-      options: {
-        intermediate: { type: 'string', multiple: true, default: [] },
-        trust: { type: 'string', multiple: true, default: [] },
-        crl: { type: 'string', multiple: true, default: [] },
-        revocation: { type: 'string', default: 'prefer' },
-        fetch: { type: 'boolean', default: false },
-        at: { type: 'string' },
-        policy: { type: 'string', multiple: true, default: [] },
-        'require-explicit-policy': { type: 'boolean', default: false },
-        'inhibit-policy-mapping': { type: 'boolean', default: false },
-        'inhibit-any-policy': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  try {
-    parsed = parse();
-  } catch (error) {
-    throw cardError('USAGE', `${(error as Error).message.split('\n')[0]} (see shomei path --help).`);
-  }
+  const parsed = parseCommandArgs(
+    args,
+    {
+      intermediate: { type: 'string', multiple: true, default: [] },
+      trust: { type: 'string', multiple: true, default: [] },
+      crl: { type: 'string', multiple: true, default: [] },
+      revocation: { type: 'string', default: 'prefer' },
+      fetch: { type: 'boolean', default: false },
+      at: { type: 'string' },
+      policy: { type: 'string', multiple: true, default: [] },
+      'require-explicit-policy': { type: 'boolean', default: false },
+      'inhibit-policy-mapping': { type: 'boolean', default: false },
+      'inhibit-any-policy': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+    'path',
+  );
   const { values, positionals } = parsed;
   if (positionals.length !== 1)
     throw cardError('USAGE', 'Give exactly one leaf certificate (see shomei path --help).');

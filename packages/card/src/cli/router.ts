@@ -9,6 +9,8 @@ import { cardInfoCommand } from './card-info.js';
 import type { CardCliDeps } from './card-options.js';
 import { cardPinStatusCommand } from './card-pin-status.js';
 import { cardReadersCommand } from './card-readers.js';
+import { signCommand } from './cms-sign.js';
+import { verifyCommand } from './cms-verify.js';
 import { type CliCommand, EXIT, type ExitCode } from './command.js';
 import type { CliIo } from './io.js';
 import { reportError } from './output.js';
@@ -22,6 +24,8 @@ export function defaultCommands(deps?: CardCliDeps): CliCommand[] {
     cardCertsCommand(deps),
     cardPinStatusCommand(deps),
     cardAttrsCommand(deps),
+    signCommand(deps),
+    verifyCommand(),
     pathCommand(),
     crlCommand(),
   ];

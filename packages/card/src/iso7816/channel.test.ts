@@ -173,6 +173,14 @@ describe('READ BINARY helpers', () => {
     expect(toHex(await readBinary(new ApduChannel(t), 0, 16))).toBe('0102');
   });
 
+  it('reports an offset beyond the end of the file as OFFSET_OUT_OF_RANGE', async () => {
+    const t = new ScriptedTransport([{ expect: '00b0100004', reply: '6b00' }]);
+    await expect(readBinary(new ApduChannel(t), 0x1000, 4)).rejects.toMatchObject({
+      code: 'OFFSET_OUT_OF_RANGE',
+      details: { offset: 0x1000 },
+    });
+  });
+
   it('raises the typed error of a failing READ BINARY', async () => {
     const t = new ScriptedTransport([{ expect: '00b0000004', reply: '6982' }]);
     await expect(readBinary(new ApduChannel(t), 0, 4)).rejects.toMatchObject({

@@ -86,6 +86,16 @@ export async function readBinary(
       ...options,
     });
     // 6282: end of file reached with data (ISO 7816-4 §5.1.3); keep what came and stop.
+    if (response.sw === 0x6b00) {
+      // ISO 7816-4 §11.3.3: for READ BINARY, 6B00 means the offset lies beyond the end of the EF.
+      throw cardError(
+        'OFFSET_OUT_OF_RANGE',
+        `READ BINARY at offset ${offset + got}: ${cardError('OFFSET_OUT_OF_RANGE').message}`,
+        {
+          details: { sw: '6B00', offset: offset + got },
+        },
+      );
+    }
     if (response.sw !== 0x9000 && response.sw !== 0x6282) {
       throw statusError(response.sw, { command: 'READ BINARY' })!;
     }

@@ -7,6 +7,7 @@ import type { CardConfigInput } from '../card/config.js';
 import { parseHolderFile } from '../card/holder.js';
 import { VirtualJpkiCard } from '../card/virtual-card.js';
 import { simulatorError } from '../errors.js';
+import { issueAtAuthority } from './issue-authority.js';
 
 export async function runIssue(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
@@ -21,6 +22,9 @@ export async function runIssue(args: readonly string[]): Promise<number> {
       fci: { type: 'boolean', default: false },
       'no-get-challenge': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      authority: { type: 'string' },
+      'operator-card': { type: 'string' },
+      'pin-stdin': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -52,7 +56,12 @@ export async function runIssue(args: readonly string[]): Promise<number> {
       throw simulatorError('USAGE', '--blocked-pin-sw must be 6983 or 6984.');
     config.blockedPinSw = sw === '6983' ? 0x6983 : 0x6984;
   }
-  const card = await VirtualJpkiCard.create({ holder, pins, profile, config });
+  const card = values.authority
+    ? await issueAtAuthority(
+        { dir: values.authority, operatorCard: values['operator-card'], pinStdin: values['pin-stdin'] },
+        { holder, pins, profile, config },
+      )
+    : await VirtualJpkiCard.create({ holder, pins, profile, config });
   saveCardFile(values.out, card, { overwrite: values.force });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ out: values.out, profile, holder: holder.name })}\n`);

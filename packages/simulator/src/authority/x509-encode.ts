@@ -1,0 +1,124 @@
+/**
+ * DER building blocks the authority signs with: names, times, algorithm identifiers, extensions and
+ * the SIGNED{…} wrapper shared by certificates, CRLs and OCSP responses (RFC 5280 §4.1, §5.1).
+ *
+ * Written directly over core's DER writer rather than through pkijs: the CRL path must stream a
+ * million entries without an object each, and one encoder for every structure keeps them consistent.
+ */
+import { createHash, type KeyObject, sign as rsaSign } from 'node:crypto';
+import { DER_NULL, encodeOid, encodeTlv, encodeUnsignedInteger } from '@shomei/core';
+
+/** X.500 attribute types (RFC 5280 Appendix A.1). */
+export const ATTRIBUTE_TYPE = {
+  country: '2.5.4.6',
+  organization: '2.5.4.10',
+  organizationalUnit: '2.5.4.11',
+  commonName: '2.5.4.3',
+} as const;
+
+export type AttributeType = keyof typeof ATTRIBUTE_TYPE;
+
+/** One RDN with one attribute; `C` is a PrintableString (RFC 5280 §A.1 `X520countryName`), the rest UTF8String. */
+export type NameAttribute = readonly [AttributeType, string];
+
+export function encodeName(attributes: readonly NameAttribute[]): Uint8Array {
+  const utf8 = new TextEncoder();
+  return encodeTlv(
+    0x30,
+    ...attributes.map(([type, value]) =>
+      encodeTlv(
+        0x31,
+        encodeTlv(
+          0x30,
+          encodeOid(ATTRIBUTE_TYPE[type]),
+          encodeTlv(type === 'country' ? 0x13 : 0x0c, utf8.encode(value)),
+        ),
+      ),
+    ),
+  );
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** GeneralizedTime `YYYYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.2: no fractional seconds). */
+export function encodeGeneralizedTime(date: Date): Uint8Array {
+  const s = `${pad(date.getUTCFullYear(), 4)}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}Z`;
+  return encodeTlv(0x18, new TextEncoder().encode(s));
+}
+
+/** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
+export function encodeTime(date: Date): Uint8Array {
+  const y = date.getUTCFullYear();
+  if (y < 1950 || y >= 2050) return encodeGeneralizedTime(date);
+  const s = `${pad(y % 100)}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}Z`;
+  return encodeTlv(0x17, new TextEncoder().encode(s));
+}
+
+/** sha256WithRSAEncryption with NULL parameters (RFC 4055 §5). */
+export const SHA256_WITH_RSA = encodeTlv(0x30, encodeOid('1.2.840.113549.1.1.11'), DER_NULL);
+
+export const HASH_ALGORITHM_OID = {
+  'SHA-1': '1.3.14.3.2.26',
+  'SHA-256': '2.16.840.1.101.3.4.2.1',
+  'SHA-384': '2.16.840.1.101.3.4.2.2',
+  'SHA-512': '2.16.840.1.101.3.4.2.3',
+} as const;
+
+export type HashName = keyof typeof HASH_ALGORITHM_OID;
+
+export function hashAlgorithmName(oid: string): HashName | undefined {
+  for (const [name, o] of Object.entries(HASH_ALGORITHM_OID)) if (o === oid) return name as HashName;
+  return undefined;
+}
+
+export function digest(hash: HashName, data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash(hash.replace('-', '').toLowerCase()).update(data).digest());
+}
+
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } (RFC 5280 §4.1). */
+export function encodeExtension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
+  return encodeTlv(
+    0x30,
+    encodeOid(oid),
+    critical ? Uint8Array.of(0x01, 0x01, 0xff) : new Uint8Array(0),
+    encodeTlv(0x04, value),
+  );
+}
+
+/** The subjectPublicKey BIT STRING contents of a SubjectPublicKeyInfo (without the unused-bits octet). */
+export function subjectPublicKeyBits(spki: Uint8Array): Uint8Array {
+  // SPKI ::= SEQUENCE { AlgorithmIdentifier, BIT STRING }; walk two headers.
+  const header = (at: number) => {
+    const first = spki[at + 1]!;
+    const lenBytes = first < 0x80 ? 0 : first & 0x7f;
+    let len = first;
+    if (lenBytes > 0) {
+      len = 0;
+      for (let i = 0; i < lenBytes; i++) len = len * 256 + spki[at + 2 + i]!;
+    }
+    return { value: at + 2 + lenBytes, end: at + 2 + lenBytes + len };
+  };
+  const outer = header(0);
+  const alg = header(outer.value);
+  const bits = header(alg.end);
+  return spki.subarray(bits.value + 1, bits.end);
+}
+
+/** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits. */
+export function keyIdentifier(spki: Uint8Array): Uint8Array {
+  return digest('SHA-1', subjectPublicKeyBits(spki));
+}
+
+/** SIGNED{ToBeSigned} (RFC 5280 §4.1.1.2/3): the TBS, sha256WithRSAEncryption and the signature. */
+export function signStructure(tbs: Uint8Array, key: KeyObject): Uint8Array {
+  const signature = rsaSign('sha256', tbs, key);
+  return encodeTlv(0x30, tbs, SHA256_WITH_RSA, encodeTlv(0x03, Uint8Array.of(0), new Uint8Array(signature)));
+}
+
+export function encodeSerial(serial: Uint8Array): Uint8Array {
+  return encodeUnsignedInteger(serial);
+}
+
+export function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
