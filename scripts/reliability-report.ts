@@ -41,6 +41,10 @@ interface JsonReport {
 
 const AREAS: [RegExp, string][] = [
   [/core\/test\/hostile\/parsers/, 'Hostile input — core parsers (DER, X.509, CRL, OCSP, PEM)'],
+  [
+    /core\/test\/hostile\/cms/,
+    'Hostile input and attacks — CMS (parser, verifyCms, DigestInfo, BER, several signers)',
+  ],
   [/card\/test\/hostile/, 'Hostile input — card (APDU codec, card data)'],
   [/simulator\/test\/hostile/, 'Hostile input — simulator (APDU parser, virtual card, vpcd framing)'],
   [/verifier-attacks/, 'Verifier attacks — path validation and revocation'],
@@ -114,7 +118,7 @@ function render(all: Row[], notes: string[]): string {
     'no call sends a PIN twice, and the card’s PIN counters are unchanged.',
     '',
     'Not covered here: the portal’s 1,000 concurrent verifications over HTTP (issue 9 §4) belong to the',
-    'portal’s own tests; CMS targets (parsers, DigestInfo/BER/messageDigest attacks) join when CMS is merged.',
+    'portal’s own tests.',
     '',
     ...notes.map((n) => `> ${n}`),
     ...(notes.length ? [''] : []),

@@ -7,7 +7,7 @@
  * `FUZZ_RUNS` raises the number of cases (`pnpm fuzz`); `FUZZ_SEED` replays another seed.
  */
 import fc from 'fast-check';
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner } from 'vitest';
 import { isShomeiError } from '../../src/errors.js';
 
 /** Default cases per target: ≥ 10,000 so CI runs the issue's minimum; `FUZZ_RUNS` raises it. */
@@ -195,7 +195,7 @@ export function hostileBytes(seeds: readonly Uint8Array[], maxRandom = 512): fc.
  * JSON reporter picks it up for docs/reliability.md (scripts/reliability-report.ts).
  */
 export function recordCases(cases: number, extra: { maxMs?: number; passed?: number } = {}): void {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (!test) return;
   const meta = test.meta as Record<string, unknown>;
   meta.cases = ((meta.cases as number | undefined) ?? 0) + cases;
