@@ -105,8 +105,11 @@ export function parseTimestampResponse(der: Uint8Array): Uint8Array {
   let token: Tlv | undefined;
   try {
     const [statusInfo, tok] = children(der, expectTag(readRoot(der), Tag.SEQUENCE, 'TimeStampResp'));
-    const [code] = children(der, expectTag(statusInfo!, Tag.SEQUENCE, 'PKIStatusInfo'));
-    status = readSmallInteger(der, code!);
+    // RFC 3161 §2.4.2: status is mandatory, and PKIStatusInfo starts with the PKIStatus INTEGER.
+    if (!statusInfo) throw coreError('DER_MALFORMED', 'TimeStampResp has no status.');
+    const [code] = children(der, expectTag(statusInfo, Tag.SEQUENCE, 'PKIStatusInfo'));
+    if (!code) throw coreError('DER_MALFORMED', 'PKIStatusInfo has no status.');
+    status = readSmallInteger(der, code);
     token = tok;
   } catch (cause) {
     throw coreError('TSA_FAILED', 'The TSA answer is not a TimeStampResp.', { cause });
