@@ -10,6 +10,7 @@ import { parseSignedData } from '../../src/cms/signed-data.js';
 import { type VerifyCmsOptions, verifyCms } from '../../src/cms/verify.js';
 import { children, encodingOf, readRoot, type Tlv } from '../../src/der/reader.js';
 import { concatBytes, encodeTlv } from '../../src/der/writer.js';
+import { parseJpkiIdentity } from '../../src/jpki/identity.js';
 import { nodeSignatureVerifier } from '../../src/node/verifier.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import type { Signer } from '../../src/signer.js';
@@ -63,6 +64,14 @@ describe('hostile CMS', () => {
       'CMS_NOT_SIGNED_DATA',
       'CMS_UNSUPPORTED',
     ]);
+  });
+
+  it(`parseJpkiIdentity: ${FUZZ_RUNS} hostile JPKI signing certificates give typed errors only`, () => {
+    const stats = assertHostileSync(hostileBytes([pki.signer]), (b) => parseJpkiIdentity(b), [
+      'CERT_MALFORMED',
+      'JPKI_IDENTITY_MALFORMED',
+    ]);
+    expect(stats.parsed).toBeGreaterThan(0);
   });
 
   it(`verifyCms: ${FUZZ_RUNS} hostile SignedData give a report or a typed error only`, async () => {
