@@ -32,9 +32,13 @@ ip route replace local 127.0.0.1 dev lo table local proto kernel scope host src 
 log=$(mktemp /tmp/shomei-pcscd.XXXXXX.log)
 pcscd -f >"$log" 2>&1 &
 PCSCD_PID=$!
+# A test that restarts pcscd (packages/card/test/support/pcscd-restart.ts) writes the new PID here.
+PCSCD_PIDFILE=$(mktemp /tmp/shomei-pcscd-pid.XXXXXX)
 cleanup() {
   kill "$PCSCD_PID" 2>/dev/null || true
   wait "$PCSCD_PID" 2>/dev/null || true
+  if [ -s "$PCSCD_PIDFILE" ]; then kill "$(cat "$PCSCD_PIDFILE")" 2>/dev/null || true; fi
+  rm -f "$PCSCD_PIDFILE"
 }
 trap cleanup EXIT
 
@@ -49,7 +53,7 @@ if ! [ -S /run/pcscd/pcscd.comm ]; then
   exit 3
 fi
 
-export SHOMEI_PCSC=1 SHOMEI_PCSCD_PID="$PCSCD_PID" SHOMEI_PCSCD_LOG="$log"
+export SHOMEI_PCSC=1 SHOMEI_PCSCD_PID="$PCSCD_PID" SHOMEI_PCSCD_LOG="$log" SHOMEI_PCSCD_PIDFILE="$PCSCD_PIDFILE"
 set +e
 "$@"
 rc=$?

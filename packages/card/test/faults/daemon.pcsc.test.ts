@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJpkiCard } from '../../src/jpki/open.js';
 import { PcscContext } from '../../src/transport/pcsc-context.js';
 import { issueTemplate, PINS, rig } from '../fixtures/virtual-cards.js';
-import { killPcscd, startPcscd, stopOwnPcscd } from '../support/pcscd-restart.js';
+import { killPcscd, startPcscd } from '../support/pcscd-restart.js';
 
 const READER = 'Virtual PCD 00 00';
 const data = new TextEncoder().encode('daemon faults');
@@ -71,7 +71,6 @@ describe.skipIf(!process.env.SHOMEI_PCSC)('daemon faults over pcscd + vpcd', () 
 
   afterAll(async () => {
     await bridge.stop();
-    await stopOwnPcscd();
   });
 
   it('the vpcd connection dropped during signing: typed error, the next sign succeeds, no PIN try lost', async () => {
@@ -114,6 +113,28 @@ describe.skipIf(!process.env.SHOMEI_PCSC)('daemon faults over pcscd + vpcd', () 
     await jpki.verifyPin('sign', PINS.sign);
     expect(card.pinTries().sign).toBe(5);
   });
+
+  for (const [what, ins] of [
+    ['VERIFY', 0x20],
+    ['COMPUTE DIGITAL SIGNATURE', 0x2a],
+  ] as const) {
+    it(`the card removed during ${what}: typed error, the next sign after re-insertion succeeds, no PIN try lost`, async () => {
+      await using jpki = await openJpkiCard({ reader: READER });
+      faults.forceStatusWord(0x9000, (command) => {
+        if (command[1] === ins && command.length > 5) faults.removeCard();
+        return false;
+      });
+      const first = await settle(jpki.sign('sign', { data }, { pin: PINS.sign }));
+      expect(first.error).toMatchObject({ code: expect.stringMatching(/CARD_REMOVED|NO_CARD/) });
+      faults.clearFaults();
+      await cardAbsent();
+      faults.insertCard();
+      await bridge.whenConnected();
+      await cardPresent();
+      expect(await jpki.sign('sign', { data }, { pin: PINS.sign })).toHaveLength(256);
+      expect(card.pinTries().sign).toBe(5);
+    });
+  }
 
   it('pcscd killed and restarted: the open card gives a typed error, then works again (or a reopened one does)', async () => {
     const jpki = await openJpkiCard({ reader: READER });
