@@ -12,6 +12,7 @@
  * - A native SCardTransmit cannot be cancelled: on timeout/abort the call ends with `TIMEOUT`/`ABORTED`
  *   and the connection is marked broken; the next `connect()` starts afresh.
  */
+import { hasErrorCode } from '@shomei/core';
 import { cardError } from '../errors.js';
 import { withDeadline } from './deadline.js';
 import { PcscContext, type PcscContextOptions } from './pcsc-context.js';
@@ -38,9 +39,11 @@ export function responseBufferSize(command: Uint8Array): number {
 
 export class PcscTransport implements Transport {
   readonly name: string;
-  readonly #context: PcscContext;
+  #context: PcscContext;
   readonly #ownsContext: boolean;
-  readonly #reader: PcscCardReader;
+  #reader: PcscCardReader;
+  /** Options to establish a new context after pcscd restarted (only for a context we own). */
+  readonly #contextOptions: PcscContextOptions;
   readonly #transmitTimeoutMs: number;
   readonly #connectTimeoutMs: number;
   #protocol: number | undefined;
@@ -59,6 +62,10 @@ export class PcscTransport implements Transport {
     this.#ownsContext = ownsContext;
     this.#reader = reader;
     this.name = reader.name;
+    this.#contextOptions = {
+      ...(options.factory ? { factory: options.factory } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    };
     this.#transmitTimeoutMs = options.transmitTimeoutMs ?? 30_000;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   }
@@ -93,6 +100,35 @@ export class PcscTransport implements Transport {
       if (!this.#broken) return;
       await this.#drop();
     }
+    try {
+      await this.#connect(options);
+    } catch (error) {
+      // pcscd restarted: our context died with it. A context we own is established anew and the
+      // connection tried once more (SCardConnect sends nothing to the card, so this retries no PIN).
+      if (!this.#ownsContext || !hasErrorCode(error, 'PCSC_NO_SERVICE')) throw error;
+      await this.#reopenContext(options.signal);
+      await this.#connect(options);
+    }
+  }
+
+  async #reopenContext(signal: AbortSignal | undefined): Promise<void> {
+    const old = this.#context;
+    const context = await PcscContext.open({ ...this.#contextOptions, ...(signal ? { signal } : {}) });
+    try {
+      this.#reader = context.reader(this.name);
+    } catch (error) {
+      context.close();
+      throw error;
+    }
+    this.#context = context;
+    try {
+      old.close();
+    } catch {
+      // the old context is dead already
+    }
+  }
+
+  async #connect(options: ConnectOptions): Promise<void> {
     const reader = this.#reader;
     // Stale flag: after a removal or a failed disconnect the binding still says connected, and its
     // connect() would then return without calling SCardConnect.
