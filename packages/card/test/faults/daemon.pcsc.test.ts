@@ -71,6 +71,9 @@ describe.skipIf(!process.env.SHOMEI_PCSC)('daemon faults over pcscd + vpcd', () 
 
   afterAll(async () => {
     await bridge.stop();
+    // Leave the reader empty as pcscd sees it: a card re-inserted (by the next file's bridge) before
+    // pcscd noticed the removal keeps a stale power state and answers "transaction failed".
+    await cardAbsent();
   });
 
   it('the vpcd connection dropped during signing: typed error, the next sign succeeds, no PIN try lost', async () => {
@@ -136,29 +139,18 @@ describe.skipIf(!process.env.SHOMEI_PCSC)('daemon faults over pcscd + vpcd', () 
     });
   }
 
-  it('pcscd killed and restarted: the open card gives a typed error, then works again (or a reopened one does)', async () => {
-    const jpki = await openJpkiCard({ reader: READER });
+  it('pcscd killed and restarted: the open card gives a typed error, then the same handle works again', async () => {
+    await using jpki = await openJpkiCard({ reader: READER });
     await jpki.verifyPin('sign', PINS.sign);
     await killPcscd();
     const during = await settle(jpki.sign('sign', { data }, { pin: PINS.sign }));
-    expect(isShomeiError(during.error), String(during.error)).toBe(true);
+    expect(during.error).toMatchObject({
+      code: expect.stringMatching(/PCSC_NO_SERVICE|PCSC_ERROR|CARD_REMOVED/),
+    });
     await startPcscd();
     await bridge.whenConnected();
     await cardPresent();
-    const again = await settle(jpki.sign('sign', { data }, { pin: PINS.sign }));
-    if (again.error !== undefined) {
-      // The old PC/SC context died with the daemon; it must still fail typed, and a new handle works.
-      expect(isShomeiError(again.error), String(again.error)).toBe(true);
-      await jpki.close().catch(() => undefined);
-      await using reopened = await openJpkiCard({ reader: READER });
-      expect(await reopened.sign('sign', { data }, { pin: PINS.sign })).toHaveLength(256);
-    } else {
-      expect(again.value).toHaveLength(256);
-      await jpki.close();
-    }
+    expect(await jpki.sign('sign', { data }, { pin: PINS.sign })).toHaveLength(256);
     expect(card.pinTries().sign).toBe(5);
-    console.info(
-      `pcscd restart: same handle ${again.error ? `failed with ${(again.error as { code: string }).code}` : 'recovered'}`,
-    );
   });
 });
