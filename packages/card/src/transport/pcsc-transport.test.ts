@@ -148,6 +148,33 @@ describe('PcscTransport', () => {
     await transport.close();
   });
 
+  it('establishes a new context and reconnects once after pcscd restarted (SCARD_E_NO_SERVICE)', async () => {
+    const { fake, transport, reader } = await open();
+    await transport.connect();
+    reader.onTransmit = () => pcscFailure('SCardTransmit', SCARD.E_NO_SERVICE);
+    reader.onConnect = () => pcscFailure('SCardConnect', SCARD.E_NO_SERVICE);
+    await expect(transport.transmit(SELECT)).rejects.toMatchObject({ code: 'PCSC_NO_SERVICE' });
+    await transport.connect();
+    expect(fake.created).toHaveLength(2);
+    expect(fake.created[0]!.closed).toBe(true);
+    const fresh = fake.reader(READER);
+    expect([reader.connectCalls.length, fresh.connectCalls.length]).toEqual([2, 1]);
+    await expect(transport.transmit(SELECT)).resolves.toEqual(Uint8Array.from([0x90, 0x00]));
+    expect(fresh.transmitCalls).toHaveLength(1);
+    await transport.close();
+  });
+
+  it('does not replace a context it does not own', async () => {
+    const fake = fakeFactory([READER]);
+    const context = await PcscContext.open({ factory: fake.factory });
+    const transport = PcscTransport.onContext(context, { reader: READER });
+    fake.reader(READER).onConnect = () => pcscFailure('SCardConnect', SCARD.E_NO_SERVICE);
+    await expect(transport.connect()).rejects.toMatchObject({ code: 'PCSC_NO_SERVICE' });
+    expect(fake.created).toHaveLength(1);
+    await transport.close();
+    context.close();
+  });
+
   it('maps an empty response (card gone mid-command) to CARD_REMOVED and drops the connection', async () => {
     const { transport, reader } = await open();
     await transport.connect();
