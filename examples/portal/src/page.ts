@@ -97,7 +97,7 @@ function fact(label: string, value: string, id?: string): string {
 }
 
 function chainRow(c: ReportChainElement): string {
-  return `<tr><td>${escapeHtml(c.subject)}</td><td><code>${escapeHtml(c.serial)}</code></td><td>${escapeHtml(c.notBefore.slice(0, 10))} – ${escapeHtml(c.notAfter.slice(0, 10))}</td><td class="rev-${escapeHtml(c.revocation.status)}">${escapeHtml(revocationText(c.revocation))}</td></tr>`;
+  return `<tr><td>${escapeHtml(c.subject)}</td><td><code>${escapeHtml(c.serial)}</code></td><td class="dates">${escapeHtml(c.notBefore.slice(0, 10))} – ${escapeHtml(c.notAfter.slice(0, 10))}</td><td class="rev-${escapeHtml(c.revocation.status)}">${escapeHtml(revocationText(c.revocation))}</td></tr>`;
 }
 
 /** Where the status came from matters to a clerk: a live OCSP answer, a CRL, or no check at all. */
@@ -140,7 +140,7 @@ button{justify-self:start;background:#0b3d7a;color:#fff;border:0;border-radius:4
 .valid .verdict{color:#1e7b34}.invalid .verdict{color:#b3261e}.indeterminate .verdict{color:#b26a00}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#555}dd{margin:0}
 table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border:1px solid #d8dce2;padding:.3rem .5rem;text-align:left;vertical-align:top}
-.rev-revoked{color:#b3261e;font-weight:600}.rev-good{color:#1e7b34}
+.dates{white-space:nowrap}.rev-revoked{color:#b3261e;font-weight:600}.rev-good{color:#1e7b34}
 .checks{list-style:none;padding:0;font-size:.9rem}.checks .fail{color:#b3261e}
 code{background:#eef0f3;padding:0 .25rem;border-radius:3px}
 footer{max-width:60rem;margin:0 auto 2rem;padding:0 1rem;font-size:.8rem;color:#555}
