@@ -62,7 +62,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the portal in headless Chromium', () => 
     await page.setInputFiles('#signature', join(files, signature));
     await page.setInputFiles('#document', document ? join(files, document) : []);
     await Promise.all([page.waitForURL(`${url}verify`), page.click('#submit')]);
-    return page.locator('#result').innerText();
+    return (await page.locator('#result').textContent()) ?? '';
   }
 
   it('a valid upload shows "valid" and the holder’s name', async () => {
