@@ -13,3 +13,11 @@ server.listen(config.port, config.host, () => {
     `portal listening on http://${config.host}:${port}/ (${config.trustAnchors.length} trust anchor(s))`,
   );
 });
+
+// Finish the requests in flight, then exit (Ctrl-C, or a service manager stopping the portal).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  });
+}
