@@ -12,6 +12,7 @@ export default defineConfig({
       'scripts/**/*.pcsc.test.ts',
     ],
     fileParallelism: false,
+    setupFiles: ['scripts/pcsc/empty-readers.setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
