@@ -139,7 +139,7 @@ button{justify-self:start;background:#0b3d7a;color:#fff;border:0;border-radius:4
 .result.indeterminate{border-left:8px solid #b26a00}.verdict{font-weight:700}
 .valid .verdict{color:#1e7b34}.invalid .verdict{color:#b3261e}.indeterminate .verdict{color:#b26a00}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#555}dd{margin:0}
-table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border:1px solid #d8dce2;padding:.3rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border:1px solid #d8dce2;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}td code{word-break:break-all}
 .dates{white-space:nowrap}.rev-revoked{color:#b3261e;font-weight:600}.rev-good{color:#1e7b34}
 .checks{list-style:none;padding:0;font-size:.9rem}.checks .fail{color:#b3261e}
 code{background:#eef0f3;padding:0 .25rem;border-radius:3px}
