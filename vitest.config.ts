@@ -20,6 +20,7 @@ export default defineConfig({
       project('card', ['packages/card/{src,test}/**/*.test.ts']),
       project('simulator', ['packages/simulator/{src,test}/**/*.test.ts']),
       project('examples', ['examples/*/test/**/*.test.ts']),
+      project('scripts', ['scripts/**/*.test.ts']),
     ],
   },
 });

@@ -6,8 +6,13 @@ import { alias } from './vitest.shared.js';
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['packages/*/{src,test}/**/*.pcsc.test.ts', 'examples/*/test/**/*.pcsc.test.ts'],
+    include: [
+      'packages/*/{src,test}/**/*.pcsc.test.ts',
+      'examples/*/test/**/*.pcsc.test.ts',
+      'scripts/**/*.pcsc.test.ts',
+    ],
     fileParallelism: false,
+    setupFiles: ['scripts/pcsc/empty-readers.setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -29,9 +29,9 @@ async function waitFor(name: string, present: boolean) {
 
 describe.skipIf(!process.env.SHOMEI_PCSC)('PcscTransport over pcscd + vpcd', () => {
   beforeAll(async () => {
+    context = await PcscContext.open();
     vicc = new TinyVicc(35963, (command) => Uint8Array.of(...command.slice(0, 2), 0x90, 0x00));
     await vicc.insert();
-    context = await PcscContext.open();
     await waitFor(READER, true);
   });
 

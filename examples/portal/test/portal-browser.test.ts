@@ -1,0 +1,101 @@
+/**
+ * The portal in real headless Chromium (Debian's /usr/bin/chromium through playwright-core; no
+ * browser download): a citizen chooses a file, presses the button, and reads the verdict. Saves a
+ * screenshot of each outcome under artifacts/ (gitignored). Skipped when chromium is not installed.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portalConfig } from '../src/config.js';
+import { createPortalServer } from '../src/server.js';
+import { APPLICATION, type PortalFixture, portalFixture } from './fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url));
+
+let fixture: PortalFixture;
+let portal: Server | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let files: string;
+let url: string;
+
+describe.skipIf(!existsSync(CHROMIUM))('the portal in headless Chromium', () => {
+  beforeAll(async () => {
+    fixture = await portalFixture();
+    portal = createPortalServer(portalConfig({ trustAnchors: fixture.authority.trustAnchors }));
+    await new Promise<void>((resolve) => portal!.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(portal.address() as AddressInfo).port}/`;
+    files = mkdtempSync(join(tmpdir(), 'shomei-portal-browser-'));
+    writeFileSync(join(files, 'application.p7s'), fixture.valid);
+    writeFileSync(join(files, 'detached.p7s'), fixture.detached);
+    writeFileSync(join(files, 'application.txt'), APPLICATION);
+    writeFileSync(join(files, 'lost-card.p7s'), fixture.revoked);
+    writeFileSync(
+      join(files, 'holiday-photo.jpg'),
+      new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46]),
+    );
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+    await page.goto(url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (portal) await new Promise((resolve) => portal!.close(resolve));
+    await fixture?.close();
+    if (files) rmSync(files, { recursive: true, force: true });
+  });
+
+  /** Chooses the files, submits the form, and returns the result panel's text once the page loaded. */
+  async function submit(signature: string, document?: string): Promise<string> {
+    await page.setInputFiles('#signature', join(files, signature));
+    await page.setInputFiles('#document', document ? join(files, document) : []);
+    await Promise.all([page.waitForURL(`${url}verify`), page.click('#submit')]);
+    return (await page.locator('#result').textContent()) ?? '';
+  }
+
+  it('a valid upload shows "valid" and the holder’s name', async () => {
+    const text = await submit('application.p7s');
+    await page.screenshot({ path: join(ARTIFACTS, 'portal-valid.png'), fullPage: true });
+    expect([text.includes('valid — the signature is genuine'), text.includes('見本　花子')]).toEqual([
+      true,
+      true,
+    ]);
+  });
+
+  it('a detached signature with its document shows "valid"', async () => {
+    expect(
+      (await submit('detached.p7s', 'application.txt')).includes('valid — the signature is genuine'),
+    ).toBe(true);
+  });
+
+  it('a signature by a card reported lost shows "revoked"', async () => {
+    const text = await submit('lost-card.p7s');
+    await page.screenshot({ path: join(ARTIFACTS, 'portal-revoked.png'), fullPage: true });
+    expect([text.includes('invalid — the certificate is revoked'), text.includes('CERT_REVOKED')]).toEqual([
+      true,
+      true,
+    ]);
+  });
+
+  it('garbage shows a clear error with its code', async () => {
+    const text = await submit('holiday-photo.jpg');
+    await page.screenshot({ path: join(ARTIFACTS, 'portal-garbage.png'), fullPage: true });
+    expect([text.includes('is not a CMS signature'), text.includes('UPLOAD_NOT_CMS')]).toEqual([true, true]);
+  });
+
+  it('the page keeps working after the error', async () => {
+    expect((await submit('application.p7s')).includes('valid — the signature is genuine')).toBe(true);
+  });
+});
