@@ -233,7 +233,8 @@ describe.runIf(process.env.SHOMEI_PCSC === '1')('OpenSC 0.23 accepts the virtual
       };
       const deadline = Date.now() + 20_000;
       let seen = await slot1();
-      while (!seen.includes(AUTH_TOKEN) && Date.now() < deadline) {
+      // pcscd may list the card while OpenSC is still binding it: wait until both tokens show.
+      while (!(seen.includes(AUTH_TOKEN) && seen.includes(SIGN_TOKEN)) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200));
         seen = await slot1();
       }
