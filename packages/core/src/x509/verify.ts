@@ -4,19 +4,16 @@
  * CA key is imported once however many certificates, CRLs and OCSP responses it signed.
  */
 import { toHex } from '../der/bytes.js';
-import {
-  children,
-  contentsOf,
-  readIntegerBytes,
-  readOid,
-  readRoot,
-  readSmallInteger,
-} from '../der/reader.js';
+import { children, contentsOf, readOid, readRoot, readSmallInteger } from '../der/reader.js';
 import { coreError } from '../errors.js';
 import type { AlgorithmIdentifier } from './certificate.js';
+import { ecdsaDerToRaw } from './ecdsa-signature.js';
 import { ALG_OID } from './oids.js';
 
 type Hash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** How a signature is checked: the padding or curve family and the hash. */
+export type SignatureScheme = Scheme;
 
 type Scheme =
   | { kind: 'rsa'; hash: Hash }
@@ -128,23 +125,10 @@ function importKey(spki: Uint8Array, scheme: Scheme, info: SpkiInfo): Promise<Cr
   return p;
 }
 
-/** DER Ecdsa-Sig-Value → IEEE P1363 r||s as WebCrypto expects; undefined when malformed. */
-function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
+/** DER Ecdsa-Sig-Value → IEEE P1363 r‖s as WebCrypto expects; undefined when malformed (a bad signature). */
+function ecdsaRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
   try {
-    const r = readRoot(sig);
-    const [a, b, extra] = children(sig, r);
-    if (!a || !b || extra) return undefined;
-    const out = new Uint8Array(2 * size);
-    const put = (v: Uint8Array, at: number): boolean => {
-      let i = 0;
-      while (i < v.length - 1 && v[i] === 0) i++;
-      const m = v.subarray(i);
-      if (m.length > size || (v[0]! & 0x80) !== 0) return false;
-      out.set(m, at + size - m.length);
-      return true;
-    };
-    if (!put(readIntegerBytes(sig, a), 0) || !put(readIntegerBytes(sig, b), size)) return undefined;
-    return out;
+    return ecdsaDerToRaw(sig, size);
   } catch {
     return undefined;
   }
@@ -179,7 +163,20 @@ export async function verifySignature(
   signature: Uint8Array,
   data: Uint8Array,
 ): Promise<boolean> {
-  const scheme = signatureScheme(algorithm);
+  return verifySchemeSignature(spki, signatureScheme(algorithm), signature, data, algorithm.oid);
+}
+
+/**
+ * Verifies with an explicit scheme (CMS names the hash and the key type separately from any
+ * signature-algorithm OID). The backend installed by `useNodeCrypto()` is used first, then WebCrypto.
+ */
+export async function verifySchemeSignature(
+  spki: Uint8Array,
+  scheme: SignatureScheme,
+  signature: Uint8Array,
+  data: Uint8Array,
+  algorithmName: string = `${scheme.kind}-${scheme.hash}`,
+): Promise<boolean> {
   let info: SpkiInfo;
   try {
     info = spkiInfo(spki);
@@ -188,7 +185,7 @@ export async function verifySignature(
   }
   const expectedKey = scheme.kind === 'ecdsa' ? ALG_OID.ecPublicKey : ALG_OID.rsaEncryption;
   if (info.keyOid !== expectedKey && !(scheme.kind === 'pss' && info.keyOid === ALG_OID.rsassaPss)) {
-    throw unsupported(`${algorithm.oid} with a ${info.keyOid} key`);
+    throw unsupported(`${algorithmName} with a ${info.keyOid} key`);
   }
   if (backend) {
     const verdict = await backend.verify(spki, scheme, signature, data);
@@ -203,7 +200,7 @@ export async function verifySignature(
   let sig: Uint8Array | undefined = signature;
   let params: RsaPssParams | EcdsaParams | string;
   if (scheme.kind === 'ecdsa') {
-    sig = ecdsaDerToRaw(signature, info.curve!.size);
+    sig = ecdsaRaw(signature, info.curve!.size);
     if (!sig) return false;
     params = { name: 'ECDSA', hash: scheme.hash };
   } else if (scheme.kind === 'pss') params = { name: 'RSA-PSS', saltLength: scheme.saltLength };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa.js';
+import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-signature.js';
 
 describe('ECDSA signature encodings', () => {
   it('round-trips r‖s through Ecdsa-Sig-Value, high bits and leading zeros included (property)', () => {
