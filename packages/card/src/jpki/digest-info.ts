@@ -1,17 +1,9 @@
 /**
- * DER DigestInfo (RFC 8017 §9.2 note 1): the fixed prefix for each hash, then the digest. This is what
- * COMPUTE DIGITAL SIGNATURE takes; the card adds the PKCS#1 v1.5 padding (spec §3.1, §3.2).
+ * The DigestInfo COMPUTE DIGITAL SIGNATURE takes (the card adds the PKCS#1 v1.5 padding, spec §3.1,
+ * §3.2): core's encoder, behind the card API's argument checks.
  */
-import { fromHex, type HashAlgorithmName } from '@shomei/core';
+import { digestInfo as encodeDigestInfo, type HashAlgorithmName } from '@shomei/core';
 import { cardError } from '../errors.js';
-
-// spec §3.2 (standard PKCS#1 values, RFC 8017 §9.2 note 1).
-const PREFIXES: Readonly<Record<HashAlgorithmName, Uint8Array>> = {
-  'SHA-1': fromHex('3021300906052b0e03021a05000414'),
-  'SHA-256': fromHex('3031300d060960864801650304020105000420'),
-  'SHA-384': fromHex('3041300d060960864801650304020205000430'),
-  'SHA-512': fromHex('3051300d060960864801650304020305000440'),
-};
 
 export const DIGEST_LENGTH: Readonly<Record<HashAlgorithmName, number>> = {
   'SHA-1': 20,
@@ -31,11 +23,7 @@ export function digestInfo(hash: HashAlgorithmName, digest: Uint8Array): Uint8Ar
   if (!(digest instanceof Uint8Array) || digest.length !== DIGEST_LENGTH[hash]) {
     throw cardError('INPUT_INVALID', `A ${hash} digest has ${DIGEST_LENGTH[hash]} bytes.`);
   }
-  const prefix = PREFIXES[hash];
-  const out = new Uint8Array(prefix.length + digest.length);
-  out.set(prefix);
-  out.set(digest, prefix.length);
-  return out;
+  return encodeDigestInfo(hash, digest);
 }
 
 /** Hashes with the platform's WebCrypto (Node ≥ 20 and browsers). */
