@@ -2,7 +2,7 @@
  * The JPKI card API through the real stack: VirtualJpkiCard → VpcdBridge → vpcd → pcscd →
  * pcsclite → PcscTransport → JpkiCard. Signatures are checked by `openssl dgst -verify`.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,6 +198,29 @@ describe.skipIf(!process.env.SHOMEI_PCSC)('JpkiCard over pcscd + vpcd', () => {
       );
       expect(code).toBe(0);
       expect(JSON.parse(stdout)).toMatchObject({ sex: 'female', birthDate: '19850412' });
+    });
+
+    it('shomei sign --card writes a CAdES signature that openssl cms -verify accepts', async () => {
+      const doc = join(dir, 'application.txt');
+      const p7s = join(dir, 'application.p7s');
+      const ca = join(dir, 'sign-ca.der');
+      writeFileSync(doc, '住民票の写しの交付を請求します。\n');
+      writeFileSync(ca, card.certificate('sign-ca'));
+      const signed = await shomei(
+        ['sign', doc, '--card', '--reader', READER, '--pin-stdin', '--detached', '--out', p7s],
+        `${PINS.sign}\n`,
+      );
+      expect(signed.code).toBe(0);
+      const caPem = join(dir, 'sign-ca.pem');
+      execFileSync('openssl', ['x509', '-inform', 'DER', '-in', ca, '-out', caPem]);
+      const verified = spawnSync(
+        'openssl',
+        ['cms', '-verify', '-binary', '-inform', 'DER', '-in', p7s, '-content', doc, '-CAfile', caPem],
+        { encoding: 'utf8' },
+      );
+      expect(verified.stderr).toContain('Verification successful');
+      const ours = await shomei(['verify', p7s, '--content', doc, '--trust', caPem, '--revocation', 'off']);
+      expect(ours.code).toBe(0);
     });
 
     it('exits 2 without a TTY and without --pin-stdin', async () => {
