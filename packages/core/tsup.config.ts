@@ -8,7 +8,9 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',
-  splitting: false,
+  // One copy of shared modules for both entries: module state (signature backend, key and path
+  // caches) must be the same whether a user imports '@shomei/core' or '@shomei/core/node'.
+  splitting: true,
   treeshake: true,
   tsconfig: 'tsconfig.build.json',
 });
