@@ -125,6 +125,10 @@ export const CARD_ERRORS = {
     message: 'Reading the My Number needs an explicit purpose: its use is restricted by law.',
     docs: 'purpose_required',
   },
+  CERTIFICATE_MISMATCH: {
+    message: 'The certificate does not belong to the key on this card.',
+    docs: 'certificate_mismatch',
+  },
   CARD_DATA_MALFORMED: {
     message: 'A file on the card does not have the expected format.',
     docs: 'card_data_malformed',

@@ -440,6 +440,31 @@ describe('toSigner', () => {
     expect(asked).toBe(2);
   });
 
+  it('asks for the signature PIN only once per signature when the certificate is given', async () => {
+    const { jpki } = await open();
+    let asked = 0;
+    const signer = await jpki.toSigner('sign', {
+      certificate: template.certificate('sign'),
+      pinProvider: () => {
+        asked++;
+        return PINS.sign;
+      },
+    });
+    await signer.sign(digestInfo('SHA-256', new Uint8Array(32)));
+    expect(asked).toBe(1);
+  });
+
+  it('refuses a given certificate of another key with CERTIFICATE_MISMATCH', async () => {
+    const { jpki } = await open();
+    const signer = await jpki.toSigner('sign', {
+      certificate: template.certificate('auth'),
+      pinProvider: () => PINS.sign,
+    });
+    await expect(signer.sign(digestInfo('SHA-256', new Uint8Array(32)))).rejects.toMatchObject({
+      code: 'CERTIFICATE_MISMATCH',
+    });
+  });
+
   it('refuses an input that is not a DigestInfo', async () => {
     const { jpki } = await open();
     const signer = await jpki.toSigner('auth', { pinProvider: () => PINS.auth });
