@@ -5,45 +5,22 @@
  * certificate read through OpenSC to the authority's CA. Run with:
  *   scripts/with-pcsc.sh npx vitest run --config vitest.pcsc.config.ts packages/simulator
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { toPem } from '@shomei/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Authority } from '../src/authority/authority.js';
 import { HOLDER } from './fixture.js';
+import { AUTH_TOKEN, run, type ServedCard, SIGN_TOKEN, serveCard, sim } from './opensc-harness.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = join(ROOT, 'packages/simulator/src/cli/main.ts');
 const PINS = { sign: 'ABC123', auth: '1234', assist: '5678' };
-const AUTH_TOKEN = 'JPKI (User Authentication PIN)';
-const SIGN_TOKEN = 'JPKI (Digital Signature PIN)';
-
-interface Run {
-  code: number;
-  out: string;
-}
-
-function run(cmd: string, args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(cmd, args, { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, out: `${stdout}${stderr}` });
-    });
-    child.stdin?.end(input ?? '');
-  });
-}
-
-const sim = (args: string[], input?: string) =>
-  run(process.execPath, ['--import', 'tsx', CLI, ...args], input);
 
 describe.runIf(process.env.SHOMEI_PCSC === '1')(
   'OpenSC accepts an authority-issued card through vpcd',
   () => {
     let dir: string;
-    let serve: ChildProcess | undefined;
+    let served: ServedCard | undefined;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'shomei-authority-pcsc-'));
@@ -68,36 +45,11 @@ describe.runIf(process.env.SHOMEI_PCSC === '1')(
       const authority = Authority.open(join(dir, 'authority'));
       writeFileSync(join(dir, 'sign-ca.pem'), toPem('CERTIFICATE', authority.caCertificate('sign')));
       writeFileSync(join(dir, 'auth-ca.pem'), toPem('CERTIFICATE', authority.caCertificate('auth')));
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', CLI, 'serve', join(dir, 'card.json'), '--reconnect-ms', '100'],
-        {
-          cwd: ROOT,
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
-      serve = child;
-      let log = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stderr!.on('data', (chunk: Buffer) => {
-          log += chunk.toString();
-          if (log.includes('card inserted')) resolve();
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${log}`)));
-      });
-      const deadline = Date.now() + 20_000;
-      while (!(await run('pkcs11-tool', ['-L'])).out.includes(AUTH_TOKEN)) {
-        if (Date.now() > deadline) throw new Error(`pcscd never saw the card; serve said: ${log}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      served = await serveCard(join(dir, 'card.json'));
     });
 
     afterAll(async () => {
-      if (serve && serve.exitCode === null) {
-        const exited = new Promise((r) => serve!.once('exit', r));
-        serve.kill('SIGTERM');
-        await exited;
-      }
+      await served?.stop();
       rmSync(dir, { recursive: true, force: true });
     });
 

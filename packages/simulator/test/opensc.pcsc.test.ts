@@ -4,80 +4,44 @@
  * and OpenSSL. Run with:
  *   scripts/with-pcsc.sh npx vitest run --config vitest.pcsc.config.ts packages/simulator
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '../src/index.js';
 import { HOLDER } from './fixture.js';
+import {
+  AUTH_TOKEN,
+  CLI,
+  ROOT,
+  type Run,
+  run,
+  type ServedCard,
+  SIGN_TOKEN,
+  serveCard,
+  sim,
+} from './opensc-harness.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = join(ROOT, 'packages/simulator/src/cli/main.ts');
 const PINS = { sign: 'ABC123', auth: '1234', assist: '5678' };
-const AUTH_TOKEN = 'JPKI (User Authentication PIN)';
-const SIGN_TOKEN = 'JPKI (Digital Signature PIN)';
-
-interface Run {
-  code: number;
-  out: string;
-}
-
-function run(cmd: string, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, out: `${stdout}${stderr}` });
-    });
-  });
-}
-
-const sim = (...args: string[]) => run(process.execPath, ['--import', 'tsx', CLI, ...args]);
 
 describe.runIf(process.env.SHOMEI_PCSC === '1')('OpenSC 0.23 accepts the virtual card through vpcd', () => {
   let dir: string;
   let cardPath: string;
-  let serve: ChildProcess | undefined;
-  let serveLog = '';
+  let served: ServedCard | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shomei-sim-pcsc-'));
     cardPath = join(dir, 'card.json');
     writeFileSync(join(dir, 'holder.json'), JSON.stringify({ ...HOLDER, pins: PINS }));
     writeFileSync(join(dir, 'data.txt'), 'shomei acceptance\n');
-    const issued = await sim('issue', '--profile', join(dir, 'holder.json'), '--out', cardPath);
+    const issued = await sim(['issue', '--profile', join(dir, 'holder.json'), '--out', cardPath]);
     if (issued.code !== 0) throw new Error(`issue failed: ${issued.out}`);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', CLI, 'serve', cardPath, '--reconnect-ms', '100'],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    serve = child;
-    await new Promise<void>((resolve, reject) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        serveLog += chunk.toString();
-        if (serveLog.includes('card inserted')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${serveLog}`)));
-    });
-    // The bridge is connected before pcscd's next presence poll (~400 ms, spec §13.3) notices the card.
-    const deadline = Date.now() + 20_000;
-    while (!(await run('pkcs11-tool', ['-L'])).out.includes(AUTH_TOKEN)) {
-      if (Date.now() > deadline) throw new Error(`pcscd never saw the card; serve said: ${serveLog}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    served = await serveCard(cardPath);
   });
 
   afterAll(async () => {
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((r) => serve!.once('exit', r));
-      serve.kill('SIGTERM');
-      await exited;
-    }
+    await served?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -220,7 +184,7 @@ describe.runIf(process.env.SHOMEI_PCSC === '1')('OpenSC 0.23 accepts the virtual
       pins: { sign: 'JUKI123', auth: '4321' },
     };
     writeFileSync(join(dir, 'juki-holder.json'), JSON.stringify(holder));
-    const issued = await sim('issue', '--profile', join(dir, 'juki-holder.json'), '--out', jukiPath);
+    const issued = await sim(['issue', '--profile', join(dir, 'juki-holder.json'), '--out', jukiPath]);
     if (issued.code !== 0) throw new Error(`issue failed: ${issued.out}`);
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', jukiPath, '--reader-slot', '1'], {
       cwd: ROOT,
