@@ -182,6 +182,7 @@ describe.skipIf(!process.env.SHOMEI_PCSC)('JpkiCard over pcscd + vpcd', () => {
           ['--import', 'tsx', main, ...args],
           (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
         );
+        child.stdin?.on('error', () => {}); // a command that reads no stdin may exit first (EPIPE)
         child.stdin?.end(stdin);
       });
 

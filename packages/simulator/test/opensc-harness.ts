@@ -22,6 +22,8 @@ export function run(cmd: string, args: string[], input?: string): Promise<Run> {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, out: `${stdout}${stderr}` });
     });
+    // A tool may exit before reading stdin (EPIPE): that is its answer, not a test failure.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(input ?? '');
   });
 }
