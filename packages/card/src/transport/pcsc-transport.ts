@@ -16,7 +16,7 @@ import { hasErrorCode } from '@shomei/core';
 import { cardError } from '../errors.js';
 import { withDeadline } from './deadline.js';
 import { PcscContext, type PcscContextOptions } from './pcsc-context.js';
-import { pcscError, pcscStatusOf, SCARD } from './pcsc-status.js';
+import { pcscError, pcscStatusOf } from './pcsc-status.js';
 import type { PcscCardReader } from './pcsclite.js';
 import type { ConnectOptions, Disposition, TransmitOptions, Transport } from './transport.js';
 
@@ -194,18 +194,10 @@ export class PcscTransport implements Transport {
       const status = pcscStatusOf(error);
       if (status === undefined) throw error;
       const mapped = pcscError(error, `sending a command to "${this.name}"`);
-      if (
-        status === SCARD.W_REMOVED_CARD ||
-        status === SCARD.W_RESET_CARD ||
-        status === SCARD.E_NO_SMARTCARD ||
-        status === SCARD.W_UNPOWERED_CARD ||
-        status === SCARD.E_INVALID_HANDLE ||
-        status === SCARD.E_READER_UNAVAILABLE ||
-        status === SCARD.E_NO_SERVICE
-      ) {
-        // The handle is dead: forget it so that the next connect() really reconnects.
-        await this.#drop();
-      }
+      // After a failed SCardTransmit the handle cannot be trusted, whatever the status: removal,
+      // reset, a daemon that went away (which can first answer "access denied", then "no service"
+      // forever). Forget it so that the next connect() really reconnects; the APDU is never re-sent.
+      await this.#drop();
       throw mapped;
     }
     if (response.length < 2) {
