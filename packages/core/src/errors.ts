@@ -157,6 +157,20 @@ export const CORE_ERRORS = {
     message: 'The signer certificate does not allow digitalSignature or nonRepudiation.',
     docs: 'cms_key_usage',
   },
+  CMS_CONTENT_MISMATCH: {
+    message:
+      'The content given differs from the content inside the attached signature: the signature does not cover this document.',
+    docs: 'cms_content_mismatch',
+  },
+  CMS_SIGNED_ATTRS_NOT_DER: {
+    message:
+      'The signed attributes are not DER encoded, as RFC 5652 §5.4 requires: the signature is refused.',
+    docs: 'cms_signed_attrs_not_der',
+  },
+  CMS_TOO_MANY_SIGNERS: {
+    message: 'The SignedData has more SignerInfos than the verifier accepts (maxSigners).',
+    docs: 'cms_too_many_signers',
+  },
   CMS_CHAIN_INVALID: {
     message: 'The signer certificate does not chain to a trusted anchor.',
     docs: 'cms_chain_invalid',
@@ -172,6 +186,10 @@ export const CORE_ERRORS = {
   TIMESTAMP_INVALID: {
     message: 'The signature timestamp token does not verify or does not cover this signature.',
     docs: 'timestamp_invalid',
+  },
+  TIMESTAMP_UNTRUSTED: {
+    message: 'The timestamp authority does not chain to a TSA trust anchor.',
+    docs: 'timestamp_untrusted',
   },
   JPKI_IDENTITY_MALFORMED: {
     message:
@@ -215,6 +233,11 @@ export const CORE_ERRORS = {
   SIGNATURE_ALGORITHM_UNSUPPORTED: {
     message: 'The signature algorithm or key type is not supported.',
     docs: 'signature_algorithm_unsupported',
+  },
+  SIGNATURE_ALGORITHM_WEAK: {
+    message:
+      'A certificate, CRL, OCSP or timestamp signature uses SHA-1 or MD5, which the algorithm policy refuses.',
+    docs: 'signature_algorithm_weak',
   },
   NAME_CHAINING: {
     message: "A certificate's issuer name does not match the subject name of the certificate above it.",

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { toPem } from '@shomei/core';
+import { neutralizeText, toPem } from '@shomei/core';
 import type { CertificateKind } from '../jpki/tables.js';
 import { type CardCliDeps, defaultCardDeps, parseCardArgs } from './card-options.js';
 import type { CliCommand } from './command.js';
@@ -47,7 +47,7 @@ export function cardCertsCommand(deps: CardCliDeps = defaultCardDeps): CliComman
       else {
         for (const s of summaries) {
           io.stdout.write(
-            `${s.kind}\n  subject  ${s.subject}\n  issuer   ${s.issuer}\n  serial   ${s.serial}\n  valid    ${s.notBefore} – ${s.notAfter}\n`,
+            `${s.kind}\n  subject  ${neutralizeText(s.subject)}\n  issuer   ${neutralizeText(s.issuer)}\n  serial   ${s.serial}\n  valid    ${s.notBefore} – ${s.notAfter}\n`,
           );
         }
         if (values.out) io.stdout.write(`Wrote ${read.length * 2} files to ${values.out}\n`);

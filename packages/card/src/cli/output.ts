@@ -1,5 +1,5 @@
 /** Printing results and errors, human-readable or `--json` (one JSON document on stdout). */
-import { isShomeiError } from '@shomei/core';
+import { isShomeiError, neutralizeText } from '@shomei/core';
 import { EXIT, type ExitCode } from './command.js';
 import type { CliIo } from './io.js';
 
@@ -25,17 +25,18 @@ export function reportError(io: CliIo, error: unknown, json: boolean): ExitCode 
   const code = exitCodeOf(error);
   if (isShomeiError(error)) {
     if (json) printJson(io, { ok: false, error: error.toJSON() });
-    else io.stderr.write(`shomei: ${error.message} [${error.code}]\n`);
+    else io.stderr.write(`shomei: ${neutralizeText(error.message)} [${error.code}]\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     if (json) printJson(io, { ok: false, error: { code: 'INTERNAL', message } });
-    else io.stderr.write(`shomei: unexpected failure: ${message}\n`);
+    else io.stderr.write(`shomei: unexpected failure: ${neutralizeText(message)}\n`);
   }
   return code;
 }
 
-/** Two aligned columns. */
+/** Two aligned columns; card and certificate data are neutralised for the terminal. */
 export function table(rows: ReadonlyArray<readonly [string, string]>): string {
-  const width = Math.max(0, ...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  const safe = rows.map(([k, v]) => [neutralizeText(k), neutralizeText(v)] as const);
+  const width = Math.max(0, ...safe.map(([k]) => k.length));
+  return safe.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

@@ -2,8 +2,10 @@
  * SignedData parser on core's DER reader (RFC 5652 §5), for the verify hot path (design.md §5 keeps
  * pkijs off it). BER is accepted where senders commonly stream (indefinite lengths, a constructed
  * eContent OCTET STRING, X.690 §8.7.3); signed attributes must be DER, as §5.4 requires for the bytes
- * the signature covers.
+ * the signature covers (a signer whose attributes are not is marked, and verifyCms refuses it).
  */
+
+import { compareBytes } from '../der/bytes.js';
 import {
   children,
   contentsOf,
@@ -14,10 +16,10 @@ import {
   readOid,
   readRoot,
   readSmallInteger,
+  readTlv,
   Tag,
   type Tlv,
 } from '../der/reader.js';
-import { concatBytes } from '../der/writer.js';
 import { coreError, isShomeiError } from '../errors.js';
 import { CMS_OID } from './oids.js';
 
@@ -70,6 +72,8 @@ export interface SignerInfo {
   /** The signed attributes re-tagged as SET (0x31): the bytes the signature covers (§5.4). */
   readonly signedAttrsDer?: Uint8Array;
   readonly signedAttrs?: readonly Attribute[];
+  /** Why the signed attributes are not DER (RFC 5652 §5.4), when they are not: such a signer is refused. */
+  readonly signedAttrsNotDer?: string;
   readonly signatureAlgorithm: AlgorithmId;
   readonly signature: Uint8Array;
   readonly unsignedAttrs: readonly Attribute[];
@@ -109,11 +113,95 @@ function attributes(bytes: Uint8Array, set: Tlv): Attribute[] {
   });
 }
 
-/** OCTET STRING contents, joining the segments of a BER constructed encoding (X.690 §8.7.3). */
-function octetString(bytes: Uint8Array, tlv: Tlv, depth = 0): Uint8Array {
+/**
+ * OCTET STRING contents, joining the segments of a BER constructed encoding (X.690 §8.7.3). Two
+ * linear walks with an explicit stack — one to size, one to copy — so a stream cut into hundreds of
+ * thousands of segments costs one allocation and no argument spreading, and nesting is bounded.
+ */
+function octetString(bytes: Uint8Array, tlv: Tlv): Uint8Array {
   if (tlv.tag === Tag.OCTET_STRING) return contentsOf(bytes, tlv);
-  if (tlv.tag !== 0x24 || depth > 8) throw malformed('eContent is not an OCTET STRING');
-  return concatBytes(...children(bytes, tlv, BER).map((c) => octetString(bytes, c, depth + 1)));
+  if (tlv.tag !== 0x24) throw malformed('eContent is not an OCTET STRING');
+  const walk = (visit: (from: number, length: number) => void): void => {
+    // Each frame: the next child offset and the end of its parent's contents.
+    const stack: [number, number][] = [[tlv.valueOffset, tlv.valueOffset + tlv.length]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top[0] >= top[1]) {
+        stack.pop();
+        continue;
+      }
+      const child = readTlv(bytes, top[0], top[1], BER);
+      top[0] = child.end;
+      if (child.tag === Tag.OCTET_STRING) visit(child.valueOffset, child.length);
+      else if (child.tag === 0x24 && stack.length < 8)
+        stack.push([child.valueOffset, child.valueOffset + child.length]);
+      else throw malformed('a segment of the constructed eContent is not an OCTET STRING');
+    }
+  };
+  let total = 0;
+  walk((_, length) => {
+    total += length;
+  });
+  const out = new Uint8Array(total);
+  let at = 0;
+  walk((from, length) => {
+    out.set(bytes.subarray(from, from + length), at);
+    at += length;
+  });
+  return out;
+}
+
+const STRING_TAGS = new Set([0x03, 0x04, 0x0c, 0x12, 0x13, 0x14, 0x15, 0x16, 0x19, 0x1a, 0x1b, 0x1c, 0x1e]);
+
+/**
+ * Why `tlv` (the signed attributes) is not DER, or undefined when it is. RFC 5652 §5.4: the signature
+ * covers the DER encoding of the SET OF attributes, so a definite minimal length everywhere, primitive
+ * strings only, BOOLEAN as 00/FF and SET OF elements in ascending order of their encodings
+ * (X.690 §10–11). OpenSSL re-encodes before verifying; shomei refuses instead, with its own code.
+ */
+function derProblem(bytes: Uint8Array, tlv: Tlv, depth = 0): string | undefined {
+  if (depth > 32) return 'nesting is too deep';
+  if (tlv.indefinite) return 'an indefinite length';
+  if (depth === 0) {
+    // The outer header was read leniently (BER); read it again as DER.
+    try {
+      readTlv(bytes, tlv.offset, tlv.end);
+    } catch {
+      return 'a length that is not minimally encoded';
+    }
+  }
+  const end = tlv.valueOffset + tlv.length;
+  if (tlv.tagClass === 0 && tlv.constructed && STRING_TAGS.has(tlv.tagNumber)) return 'a constructed string';
+  if (
+    tlv.tag === Tag.BOOLEAN &&
+    tlv.length === 1 &&
+    bytes[tlv.valueOffset] !== 0 &&
+    bytes[tlv.valueOffset] !== 0xff
+  )
+    return 'a BOOLEAN that is neither 00 nor FF';
+  if (!tlv.constructed) return undefined;
+  let p = tlv.valueOffset;
+  let previous: Uint8Array | undefined;
+  // The signed attributes themselves (tag [0] IMPLICIT SET OF) and every SET OF inside are sorted.
+  const sorted = tlv.tag === Tag.SET || depth === 0;
+  while (p < end) {
+    let child: Tlv;
+    try {
+      child = readTlv(bytes, p, end);
+    } catch (e) {
+      return isShomeiError(e)
+        ? e.message.replace(/^Malformed DER at offset \d+: /, '').replace(/\.$/, '')
+        : 'unreadable';
+    }
+    const problem = derProblem(bytes, child, depth + 1);
+    if (problem) return problem;
+    const encoding = encodingOf(bytes, child);
+    if (sorted && previous && compareBytes(previous, encoding) > 0)
+      return 'a SET OF whose elements are not sorted';
+    previous = encoding;
+    p = child.end;
+  }
+  return undefined;
 }
 
 function signerInfo(bytes: Uint8Array, tlv: Tlv): SignerInfo {
@@ -143,14 +231,10 @@ function signerInfo(bytes: Uint8Array, tlv: Tlv): SignerInfo {
   const digestAlgorithm = algorithm(bytes, next());
   let signedAttrsDer: Uint8Array | undefined;
   let signedAttrs: Attribute[] | undefined;
+  let notDer: string | undefined;
   let t = next();
   if (t.tag === 0xa0) {
-    if (t.indefinite) {
-      throw coreError(
-        'CMS_UNSUPPORTED',
-        'The signed attributes use a BER indefinite length; RFC 5652 §5.4 requires DER for them.',
-      );
-    }
+    notDer = derProblem(bytes, t);
     signedAttrs = attributes(bytes, t);
     // §5.4: the signature covers the DER of the SET OF, i.e. the [0] IMPLICIT tag replaced by SET.
     signedAttrsDer = encodingOf(bytes, t).slice();
@@ -165,6 +249,7 @@ function signerInfo(bytes: Uint8Array, tlv: Tlv): SignerInfo {
     sid,
     digestAlgorithm,
     ...(signedAttrs ? { signedAttrs, signedAttrsDer } : {}),
+    ...(notDer ? { signedAttrsNotDer: notDer } : {}),
     signatureAlgorithm,
     signature: contentsOf(bytes, sigTlv),
     unsignedAttrs: unsigned,

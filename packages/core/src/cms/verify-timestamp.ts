@@ -22,13 +22,16 @@ export type TimestampOutcome =
   | { readonly ok: true; readonly timestamp: ReportTimestamp }
   | { readonly ok: false; readonly code: string; readonly detail: string };
 
-/** Verifies one signer of the token as verifyCms does (injected to avoid an import cycle). */
+/**
+ * Verifies one signer of the token as verifyCms does, against the TSA trust anchors (injected to
+ * avoid an import cycle). `certificate` is the certificate whose key verified the token, if any.
+ */
 export type TokenSignerCheck = (
   token: SignedData,
   si: SignerInfo,
   pool: readonly Certificate[],
   digests: Map<HashAlgorithmName, Uint8Array>,
-) => Promise<SignerReport>;
+) => Promise<{ report: SignerReport; certificate?: Certificate }>;
 
 const bad = (detail: string, code = 'TIMESTAMP_INVALID'): TimestampOutcome => ({ ok: false, code, detail });
 
@@ -68,17 +71,24 @@ export async function checkSignatureTimestamp(
   const digests = new Map<HashAlgorithmName, Uint8Array>();
   for (const h of HASHES)
     digests.set(h as HashAlgorithmName, await digestBytes(h as HashAlgorithmName, token.content!));
-  const report = await verifyTokenSigner(token, tsi, tokenPool, digests);
-  if (report.verdict !== 'valid') {
-    return bad(`the TSA signature is ${report.verdict}: ${report.code ?? ''} ${report.message ?? ''}`.trim());
+  const { report, certificate: tsaCert } = await verifyTokenSigner(token, tsi, tokenPool, digests);
+  if (report.verdict !== 'valid' || !tsaCert) {
+    const untrusted = report.checks.some(
+      (c) =>
+        c.name === 'chain' && !c.ok && (c.code === 'PATH_NOT_FOUND' || c.code === 'PATH_NO_TRUST_ANCHOR'),
+    );
+    return bad(
+      `the TSA signature is ${report.verdict}: ${report.code ?? ''} ${report.message ?? ''}`.trim(),
+      untrusted ? 'TIMESTAMP_UNTRUSTED' : 'TIMESTAMP_INVALID',
+    );
   }
-  const tsaCert = tokenPool.find((c) => c.subject.text === report.signer.subject);
-  const eku = tsaCert?.extKeyUsage;
-  const ekuCritical = tsaCert?.extensions.find((e) => e.oid === '2.5.29.37')?.critical;
+  // Every check is made on the certificate whose key verified the token, never on one found by name.
+  const eku = tsaCert.extKeyUsage;
+  const ekuCritical = tsaCert.extensions.find((e) => e.oid === '2.5.29.37')?.critical;
   if (!eku?.includes(KP_TIME_STAMPING) || !ekuCritical) {
     return bad(
       'the TSA certificate lacks the critical id-kp-timeStamping extended key usage (RFC 3161 §2.3)',
     );
   }
-  return { ok: true, timestamp: { time: info.genTime.toISOString(), authority: report.signer.subject } };
+  return { ok: true, timestamp: { time: info.genTime.toISOString(), authority: tsaCert.subject.text } };
 }

@@ -274,9 +274,9 @@ describe('verifyCms on bad input', () => {
     expect((await verifyCms(der, base)).code).toBe('CMS_NOT_SIGNED_DATA');
   });
 
-  it('reports BER indefinite-length signed attributes as indeterminate CMS_UNSUPPORTED', async () => {
+  it('refuses BER indefinite-length signed attributes as invalid CMS_SIGNED_ATTRS_NOT_DER', async () => {
     const r = await verifyCms(toIndefinite(attached), base);
-    expect([r.verdict, r.code]).toEqual(['indeterminate', 'CMS_UNSUPPORTED']);
+    expect([r.verdict, r.code]).toEqual(['invalid', 'CMS_SIGNED_ATTRS_NOT_DER']);
   });
 
   it('throws INPUT_INVALID without trust anchors', async () => {

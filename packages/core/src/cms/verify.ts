@@ -44,9 +44,20 @@ export interface AlgorithmPolicy {
 }
 
 export interface VerifyCmsOptions {
-  /** The signed content, for a detached signature (ignored when the SignedData carries its content). */
+  /**
+   * The signed content, for a detached signature. With an attached signature it must equal the
+   * encapsulated content, or every signer is `invalid` with `CMS_CONTENT_MISMATCH`: the verdict is
+   * always about the document the caller holds.
+   */
   content?: ContentInput;
   trustAnchors: readonly CertificateInput[];
+  /**
+   * Anchors a signature timestamp's TSA certificate must chain to (RFC 3161 §2.3). Default: the
+   * `trustAnchors`. Give the TSA roots you trust for time here to keep them apart from signer roots.
+   */
+  tsaTrustAnchors?: readonly CertificateInput[];
+  /** Most SignerInfos verified; a SignedData with more is refused (CMS_TOO_MANY_SIGNERS). Default 16. */
+  maxSigners?: number;
   intermediates?: readonly CertificateInput[];
   crls?: ValidatePathOptions['crls'];
   ocsp?: readonly Uint8Array[];
@@ -74,6 +85,8 @@ interface Check {
   severity: Verdict;
 }
 
+const DEFAULT_MAX_SIGNERS = 16;
+
 const INDETERMINATE = new Set([
   'CMS_CONTENT_MISSING',
   'CMS_SIGNER_CERT_MISSING',
@@ -99,6 +112,8 @@ function messageOf(code: string | undefined, detail: string | undefined): string
 
 interface ReportParts {
   signer: SignerReport['signer'];
+  /** The holder's facts: reported only when the signer's verdict is `valid`. */
+  jpki?: ReportJpkiIdentity | undefined;
   signingTime?: string | undefined;
   digestAlgorithm: string;
   signatureAlgorithm: string;
@@ -118,7 +133,8 @@ function finish(p: ReportParts, checks: Check[]): SignerReport {
     out.code = worst.check.code;
     out.message = messageOf(worst.check.code, worst.check.detail);
   }
-  out.signer = p.signer;
+  // A certificate's identity facts mean nothing until its signature, chain and revocation pass.
+  out.signer = p.jpki && !worst ? { ...p.signer, jpki: p.jpki } : p.signer;
   if (p.signingTime) out.signingTime = p.signingTime;
   out.digestAlgorithm = p.digestAlgorithm;
   out.signatureAlgorithm = p.signatureAlgorithm;
@@ -140,6 +156,10 @@ function unreadable(error: unknown): ValidationReport {
 
 interface Context {
   sd: SignedData;
+  /** The caller's content differs from the encapsulated content. */
+  contentMismatch: boolean;
+  /** Verifying a timestamp token's signer (tokens inside tokens are not followed). */
+  inToken: boolean;
   pool: readonly Certificate[];
   digests: Map<HashAlgorithmName, Uint8Array>;
   contentBytes?: Uint8Array;
@@ -148,13 +168,22 @@ interface Context {
   validatePath: PathValidator;
 }
 
-function findSignerCertificate(si: SignerInfo, pool: readonly Certificate[]): Certificate | undefined {
+/** Most certificates tried for one SignerIdentifier (look-alikes with the same issuer and serial). */
+const MAX_SIGNER_CANDIDATES = 4;
+
+/** The pool certificates the SignerIdentifier names (RFC 5652 §5.3), first ones first. */
+function signerCandidates(si: SignerInfo, pool: readonly Certificate[]): Certificate[] {
   const sid = si.sid;
-  return pool.find((c) =>
-    sid.type === 'issuerAndSerialNumber'
-      ? bytesEqual(c.serial, sid.serial) && bytesEqual(c.issuer.der, sid.issuer)
-      : c.subjectKeyIdentifier !== undefined && bytesEqual(c.subjectKeyIdentifier, sid.keyId),
-  );
+  const out: Certificate[] = [];
+  for (const c of pool) {
+    const hit =
+      sid.type === 'issuerAndSerialNumber'
+        ? bytesEqual(c.serial, sid.serial) && bytesEqual(c.issuer.der, sid.issuer)
+        : c.subjectKeyIdentifier !== undefined && bytesEqual(c.subjectKeyIdentifier, sid.keyId);
+    if (hit && !out.some((o) => bytesEqual(o.der, c.der))) out.push(c);
+    if (out.length === MAX_SIGNER_CANDIDATES) break;
+  }
+  return out;
 }
 
 const jpkiCache = new WeakMap<Certificate, { jpki?: ReportJpkiIdentity; note?: string }>();
@@ -229,6 +258,14 @@ function policyFailure(
 }
 
 async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport> {
+  return (await verifySignerCertificate(si, ctx)).report;
+}
+
+/** The signer's report and the certificate whose key verified its signature (if one did). */
+async function verifySignerCertificate(
+  si: SignerInfo,
+  ctx: Context,
+): Promise<{ report: SignerReport; certificate?: Certificate }> {
   const checks: Check[] = [];
   const digest = DIGEST_BY_OID[si.digestAlgorithm.oid];
   const sigInfo = SIGNATURE_BY_OID[si.signatureAlgorithm.oid];
@@ -239,8 +276,26 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
   const time = si.signedAttrs ? readSigningTime(si.signedAttrs) : undefined;
   const signingTime = time?.toISOString();
 
-  const cert = findSignerCertificate(si, ctx.pool);
-  if (!cert) {
+  if (ctx.contentMismatch) {
+    checks.push(
+      fail(
+        'messageDigest',
+        'CMS_CONTENT_MISMATCH',
+        'the given content differs from the content encapsulated in the signature, which is what was signed',
+      ),
+    );
+  }
+  if (si.signedAttrsNotDer) {
+    checks.push(
+      fail(
+        'signature',
+        'CMS_SIGNED_ATTRS_NOT_DER',
+        `the signed attributes are not DER (${si.signedAttrsNotDer}); RFC 5652 §5.4 signs their DER encoding`,
+      ),
+    );
+  }
+  const candidates = signerCandidates(si, ctx.pool);
+  if (candidates.length === 0) {
     checks.push(
       fail(
         'signerCertificate',
@@ -248,43 +303,64 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
         'the signer certificate is neither in the SignedData nor among the intermediates',
       ),
     );
-    return finish(
-      { signer: { subject: '' }, signingTime, digestAlgorithm, signatureAlgorithm, chain: [] },
-      checks,
-    );
+    return {
+      report: finish(
+        { signer: { subject: '' }, signingTime, digestAlgorithm, signatureAlgorithm, chain: [] },
+        checks,
+      ),
+    };
   }
+  // Several certificates may carry the same issuer and serial (a look-alike placed first): every
+  // later check is made on the one whose key verifies the signature, never on the first by name.
+  let cert = candidates[0]!;
+  let signed: Check[] = [];
+  let signatureVerified = false;
+  for (const candidate of candidates) {
+    const attempt = await signatureChecks(
+      si,
+      candidate,
+      digest,
+      sigHash,
+      sigInfo?.key,
+      signatureAlgorithm,
+      ctx,
+    );
+    if (candidate === candidates[0] || attempt.verified) {
+      cert = candidate;
+      signed = attempt.checks;
+      signatureVerified = attempt.verified;
+    }
+    if (attempt.verified) break;
+  }
+  // The signature value and every signed-attribute check passed for this certificate.
+  const verified = signatureVerified && signed.every((c) => c.check.ok);
   const { jpki, note } = jpkiOf(cert);
-  const signer: SignerReport['signer'] = jpki
-    ? { subject: cert.subject.text, jpki }
-    : { subject: cert.subject.text };
-  checks.push(pass('signerCertificate', note ?? cert.subject.text));
-
-  const policyFail = policyFailure(digest, sigHash, sigInfo?.key, cert, si, ctx.options.algorithms ?? {});
-  if (policyFail) {
-    checks.push(policyFail);
-  } else {
-    checks.push(
-      pass('algorithm', `${signatureAlgorithm}${cert.rsaModulusBits ? `, RSA-${cert.rsaModulusBits}` : ''}`),
-    );
-    await cryptoChecks(si, cert, digest as HashAlgorithmName, sigHash as HashAlgorithmName, ctx, checks);
-  }
+  const signer: SignerReport['signer'] = { subject: cert.subject.text };
+  checks.push(pass('signerCertificate', note ?? cert.subject.text), ...signed);
 
   let timestamp: ReportTimestamp | undefined;
-  const ts = await checkSignatureTimestamp(si, ctx.pool, (token, tsi, pool, digests) =>
-    verifySigner(tsi, {
-      ...ctx,
-      sd: token,
-      pool,
-      digests,
-      contentMissing: false,
-      contentBytes: token.content!,
-    }),
-  );
-  if (ts?.ok) {
-    timestamp = ts.timestamp;
-    checks.push(pass('timestamp', `${ts.timestamp.time} by ${ts.timestamp.authority}`));
-  } else if (ts) {
-    checks.push(fail('timestamp', ts.code, ts.detail));
+  const o = ctx.options;
+  if (!ctx.inToken) {
+    const ts = await checkSignatureTimestamp(si, ctx.pool, (token, tsi, pool, digests) =>
+      verifySignerCertificate(tsi, {
+        ...ctx,
+        sd: token,
+        pool,
+        digests,
+        contentMissing: false,
+        contentMismatch: false,
+        inToken: true,
+        contentBytes: token.content!,
+        // RFC 3161 §2.3: the TSA chains to the anchors the caller trusts for time.
+        options: { ...o, trustAnchors: o.tsaTrustAnchors ?? o.trustAnchors },
+      }),
+    );
+    if (ts?.ok) {
+      timestamp = ts.timestamp;
+      checks.push(pass('timestamp', `${ts.timestamp.time} by ${ts.timestamp.authority}`));
+    } else if (ts) {
+      checks.push(fail('timestamp', ts.code, ts.detail));
+    }
   }
 
   // RFC 5280 §4.2.1.3: a signing key needs digitalSignature or nonRepudiation (contentCommitment).
@@ -299,18 +375,21 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
   );
 
   let chain: SignerReport['chain'] = [];
-  const o = ctx.options;
   try {
+    // CRLs carried in the SignedData are attacker-supplied bytes: they are indexed only for a signer
+    // whose signature verified, never before anything is checked.
+    const embeddedCrls = verified && ctx.sd.crls.length > 0;
     const pathOptions: ValidatePathOptions = {
       trustAnchors: o.trustAnchors,
       // The pool already holds the embedded certificates and the caller's intermediates.
       intermediates: ctx.pool.filter((c) => c !== cert),
-      crls: ctx.sd.crls.length ? [...(o.crls ?? []), ...ctx.sd.crls] : o.crls,
+      crls: embeddedCrls ? [...(o.crls ?? []), ...ctx.sd.crls] : o.crls,
       ocsp: o.ocsp,
       time: o.time,
       policy: o.policy,
       revocation: o.revocation,
       signal: o.signal,
+      ...(o.algorithms?.allowSha1 ? { algorithms: { allowSha1: true } } : {}),
     };
     const result = o.pathCache
       ? await o.pathCache.get(cert, pathOptions, () => ctx.validatePath(cert, pathOptions))
@@ -331,7 +410,33 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
       severity: 'indeterminate',
     });
   }
-  return finish({ signer, signingTime, digestAlgorithm, signatureAlgorithm, chain, timestamp }, checks);
+  const report = finish(
+    { signer, jpki, signingTime, digestAlgorithm, signatureAlgorithm, chain, timestamp },
+    checks,
+  );
+  return verified ? { report, certificate: cert } : { report };
+}
+
+/** Algorithm policy, signature value and signed attributes for one candidate certificate. */
+async function signatureChecks(
+  si: SignerInfo,
+  cert: Certificate,
+  digest: DigestName | undefined,
+  sigHash: DigestName | undefined,
+  keyType: 'RSA' | 'EC' | undefined,
+  signatureAlgorithm: string,
+  ctx: Context,
+): Promise<{ checks: Check[]; verified: boolean }> {
+  const checks: Check[] = [];
+  const policyFail = policyFailure(digest, sigHash, keyType, cert, si, ctx.options.algorithms ?? {});
+  if (policyFail) return { checks: [policyFail], verified: false };
+  checks.push(
+    pass('algorithm', `${signatureAlgorithm}${cert.rsaModulusBits ? `, RSA-${cert.rsaModulusBits}` : ''}`),
+  );
+  // Refused (and reported) before any candidate is tried: see verifySignerCertificate.
+  if (si.signedAttrsNotDer) return { checks, verified: false };
+  await cryptoChecks(si, cert, digest as HashAlgorithmName, sigHash as HashAlgorithmName, ctx, checks);
+  return { checks, verified: checks.some((c) => c.check.name === 'signature' && c.check.ok) };
 }
 
 async function cryptoChecks(
@@ -411,6 +516,20 @@ const toCertificate = (c: CertificateInput): Certificate | undefined => {
   }
 };
 
+/** Whether `given` holds exactly `encapsulated` (length, then a SHA-256 over a stream of any size). */
+async function sameContent(
+  encapsulated: Uint8Array,
+  given: ContentInput,
+  options: VerifyCmsOptions,
+): Promise<boolean> {
+  if (given instanceof Uint8Array) return bytesEqual(given, encapsulated);
+  const [a, b] = await Promise.all([
+    hashContentMulti(given, ['SHA-256'], { hasher: options.hasher, signal: options.signal }),
+    hashContentMulti(encapsulated, ['SHA-256'], { hasher: options.hasher }),
+  ]);
+  return a.length === b.length && bytesEqual(a.digests.get('SHA-256')!, b.digests.get('SHA-256')!);
+}
+
 /**
  * Verifies a CMS SignedData (DER or PEM) and reports every signer. Throws only for unusable options
  * (no trust anchors) and aborts; problems with the signature or its content are in the report.
@@ -430,11 +549,26 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
   if (sd.signerInfos.length === 0) {
     return unreadable(coreError('CMS_NO_SIGNERS'));
   }
+  const maxSigners = options.maxSigners ?? DEFAULT_MAX_SIGNERS;
+  if (sd.signerInfos.length > maxSigners) {
+    return unreadable(
+      coreError(
+        'CMS_TOO_MANY_SIGNERS',
+        `The SignedData has ${sd.signerInfos.length} SignerInfos; at most ${maxSigners} are verified (maxSigners).`,
+      ),
+    );
+  }
   const pool = [
     ...parseCertificates(sd.certificates),
     ...((options.intermediates ?? []).map(toCertificate).filter(Boolean) as Certificate[]),
   ];
   const content = sd.content ?? options.content;
+  // RFC 5652 §5.2: an attached signature covers its eContent. Content given beside it must be the
+  // same bytes, or the caller would be shown a verdict about a document the signature does not cover.
+  const contentMismatch =
+    sd.content !== undefined &&
+    options.content !== undefined &&
+    !(await sameContent(sd.content, options.content, options));
   const needed = new Set<HashAlgorithmName>();
   let needBytes = false;
   for (const si of sd.signerInfos) {
@@ -461,6 +595,8 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
     digests,
     contentBytes,
     contentMissing: content === undefined,
+    contentMismatch,
+    inToken: false,
     options,
     validatePath,
   };

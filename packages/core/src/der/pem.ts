@@ -7,19 +7,53 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const BEGIN = '-----BEGIN ';
+const END = '-----END ';
+const DASHES = '-----';
+const LABEL = /^[A-Z0-9 ]+$/;
 
-/** Every PEM block in the text, in order. */
+/**
+ * The label after `-----BEGIN ` / `-----END ` at `at`, and where its line of dashes ends; undefined
+ * when the text there is not a well-formed encapsulation boundary (RFC 7468 §2).
+ */
+function boundary(text: string, at: number): { label: string; end: number } | undefined {
+  // A label is one short line: look no further than that, so a boundary costs constant time.
+  const close = text.slice(at, at + 64 + DASHES.length).indexOf(DASHES);
+  if (close < 0) return undefined;
+  const label = text.slice(at, at + close);
+  if (!LABEL.test(label)) return undefined;
+  return { label, end: at + close + DASHES.length };
+}
+
+/**
+ * Every PEM block in the text, in order. One forward scan (each search starts where the previous one
+ * ended), so text with many BEGIN lines and no END costs linear time, not a rescan per BEGIN.
+ */
 export function parsePem(text: string): PemBlock[] {
   const out: PemBlock[] = [];
-  for (const m of text.matchAll(BLOCK)) {
-    if (m[1] !== m[3]) throw coreError('PEM_MALFORMED', `PEM block BEGIN ${m[1]} ends with END ${m[3]}.`);
-    const body = m[2]!.replace(/^[A-Za-z-]+:.*$/gm, '');
-    try {
-      out.push({ label: m[1]!, der: fromBase64(body) });
-    } catch (cause) {
-      throw coreError('PEM_MALFORMED', `PEM block ${m[1]} does not contain valid base64.`, { cause });
+  let from = 0;
+  for (;;) {
+    const b = text.indexOf(BEGIN, from);
+    if (b < 0) break;
+    const begin = boundary(text, b + BEGIN.length);
+    if (!begin) {
+      from = b + BEGIN.length;
+      continue;
     }
+    const e = text.indexOf(END, begin.end);
+    // No END after this BEGIN means none after any later BEGIN either: the scan is over.
+    if (e < 0) break;
+    const end = boundary(text, e + END.length);
+    if (!end) throw coreError('PEM_MALFORMED', `PEM block BEGIN ${begin.label} has no valid END line.`);
+    if (end.label !== begin.label)
+      throw coreError('PEM_MALFORMED', `PEM block BEGIN ${begin.label} ends with END ${end.label}.`);
+    const body = text.slice(begin.end, e).replace(/^[A-Za-z-]+:.*$/gm, '');
+    try {
+      out.push({ label: begin.label, der: fromBase64(body) });
+    } catch (cause) {
+      throw coreError('PEM_MALFORMED', `PEM block ${begin.label} does not contain valid base64.`, { cause });
+    }
+    from = end.end;
   }
   return out;
 }

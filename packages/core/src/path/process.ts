@@ -62,6 +62,12 @@ export async function processPath(
         'SIGNATURE_INVALID',
         `signature of "${cert.subject.text}" does not verify with its issuer's key`,
       );
+    else if (sig === 'weak')
+      fail(
+        idx,
+        'SIGNATURE_ALGORITHM_WEAK',
+        `signature algorithm ${cert.signatureAlgorithm.oid} uses a hash the algorithm policy refuses`,
+      );
     else if (sig === 'unsupported')
       fail(
         idx,

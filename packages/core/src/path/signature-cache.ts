@@ -8,7 +8,7 @@ import { bytesEqual, toHex } from '../der/bytes.js';
 const EMPTY = new Uint8Array(0);
 
 import type { Certificate } from '../x509/certificate.js';
-import { verifySignature } from '../x509/verify.js';
+import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
 
 const cache = new WeakMap<Certificate, Map<string, boolean>>();
 /** Fast path keyed by the identity of the issuer SPKI view (parsed certificates are cached, so it is stable). */
@@ -17,15 +17,18 @@ const byIdentity = new WeakMap<Certificate, WeakMap<Uint8Array, boolean>>();
 /** Counts fresh (uncached) verifications, for the building budget. */
 export interface SignatureBudget {
   remaining: number;
+  /** The algorithm policy of this validation (checked before the cache: a cached verdict is no licence). */
+  readonly policy?: SignaturePolicy;
 }
 
-export type SignatureCheck = 'valid' | 'invalid' | 'unsupported' | 'budget';
+export type SignatureCheck = 'valid' | 'invalid' | 'unsupported' | 'weak' | 'budget';
 
 export async function checkCertificateSignature(
   cert: Certificate,
   issuerSpki: Uint8Array,
   budget?: SignatureBudget,
 ): Promise<SignatureCheck> {
+  if (weakSignatureHash(cert.signatureAlgorithm, budget?.policy)) return 'weak';
   const fast = byIdentity.get(cert)?.get(issuerSpki);
   if (fast !== undefined) return fast ? 'valid' : 'invalid';
   // Second level, by key content: only consulted when the certificate was checked before.
@@ -50,7 +53,9 @@ export async function checkCertificateSignature(
     ) {
       ok = false;
     } else {
-      ok = await verifySignature(issuerSpki, cert.signatureAlgorithm, cert.signature, cert.tbs);
+      ok = await verifySignature(issuerSpki, cert.signatureAlgorithm, cert.signature, cert.tbs, {
+        allowSha1: true,
+      });
     }
   } catch {
     return 'unsupported';

@@ -29,6 +29,11 @@ export interface RevocationOptions {
   readonly fetchTimeoutMs?: number;
   /** Maximum bytes accepted from one fetch. Default 64 MiB for CRLs, 1 MiB for OCSP. */
   readonly maxFetchBytes?: number;
+  /**
+   * How long an OCSP response without nextUpdate counts as current after its thisUpdate, in ms.
+   * Default 24 hours.
+   */
+  readonly ocspMaxAgeMs?: number;
   /** Check certificates the CA issued to itself / the anchor's children only … all by default. */
   readonly skipLeaf?: boolean;
 }
@@ -70,6 +75,11 @@ export interface ValidatePathOptions {
   /** A mode, or full revocation options. Default `'prefer'`. */
   readonly revocation?: RevocationMode | RevocationOptions;
   readonly budget?: PathBudget;
+  /**
+   * Algorithm policy for certificate, CRL and OCSP signatures: SHA-1 is refused unless `allowSha1`
+   * (legacy archives), MD5 always.
+   */
+  readonly algorithms?: { readonly allowSha1?: boolean };
   readonly signal?: AbortSignal;
 }
 

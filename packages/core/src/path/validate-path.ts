@@ -164,7 +164,7 @@ async function validateAtDepth(
     paths: options.budget?.paths ?? 64,
     steps: (options.budget?.paths ?? 64) * 16,
   };
-  const sigBudget = { remaining: options.budget?.signatures ?? 64 };
+  const sigBudget = { remaining: options.budget?.signatures ?? 64, policy: options.algorithms ?? {} };
   const maxDepth = options.budget?.depth ?? 16;
   const partial = { longest: [leaf] as Certificate[] };
 
@@ -216,6 +216,7 @@ async function validateAtDepth(
       options: revocation,
       pool: [...intermediates, ...anchors],
       signal,
+      algorithms: options.algorithms ?? {},
       validateSigner: async (signer) => {
         const signerOptions: ValidatePathOptions = {
           ...options,

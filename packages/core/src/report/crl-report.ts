@@ -8,6 +8,7 @@ import { toHex } from '../der/bytes.js';
 import { derObjects } from '../der/pem.js';
 import { isShomeiError } from '../errors.js';
 import { CrlIndex, serialFromHex } from '../revocation/crl-index.js';
+import { neutralizeText } from './neutralize.js';
 import type { CommandOutput } from './path-report.js';
 
 export interface CrlCommandInput {
@@ -49,7 +50,9 @@ export function runCrlCommand(input: CrlCommandInput): CommandOutput {
     if (!isShomeiError(e)) throw e;
     return {
       exitCode: 2,
-      stdout: input.json ? `${JSON.stringify({ error: e.toJSON() })}\n` : `error: ${e.code}: ${e.message}\n`,
+      stdout: input.json
+        ? `${JSON.stringify({ error: e.toJSON() })}\n`
+        : `error: ${e.code}: ${neutralizeText(e.message)}\n`,
     };
   }
   const exitCode = lookups.some((l) => l.status === 'revoked') ? 1 : 0;
@@ -75,5 +78,5 @@ export function runCrlCommand(input: CrlCommandInput): CommandOutput {
         : `${l.serial}: good`,
     ),
   ];
-  return { exitCode, stdout: `${lines.join('\n')}\n` };
+  return { exitCode, stdout: `${lines.map(neutralizeText).join('\n')}\n` };
 }

@@ -7,6 +7,7 @@
 import { isShomeiError } from '../errors.js';
 import type { PathResult, RevocationMode, RevocationStatus } from '../path/types.js';
 import { validatePath } from '../path/validate-path.js';
+import { neutralizeText } from './neutralize.js';
 
 export interface CommandOutput {
   readonly exitCode: 0 | 1 | 2;
@@ -83,7 +84,7 @@ export function renderPathResult(result: PathResult): string {
   if (result.validPolicies.length) lines.push(`valid policies: ${result.validPolicies.join(', ')}`);
   for (const f of result.failures) lines.push(`failure: [${f.index}] ${f.code}: ${f.detail}`);
   for (const w of result.warnings) lines.push(`warning: ${w}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(neutralizeText).join('\n')}\n`;
 }
 
 const usage = (message: string, json: boolean | undefined): CommandOutput => ({
@@ -121,7 +122,7 @@ export async function runPathCommand(input: PathCommandInput): Promise<CommandOu
         exitCode: 2,
         stdout: input.json
           ? `${JSON.stringify({ error: e.toJSON() })}\n`
-          : `error: ${e.code}: ${e.message}\n`,
+          : `error: ${e.code}: ${neutralizeText(e.message)}\n`,
       };
     }
     throw e;

@@ -1,7 +1,10 @@
 /**
  * Renders a ValidationReport for people (`shomei verify`) and as the JSON document (`--json`).
- * Plain text, no colours: the CLI decides about terminals.
+ * Plain text, no colours: the CLI decides about terminals. Every line of the text form goes through
+ * `neutralizeText`, so a control or bidi character in a certificate field shows as an escape and
+ * cannot start a line of its own or repaint one.
  */
+import { neutralizeText } from './neutralize.js';
 import type { ReportCheck, SignerReport, ValidationReport } from './types.js';
 
 /** The JSON document of design.md §4, one line per field, ending with a newline. */
@@ -23,7 +26,12 @@ function signerLines(r: SignerReport, indent = ''): string[] {
   const out: string[] = [];
   out.push(`Verdict:    ${VERDICT_LABEL[r.verdict]}${r.code ? ` (${r.code})` : ''}`);
   if (r.message) out.push(`            ${r.message}`);
-  out.push(`Signer:     ${r.signer.subject || '(unknown)'}`);
+  // The certificate only claims an identity until the signature, chain and revocation all pass.
+  out.push(
+    r.verdict === 'valid'
+      ? `Signer:     ${r.signer.subject || '(unknown)'}`
+      : `Signer:     ${r.signer.subject ? `${r.signer.subject} (claimed by an unverified certificate)` : '(unknown)'}`,
+  );
   const j = r.signer.jpki;
   if (j) {
     out.push(
@@ -55,7 +63,7 @@ function signerLines(r: SignerReport, indent = ''): string[] {
   }
   out.push('Checks:');
   out.push(...r.checks.map(checkLine));
-  return out.map((l) => indent + l);
+  return out.map((l) => indent + neutralizeText(l));
 }
 
 /** A readable multi-line summary: verdict, who signed (JPKI facts), when, chain, revocation, checks. */

@@ -1,11 +1,18 @@
 /**
- * Revocation of a validated path under the revocation policy (issue 6 §4, design.md §4): OCSP first
- * with CRL fallback (configurable), `require` / `prefer` / `off`. The trust anchor is not checked.
+ * Revocation of a validated path under the revocation policy (design.md §4): `require` / `prefer` /
+ * `off`. Every CRL and OCSP response given is consulted; fetching (opt-in) follows `order` and only
+ * when what was given is not conclusive. The trust anchor is not checked.
+ *
+ * Deciding between pieces of evidence: a permanent revocation (any reason but certificateHold) from
+ * any valid source stands — a `good` never overrides it, whatever its age; otherwise the freshest
+ * conclusive evidence (latest thisUpdate) decides, so a newer hold beats an older `good` and a newer
+ * release beats an older hold. On equal times a revocation wins.
  */
 import type { CoreErrorCode } from '../errors.js';
 import { throwIfAborted } from '../errors.js';
 import type { PathFailure, RevocationOptions, RevocationStatus } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { SignaturePolicy } from '../x509/verify.js';
 import { checkCrls } from './crl-check.js';
 import type { CrlIndex } from './crl-index.js';
 import { fetchCrlsFor, fetchOcspFor } from './fetch.js';
@@ -20,6 +27,8 @@ export interface RevocationContext {
   /** Certificates that may sign CRLs or be CRL issuers (intermediates and anchors). */
   readonly pool: readonly Certificate[];
   readonly signal?: AbortSignal;
+  /** Algorithm policy for CRL and OCSP signatures. */
+  readonly algorithms?: SignaturePolicy;
   /** Validates the path of a CRL signer distinct from the certificate's issuer. */
   validateSigner(signer: Certificate): Promise<boolean>;
 }
@@ -81,51 +90,55 @@ export async function checkRevocation(
     const issuer = path[i + 1]!;
     let status: RevocationStatus | undefined;
     let sourceFailure: { code: CoreErrorCode; detail: string } | undefined;
+    const evidence: { status: RevocationStatus; at: number; source: 'ocsp' | 'crl' }[] = [];
     const take = (o: SourceOutcome): boolean => {
       if (o.kind === 'status' && o.status.status !== 'unknown') {
-        status = o.status;
+        evidence.push({
+          status: o.status,
+          at: o.evidenceTime?.getTime() ?? Number.NEGATIVE_INFINITY,
+          source: o.status.source ?? 'crl',
+        });
         return true;
       }
       if (o.kind === 'failed') sourceFailure ??= { code: o.code, detail: o.detail };
       return false;
     };
-    for (const source of order) {
-      if (source === 'ocsp') {
-        let done = false;
-        for (const r of responses) {
-          const o = await verifyOcspResponse(r, cert, issuer, { time: ctx.time });
-          // A response about other certificates is not a failed source for this one.
-          if (o.kind === 'failed' && o.code === 'OCSP_CERT_MISMATCH') continue;
-          if (take(o)) {
-            done = true;
-            break;
-          }
-        }
-        if (!done && ctx.options.fetch) {
-          const o = await fetchOcspFor(cert, issuer, ctx);
-          done = take(o);
-        }
-        if (done) break;
-      } else {
-        let o = await checkCrls(cert, issuer, ctx.crls, {
-          time: ctx.time,
-          candidates,
-          validateCrlSigner: ctx.validateSigner,
-        });
-        if (o.kind !== 'status' && ctx.options.fetch) {
+    const crlContext = {
+      time: ctx.time,
+      candidates,
+      validateCrlSigner: ctx.validateSigner,
+      ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
+    };
+    const ocspOptions = {
+      time: ctx.time,
+      ...(ctx.options.ocspMaxAgeMs !== undefined ? { maxAgeMs: ctx.options.ocspMaxAgeMs } : {}),
+      ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
+    };
+    // Everything given is evidence: every OCSP response and every CRL, not the first that answers.
+    let conclusive = false;
+    for (const r of order.includes('ocsp') ? responses : []) {
+      const o = await verifyOcspResponse(r, cert, issuer, ocspOptions);
+      // A response about other certificates is not a failed source for this one.
+      if (o.kind === 'failed' && o.code === 'OCSP_CERT_MISMATCH') continue;
+      if (take(o)) conclusive = true;
+    }
+    if (order.includes('crl') && take(await checkCrls(cert, issuer, ctx.crls, crlContext))) conclusive = true;
+    if (!conclusive && ctx.options.fetch) {
+      for (const source of order) {
+        if (source === 'ocsp') {
+          if (take(await fetchOcspFor(cert, issuer, ctx))) break;
+        } else {
           const fetched = await fetchCrlsFor(cert, ctx);
           if (fetched.kind === 'failed') take(fetched);
-          else if (fetched.crls.length) {
-            o = await checkCrls(cert, issuer, [...ctx.crls, ...fetched.crls], {
-              time: ctx.time,
-              candidates,
-              validateCrlSigner: ctx.validateSigner,
-            });
-          }
+          else if (
+            fetched.crls.length &&
+            take(await checkCrls(cert, issuer, [...ctx.crls, ...fetched.crls], crlContext))
+          )
+            break;
         }
-        if (take(o)) break;
       }
     }
+    status = decide(order.flatMap((source) => evidence.filter((e) => e.source === source)));
     if (status) {
       // A conclusive answer from one source wins over a failure of another (OCSP first, CRL fallback).
       statuses.push(status);
@@ -155,6 +168,24 @@ export async function checkRevocation(
     }
   }
   return { statuses, failures, warnings };
+}
+
+const isPermanent = (s: RevocationStatus): boolean =>
+  s.status === 'revoked' && s.reason !== 'certificateHold';
+
+/**
+ * The status the evidence (in `order` of sources) supports; see the module comment for the rule.
+ * When all pieces agree, the first source in `order` is reported.
+ */
+function decide(evidence: readonly { status: RevocationStatus; at: number }[]): RevocationStatus | undefined {
+  const permanent = evidence.find((e) => isPermanent(e.status));
+  if (permanent) return permanent.status;
+  let best = evidence[0];
+  for (const e of evidence) {
+    if (e.status.status === best!.status.status) continue;
+    if (e.at > best!.at || (e.at === best!.at && e.status.status === 'revoked')) best = e;
+  }
+  return best?.status;
 }
 
 export type { OcspResponse };

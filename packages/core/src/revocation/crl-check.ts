@@ -12,7 +12,7 @@ import type { DistributionPoint, DistributionPointName } from '../x509/extension
 import type { GeneralName } from '../x509/general-name.js';
 import { type Name, namesMatch } from '../x509/name.js';
 import { EXT_OID } from '../x509/oids.js';
-import { verifySignature } from '../x509/verify.js';
+import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
 import type { CrlIndex } from './crl-index.js';
 import type { SourceOutcome } from './outcome.js';
 
@@ -25,6 +25,8 @@ export interface CrlCheckContext {
   readonly candidates: readonly Certificate[];
   /** Validates the path of a CRL signer that is not the certificate's issuer (§6.3.3 (f)). */
   validateCrlSigner(signer: Certificate): Promise<boolean>;
+  /** Algorithm policy for CRL signatures (SHA-1 refused unless allowed). */
+  readonly algorithms?: SignaturePolicy;
 }
 
 const dirNames = (names: readonly GeneralName[] | undefined): Name[] =>
@@ -128,7 +130,9 @@ async function checkCrlSignature(
     if (signer.keyUsage && !signer.keyUsage.cRLSign) continue;
     let ok = false;
     try {
-      ok = await verifySignature(signer.spki, crl.signatureAlgorithm, crl.signature, crl.tbs);
+      ok = await verifySignature(signer.spki, crl.signatureAlgorithm, crl.signature, crl.tbs, {
+        allowSha1: true,
+      });
     } catch {
       ok = false;
     }
@@ -151,7 +155,12 @@ async function validateCrl(
   ctx: CrlCheckContext,
 ): Promise<
   | {
-      code: 'CRL_EXPIRED' | 'CRL_NOT_YET_VALID' | 'CRL_SIGNATURE_INVALID' | 'CRL_UNKNOWN_CRITICAL_EXTENSION';
+      code:
+        | 'CRL_EXPIRED'
+        | 'CRL_NOT_YET_VALID'
+        | 'CRL_SIGNATURE_INVALID'
+        | 'CRL_UNKNOWN_CRITICAL_EXTENSION'
+        | 'SIGNATURE_ALGORITHM_WEAK';
       detail: string;
     }
   | undefined
@@ -169,6 +178,13 @@ async function validateCrl(
     return {
       code: 'CRL_UNKNOWN_CRITICAL_EXTENSION',
       detail: `CRL has unknown critical extension ${crl.unknownCriticalExtensions[0]}`,
+    };
+  // The policy is applied before the signature cache: a signature once verified is no licence.
+  const weak = weakSignatureHash(crl.signatureAlgorithm, ctx.algorithms);
+  if (weak)
+    return {
+      code: 'SIGNATURE_ALGORITHM_WEAK',
+      detail: `the CRL from "${crl.issuer.text}" is signed with ${weak}, which the algorithm policy refuses`,
     };
   const sig = await checkCrlSignature(crl, issuer, ctx);
   if (sig) return { code: 'CRL_SIGNATURE_INVALID', detail: sig };
@@ -193,15 +209,69 @@ const compareNumbers = (a: Uint8Array, b: Uint8Array): number => {
   return p.length !== q.length ? p.length - q.length : compareBytes(p, q);
 };
 
-function entryStatus(crl: CrlIndex, i: number, time: Date): RevocationStatus | 'removed' {
-  const e = crl.entry(i);
-  if (e.reason === 'removeFromCRL') return 'removed';
-  if (e.revocationDate > time)
-    return { status: 'good', source: 'crl', detail: 'revoked only after the validation time' };
-  return { status: 'revoked', source: 'crl', reason: e.reason ?? 'unspecified', revokedAt: e.revocationDate };
+/** A CRL that passed §6.3.3 checks for this certificate, with the reasons it covers. */
+interface UsableCrl {
+  readonly crl: CrlIndex;
+  readonly mask: number;
 }
 
-/** Checks `cert` (issued by `issuer`) against the given CRLs. */
+/** The CRL that is newer for the same scope: higher cRLNumber, then later thisUpdate (§5.2.3). */
+function newer(a: CrlIndex, b: CrlIndex): boolean {
+  if (a.crlNumber && b.crlNumber) {
+    const c = compareNumbers(a.crlNumber, b.crlNumber);
+    if (c !== 0) return c > 0;
+  }
+  return a.thisUpdate > b.thisUpdate;
+}
+
+const sameScope = (a: CrlIndex, b: CrlIndex): boolean => namesMatch(a.issuer, b.issuer) && sameIdp(a, b);
+
+type EntryState =
+  | { readonly kind: 'revoked'; readonly status: RevocationStatus; readonly permanent: boolean }
+  | { readonly kind: 'released' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unusable' };
+
+/**
+ * What the CRL says of the certificate. A serial listed several times is read in full: any
+ * permanent entry wins over a hold, a hold over a removeFromCRL.
+ */
+function entryState(crl: CrlIndex, cert: Certificate, time: Date): EntryState {
+  const indexes = crl.findAll(cert.serial, crl.indirect ? cert.issuer : undefined);
+  let state: EntryState = { kind: 'none' };
+  for (const i of indexes) {
+    if (crl.hasUnknownCriticalEntryExtension(i) || crl.entry(i).unknownCriticalExtensions.length)
+      return { kind: 'unusable' };
+    const e = crl.entry(i);
+    if (e.reason === 'removeFromCRL') {
+      if (state.kind === 'none') state = { kind: 'released' };
+      continue;
+    }
+    // Revoked only after the validation time: not revoked at that time.
+    if (e.revocationDate > time) continue;
+    const permanent = e.reason !== 'certificateHold';
+    if (state.kind === 'revoked' && (state.permanent || !permanent)) continue;
+    state = {
+      kind: 'revoked',
+      permanent,
+      status: {
+        status: 'revoked',
+        source: 'crl',
+        reason: e.reason ?? 'unspecified',
+        revokedAt: e.revocationDate,
+      },
+    };
+  }
+  return state;
+}
+
+/**
+ * Checks `cert` (issued by `issuer`) against the given CRLs (RFC 5280 §6.3.3). Every applicable CRL is
+ * consulted, in any order: a permanent revocation (any reason but certificateHold) in any valid CRL in
+ * scope stands; a hold, or its release, is decided by the newest CRL of its scope (with its newest
+ * delta, §5.2.4), so an older CRL never overrides a newer one. `evidenceTime` is the thisUpdate of
+ * the CRL that decided.
+ */
 export async function checkCrls(
   cert: Certificate,
   issuer: Certificate,
@@ -211,55 +281,97 @@ export async function checkCrls(
   const dps: (DistributionPoint | undefined)[] = cert.crlDistributionPoints?.length
     ? [...cert.crlDistributionPoints]
     : [undefined];
-  let covered = 0;
   let failure: { code: CoreErrorCode; detail: string } | undefined;
   let applicable = false;
   const bases = crls.filter((c) => !c.isDelta);
   const deltas = crls.filter((c) => c.isDelta);
+  const usable: UsableCrl[] = [];
+  const checked = new Map<CrlIndex, Awaited<ReturnType<typeof validateCrl>>>();
+  const validate = async (crl: CrlIndex) => {
+    if (!checked.has(crl)) checked.set(crl, await validateCrl(crl, issuer, ctx));
+    return checked.get(crl);
+  };
   for (const dp of dps) {
     for (const crl of bases) {
       if (!inScope(crl, cert, dp)) continue;
-      const mask = reasonsMask(crl, dp) & ~covered;
+      const mask = reasonsMask(crl, dp);
       if (mask === 0) continue;
       applicable = true;
-      const problem = await validateCrl(crl, issuer, ctx);
+      const problem = await validate(crl);
       if (problem) {
         failure ??= problem;
         continue;
       }
-      const certIssuer = crl.indirect ? cert.issuer : undefined;
-      // §5.2.4 / §6.3.3 (c), (j): a matching delta CRL (same issuer and scope, based on this CRL or older).
-      let delta: CrlIndex | undefined;
-      for (const d of deltas) {
-        if (!namesMatch(d.issuer, crl.issuer) || !sameIdp(d, crl) || !crl.crlNumber) continue;
-        if (compareNumbers(d.deltaCrlIndicator!, crl.crlNumber) > 0) continue;
-        if (d.crlNumber && compareNumbers(d.crlNumber, crl.crlNumber) <= 0) continue;
-        if (await validateCrl(d, issuer, ctx)) continue;
-        if (!delta || (d.crlNumber && delta.crlNumber && compareNumbers(d.crlNumber, delta.crlNumber) > 0))
-          delta = d;
-      }
-      const di = delta ? delta.find(cert.serial, certIssuer) : -1;
-      const bi = crl.find(cert.serial, certIssuer);
-      const hit = di >= 0 ? { crl: delta!, i: di } : bi >= 0 ? { crl, i: bi } : undefined;
-      if (hit) {
-        if (
-          hit.crl.hasUnknownCriticalEntryExtension(hit.i) ||
-          hit.crl.entry(hit.i).unknownCriticalExtensions.length
-        ) {
-          failure ??= {
-            code: 'CRL_UNKNOWN_CRITICAL_EXTENSION',
-            detail: 'the CRL entry has an unknown critical extension',
-          };
-          continue;
-        }
-        const s = entryStatus(hit.crl, hit.i, ctx.time);
-        if (s !== 'removed' && s.status === 'revoked') return { kind: 'status', status: s };
-      }
-      covered |= mask;
+      usable.push({ crl, mask });
     }
   }
+  // §5.2.4, §6.3.3 (c): a delta applies to a complete CRL of its scope whose number is at least the
+  // delta's base and below the delta's own number.
+  const deltaFor = (base: CrlIndex, d: CrlIndex): boolean =>
+    sameScope(d, base) &&
+    base.crlNumber !== undefined &&
+    compareNumbers(d.deltaCrlIndicator!, base.crlNumber) <= 0 &&
+    (!d.crlNumber || compareNumbers(d.crlNumber, base.crlNumber) > 0);
+  const usableDeltas: CrlIndex[] = [];
+  for (const d of deltas) {
+    if (!usable.some((u) => deltaFor(u.crl, d))) continue;
+    if (await validate(d)) continue;
+    usableDeltas.push(d);
+  }
+  // Permanent revocations: any valid complete CRL in scope, and any delta that applies to one. A CRL
+  // whose entry for the certificate cannot be read (unknown critical extension, §5.3) covers nothing.
+  let permanent: { status: RevocationStatus; at: Date } | undefined;
+  const unusable = new Set<CrlIndex>();
+  for (const crl of [...usable.map((u) => u.crl), ...usableDeltas]) {
+    const st = entryState(crl, cert, ctx.time);
+    if (st.kind === 'unusable') {
+      unusable.add(crl);
+      failure ??= {
+        code: 'CRL_UNKNOWN_CRITICAL_EXTENSION',
+        detail: 'the CRL entry has an unknown critical extension',
+      };
+      continue;
+    }
+    if (st.kind === 'revoked' && st.permanent && (!permanent || crl.thisUpdate > permanent.at))
+      permanent = { status: st.status, at: crl.thisUpdate };
+  }
+  if (permanent) return { kind: 'status', status: permanent.status, evidenceTime: permanent.at };
+  let covered = 0;
+  for (const u of usable) if (!unusable.has(u.crl)) covered |= u.mask;
+
+  // Holds: the newest CRL of each scope decides, with its newest delta (§5.2.4, §6.3.3 (c), (j)).
+  let newestUsed: Date | undefined;
+  let hold: { status: RevocationStatus; at: Date } | undefined;
+  const newestOfScope: CrlIndex[] = [];
+  for (const { crl } of usable) {
+    if (unusable.has(crl)) continue;
+    const k = newestOfScope.findIndex((c) => sameScope(c, crl));
+    if (k < 0) newestOfScope.push(crl);
+    else if (newer(crl, newestOfScope[k]!)) newestOfScope[k] = crl;
+  }
+  for (const base of newestOfScope) {
+    let delta: CrlIndex | undefined;
+    for (const d of usableDeltas) {
+      if (!deltaFor(base, d) || unusable.has(d)) continue;
+      if (!delta || newer(d, delta)) delta = d;
+    }
+    const fromDelta = delta ? entryState(delta, cert, ctx.time) : undefined;
+    const st =
+      fromDelta && fromDelta.kind !== 'none' && fromDelta.kind !== 'unusable'
+        ? fromDelta
+        : entryState(base, cert, ctx.time);
+    const decidedBy = delta ?? base;
+    if (!newestUsed || decidedBy.thisUpdate > newestUsed) newestUsed = decidedBy.thisUpdate;
+    if (st.kind === 'revoked' && (!hold || decidedBy.thisUpdate > hold.at))
+      hold = { status: st.status, at: decidedBy.thisUpdate };
+  }
+  if (hold) return { kind: 'status', status: hold.status, evidenceTime: hold.at };
   if ((covered & ALL_REASONS) === ALL_REASONS)
-    return { kind: 'status', status: { status: 'good', source: 'crl' } };
+    return {
+      kind: 'status',
+      status: { status: 'good', source: 'crl' },
+      ...(newestUsed ? { evidenceTime: newestUsed } : {}),
+    };
   if (failure) return { kind: 'failed', code: failure.code, detail: failure.detail };
   if (applicable)
     return {

@@ -113,11 +113,22 @@ export function serialFromHex(hex: string): Uint8Array {
   return m.length ? m : Uint8Array.of(0);
 }
 
+// A per-process random basis: the serials of a CRL are chosen by its issuer, and a fixed hash would let
+// one pick serials that all land in one probe cluster (quadratic indexing).
+const HASH_SEED = (() => {
+  const a = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(a);
+  return a[0]! | 1;
+})();
+
 function hashBytes(b: Uint8Array, off: number, len: number): number {
-  // FNV-1a, 32-bit.
-  let h = 0x811c9dc5;
+  // FNV-1a, 32-bit, from a random basis, then the murmur3 finaliser so every input bit reaches the
+  // low bits the table mask keeps (FNV's multiply only carries upwards).
+  let h = 0x811c9dc5 ^ HASH_SEED;
   for (let i = 0; i < len; i++) h = Math.imul(h ^ b[off + i]!, 0x01000193);
-  return h >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 export class CrlIndex {
@@ -147,6 +158,8 @@ export class CrlIndex {
   readonly #serialLength: Uint8Array;
   readonly #table: Int32Array;
   readonly #mask: number;
+  /** For each entry, the next entry with the same serial plus one (0 ends the chain); absent when none repeats. */
+  readonly #next: Int32Array | undefined;
   /** Entry indexes where the certificate issuer changes (indirect CRLs), with the issuer from there on. */
   readonly #segments: { start: number; issuer: readonly GeneralName[] }[] = [];
   /** Issuer keys (SPKI hex) whose signature over this CRL verified — signature checked once per key. */
@@ -317,13 +330,34 @@ export class CrlIndex {
     while (size < n * 2) size *= 2;
     const table = new Int32Array(size);
     const mask = size - 1;
+    // A serial listed several times (indirect CRLs: one per certificate issuer; or a hostile list)
+    // takes one table slot; its other entries hang off the first in a chain, so indexing stays
+    // linear however often a serial repeats.
+    let chain: Int32Array | undefined;
     for (let i = 0; i < n; i++) {
-      let h = hashBytes(der, serialOffs[i]!, serialLens[i]!) & mask;
-      while (table[h] !== 0) h = (h + 1) & mask;
-      table[h] = i + 1;
+      const so = serialOffs[i]!;
+      const sl = serialLens[i]!;
+      let h = hashBytes(der, so, sl) & mask;
+      let duplicateOf = -1;
+      while (table[h] !== 0) {
+        const j = table[h]! - 1;
+        if (serialLens[j] === sl && sameBytes(der, serialOffs[j]!, so, sl)) {
+          duplicateOf = j;
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+      if (duplicateOf < 0) {
+        table[h] = i + 1;
+        continue;
+      }
+      chain ??= new Int32Array(n);
+      chain[i] = chain[duplicateOf]!;
+      chain[duplicateOf] = i + 1;
     }
     this.#table = table;
     this.#mask = mask;
+    this.#next = chain;
   }
 
   /** Checks entry extensions on the fast path; returns a new certificateIssuer when one starts here. */
@@ -392,6 +426,30 @@ export class CrlIndex {
    * CRL, pass the certificate's issuer to select entries of that issuer (§5.3.3).
    */
   find(serial: Uint8Array, certificateIssuer?: Name): number {
+    for (let i = this.#first(serial); i >= 0; i = this.#nextOf(i)) {
+      if (certificateIssuer === undefined || this.#issuerMatches(i, certificateIssuer)) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Every entry for `serial` (a CRL may list a serial more than once), for `certificateIssuer` in an
+   * indirect CRL, in no particular order.
+   */
+  findAll(serial: Uint8Array, certificateIssuer?: Name): number[] {
+    const out: number[] = [];
+    for (let i = this.#first(serial); i >= 0; i = this.#nextOf(i)) {
+      if (certificateIssuer === undefined || this.#issuerMatches(i, certificateIssuer)) out.push(i);
+    }
+    return out;
+  }
+
+  #nextOf(i: number): number {
+    return this.#next ? this.#next[i]! - 1 : -1;
+  }
+
+  /** The first entry whose serial equals `serial`, or -1 (the head of its duplicate chain). */
+  #first(serial: Uint8Array): number {
     const der = this.der;
     const table = this.#table;
     const mask = this.#mask;
@@ -410,7 +468,7 @@ export class CrlIndex {
             break;
           }
         }
-        if (eq && (certificateIssuer === undefined || this.#issuerMatches(i, certificateIssuer))) return i;
+        if (eq) return i;
       }
       h = (h + 1) & mask;
     }
@@ -504,6 +562,11 @@ export class CrlIndex {
 }
 
 const NO_OIDS: readonly string[] = Object.freeze([]);
+
+function sameBytes(b: Uint8Array, x: number, y: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (b[x + k] !== b[y + k]) return false;
+  return true;
+}
 
 /** A decoded entry; `serialHex` is computed on first use (lookups on hot paths rarely need it). */
 class DecodedEntry implements CrlEntry {

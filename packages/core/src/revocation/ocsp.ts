@@ -30,7 +30,7 @@ import {
 } from '../x509/certificate.js';
 import { type Name, namesMatch, parseNameAt } from '../x509/name.js';
 import { ALG_OID, EXT_OID, KP_OID } from '../x509/oids.js';
-import { spkiKeyBytes, verifySignature } from '../x509/verify.js';
+import { type SignaturePolicy, spkiKeyBytes, verifySignature, weakSignatureHash } from '../x509/verify.js';
 import { CRL_REASONS } from './crl-index.js';
 import type { SourceOutcome } from './outcome.js';
 
@@ -283,7 +283,17 @@ export interface OcspVerifyOptions {
   readonly nonce?: Uint8Array;
   /** Allowed clock skew in ms for thisUpdate / nextUpdate. Default 5 minutes. */
   readonly skewMs?: number;
+  /**
+   * How long a response without nextUpdate counts as current after its thisUpdate, in ms (RFC 6960
+   * §4.2.2.1 leaves it to local policy). Default 24 hours, as browsers do.
+   */
+  readonly maxAgeMs?: number;
+  /** Algorithm policy for the response and responder signatures (SHA-1 refused unless allowed). */
+  readonly algorithms?: SignaturePolicy;
 }
+
+/** Default `maxAgeMs`: one day. */
+export const OCSP_DEFAULT_MAX_AGE_MS = 24 * 60 * 60_000;
 
 const verified = new WeakMap<OcspResponse, Set<string>>();
 
@@ -292,7 +302,10 @@ async function signedBy(resp: OcspResponse, spki: Uint8Array): Promise<boolean> 
   if (verified.get(resp)?.has(key)) return true;
   let ok = false;
   try {
-    ok = await verifySignature(spki, resp.signatureAlgorithm!, resp.signature!, resp.tbs!);
+    // The policy was applied before (verifyOcspResponse), ahead of this cache.
+    ok = await verifySignature(spki, resp.signatureAlgorithm!, resp.signature!, resp.tbs!, {
+      allowSha1: true,
+    });
   } catch {
     ok = false;
   }
@@ -346,6 +359,13 @@ export async function verifyOcspResponse(
       code: 'OCSP_CERT_MISMATCH',
       detail: 'the OCSP response does not cover this certificate',
     };
+  const weak = resp.signatureAlgorithm && weakSignatureHash(resp.signatureAlgorithm, options.algorithms);
+  if (weak)
+    return {
+      kind: 'failed',
+      code: 'SIGNATURE_ALGORITHM_WEAK',
+      detail: `the OCSP response is signed with ${weak}, which the algorithm policy refuses`,
+    };
   // §4.2.2.2: who signed — the CA itself, or a delegated responder certified by the CA for OCSP signing.
   let authorised = false;
   if ((await responderMatches(resp, issuer)) && (await signedBy(resp, issuer.spki))) authorised = true;
@@ -357,7 +377,13 @@ export async function verifyOcspResponse(
       if (options.time < r.notBefore || options.time > r.notAfter) continue;
       let issuedByCa = false;
       try {
-        issuedByCa = await verifySignature(issuer.spki, r.signatureAlgorithm, r.signature, r.tbs);
+        issuedByCa = await verifySignature(
+          issuer.spki,
+          r.signatureAlgorithm,
+          r.signature,
+          r.tbs,
+          options.algorithms,
+        );
       } catch {
         issuedByCa = false;
       }
@@ -404,15 +430,25 @@ export async function verifyOcspResponse(
       code: 'OCSP_STALE',
       detail: `nextUpdate ${single.nextUpdate.toISOString()} has passed`,
     };
+  // Without nextUpdate the responder promises nothing about later times: current for maxAgeMs only.
+  const maxAge = options.maxAgeMs ?? OCSP_DEFAULT_MAX_AGE_MS;
+  if (!single.nextUpdate && single.thisUpdate.getTime() + maxAge < t - skew)
+    return {
+      kind: 'failed',
+      code: 'OCSP_STALE',
+      detail: `thisUpdate ${single.thisUpdate.toISOString()} is older than the maximum age of ${Math.round(maxAge / 60_000)} minutes and there is no nextUpdate`,
+    };
   if (options.nonce && (!resp.nonce || !bytesEqual(resp.nonce, options.nonce)))
     return {
       kind: 'failed',
       code: 'OCSP_NONCE_MISMATCH',
       detail: 'the response nonce does not match the request',
     };
+  const evidenceTime = single.thisUpdate;
   if (single.status === 'revoked' && single.revokedAt && single.revokedAt <= options.time) {
     return {
       kind: 'status',
+      evidenceTime,
       status: {
         status: 'revoked',
         source: 'ocsp',
@@ -426,5 +462,5 @@ export async function verifyOcspResponse(
       kind: 'status',
       status: { status: 'unknown', source: 'ocsp', detail: 'the responder does not know the certificate' },
     };
-  return { kind: 'status', status: { status: 'good', source: 'ocsp' } };
+  return { kind: 'status', evidenceTime, status: { status: 'good', source: 'ocsp' } };
 }

@@ -152,9 +152,41 @@ export function setSignatureBackend(b: SignatureBackend | undefined): void {
   backend = b;
 }
 
+/** The algorithm policy for certificate, CRL, OCSP and timestamp signatures. */
+export interface SignaturePolicy {
+  /** Accept SHA-1 based signatures (legacy archives). Default false. MD5 and MD2 are never accepted. */
+  readonly allowSha1?: boolean;
+}
+
+// md2WithRSAEncryption, md5WithRSAEncryption: broken, refused whatever the policy.
+const BROKEN = new Set(['1.2.840.113549.1.1.2', '1.2.840.113549.1.1.4']);
+// ecdsa-with-SHA1 (RSA PKCS#1 and PSS with SHA-1 are found through their scheme; DSA is unsupported).
+const SHA1_ONLY = new Set(['1.2.840.10045.4.1']);
+
+/**
+ * The weak hash an algorithm signs with, when it is refused under `policy` (SHA-1 unless allowed,
+ * MD5/MD2 always; RSASSA-PSS without parameters defaults to SHA-1, RFC 4055 §3.1); undefined if fine.
+ */
+export function weakSignatureHash(
+  algorithm: AlgorithmIdentifier,
+  policy: SignaturePolicy = {},
+): 'MD5' | 'SHA-1' | undefined {
+  if (BROKEN.has(algorithm.oid)) return 'MD5';
+  let sha1 = SHA1_ONLY.has(algorithm.oid);
+  if (!sha1) {
+    try {
+      sha1 = signatureScheme(algorithm).hash === 'SHA-1';
+    } catch {
+      return undefined;
+    }
+  }
+  return sha1 && !policy.allowSha1 ? 'SHA-1' : undefined;
+}
+
 /**
  * Verifies `signature` over `data` with the key in `spki` under `algorithm`. Returns false for a
- * signature that does not verify (including a malformed one); throws `SIGNATURE_ALGORITHM_UNSUPPORTED`
+ * signature that does not verify (including a malformed one); throws `SIGNATURE_ALGORITHM_WEAK` when
+ * the policy refuses the hash (SHA-1 by default, MD5 always) and `SIGNATURE_ALGORITHM_UNSUPPORTED`
  * when the algorithm or key type is not supported or the key does not fit the algorithm.
  */
 export async function verifySignature(
@@ -162,7 +194,16 @@ export async function verifySignature(
   algorithm: AlgorithmIdentifier,
   signature: Uint8Array,
   data: Uint8Array,
+  policy: SignaturePolicy = {},
 ): Promise<boolean> {
+  const weak = weakSignatureHash(algorithm, policy);
+  if (weak) {
+    throw coreError(
+      'SIGNATURE_ALGORITHM_WEAK',
+      `The signature uses ${weak} (${algorithm.oid}), which the algorithm policy refuses.`,
+      { details: { algorithm: algorithm.oid } },
+    );
+  }
   return verifySchemeSignature(spki, signatureScheme(algorithm), signature, data, algorithm.oid);
 }
 
