@@ -256,8 +256,11 @@ function signerInfo(bytes: Uint8Array, tlv: Tlv): SignerInfo {
   };
 }
 
-/** Parses a ContentInfo holding SignedData. Errors: CMS_MALFORMED, CMS_NOT_SIGNED_DATA, CMS_UNSUPPORTED. */
-export function parseSignedData(der: Uint8Array): SignedData {
+/**
+ * Parses a ContentInfo holding SignedData. Errors: CMS_MALFORMED, CMS_NOT_SIGNED_DATA, CMS_UNSUPPORTED,
+ * and CMS_TOO_MANY_SIGNERS beyond `maxSigners`.
+ */
+export function parseSignedData(der: Uint8Array, options: { maxSigners?: number } = {}): SignedData {
   try {
     const root = expectTag(readRoot(der, BER), Tag.SEQUENCE, 'ContentInfo');
     const [typeTlv, explicit] = children(der, root, BER);
@@ -302,9 +305,16 @@ export function parseSignedData(der: Uint8Array): SignedData {
     }
     const sis = f[p];
     if (!sis || f.length !== p + 1) throw malformed('signerInfos missing or followed by extra data');
-    const signerInfos = children(der, expectTag(sis, Tag.SET, 'signerInfos'), BER).map((s) =>
-      signerInfo(der, s),
-    );
+    const signerTlvs = children(der, expectTag(sis, Tag.SET, 'signerInfos'), BER);
+    // Each SignerInfo costs a signature and a path validation: refuse before decoding any of them.
+    if (options.maxSigners !== undefined && signerTlvs.length > options.maxSigners) {
+      throw coreError(
+        'CMS_TOO_MANY_SIGNERS',
+        `The SignedData has ${signerTlvs.length} SignerInfos; at most ${options.maxSigners} are verified (maxSigners).`,
+        { details: { signers: signerTlvs.length, maxSigners: options.maxSigners } },
+      );
+    }
+    const signerInfos = signerTlvs.map((s) => signerInfo(der, s));
     return {
       version,
       contentType: oid(der, eType),

@@ -48,7 +48,7 @@ export async function checkSignatureTimestamp(
   let token: SignedData;
   let info: ReturnType<typeof parseTstInfo>;
   try {
-    token = parseSignedData(tokenDer);
+    token = parseSignedData(tokenDer, { maxSigners: 1 });
     if (token.contentType !== CMS_OID.tstInfo || !token.content)
       return bad('the token does not hold a TSTInfo');
     info = parseTstInfo(token.content);

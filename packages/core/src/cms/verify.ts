@@ -542,21 +542,14 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
   let sd: SignedData;
   try {
     // DER starts with SEQUENCE; only other input needs the PEM sniffing.
-    sd = parseSignedData(signed[0] === 0x30 ? signed : derObjects(signed, ['CMS', 'PKCS7'])[0]!);
+    sd = parseSignedData(signed[0] === 0x30 ? signed : derObjects(signed, ['CMS', 'PKCS7'])[0]!, {
+      maxSigners: options.maxSigners ?? DEFAULT_MAX_SIGNERS,
+    });
   } catch (e) {
     return unreadable(e);
   }
   if (sd.signerInfos.length === 0) {
     return unreadable(coreError('CMS_NO_SIGNERS'));
-  }
-  const maxSigners = options.maxSigners ?? DEFAULT_MAX_SIGNERS;
-  if (sd.signerInfos.length > maxSigners) {
-    return unreadable(
-      coreError(
-        'CMS_TOO_MANY_SIGNERS',
-        `The SignedData has ${sd.signerInfos.length} SignerInfos; at most ${maxSigners} are verified (maxSigners).`,
-      ),
-    );
   }
   const pool = [
     ...parseCertificates(sd.certificates),

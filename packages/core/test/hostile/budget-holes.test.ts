@@ -1,0 +1,187 @@
+/**
+ * Small inputs that made verification explode, each built here, with the honest large cases that
+ * must keep working: PEM text with many BEGIN lines and no END, BER eContent in hundreds of
+ * thousands (or millions) of segments, thousands of SignerInfos, and CRLs carried in an untrusted
+ * SignedData.
+ */
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { signCms } from '../../src/cms/sign.js';
+import { type VerifyCmsOptions, verifyCms } from '../../src/cms/verify.js';
+import { derObjects, parsePem } from '../../src/der/pem.js';
+import { children, encodingOf, readRoot, type Tlv } from '../../src/der/reader.js';
+import { encodeTlv } from '../../src/der/writer.js';
+import { CrlIndex } from '../../src/revocation/crl-index.js';
+import { pkcs8Signer } from '../../src/signer/pkcs8.js';
+import type { Signer } from '../../src/signer.js';
+import { acceptingPath } from '../fake-path.js';
+import { pki } from '../pki.js';
+import { concatBytes, oid, seq } from '../support/der-build.js';
+
+const content = new TextEncoder().encode('0123456789abcdef'.repeat(64 * 1024)); // 1 MiB
+const base: VerifyCmsOptions = { trustAnchors: [pki.root], validatePath: acceptingPath };
+
+let signer: Signer;
+let detached: Uint8Array;
+let attached: Uint8Array;
+
+beforeAll(async () => {
+  signer = await pkcs8Signer(pki.signerKey, pki.signer, { chain: [pki.intermediate] });
+  detached = await signCms(content, signer, { detached: true });
+  attached = await signCms(new TextEncoder().encode('small'), signer);
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+/** The SignedData fields of a ContentInfo, and a function to put a ContentInfo back together. */
+function fieldsOf(der: Uint8Array): { fields: Uint8Array[]; rebuild: (fields: Uint8Array[]) => Uint8Array } {
+  const root = readRoot(der);
+  const [type, explicit] = children(der, root) as [Tlv, Tlv];
+  const [sd] = children(der, explicit) as [Tlv];
+  const fields = children(der, sd).map((f) => encodingOf(der, f));
+  return {
+    fields,
+    rebuild: (f) => seq(encodingOf(der, type), encodeTlv(0xa0, seq(...f))),
+  };
+}
+
+/** Header of a definite-length element with a 4-octet length. */
+const header = (tag: number, length: number) =>
+  Uint8Array.of(tag, 0x84, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+
+/** `content` as a constructed OCTET STRING of `segments` pieces (the last takes the remainder). */
+function segmented(bytes: Uint8Array, segments: number): Uint8Array {
+  const size = Math.floor(bytes.length / segments);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let i = 0; i < segments; i++) {
+    const piece = bytes.subarray(i * size, i === segments - 1 ? bytes.length : (i + 1) * size);
+    const h = piece.length < 0x80 ? Uint8Array.of(0x04, piece.length) : header(0x04, piece.length);
+    parts.push(h, piece);
+    total += h.length + piece.length;
+  }
+  // Indefinite-length constructed OCTET STRING, as streaming encoders write it (X.690 §8.7.3.2).
+  const out = new Uint8Array(2 + total + 2);
+  out.set([0x24, 0x80]);
+  let at = 2;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The detached signature with `eContent` spliced in as its encapsulated content. */
+function withEContent(eContent: Uint8Array): Uint8Array {
+  const { fields, rebuild } = fieldsOf(detached);
+  const encapOid = children(fields[2]!, readRoot(fields[2]!))[0]!;
+  const explicit = concatBytes(header(0xa0, eContent.length), eContent);
+  fields[2] = concatBytes(
+    header(0x30, encapOid.end - encapOid.offset + explicit.length),
+    encodingOf(fields[2]!, encapOid),
+    explicit,
+  );
+  return rebuild(fields);
+}
+
+describe('BER eContent segments', () => {
+  it('an honest streamed signature in 150,000 segments verifies', async () => {
+    const r = await verifyCms(withEContent(segmented(content, 150_000)), base);
+    expect([r.verdict, r.code]).toEqual(['valid', undefined]);
+  });
+
+  it('2,000,000 empty segments give a typed verdict within seconds, not an out-of-memory', async () => {
+    const empty = new Uint8Array(2 + 2_000_000 * 2 + 2);
+    empty.set([0x24, 0x80]);
+    for (let i = 0; i < 2_000_000; i++) empty[2 + 2 * i] = 0x04; // 04 00: an empty segment
+    const started = performance.now();
+    const r = await verifyCms(withEContent(empty), base);
+    const ms = performance.now() - started;
+    // The content is empty, so the signed messageDigest cannot match.
+    expect([r.verdict, r.code, ms < 5_000]).toEqual(['invalid', 'CMS_DIGEST_MISMATCH', true]);
+  });
+});
+
+describe('many SignerInfos', () => {
+  function withSigners(n: number): Uint8Array {
+    const { fields, rebuild } = fieldsOf(attached);
+    const set = fields[fields.length - 1]!;
+    const one = encodingOf(set, children(set, readRoot(set))[0]!);
+    const many = new Uint8Array(one.length * n);
+    for (let i = 0; i < n; i++) many.set(one, i * one.length);
+    fields[fields.length - 1] = concatBytes(header(0x31, many.length), many);
+    return rebuild(fields);
+  }
+
+  it('10,000 SignerInfos are refused at once with CMS_TOO_MANY_SIGNERS', async () => {
+    const started = performance.now();
+    const r = await verifyCms(withSigners(10_000), base);
+    expect([r.verdict, r.code, performance.now() - started < 2_000]).toEqual([
+      'indeterminate',
+      'CMS_TOO_MANY_SIGNERS',
+      true,
+    ]);
+  });
+
+  it('a raised maxSigners verifies every signer', async () => {
+    const r = await verifyCms(withSigners(20), { ...base, maxSigners: 32 });
+    expect([r.verdict, r.signers?.length]).toEqual(['valid', 20]);
+  });
+});
+
+describe('CRLs embedded in an untrusted SignedData', () => {
+  /** The attached signature with `crl` in its crls [1] field, optionally with a broken signature. */
+  function withCrl(crl: Uint8Array, breakSignature: boolean): Uint8Array {
+    const { fields, rebuild } = fieldsOf(attached);
+    const signerInfos = fields.pop()!;
+    const out = rebuild([...fields, encodeTlv(0xa1, crl), signerInfos]);
+    if (breakSignature) out[out.length - 5]! ^= 0x01;
+    return out;
+  }
+  // A CRL-shaped SEQUENCE (nothing to index until someone reads it).
+  const junkCrl = seq(seq(oid('1.2.3')), seq(), Uint8Array.of(0x03, 0x01, 0x00));
+
+  it('are not indexed when the signature does not verify', async () => {
+    const from = vi.spyOn(CrlIndex, 'from');
+    const r = await verifyCms(withCrl(junkCrl, true), {
+      ...base,
+      validatePath: undefined,
+      revocation: 'prefer',
+    });
+    expect([r.code, from.mock.calls.length]).toEqual(['CMS_SIGNATURE_INVALID', 0]);
+  });
+
+  it('are indexed once the signature verifies (the control: the spy sees CRL parsing)', async () => {
+    const from = vi.spyOn(CrlIndex, 'from');
+    const r = await verifyCms(withCrl(junkCrl, false), {
+      ...base,
+      validatePath: undefined,
+      revocation: 'prefer',
+    });
+    expect([r.code, from.mock.calls.length > 0]).toEqual(['CRL_MALFORMED', true]);
+  });
+});
+
+describe('PEM scanning', () => {
+  const begins = '-----BEGIN CERTIFICATE-----\nMIIB\n'.repeat(200_000);
+
+  it('200,000 BEGIN lines without END scan in linear time and find no block', () => {
+    const started = performance.now();
+    const blocks = parsePem(begins);
+    expect([blocks.length, performance.now() - started < 1_000]).toEqual([0, true]);
+  });
+
+  it('the same text given as a signature is PEM_MALFORMED, quickly', () => {
+    const bytes = new TextEncoder().encode(begins);
+    const started = performance.now();
+    expect(() => derObjects(bytes, ['CMS', 'PKCS7'])).toThrow(
+      expect.objectContaining({ code: 'PEM_MALFORMED' }),
+    );
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('still reads well-formed blocks among noise', () => {
+    const block = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+    const text = `noise -----BEGIN not a label-----\n-----BEGIN ${'A'.repeat(500)}\n${block}`;
+    expect(parsePem(text).map((b) => [b.label, b.der.length])).toEqual([['CERTIFICATE', 3]]);
+  });
+});
