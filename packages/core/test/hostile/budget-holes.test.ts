@@ -8,13 +8,14 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signCms } from '../../src/cms/sign.js';
 import { type VerifyCmsOptions, verifyCms } from '../../src/cms/verify.js';
 import { derObjects, parsePem } from '../../src/der/pem.js';
-import { children, encodingOf, readRoot, type Tlv } from '../../src/der/reader.js';
+import { children, encodingOf, readRoot } from '../../src/der/reader.js';
 import { encodeTlv } from '../../src/der/writer.js';
 import { CrlIndex } from '../../src/revocation/crl-index.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import type { Signer } from '../../src/signer.js';
 import { acceptingPath } from '../fake-path.js';
 import { pki } from '../pki.js';
+import { fieldsOf, header, segmented, withEContent } from '../support/cms-build.js';
 import { concatBytes, oid, seq } from '../support/der-build.js';
 
 const content = new TextEncoder().encode('0123456789abcdef'.repeat(64 * 1024)); // 1 MiB
@@ -32,60 +33,9 @@ beforeAll(async () => {
 
 afterEach(() => vi.restoreAllMocks());
 
-/** The SignedData fields of a ContentInfo, and a function to put a ContentInfo back together. */
-function fieldsOf(der: Uint8Array): { fields: Uint8Array[]; rebuild: (fields: Uint8Array[]) => Uint8Array } {
-  const root = readRoot(der);
-  const [type, explicit] = children(der, root) as [Tlv, Tlv];
-  const [sd] = children(der, explicit) as [Tlv];
-  const fields = children(der, sd).map((f) => encodingOf(der, f));
-  return {
-    fields,
-    rebuild: (f) => seq(encodingOf(der, type), encodeTlv(0xa0, seq(...f))),
-  };
-}
-
-/** Header of a definite-length element with a 4-octet length. */
-const header = (tag: number, length: number) =>
-  Uint8Array.of(tag, 0x84, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
-
-/** `content` as a constructed OCTET STRING of `segments` pieces (the last takes the remainder). */
-function segmented(bytes: Uint8Array, segments: number): Uint8Array {
-  const size = Math.floor(bytes.length / segments);
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (let i = 0; i < segments; i++) {
-    const piece = bytes.subarray(i * size, i === segments - 1 ? bytes.length : (i + 1) * size);
-    const h = piece.length < 0x80 ? Uint8Array.of(0x04, piece.length) : header(0x04, piece.length);
-    parts.push(h, piece);
-    total += h.length + piece.length;
-  }
-  // Indefinite-length constructed OCTET STRING, as streaming encoders write it (X.690 §8.7.3.2).
-  const out = new Uint8Array(2 + total + 2);
-  out.set([0x24, 0x80]);
-  let at = 2;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** The detached signature with `eContent` spliced in as its encapsulated content. */
-function withEContent(eContent: Uint8Array): Uint8Array {
-  const { fields, rebuild } = fieldsOf(detached);
-  const encapOid = children(fields[2]!, readRoot(fields[2]!))[0]!;
-  const explicit = concatBytes(header(0xa0, eContent.length), eContent);
-  fields[2] = concatBytes(
-    header(0x30, encapOid.end - encapOid.offset + explicit.length),
-    encodingOf(fields[2]!, encapOid),
-    explicit,
-  );
-  return rebuild(fields);
-}
-
 describe('BER eContent segments', () => {
   it('an honest streamed signature in 150,000 segments verifies', async () => {
-    const r = await verifyCms(withEContent(segmented(content, 150_000)), base);
+    const r = await verifyCms(withEContent(detached, segmented(content, 150_000)), base);
     expect([r.verdict, r.code]).toEqual(['valid', undefined]);
   });
 
@@ -94,7 +44,7 @@ describe('BER eContent segments', () => {
     empty.set([0x24, 0x80]);
     for (let i = 0; i < 2_000_000; i++) empty[2 + 2 * i] = 0x04; // 04 00: an empty segment
     const started = performance.now();
-    const r = await verifyCms(withEContent(empty), base);
+    const r = await verifyCms(withEContent(detached, empty), base);
     const ms = performance.now() - started;
     // The content is empty, so the signed messageDigest cannot match.
     expect([r.verdict, r.code, ms < 5_000]).toEqual(['invalid', 'CMS_DIGEST_MISMATCH', true]);

@@ -16,6 +16,7 @@ import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import type { Signer } from '../../src/signer.js';
 import { acceptingPath } from '../fake-path.js';
 import { pki } from '../pki.js';
+import { fieldsOf, segmented, withEContent } from '../support/cms-build.js';
 import { assertHostileAsync, assertHostileSync, FUZZ_RUNS, hostileBytes, nest } from '../support/hostile.js';
 
 const content = new TextEncoder().encode('契約書 第1条\n'.repeat(20));
@@ -29,6 +30,8 @@ let signer: Signer;
 let attached: Uint8Array;
 let detached: Uint8Array;
 let ecAttached: Uint8Array;
+let streamed: Uint8Array;
+let threeSigners: Uint8Array;
 
 beforeAll(async () => {
   signer = await pkcs8Signer(pki.signerKey, pki.signer, { chain: [pki.intermediate] });
@@ -39,6 +42,12 @@ beforeAll(async () => {
   });
   const ec = await pkcs8Signer(pki.ecKey, pki.ec, { chain: [pki.intermediate] });
   ecAttached = await signCms(content, ec, { signingTime: new Date('2026-03-04T05:06:07Z') });
+  // The structures of the verifier's budget holes: eContent in BER segments, repeated SignerInfos.
+  streamed = withEContent(detached, segmented(content, 40));
+  const { fields, rebuild } = fieldsOf(attached);
+  const infos = fields.pop()!;
+  const one = encodingOf(infos, children(infos, readRoot(infos))[0]!);
+  threeSigners = rebuild([...fields, encodeTlv(0x31, one, one, one)]);
 });
 
 /** A signer whose RSA signature covers `forge(digestInfo)` instead of the DigestInfo itself. */
@@ -58,7 +67,7 @@ function forgingSigner(forge: (digestInfo: Uint8Array) => Uint8Array): Signer {
 
 describe('hostile CMS', () => {
   it(`parseSignedData: ${FUZZ_RUNS} hostile inputs give CMS_* codes only`, () => {
-    const all = [attached, detached, ecAttached, nest(attached, 2, true)];
+    const all = [attached, detached, ecAttached, nest(attached, 2, true), streamed, threeSigners];
     assertHostileSync(hostileBytes(all), (b) => parseSignedData(b), [
       'CMS_MALFORMED',
       'CMS_NOT_SIGNED_DATA',
@@ -77,7 +86,7 @@ describe('hostile CMS', () => {
   it(`verifyCms: ${FUZZ_RUNS} hostile SignedData give a report or a typed error only`, async () => {
     let valid = 0;
     const stats = await assertHostileAsync(
-      hostileBytes([attached, ecAttached]),
+      hostileBytes([attached, ecAttached, streamed, threeSigners]),
       async (b) => {
         const r = await verifyCms(b, { ...base, content: undefined });
         // A mutation may leave the signature intact (e.g. in unsigned parts): count, don't fail.

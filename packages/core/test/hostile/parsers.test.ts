@@ -68,7 +68,19 @@ beforeAll(async () => {
     responder: ca,
   });
   const ocspTryLater = await buildOcspResponse({ cert: leaf, issuer: ca, responseStatus: 3 });
-  seeds = { certs: [ca.der, leaf.der], crls: [crl, delta], ocsp: [ocspGood, ocspRevoked, ocspTryLater] };
+  // A serial listed several times (hold, removeFromCRL, keyCompromise) and an OCSP response without
+  // nextUpdate: the structures whose handling once depended on order or had no bound.
+  const duplicates = await buildCrl({
+    issuer: ca,
+    crlNumber: 9,
+    entries: [{ serial: 5, reason: 6 }, { serial: 5, reason: 8 }, { serial: 5, reason: 1 }, { serial: 5 }],
+  });
+  const ocspNoNext = await buildOcspResponse({ cert: leaf, issuer: ca, nextUpdate: null });
+  seeds = {
+    certs: [ca.der, leaf.der],
+    crls: [crl, delta, duplicates],
+    ocsp: [ocspGood, ocspRevoked, ocspTryLater, ocspNoNext],
+  };
 });
 
 /** Walks every element (iteratively: the walk itself must not overflow) and decodes each primitive by tag. */
@@ -169,6 +181,12 @@ describe('hostile certificates, CRLs, OCSP responses and PEM', () => {
 
   it(`derObjects (PEM or DER input): ${FUZZ_RUNS} hostile texts give PEM_MALFORMED/DER_* only`, () => {
     const pem = seeds.certs.map((c) => new TextEncoder().encode(toPem('CERTIFICATE', c)));
+    // BEGIN lines without END (once a quadratic scan), and a block after many of them.
+    const begins = '-----BEGIN CERTIFICATE-----\nMIIB\n'.repeat(64);
+    pem.push(
+      new TextEncoder().encode(begins),
+      new TextEncoder().encode(`${begins}${toPem('CERTIFICATE', seeds.certs[0]!)}`),
+    );
     const arb = fc.oneof(hostileBytes(pem, 256), hostileBytes(seeds.certs));
     assertHostileSync(arb, (b) => derObjects(b), ['PEM_MALFORMED', ...DER_CODES, 'INPUT_INVALID']);
   });
