@@ -139,6 +139,19 @@ describe('shomei verify', () => {
   it('exits 2 for a file that is not CMS', async () => {
     expect(await cli().run('verify', doc(), '--trust', signCa)).toBe(2);
   });
+
+  it('says invalid CMS_CONTENT_MISMATCH, without the holder’s facts, for an attached .p7s given another document', async () => {
+    const out = join(dir, 'v-substituted.p7s');
+    await cli([PINS.sign]).run('sign', doc(), '--card', '--pin-stdin', '--out', out);
+    const other = join(dir, 'other.txt');
+    writeFileSync(other, '借用書 金1億円を借り受けました。\n');
+    const c = cli();
+    expect(await c.run('verify', out, '--content', other, '--trust', signCa, '--revocation', 'off')).toBe(1);
+    expect([c.stdout().includes('CMS_CONTENT_MISMATCH'), c.stdout().includes(HOLDER.name)]).toEqual([
+      true,
+      false,
+    ]);
+  });
 });
 
 describe('shomei sign --key', () => {

@@ -19,7 +19,7 @@ export function verifyCommand(): CliCommand {
     path: ['verify'],
     summary: 'Verify a CMS/CAdES signature: signature, chain to a trust anchor, revocation, JPKI facts.',
     usage:
-      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--at <ISO-8601>] [--policy <OID>]… [--json]',
+      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--at <ISO-8601>] [--policy <OID>]… [--json]',
     async run({ args, io, signal }) {
       const a = parseVerifyArgs(args);
       useNodeCrypto();
@@ -35,6 +35,9 @@ export function verifyCommand(): CliCommand {
       const report = await verifyCms(signed, {
         ...(a.content ? { content: fileSource(a.content) } : {}),
         trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
+        ...(a.tsaTrust.length > 0
+          ? { tsaTrustAnchors: await readDerFiles(a.tsaTrust, 'TSA trust anchor', ['CERTIFICATE']) }
+          : {}),
         intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
         crls: await Promise.all(a.crls.map((f) => readInputFile(f, 'CRL'))),
         revocation: a.revocation,
@@ -56,6 +59,7 @@ function parseVerifyArgs(args: string[]) {
     {
       content: { type: 'string' },
       trust: { type: 'string', multiple: true, default: [] },
+      'tsa-trust': { type: 'string', multiple: true, default: [] },
       intermediate: { type: 'string', multiple: true, default: [] },
       crl: { type: 'string', multiple: true, default: [] },
       revocation: { type: 'string', default: 'prefer' },
@@ -78,6 +82,7 @@ function parseVerifyArgs(args: string[]) {
     signed: positionals[0]!,
     content: v.content,
     trust: v.trust,
+    tsaTrust: v['tsa-trust'],
     intermediates: v.intermediate,
     crls: v.crl,
     revocation,
