@@ -40,6 +40,10 @@ interface JsonReport {
 }
 
 const AREAS: [RegExp, string][] = [
+  [
+    /core\/test\/hostile\/(cms|revocation|budget)-holes/,
+    'Verifier holes — content, facts, TSA, BER, revocation evidence, algorithms, budgets',
+  ],
   [/core\/test\/hostile\/parsers/, 'Hostile input — core parsers (DER, X.509, CRL, OCSP, PEM)'],
   [
     /core\/test\/hostile\/(cms|timestamp)/,
@@ -52,6 +56,30 @@ const AREAS: [RegExp, string][] = [
   [/random-faults/, 'Fault matrix — seeded random fault schedules (cases = operations)'],
   [/\.pcsc\.test/, 'Fault matrix — pcscd + vpcd (daemon faults)'],
   [/test\/load|portal-load/, 'Load'],
+];
+
+/** The verifier's hole classes, each with its fix and the tests that build the hostile input. */
+const HOLE_CLASSES = [
+  '## Verifier hole classes (each closed, with its tests)',
+  '',
+  '| Class | Fix | Tests |',
+  '| --- | --- | --- |',
+  '| Content substitution: an attached .p7s presented with another document | given content must equal the eContent, else `invalid` `CMS_CONTENT_MISMATCH` | cms-holes.test.ts “content substitution”; card/test/cli-sign-verify.test.ts |',
+  '| Revocation depends on CRL order | every CRL and OCSP response consulted; permanent revocations stand; holds follow the newest evidence (cRLNumber, then thisUpdate) | revocation-holes.test.ts “every applicable CRL”, “OCSP and CRL evidence” |',
+  '| SHA-1/MD5 accepted in chain, CRL, OCSP, timestamp | policy applied before any signature cache: `SIGNATURE_ALGORITHM_WEAK`; `algorithms.allowSha1` for archives | revocation-holes.test.ts “SHA-1 in the chain and in a CRL”, “SHA-1 OCSP responses”; cms verify.test.ts (signer SHA-1) |',
+  '| OCSP without nextUpdate current forever | `ocspMaxAgeMs` (default 24 h), then `OCSP_STALE` | revocation-holes.test.ts “OCSP without nextUpdate” |',
+  '| Timestamp signer confusion (look-alike TSA certificate) | every check on the certificate whose key verified; TSA chains to `tsaTrustAnchors` (`TIMESTAMP_UNTRUSTED`) | cms-holes.test.ts “timestamp signer confusion”, “TSA trust anchors” |',
+  '| Signed attributes in BER | strict DER walk (lengths, constructed strings, BOOLEAN, SET OF order): `invalid` `CMS_SIGNED_ATTRS_NOT_DER` | cms-holes.test.ts “signed attributes in BER” |',
+  '| Holder facts on an invalid report | `signer.jpki` only for a `valid` signer; text report marks the subject as claimed | cms-holes.test.ts “facts only for a valid signature” |',
+  '| Terminal injection through certificate text | `neutralizeText` in formatReport, `shomei path`/`crl`, and the card CLI | core/src/report/neutralize.test.ts; card/src/cli/output.test.ts |',
+  '| Quadratic PEM scan | one forward scan, bounded boundary reads | budget-holes.test.ts “PEM scanning” |',
+  '| BER eContent segments (objects per segment; RangeError above ~125k) | two linear walks, one allocation, no argument spreading | budget-holes.test.ts “BER eContent segments” |',
+  '| No cap on SignerInfos | `maxSigners` (default 16), refused before decoding: `CMS_TOO_MANY_SIGNERS` | budget-holes.test.ts “many SignerInfos” |',
+  '| CRL listing one serial many times (quadratic indexing) | one table slot per serial, duplicates chained; seeded hash | revocation-holes.test.ts “CRL indexing” |',
+  '| CRLs in an untrusted SignedData indexed before anything is verified | read only for a signer whose signature verified | budget-holes.test.ts “CRLs embedded in an untrusted SignedData” |',
+  '',
+  'Structural name comparison and the policy-tree and path-building budgets belong to path validation, with their own tests.',
+  '',
 ];
 
 function runVitest(args: string[], wrap: string[] = []): JsonReport {
@@ -131,6 +159,7 @@ function render(all: Row[], notes: string[]): string {
     '- card: after pcscd restarted, an open `JpkiCard` on `PcscTransport` failed with PCSC_NO_SERVICE forever',
     '  (its PC/SC context died with the daemon); the transport now establishes a new context and reconnects.',
     '',
+    ...HOLE_CLASSES,
     '## Summary',
     '',
     '| Area | Tests | Cases tried | Cases passed |',

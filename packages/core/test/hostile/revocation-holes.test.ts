@@ -5,6 +5,8 @@
  */
 import { createPrivateKey, createSign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { children, contentsOf, encodingOf, readRoot, type Tlv } from '../../src/der/reader.js';
+import { encodeTlv } from '../../src/der/writer.js';
 import type { ValidatePathOptions } from '../../src/path/types.js';
 import { validatePath } from '../../src/path/validate-path.js';
 import { CrlIndex } from '../../src/revocation/crl-index.js';
@@ -192,7 +194,7 @@ async function sha1Signed(tbs: Uint8Array, key: TestKey): Promise<Uint8Array> {
   );
 }
 
-describe('SHA-1 in the chain, CRL and OCSP', () => {
+describe('SHA-1 in the chain and in a CRL', () => {
   let rsaRoot: TestCert;
   let sha1Ca: Uint8Array;
   let rsaLeaf: TestCert;
@@ -260,6 +262,38 @@ describe('SHA-1 in the chain, CRL and OCSP', () => {
       expect.arrayContaining(['SIGNATURE_ALGORITHM_WEAK']),
       expect.not.arrayContaining(['SIGNATURE_ALGORITHM_WEAK']),
     ]);
+  });
+});
+
+describe('SHA-1 OCSP responses', () => {
+  /** The OCSP response re-signed by `key` with sha1WithRSAEncryption (same ResponseData). */
+  async function resignSha1(resp: Uint8Array, key: TestKey): Promise<Uint8Array> {
+    const bytesOf = (b: Uint8Array, tlv: Tlv) => encodingOf(b, tlv);
+    const [status, explicit] = children(resp, readRoot(resp)) as [Tlv, Tlv];
+    const [rb] = children(resp, explicit) as [Tlv];
+    const [type, octetsTlv] = children(resp, rb) as [Tlv, Tlv];
+    const basic = contentsOf(resp, octetsTlv);
+    const [tbs] = children(basic, readRoot(basic)) as [Tlv];
+    const resigned = await sha1Signed(bytesOf(basic, tbs), key);
+    return seq(bytesOf(resp, status), encodeTlv(0xa0, seq(bytesOf(resp, type), encodeTlv(0x04, resigned))));
+  }
+
+  it('an OCSP response signed with SHA-1 is refused with SIGNATURE_ALGORITHM_WEAK unless allowed', async () => {
+    const rk = await generateKey('rsa');
+    const rsaCa = await issue({ subject: 'CN=RSA OCSP CA,O=Shomei,C=JP', key: rk, issuer: root, ca: true });
+    const l = await issue({ subject: 'CN=RSA OCSP Leaf,O=Shomei,C=JP', key: k[2]!, issuer: rsaCa });
+    const resp = await resignSha1(await buildOcspResponse({ cert: l, issuer: rsaCa }), rk);
+    const o = {
+      trustAnchors: [root.der],
+      intermediates: [rsaCa.der],
+      time: NOW,
+      ocsp: [resp],
+      crls: [rootCrl],
+      revocation: { mode: 'require' as const, order: ['ocsp' as const] },
+    };
+    const strict = await validatePath(l.der, o);
+    const legacy = await validatePath(l.der, { ...o, algorithms: { allowSha1: true } });
+    expect([strict.code, legacy.path[0]!.revocation.status]).toEqual(['SIGNATURE_ALGORITHM_WEAK', 'good']);
   });
 });
 
