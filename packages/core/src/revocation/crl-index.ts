@@ -328,7 +328,9 @@ export class CrlIndex {
     this.#serialLength = serialLens.subarray(0, n);
     let size = 16;
     while (size < n * 2) size *= 2;
-    const table = new Int32Array(size);
+    // Slot k holds (entry + 1, full hash) side by side: a probe reads one cache line and compares
+    // serial bytes only when the hashes agree.
+    const table = new Int32Array(size * 2);
     const mask = size - 1;
     // A serial listed several times (indirect CRLs: one per certificate issuer; or a hostile list)
     // takes one table slot; its other entries hang off the first in a chain, so indexing stays
@@ -337,18 +339,22 @@ export class CrlIndex {
     for (let i = 0; i < n; i++) {
       const so = serialOffs[i]!;
       const sl = serialLens[i]!;
-      let h = hashBytes(der, so, sl) & mask;
+      const full = hashBytes(der, so, sl) | 0;
+      let h = full & mask;
       let duplicateOf = -1;
-      while (table[h] !== 0) {
-        const j = table[h]! - 1;
-        if (serialLens[j] === sl && sameBytes(der, serialOffs[j]!, so, sl)) {
-          duplicateOf = j;
-          break;
+      while (table[2 * h] !== 0) {
+        if (table[2 * h + 1] === full) {
+          const j = table[2 * h]! - 1;
+          if (serialLens[j] === sl && sameBytes(der, serialOffs[j]!, so, sl)) {
+            duplicateOf = j;
+            break;
+          }
         }
         h = (h + 1) & mask;
       }
       if (duplicateOf < 0) {
-        table[h] = i + 1;
+        table[2 * h] = i + 1;
+        table[2 * h + 1] = full;
         continue;
       }
       chain ??= new Int32Array(n);
@@ -426,6 +432,7 @@ export class CrlIndex {
    * CRL, pass the certificate's issuer to select entries of that issuer (§5.3.3).
    */
   find(serial: Uint8Array, certificateIssuer?: Name): number {
+    if (certificateIssuer === undefined) return this.#first(serial);
     for (let i = this.#first(serial); i >= 0; i = this.#nextOf(i)) {
       if (certificateIssuer === undefined || this.#issuerMatches(i, certificateIssuer)) return i;
     }
@@ -454,21 +461,24 @@ export class CrlIndex {
     const table = this.#table;
     const mask = this.#mask;
     const sl = serial.length;
-    let h = hashBytes(serial, 0, sl) & mask;
+    const full = hashBytes(serial, 0, sl) | 0;
+    let h = full & mask;
     for (;;) {
-      const slot = table[h]!;
+      const slot = table[2 * h]!;
       if (slot === 0) return -1;
-      const i = slot - 1;
-      if (this.#serialLength[i] === sl) {
-        const o = this.#serialOffset[i]!;
-        let eq = true;
-        for (let k = 0; k < sl; k++) {
-          if (der[o + k] !== serial[k]) {
-            eq = false;
-            break;
+      if (table[2 * h + 1] === full) {
+        const i = slot - 1;
+        if (this.#serialLength[i] === sl) {
+          const o = this.#serialOffset[i]!;
+          let eq = true;
+          for (let k = 0; k < sl; k++) {
+            if (der[o + k] !== serial[k]) {
+              eq = false;
+              break;
+            }
           }
+          if (eq) return i;
         }
-        if (eq) return i;
       }
       h = (h + 1) & mask;
     }
