@@ -5,7 +5,6 @@
  * the signature covers (a signer whose attributes are not is marked, and verifyCms refuses it).
  */
 
-import { compareBytes } from '../der/bytes.js';
 import {
   children,
   contentsOf,
@@ -159,6 +158,18 @@ const STRING_TAGS = new Set([0x03, 0x04, 0x0c, 0x12, 0x13, 0x14, 0x15, 0x16, 0x1
  * strings only, BOOLEAN as 00/FF and SET OF elements in ascending order of their encodings
  * (X.690 §10–11). OpenSSL re-encodes before verifying; shomei refuses instead, with its own code.
  */
+/** X.690 §11.6 order of two encodings in `bytes` (shorter first on a common prefix), without copies. */
+function compareEncodings(bytes: Uint8Array, a: Tlv, b: Tlv): number {
+  const la = a.end - a.offset;
+  const lb = b.end - b.offset;
+  const n = Math.min(la, lb);
+  for (let i = 0; i < n; i++) {
+    const d = bytes[a.offset + i]! - bytes[b.offset + i]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
 function derProblem(bytes: Uint8Array, tlv: Tlv, depth = 0): string | undefined {
   if (depth > 32) return 'nesting is too deep';
   if (tlv.indefinite) return 'an indefinite length';
@@ -181,7 +192,7 @@ function derProblem(bytes: Uint8Array, tlv: Tlv, depth = 0): string | undefined 
     return 'a BOOLEAN that is neither 00 nor FF';
   if (!tlv.constructed) return undefined;
   let p = tlv.valueOffset;
-  let previous: Uint8Array | undefined;
+  let previous: Tlv | undefined;
   // The signed attributes themselves (tag [0] IMPLICIT SET OF) and every SET OF inside are sorted.
   const sorted = tlv.tag === Tag.SET || depth === 0;
   while (p < end) {
@@ -195,10 +206,9 @@ function derProblem(bytes: Uint8Array, tlv: Tlv, depth = 0): string | undefined 
     }
     const problem = derProblem(bytes, child, depth + 1);
     if (problem) return problem;
-    const encoding = encodingOf(bytes, child);
-    if (sorted && previous && compareBytes(previous, encoding) > 0)
+    if (sorted && previous && compareEncodings(bytes, previous, child) > 0)
       return 'a SET OF whose elements are not sorted';
-    previous = encoding;
+    previous = child;
     p = child.end;
   }
   return undefined;
