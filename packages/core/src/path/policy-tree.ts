@@ -4,6 +4,7 @@
  */
 import type { PolicyMapping } from '../x509/extensions.js';
 import { ANY_POLICY } from '../x509/oids.js';
+import { BudgetExhausted, type WorkBudget } from './budget.js';
 
 interface PolicyNode {
   readonly validPolicy: string;
@@ -17,7 +18,11 @@ export class PolicyTree {
   /** levels[d] = the nodes of depth d; levels[0] = [anyPolicy root]. */
   #levels: PolicyNode[][];
 
-  constructor() {
+  readonly #budget: WorkBudget | undefined;
+
+  /** Every node created is charged to `budget`; when it runs out, `BudgetExhausted` is thrown. */
+  constructor(budget?: WorkBudget) {
+    this.#budget = budget;
     const root: PolicyNode = {
       validPolicy: ANY_POLICY,
       expected: new Set([ANY_POLICY]),
@@ -29,6 +34,7 @@ export class PolicyTree {
   }
 
   #add(parent: PolicyNode, validPolicy: string, expected: Iterable<string>, depth: number): void {
+    if (this.#budget && !this.#budget.spend('policyNodes')) throw new BudgetExhausted('policyNodes');
     const node: PolicyNode = {
       validPolicy,
       expected: new Set(expected),
