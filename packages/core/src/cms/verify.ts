@@ -55,6 +55,8 @@ export interface VerifyCmsOptions {
   time?: Date;
   /** RFC 5280 policy inputs, passed to validatePath. */
   policy?: PolicyOptions;
+  /** Strictness and limits of path validation, passed to validatePath (defaults: strict, no maxIntermediates). */
+  pathOptions?: Pick<ValidatePathOptions, 'profile' | 'trustAnchorMode' | 'maxIntermediates' | 'budget'>;
   algorithms?: AlgorithmPolicy;
   /** Path validation; default: core's `validatePath` (RFC 5280 §6 with revocation). */
   validatePath?: PathValidator;
@@ -311,6 +313,7 @@ async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport>
       policy: o.policy,
       revocation: o.revocation,
       signal: o.signal,
+      ...o.pathOptions,
     };
     const result = o.pathCache
       ? await o.pathCache.get(cert, pathOptions, () => ctx.validatePath(cert, pathOptions))
