@@ -195,7 +195,6 @@ describe('trust anchors given as certificates', () => {
 });
 
 describe('the RFC 5280 certificate profile (strict by default)', () => {
-  const noAki = [ext.ski(new Uint8Array(20).fill(7))];
   it.each<[string, Partial<Parameters<typeof issue>[0]>, Partial<Parameters<typeof issue>[0]>]>([
     ['CERT_AKI_MISSING', {}, { bare: true, extensions: [ext.keyUsage(['digitalSignature'])] }],
     ['CERT_AKI_CRITICAL', {}, { extensions: [{ ...ext.aki(new Uint8Array(20)), critical: true }] }],
