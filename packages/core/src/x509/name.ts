@@ -271,10 +271,16 @@ export function namesMatch(a: Name, b: Name): boolean {
  * candidate issuers, then confirms each with `namesMatch`.
  */
 export function nameIndexKey(n: Name): string {
-  return JSON.stringify(
-    n.rdns.map((rdn) => sortedRdn(rdn).map((a) => [a.oid, a.prepared ?? `#${toHex(a.valueDer)}`])),
-  );
+  let key = indexKeys.get(n);
+  if (key === undefined) {
+    key = JSON.stringify(
+      n.rdns.map((rdn) => sortedRdn(rdn).map((a) => [a.oid, a.prepared ?? `#${toHex(a.valueDer)}`])),
+    );
+    indexKeys.set(n, key);
+  }
+  return key;
 }
+const indexKeys = new WeakMap<Name, string>();
 
 /** True when the name has no RDNs (an empty subject, RFC 5280 §4.1.2.6). */
 export const isEmptyName = (n: Name): boolean => n.rdns.length === 0;
