@@ -389,6 +389,40 @@ export const CORE_ERRORS = {
       'A CA constrains a name form shomei does not process (otherName, x400Address, ediPartyName, registeredID) and the certificate has a name of that form: RFC 5280 §4.2.1.10 requires rejecting it.',
     docs: 'name_constraints_unsupported',
   },
+  CERT_ISSUER_EMPTY: {
+    message: 'A certificate has an empty issuer name (RFC 5280 §4.1.2.4: MUST be non-empty).',
+    docs: 'cert_issuer_empty',
+  },
+  CERT_VALIDITY_ENCODING: {
+    message:
+      'A certificate encodes a validity date in the wrong time type (RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050).',
+    docs: 'cert_validity_encoding',
+  },
+  CERT_BASIC_CONSTRAINTS_NOT_CRITICAL: {
+    message: 'A CA certificate has a non-critical basicConstraints (RFC 5280 §4.2.1.9: MUST be critical).',
+    docs: 'cert_basic_constraints_not_critical',
+  },
+  CERT_PATH_LEN_NOT_CA: {
+    message: 'A certificate sets pathLenConstraint without cA=TRUE and keyCertSign (RFC 5280 §4.2.1.9).',
+    docs: 'cert_path_len_not_ca',
+  },
+  CERT_CA_KEY_USAGE_MISSING: {
+    message: 'A CA certificate has no keyUsage extension (RFC 5280 §4.2.1.3: MUST be present).',
+    docs: 'cert_ca_key_usage_missing',
+  },
+  CERT_KEY_USAGE_EMPTY: {
+    message: 'A certificate has a keyUsage with no bit set (RFC 5280 §4.2.1.3: at least one).',
+    docs: 'cert_key_usage_empty',
+  },
+  CERT_NAME_CONSTRAINTS_NOT_CRITICAL: {
+    message: 'A CA certificate has a non-critical nameConstraints (RFC 5280 §4.2.1.10: MUST be critical).',
+    docs: 'cert_name_constraints_not_critical',
+  },
+  CERT_SAN_NOT_CRITICAL: {
+    message:
+      'A certificate with an empty subject has no subjectAltName, or a non-critical one (RFC 5280 §4.2.1.6: MUST be critical then).',
+    docs: 'cert_san_not_critical',
+  },
   // --- end path / x509 / revocation ---------------------------------------------------------------
 } as const satisfies Record<string, ErrorCodeInfo>;
 

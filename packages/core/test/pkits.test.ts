@@ -45,9 +45,11 @@ async function run(
 /**
  * PKITS tests RFC 5280 §6 path processing, not the certificate profile, and its data predates two
  * rules shomei enforces by default: it has CA certificates in the end-entity position (§6 does not
- * forbid them) and non-critical policyConstraints (RFC 3280 §4.2.1.12 allowed them; RFC 5280
- * §4.2.1.11 says MUST be critical). So the suite runs with `allowCaLeaf` and the lenient profile,
- * and a separate test pins exactly which cases the strict default refuses, and why.
+ * forbid them), non-critical policyConstraints (RFC 3280 §4.2.1.12 allowed them; RFC 5280
+ * §4.2.1.11 says MUST be critical), and two tests of §6 tolerance for what the profile forbids
+ * (a non-critical basicConstraints, a GeneralizedTime before 2050). So the suite runs with
+ * `allowCaLeaf` and the lenient profile, and a separate test pins exactly which cases the strict
+ * default refuses, and why.
  */
 const PKITS_OPTIONS = {
   trustAnchors: [anchor],
@@ -152,5 +154,8 @@ it('under the strict defaults, refuses exactly the PKITS valid cases that break 
   expect(refused).toEqual({
     ...Object.fromEntries(policyConstraints.map((f) => [f, ['CERT_POLICY_CONSTRAINTS_NOT_CRITICAL']])),
     ...Object.fromEntries(caLeaf.map((f) => [f, ['CERT_CA_AS_LEAF']])),
+    // PKITS 4.2.4 and 4.2.8 test that §6 processing tolerates what the §4 profile forbids a CA to issue.
+    'ValidbasicConstraintsNotCriticalTest4EE.crt': ['CERT_BASIC_CONSTRAINTS_NOT_CRITICAL'],
+    'ValidGeneralizedTimenotBeforeDateTest4EE.crt': ['CERT_VALIDITY_ENCODING'],
   });
 });

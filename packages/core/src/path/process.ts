@@ -73,6 +73,10 @@ export async function processPath(
     if (n > 0 && (options.trustAnchorMode ?? 'certificate') === 'certificate') {
       // RFC 5937 / §6.1.1 (d): a trust anchor given as a certificate brings its constraints.
       checkAnchor(anchor, n, time, fail);
+      // A certificate anchor is a CA certificate like any other: the profile applies to it too (its
+      // own signature is not checked, so a self-issued anchor counts as self-signed).
+      for (const v of checkProfile(anchor, { selfSigned: anchor.selfIssued }, profile))
+        fail(n, v.code, v.detail);
       if (anchor.nameConstraints) {
         const problem = nameConstraintsProblem(anchor.nameConstraints);
         if (problem) fail(n, 'NAME_CONSTRAINTS_MALFORMED', problem);

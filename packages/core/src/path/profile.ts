@@ -133,6 +133,75 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
       c.nameConstraints && !isCa(c) ? 'nameConstraints in a certificate that is not a CA' : undefined,
   },
   {
+    code: 'CERT_ISSUER_EMPTY',
+    rfc: '§4.1.2.4',
+    relaxable: true,
+    check: (c) => (c.issuer.rdns.length === 0 ? 'the issuer name is empty' : undefined),
+  },
+  {
+    code: 'CERT_VALIDITY_ENCODING',
+    rfc: '§4.1.2.5',
+    relaxable: true,
+    check: (c) => {
+      // Dates through 2049 MUST be UTCTime, dates from 2050 GeneralizedTime.
+      const wrong = (d: Date, tag: number) => d.getUTCFullYear() < 2050 !== (tag === 0x17);
+      if (wrong(c.notBefore, c.validityTags[0]))
+        return 'notBefore is not encoded as RFC 5280 requires for its year';
+      if (wrong(c.notAfter, c.validityTags[1]))
+        return 'notAfter is not encoded as RFC 5280 requires for its year';
+      return undefined;
+    },
+  },
+  {
+    code: 'CERT_BASIC_CONSTRAINTS_NOT_CRITICAL',
+    rfc: '§4.2.1.9',
+    relaxable: true,
+    check: (c) =>
+      isCa(c) && !ext(c, EXT_OID.basicConstraints)?.critical
+        ? 'basicConstraints of a CA certificate is not critical'
+        : undefined,
+  },
+  {
+    code: 'CERT_PATH_LEN_NOT_CA',
+    rfc: '§4.2.1.9',
+    relaxable: true,
+    check: (c) =>
+      c.basicConstraints?.pathLenConstraint !== undefined && !(isCa(c) && c.keyUsage?.keyCertSign !== false)
+        ? 'pathLenConstraint without cA=TRUE and keyCertSign'
+        : undefined,
+  },
+  {
+    code: 'CERT_CA_KEY_USAGE_MISSING',
+    rfc: '§4.2.1.3',
+    relaxable: true,
+    check: (c) => (isCa(c) && !c.keyUsage ? 'CA certificate without keyUsage' : undefined),
+  },
+  {
+    code: 'CERT_KEY_USAGE_EMPTY',
+    rfc: '§4.2.1.3',
+    relaxable: true,
+    check: (c) =>
+      c.keyUsage && !Object.values(c.keyUsage).some(Boolean) ? 'keyUsage has no bit set' : undefined,
+  },
+  {
+    code: 'CERT_NAME_CONSTRAINTS_NOT_CRITICAL',
+    rfc: '§4.2.1.10',
+    relaxable: true,
+    check: (c) =>
+      ext(c, EXT_OID.nameConstraints)?.critical === false ? 'nameConstraints is not critical' : undefined,
+  },
+  {
+    code: 'CERT_SAN_NOT_CRITICAL',
+    rfc: '§4.2.1.6',
+    relaxable: true,
+    check: (c) => {
+      if (c.subject.rdns.length > 0) return undefined;
+      const san = ext(c, EXT_OID.subjectAltName);
+      if (!san) return 'empty subject and no subjectAltName';
+      return san.critical ? undefined : 'empty subject and a non-critical subjectAltName';
+    },
+  },
+  {
     code: 'CERT_AIA_CRITICAL',
     rfc: '§4.2.2.1',
     relaxable: true,

@@ -234,6 +234,46 @@ describe('the RFC 5280 certificate profile (strict by default)', () => {
     expect(r.code).toBe(code);
   });
 
+  const gt = (t: string) => encodeTlv(0x18, new TextEncoder().encode(t));
+  it.each<[string, Partial<Parameters<typeof issue>[0]>, Partial<Parameters<typeof issue>[0]>]>([
+    ['CERT_ISSUER_EMPTY', { subject: '' }, {}],
+    ['CERT_VALIDITY_ENCODING', {}, { validityDer: seq(gt('20250101000000Z'), gt('20350101000000Z')) }],
+    [
+      'CERT_BASIC_CONSTRAINTS_NOT_CRITICAL',
+      { extensions: [ext.basicConstraints(true, undefined, false)] },
+      {},
+    ],
+    ['CERT_PATH_LEN_NOT_CA', {}, { extensions: [ext.basicConstraints(false, 1)] }],
+    [
+      'CERT_CA_KEY_USAGE_MISSING',
+      { bare: true, extensions: [ext.basicConstraints(true), ext.ski(new Uint8Array(20).fill(3))] },
+      {},
+    ],
+    ['CERT_KEY_USAGE_EMPTY', {}, { extensions: [ext.keyUsage([])] }],
+    [
+      'CERT_NAME_CONSTRAINTS_NOT_CRITICAL',
+      { extensions: [{ ...ext.nameConstraints({ permitted: [gn.dns('example.jp')] }), critical: false }] },
+      { extensions: [ext.san([gn.dns('a.example.jp')])] },
+    ],
+    ['CERT_SAN_NOT_CRITICAL', {}, { subject: '', extensions: [ext.san([gn.dns('a.example.jp')])] }],
+  ])('reports %s among the failures', async (code, caSpec, leafSpec) => {
+    const { ca, leaf } = await chain(caSpec, leafSpec);
+    const r = await run(leaf, [ca]);
+    expect([r.valid, r.failures.map((f) => f.code)]).toEqual([false, expect.arrayContaining([code])]);
+  });
+
+  it('applies the profile to a certificate trust anchor (CA without SKI)', async () => {
+    const anchor = await issue({
+      subject: 'CN=No SKI Root,C=JP',
+      key: keys[0]!,
+      bare: true,
+      extensions: [ext.basicConstraints(true), ext.keyUsage(['keyCertSign', 'cRLSign'])],
+    });
+    const { ca, leaf } = await chain({}, {}, anchor);
+    const r = await run(leaf, [ca], { trustAnchors: [anchor.der] });
+    expect([r.code, r.failures[0]?.index]).toEqual(['CERT_SKI_MISSING', 2]);
+  });
+
   it.each([
     ['CERT_AKI_MISSING', { bare: true, extensions: [ext.keyUsage(['digitalSignature'])] }],
     ['CERT_SERIAL_INVALID', { serial: 0 }],

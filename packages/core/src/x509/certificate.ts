@@ -103,6 +103,8 @@ export interface Certificate {
   readonly authorityInfoAccess?: readonly AccessDescription[];
   /** Issuer and subject match (RFC 5280 §6.1: "self-issued"). */
   readonly selfIssued: boolean;
+  /** Universal tags of notBefore and notAfter (0x17 UTCTime, 0x18 GeneralizedTime), for the profile check. */
+  readonly validityTags: readonly [number, number];
   /** OIDs of extensions that appear more than once (RFC 5280 §4.2 forbids it; only the first is used). */
   readonly duplicateExtensions?: readonly string[];
 }
@@ -272,6 +274,7 @@ function parseUncached(der: Uint8Array): Certificate {
     subject,
     notBefore: validityTime(der, nb, 'notBefore'),
     notAfter: validityTime(der, na, 'notAfter'),
+    validityTags: [nb.tag, na.tag],
     spki: encodingOf(der, spkiT),
     publicKeyAlgorithm,
     publicKey,
