@@ -328,6 +328,124 @@ export const CORE_ERRORS = {
     message: 'The revocation status of a certificate could not be determined.',
     docs: 'revocation_unknown',
   },
+  // --- strict profile, trust anchors, name constraints, budgets -----------------------------------
+  CERT_TIME_MALFORMED: {
+    message:
+      "A certificate's validity time is not in the RFC 5280 form (UTCTime or GeneralizedTime YYYYMMDDHHMMSSZ, no fractional seconds): the certificate is malformed.",
+    docs: 'cert_time_malformed',
+  },
+  TRUST_ANCHOR_NOT_CA: {
+    message:
+      'The trust anchor certificate is not a CA (it needs a critical basicConstraints with cA=TRUE, and keyCertSign when keyUsage is present): trust a CA certificate, or use trustAnchorMode "name-and-key".',
+    docs: 'trust_anchor_not_ca',
+  },
+  PATH_TOO_LONG: {
+    message: 'The path has more intermediate certificates than maxIntermediates allows.',
+    docs: 'path_too_long',
+  },
+  CERT_CA_AS_LEAF: {
+    message:
+      'The end-entity certificate is a CA certificate: pass allowCaLeaf when validating a CA certificate on purpose.',
+    docs: 'cert_ca_as_leaf',
+  },
+  CERT_AKI_MISSING: {
+    message: 'A certificate that is not self-signed has no authorityKeyIdentifier (RFC 5280 §4.2.1.1 MUST).',
+    docs: 'cert_aki_missing',
+  },
+  CERT_AKI_CRITICAL: {
+    message: 'A certificate marks authorityKeyIdentifier critical (RFC 5280 §4.2.1.1: MUST NOT).',
+    docs: 'cert_aki_critical',
+  },
+  CERT_SKI_MISSING: {
+    message: 'A CA certificate has no subjectKeyIdentifier (RFC 5280 §4.2.1.2 MUST).',
+    docs: 'cert_ski_missing',
+  },
+  CERT_SKI_CRITICAL: {
+    message: 'A certificate marks subjectKeyIdentifier critical (RFC 5280 §4.2.1.2: MUST NOT).',
+    docs: 'cert_ski_critical',
+  },
+  CERT_SERIAL_INVALID: {
+    message: 'A certificate serial number is zero, negative or longer than 20 octets (RFC 5280 §4.1.2.2).',
+    docs: 'cert_serial_invalid',
+  },
+  CERT_CA_SUBJECT_EMPTY: {
+    message: 'A CA certificate has an empty subject (RFC 5280 §4.1.2.6).',
+    docs: 'cert_ca_subject_empty',
+  },
+  CERT_KEY_CERT_SIGN_NOT_CA: {
+    message: 'A certificate asserts keyCertSign without basicConstraints cA=TRUE (RFC 5280 §4.2.1.3).',
+    docs: 'cert_key_cert_sign_not_ca',
+  },
+  CERT_EKU_EMPTY: {
+    message: 'A certificate has an empty extKeyUsage (RFC 5280 §4.2.1.12: at least one purpose).',
+    docs: 'cert_eku_empty',
+  },
+  CERT_POLICY_CONSTRAINTS_NOT_CRITICAL: {
+    message:
+      'A certificate has a non-critical policyConstraints extension (RFC 5280 §4.2.1.11: MUST be critical).',
+    docs: 'cert_policy_constraints_not_critical',
+  },
+  CERT_NAME_CONSTRAINTS_NOT_CA: {
+    message: 'An end-entity certificate carries nameConstraints (RFC 5280 §4.2.1.10: CA certificates only).',
+    docs: 'cert_name_constraints_not_ca',
+  },
+  CERT_AIA_CRITICAL: {
+    message: 'A certificate marks authorityInfoAccess critical (RFC 5280 §4.2.2.1: MUST NOT).',
+    docs: 'cert_aia_critical',
+  },
+  CERT_DUPLICATE_EXTENSION: {
+    message: 'A certificate carries the same extension twice (RFC 5280 §4.2: MUST NOT).',
+    docs: 'cert_duplicate_extension',
+  },
+  CERT_SAN_MALFORMED: {
+    message:
+      'A certificate has a malformed subjectAltName (empty, or a DNS name, mailbox, IP address or URI that is not well formed).',
+    docs: 'cert_san_malformed',
+  },
+  NAME_CONSTRAINTS_MALFORMED: {
+    message:
+      'A CA certificate has malformed name constraints (a DNS constraint with a leading period or wildcard, an IP constraint without a contiguous mask, a mailbox with two @, minimum or maximum set).',
+    docs: 'name_constraints_malformed',
+  },
+  NAME_CONSTRAINTS_UNSUPPORTED: {
+    message:
+      'A CA constrains a name form shomei does not process (otherName, x400Address, ediPartyName, registeredID) and the certificate has a name of that form: RFC 5280 §4.2.1.10 requires rejecting it.',
+    docs: 'name_constraints_unsupported',
+  },
+  CERT_ISSUER_EMPTY: {
+    message: 'A certificate has an empty issuer name (RFC 5280 §4.1.2.4: MUST be non-empty).',
+    docs: 'cert_issuer_empty',
+  },
+  CERT_VALIDITY_ENCODING: {
+    message:
+      'A certificate encodes a validity date in the wrong time type (RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050).',
+    docs: 'cert_validity_encoding',
+  },
+  CERT_BASIC_CONSTRAINTS_NOT_CRITICAL: {
+    message: 'A CA certificate has a non-critical basicConstraints (RFC 5280 §4.2.1.9: MUST be critical).',
+    docs: 'cert_basic_constraints_not_critical',
+  },
+  CERT_PATH_LEN_NOT_CA: {
+    message: 'A certificate sets pathLenConstraint without cA=TRUE and keyCertSign (RFC 5280 §4.2.1.9).',
+    docs: 'cert_path_len_not_ca',
+  },
+  CERT_CA_KEY_USAGE_MISSING: {
+    message: 'A CA certificate has no keyUsage extension (RFC 5280 §4.2.1.3: MUST be present).',
+    docs: 'cert_ca_key_usage_missing',
+  },
+  CERT_KEY_USAGE_EMPTY: {
+    message: 'A certificate has a keyUsage with no bit set (RFC 5280 §4.2.1.3: at least one).',
+    docs: 'cert_key_usage_empty',
+  },
+  CERT_NAME_CONSTRAINTS_NOT_CRITICAL: {
+    message: 'A CA certificate has a non-critical nameConstraints (RFC 5280 §4.2.1.10: MUST be critical).',
+    docs: 'cert_name_constraints_not_critical',
+  },
+  CERT_SAN_NOT_CRITICAL: {
+    message:
+      'A certificate with an empty subject has no subjectAltName, or a non-critical one (RFC 5280 §4.2.1.6: MUST be critical then).',
+    docs: 'cert_san_not_critical',
+  },
   // --- end path / x509 / revocation ---------------------------------------------------------------
 } as const satisfies Record<string, ErrorCodeInfo>;
 

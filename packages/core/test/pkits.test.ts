@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PolicyOptions } from '../src/path/types.js';
+import type { PathResult, PolicyOptions, ValidatePathOptions } from '../src/path/types.js';
 import { validatePath } from '../src/path/validate-path.js';
 import { CrlIndex } from '../src/revocation/crl-index.js';
 import { parseCertificate } from '../src/x509/certificate.js';
@@ -28,27 +28,43 @@ const crls = readdirSync(join(dir, 'crls')).map((f) => CrlIndex.from(read('crls'
 const anchor = parseCertificate(read('certs', ANCHOR));
 const cases = files.filter((f) => /^(Valid|Invalid)/.test(f));
 
-async function outcome(file: string): Promise<boolean> {
+async function run(
+  file: string,
+  options: Partial<ValidatePathOptions> = {},
+): Promise<PathResult | undefined> {
   let leaf: ReturnType<typeof parseCertificate>;
   try {
     leaf = parseCertificate(read('certs', file));
   } catch {
-    return false;
+    return undefined;
   }
-  const r = await validatePath(leaf, {
-    trustAnchors: [anchor],
-    intermediates: pool,
-    crls,
-    revocation: 'require',
-    time: TIME,
-  });
-  return r.valid;
+  const r = await validatePath(leaf, { ...PKITS_OPTIONS, ...options });
+  return r;
 }
+
+/**
+ * PKITS tests RFC 5280 §6 path processing, not the certificate profile, and its data predates two
+ * rules shomei enforces by default: it has CA certificates in the end-entity position (§6 does not
+ * forbid them), non-critical policyConstraints (RFC 3280 §4.2.1.12 allowed them; RFC 5280
+ * §4.2.1.11 says MUST be critical), and two tests of §6 tolerance for what the profile forbids
+ * (a non-critical basicConstraints, a GeneralizedTime before 2050). So the suite runs with
+ * `allowCaLeaf` and the lenient profile, and a separate test pins exactly which cases the strict
+ * default refuses, and why.
+ */
+const PKITS_OPTIONS = {
+  trustAnchors: [anchor],
+  intermediates: pool,
+  crls,
+  revocation: 'require' as const,
+  time: TIME,
+  allowCaLeaf: true,
+  profile: 'lenient' as const,
+};
 
 describe('NIST PKITS (default settings)', () => {
   it.each(cases)('%s', async (file) => {
     const expected = file.startsWith('Valid');
-    const got = await outcome(file);
+    const got = (await run(file))?.valid ?? false;
     if (SKIP[file])
       expect(got, `skipped (${SKIP[file]}) but now passes: remove it from SKIP`).not.toBe(expected);
     else expect(got).toBe(expected);
@@ -97,26 +113,49 @@ const POLICY_CASES: [string, PolicyOptions, boolean][] = [
 
 describe('NIST PKITS certificate policies with settings', () => {
   it.each(POLICY_CASES)('%s %o → valid %s', async (file, policy, expected) => {
-    const r = await validatePath(parseCertificate(read('certs', file)), {
-      trustAnchors: [anchor],
-      intermediates: pool,
-      crls,
-      revocation: 'require',
-      time: TIME,
-      policy,
-    });
+    const r = await validatePath(parseCertificate(read('certs', file)), { ...PKITS_OPTIONS, policy });
     expect(r.valid).toBe(expected);
   });
 });
 
 it('reports the policy failure, not a wrong candidate issuer, for PKITS 4.12.3 with any-policy inhibited', async () => {
   const r = await validatePath(parseCertificate(read('certs', 'inhibitAnyPolicyTest3EE.crt')), {
-    trustAnchors: [anchor],
-    intermediates: pool,
-    crls,
-    revocation: 'require',
-    time: TIME,
+    ...PKITS_OPTIONS,
     policy: { anyPolicyInhibited: true },
   });
   expect(r.code).toBe('POLICY_REQUIRED');
+});
+
+it('under the strict defaults, refuses exactly the PKITS valid cases that break the RFC 5280 profile', async () => {
+  const refused: Record<string, string[]> = {};
+  for (const file of cases.filter((f) => f.startsWith('Valid') && !SKIP[f])) {
+    const r = await run(file, { allowCaLeaf: false, profile: 'strict' });
+    if (r && !r.valid) refused[file] = [...new Set(r.failures.map((f) => f.code))];
+  }
+  const policyConstraints = [
+    'ValidPolicyMappingTest11EE.crt',
+    'ValidPolicyMappingTest12EE.crt',
+    'ValidPolicyMappingTest13EE.crt',
+    'ValidPolicyMappingTest14EE.crt',
+    'ValidPolicyMappingTest1EE.crt',
+    'ValidPolicyMappingTest3EE.crt',
+    'ValidPolicyMappingTest5EE.crt',
+    'ValidPolicyMappingTest6EE.crt',
+    'ValidPolicyMappingTest9EE.crt',
+    'ValidSelfIssuedinhibitAnyPolicyTest7EE.crt',
+    'ValidSelfIssuedinhibitAnyPolicyTest9EE.crt',
+    'ValidinhibitAnyPolicyTest2EE.crt',
+  ];
+  const caLeaf = [
+    'ValidonlyContainsCACertsTest13EE.crt',
+    'ValidpathLenConstraintTest14EE.crt',
+    'ValidpathLenConstraintTest8EE.crt',
+  ];
+  expect(refused).toEqual({
+    ...Object.fromEntries(policyConstraints.map((f) => [f, ['CERT_POLICY_CONSTRAINTS_NOT_CRITICAL']])),
+    ...Object.fromEntries(caLeaf.map((f) => [f, ['CERT_CA_AS_LEAF']])),
+    // PKITS 4.2.4 and 4.2.8 test that §6 processing tolerates what the §4 profile forbids a CA to issue.
+    'ValidbasicConstraintsNotCriticalTest4EE.crt': ['CERT_BASIC_CONSTRAINTS_NOT_CRITICAL'],
+    'ValidGeneralizedTimenotBeforeDateTest4EE.crt': ['CERT_VALIDITY_ENCODING'],
+  });
 });

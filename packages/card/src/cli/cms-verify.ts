@@ -10,6 +10,7 @@ import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import type { CliCommand, ExitCode } from './command.js';
 import { readDerFiles, readInputFile } from './input-files.js';
+import { parseMaxIntermediates } from './pki-path.js';
 import { progressBar } from './progress.js';
 
 const MODES: readonly RevocationMode[] = ['require', 'prefer', 'off'];
@@ -19,7 +20,7 @@ export function verifyCommand(): CliCommand {
     path: ['verify'],
     summary: 'Verify a CMS/CAdES signature: signature, chain to a trust anchor, revocation, JPKI facts.',
     usage:
-      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--at <ISO-8601>] [--policy <OID>]… [--json]',
+      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--at <ISO-8601>] [--policy <OID>]… [--max-intermediates <n>] [--json]',
     async run({ args, io, signal }) {
       const a = parseVerifyArgs(args);
       useNodeCrypto();
@@ -43,6 +44,9 @@ export function verifyCommand(): CliCommand {
         revocation: a.revocation,
         ...(a.at ? { time: new Date(a.at) } : {}),
         ...(a.policies.length > 0 ? { policy: { initialPolicySet: a.policies } } : {}),
+        ...(a.maxIntermediates !== undefined
+          ? { pathOptions: { maxIntermediates: a.maxIntermediates } }
+          : {}),
         signal,
         onProgress: (n) => bar.update(n),
       });
@@ -65,6 +69,7 @@ function parseVerifyArgs(args: string[]) {
       revocation: { type: 'string', default: 'prefer' },
       at: { type: 'string' },
       policy: { type: 'string', multiple: true, default: [] },
+      'max-intermediates': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     'verify',
@@ -88,6 +93,7 @@ function parseVerifyArgs(args: string[]) {
     revocation,
     at: v.at,
     policies: v.policy,
+    maxIntermediates: parseMaxIntermediates(v['max-intermediates']),
     json: v.json,
   };
 }

@@ -13,7 +13,7 @@ export function pathCommand(): CliCommand {
     path: ['path'],
     summary: 'Validate a certificate path to a trust anchor (RFC 5280 §6), with revocation.',
     usage:
-      'shomei path <leaf> [--intermediate <cert>]… --trust <anchor>… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--require-explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy] [--json]',
+      'shomei path <leaf> [--intermediate <cert>]… --trust <anchor>… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--require-explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy] [--max-intermediates <n>] [--json]',
     async run({ args, io, signal }) {
       const a = parsePathArgs(args);
       useNodeCrypto();
@@ -28,6 +28,7 @@ export function pathCommand(): CliCommand {
         requireExplicitPolicy: a.requireExplicitPolicy,
         inhibitPolicyMapping: a.inhibitPolicyMapping,
         inhibitAnyPolicy: a.inhibitAnyPolicy,
+        ...(a.maxIntermediates !== undefined ? { maxIntermediates: a.maxIntermediates } : {}),
         fetch: a.fetch,
         json: a.json,
         signal,
@@ -52,6 +53,7 @@ function parsePathArgs(args: string[]) {
       'require-explicit-policy': { type: 'boolean', default: false },
       'inhibit-policy-mapping': { type: 'boolean', default: false },
       'inhibit-any-policy': { type: 'boolean', default: false },
+      'max-intermediates': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     'path',
@@ -67,6 +69,7 @@ function parsePathArgs(args: string[]) {
     throw cardError('USAGE', `--at must be an ISO-8601 time, got "${values.at}".`);
   }
   return {
+    maxIntermediates: parseMaxIntermediates(values['max-intermediates']),
     leaf: positionals[0]!,
     intermediates: values.intermediate,
     trust: values.trust,
@@ -80,4 +83,12 @@ function parsePathArgs(args: string[]) {
     inhibitAnyPolicy: values['inhibit-any-policy'],
     json: values.json,
   };
+}
+
+/** `--max-intermediates <n>`: a non-negative integer. */
+export function parseMaxIntermediates(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(v))
+    throw cardError('USAGE', `--max-intermediates must be a number 0–999, got "${v}".`);
+  return Number(v);
 }

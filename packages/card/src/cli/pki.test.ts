@@ -61,6 +61,20 @@ describe('shomei path', () => {
     expect(JSON.parse(t.stdout())).toMatchObject({ verdict: 'invalid', code: 'CERT_REVOKED' });
   });
 
+  it('exits 1 with PATH_TOO_LONG when --max-intermediates is below the path length', async () => {
+    const t = io();
+    const leaf = pkits('certs/ValidCertificatePathTest1EE.crt');
+    const args = ['path', leaf, '--intermediate', goodCa, '--trust', anchor, ...crls, '--json'];
+    const code = await runCli([...args, '--max-intermediates', '0'], t.cli);
+    expect([code, JSON.parse(t.stdout()).code]).toEqual([1, 'PATH_TOO_LONG']);
+  });
+
+  it('exits 2 on a --max-intermediates that is not a number', async () => {
+    const t = io();
+    const leaf = pkits('certs/ValidCertificatePathTest1EE.crt');
+    expect(await runCli(['path', leaf, '--trust', anchor, '--max-intermediates', 'two'], t.cli)).toBe(2);
+  });
+
   it('exits 2 on an unreadable leaf', async () => {
     const t = io();
     expect(await runCli(['path', '/nonexistent/leaf.pem', '--trust', anchor], t.cli)).toBe(2);

@@ -57,6 +57,7 @@ export class PathResultCache {
       typeof o.revocation === 'object' ? JSON.stringify(o.revocation) : (o.revocation ?? ''),
       o.policy ? JSON.stringify(o.policy) : '',
       o.time ? o.time.getTime() : 'now',
+      JSON.stringify([o.profile, o.trustAnchorMode, o.maxIntermediates, o.budget, o.allowCaLeaf]),
     ].join('|');
   }
 

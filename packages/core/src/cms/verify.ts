@@ -66,6 +66,8 @@ export interface VerifyCmsOptions {
   time?: Date;
   /** RFC 5280 policy inputs, passed to validatePath. */
   policy?: PolicyOptions;
+  /** Strictness and limits of path validation, passed to validatePath (defaults: strict, no maxIntermediates). */
+  pathOptions?: Pick<ValidatePathOptions, 'profile' | 'trustAnchorMode' | 'maxIntermediates' | 'budget'>;
   algorithms?: AlgorithmPolicy;
   /** Path validation; default: core's `validatePath` (RFC 5280 §6 with revocation). */
   validatePath?: PathValidator;
@@ -389,6 +391,7 @@ async function verifySignerCertificate(
       policy: o.policy,
       revocation: o.revocation,
       signal: o.signal,
+      ...o.pathOptions,
       ...(o.algorithms?.allowSha1 ? { algorithms: { allowSha1: true } } : {}),
     };
     const result = o.pathCache

@@ -3,50 +3,76 @@
  * towards any trust anchor, preferring issuers whose SKI matches the child's AKI, that are valid at
  * the validation time, and anchors over intermediates. Loops (a certificate, or the same name and
  * key, twice in one path) are cut, and every search is bounded (style.md: budgets on every search).
+ *
+ * The pool is indexed once by subject name, so each step looks up only the certificates whose
+ * subject matches the child's issuer instead of scanning and sorting the whole pool.
  */
 import { bytesEqual } from '../der/bytes.js';
 import type { Certificate } from '../x509/certificate.js';
-import { namesMatch } from '../x509/name.js';
-
-export interface BuildBudget {
-  /** Candidate paths that may still be produced. */
-  paths: number;
-  /** Extension steps that may still be taken. */
-  steps: number;
-}
+import { nameIndexKey, namesMatch } from '../x509/name.js';
+import type { WorkBudget } from './budget.js';
 
 export interface CertificatePool {
   readonly anchors: readonly Certificate[];
   readonly intermediates: readonly Certificate[];
 }
 
+interface Candidate {
+  readonly cert: Certificate;
+  readonly anchor: boolean;
+}
+
 const sameKeyAndName = (a: Certificate, b: Certificate) =>
   bytesEqual(a.spki, b.spki) && namesMatch(a.subject, b.subject);
 
-export const isAnchor = (pool: CertificatePool, c: Certificate): boolean =>
-  pool.anchors.some((a) => a === c || bytesEqual(a.der, c.der));
+/** The pool indexed by subject name (RFC 5280 §7.1 matching), built once per validation. */
+export class IssuerIndex {
+  readonly #bySubject = new Map<string, Candidate[]>();
+  readonly #anchors: readonly Certificate[];
+  readonly #sorted = new Map<Certificate, readonly Candidate[]>();
+  readonly #time: Date;
 
-/** Candidate issuers of `child`, best first. */
-function issuersOf(
-  child: Certificate,
-  pool: CertificatePool,
-  time: Date,
-): { cert: Certificate; anchor: boolean }[] {
-  const out: { cert: Certificate; anchor: boolean; score: number }[] = [];
-  const aki = child.authorityKeyIdentifier?.keyIdentifier;
-  const consider = (cert: Certificate, anchor: boolean) => {
-    if (!namesMatch(cert.subject, child.issuer)) return;
-    let score = anchor ? 4 : 0;
-    if (aki && cert.subjectKeyIdentifier) {
-      if (bytesEqual(aki, cert.subjectKeyIdentifier)) score += 8;
-      else score -= 8;
-    }
-    if (time >= cert.notBefore && time <= cert.notAfter) score += 2;
-    out.push({ cert, anchor, score });
-  };
-  for (const a of pool.anchors) consider(a, true);
-  for (const c of pool.intermediates) if (!isAnchor(pool, c)) consider(c, false);
-  return out.sort((x, y) => y.score - x.score);
+  constructor(pool: CertificatePool, time: Date) {
+    this.#time = time;
+    this.#anchors = pool.anchors;
+    for (const a of pool.anchors) this.#add({ cert: a, anchor: true });
+    for (const c of pool.intermediates) if (!this.isAnchor(c)) this.#add({ cert: c, anchor: false });
+  }
+
+  #add(c: Candidate): void {
+    const key = nameIndexKey(c.cert.subject);
+    const bucket = this.#bySubject.get(key);
+    if (!bucket) this.#bySubject.set(key, [c]);
+    else if (!bucket.some((x) => x.cert === c.cert || bytesEqual(x.cert.der, c.cert.der))) bucket.push(c);
+  }
+
+  isAnchor(c: Certificate): boolean {
+    const bucket = this.#bySubject.get(nameIndexKey(c.subject));
+    if (bucket) return bucket.some((x) => x.anchor && (x.cert === c || bytesEqual(x.cert.der, c.der)));
+    return this.#anchors.some((a) => a === c || bytesEqual(a.der, c.der));
+  }
+
+  /** Candidate issuers of `child`, best first (computed once per child). */
+  issuersOf(child: Certificate): readonly Candidate[] {
+    const hit = this.#sorted.get(child);
+    if (hit) return hit;
+    const bucket = this.#bySubject.get(nameIndexKey(child.issuer)) ?? [];
+    const aki = child.authorityKeyIdentifier?.keyIdentifier;
+    const time = this.#time;
+    const scored = bucket
+      .filter((c) => namesMatch(c.cert.subject, child.issuer))
+      .map((c) => {
+        let score = c.anchor ? 4 : 0;
+        if (aki && c.cert.subjectKeyIdentifier)
+          score += bytesEqual(aki, c.cert.subjectKeyIdentifier) ? 8 : -8;
+        if (time >= c.cert.notBefore && time <= c.cert.notAfter) score += 2;
+        return { c, score };
+      })
+      .sort((x, y) => y.score - x.score)
+      .map((x) => x.c);
+    this.#sorted.set(child, scored);
+    return scored;
+  }
 }
 
 /**
@@ -55,25 +81,23 @@ function issuersOf(
  */
 export function* buildPaths(
   leaf: Certificate,
-  pool: CertificatePool,
-  time: Date,
+  index: IssuerIndex,
   maxDepth: number,
-  budget: BuildBudget,
+  budget: WorkBudget,
   partial: { longest: Certificate[] },
 ): Generator<Certificate[]> {
-  if (isAnchor(pool, leaf)) {
+  if (index.isAnchor(leaf)) {
     yield [leaf];
     return;
   }
   const path: Certificate[] = [leaf];
   function* extend(): Generator<Certificate[]> {
-    if (budget.paths <= 0 || budget.steps <= 0) return;
-    budget.steps--;
+    if (budget.left('paths') <= 0 || !budget.spend('buildSteps')) return;
     const current = path[path.length - 1]!;
-    const candidates = issuersOf(current, pool, time);
+    const candidates = index.issuersOf(current);
     if (candidates.length === 0 && path.length > partial.longest.length) partial.longest = [...path];
     for (const { cert, anchor } of candidates) {
-      if (budget.paths <= 0) return;
+      if (budget.left('paths') <= 0) return;
       // Loop detection: the same certificate, or the same name and key, already in this path.
       if (path.some((p) => p === cert || sameKeyAndName(p, cert))) continue;
       if (path.length + 1 > maxDepth) {
@@ -82,7 +106,7 @@ export function* buildPaths(
       }
       path.push(cert);
       if (anchor) {
-        budget.paths--;
+        budget.spend('paths');
         yield [...path];
       } else {
         yield* extend();

@@ -4,10 +4,12 @@
  */
 import type { PolicyMapping } from '../x509/extensions.js';
 import { ANY_POLICY } from '../x509/oids.js';
+import { BudgetExhausted, type WorkBudget } from './budget.js';
 
 interface PolicyNode {
   readonly validPolicy: string;
-  expected: Set<string>;
+  /** Shared between nodes (never mutated in place: replaced). */
+  expected: ReadonlySet<string>;
   readonly parent: PolicyNode | undefined;
   children: PolicyNode[];
   deleted: boolean;
@@ -17,7 +19,11 @@ export class PolicyTree {
   /** levels[d] = the nodes of depth d; levels[0] = [anyPolicy root]. */
   #levels: PolicyNode[][];
 
-  constructor() {
+  readonly #budget: WorkBudget | undefined;
+
+  /** Every node created is charged to `budget`; when it runs out, `BudgetExhausted` is thrown. */
+  constructor(budget?: WorkBudget) {
+    this.#budget = budget;
     const root: PolicyNode = {
       validPolicy: ANY_POLICY,
       expected: new Set([ANY_POLICY]),
@@ -28,10 +34,16 @@ export class PolicyTree {
     this.#levels = [[root]];
   }
 
-  #add(parent: PolicyNode, validPolicy: string, expected: Iterable<string>, depth: number): void {
+  #add(
+    parent: PolicyNode,
+    validPolicy: string,
+    expected: ReadonlySet<string> | readonly string[],
+    depth: number,
+  ): void {
+    if (this.#budget && !this.#budget.spend('policyNodes')) throw new BudgetExhausted('policyNodes');
     const node: PolicyNode = {
       validPolicy,
-      expected: new Set(expected),
+      expected: expected instanceof Set ? expected : new Set(expected),
       parent,
       children: [],
       deleted: false,
@@ -84,15 +96,25 @@ export class PolicyTree {
       list.push(m.subjectDomainPolicy);
       byIssuer.set(m.issuerDomainPolicy, list);
     }
+    // Nodes are grouped once, and every node of one ID-P shares one expected set: a certificate
+    // mapping one policy to many must not multiply the sets by the number of nodes.
+    const live = this.#live(i);
+    const byPolicy = new Map<string, PolicyNode[]>();
+    for (const n of live) {
+      const list = byPolicy.get(n.validPolicy);
+      if (list) list.push(n);
+      else byPolicy.set(n.validPolicy, [n]);
+    }
+    const any = byPolicy.get(ANY_POLICY)?.[0];
     for (const [idp, sdps] of byIssuer) {
-      const nodes = this.#live(i).filter((n) => n.validPolicy === idp);
+      const nodes = byPolicy.get(idp) ?? [];
       if (mappingAllowed) {
+        const expected = new Set(sdps);
         if (nodes.length > 0) {
-          for (const n of nodes) n.expected = new Set(sdps);
-        } else {
+          for (const n of nodes) n.expected = expected;
+        } else if (any?.parent) {
           // (b)(1): no node for ID-P but an anyPolicy node: add ID-P under its parent.
-          const any = this.#live(i).find((n) => n.validPolicy === ANY_POLICY);
-          if (any?.parent) this.#add(any.parent, idp, sdps, i);
+          this.#add(any.parent, idp, expected, i);
         }
       } else {
         // (b)(2): mapping inhibited: delete nodes for ID-P.

@@ -8,25 +8,20 @@ import { bytesEqual, toHex } from '../der/bytes.js';
 const EMPTY = new Uint8Array(0);
 
 import type { Certificate } from '../x509/certificate.js';
-import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
+import { verifySignature, weakSignatureHash } from '../x509/verify.js';
+import type { WorkBudget } from './budget.js';
 
 const cache = new WeakMap<Certificate, Map<string, boolean>>();
 /** Fast path keyed by the identity of the issuer SPKI view (parsed certificates are cached, so it is stable). */
 const byIdentity = new WeakMap<Certificate, WeakMap<Uint8Array, boolean>>();
-
-/** Counts fresh (uncached) verifications, for the building budget. */
-export interface SignatureBudget {
-  remaining: number;
-  /** The algorithm policy of this validation (checked before the cache: a cached verdict is no licence). */
-  readonly policy?: SignaturePolicy;
-}
 
 export type SignatureCheck = 'valid' | 'invalid' | 'unsupported' | 'weak' | 'budget';
 
 export async function checkCertificateSignature(
   cert: Certificate,
   issuerSpki: Uint8Array,
-  budget?: SignatureBudget,
+  /** Charged one signature per fresh (uncached) verification. */
+  budget?: WorkBudget,
 ): Promise<SignatureCheck> {
   if (weakSignatureHash(cert.signatureAlgorithm, budget?.policy)) return 'weak';
   const fast = byIdentity.get(cert)?.get(issuerSpki);
@@ -40,10 +35,7 @@ export async function checkCertificateSignature(
       return hit ? 'valid' : 'invalid';
     }
   }
-  if (budget) {
-    if (budget.remaining <= 0) return 'budget';
-    budget.remaining--;
-  }
+  if (budget && !budget.spend('signatures')) return 'budget';
   let ok: boolean;
   try {
     // RFC 5280 §4.1.1.2: the outer signatureAlgorithm must equal the signature field in TBS.

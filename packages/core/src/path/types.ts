@@ -50,18 +50,44 @@ export interface PolicyOptions {
   readonly anyPolicyInhibited?: boolean;
 }
 
-/** Search budgets (a hostile pool of cross certificates must not make building loop or explode). */
+/**
+ * Work budgets for one validation, shared by path building, §6.1 processing and the validation of
+ * CRL/OCSP signers (a hostile pool, name-constraint set or policy tree must not make the work
+ * explode). Defaults and their origin: docs/path-validation-strictness.md.
+ */
 export interface PathBudget {
-  /** Maximum signature verifications during building. Default 64. */
+  /** Maximum signature verifications. Default 64. */
   readonly signatures?: number;
   /** Maximum candidate paths tried. Default 64. */
   readonly paths?: number;
   /** Maximum certificates in a path, anchor included. Default 16. */
   readonly depth?: number;
+  /** Maximum path-building steps (issuer look-ups). Default 1024. */
+  readonly buildSteps?: number;
+  /** Maximum name-constraint comparisons (one name against one subtree). Default 250,000. */
+  readonly nameComparisons?: number;
+  /** Maximum policy tree nodes created. Default 10,000. */
+  readonly policyNodes?: number;
 }
 
+/**
+ * `strict` (default): the RFC 5280 profile a conforming CA MUST follow is checked on every certificate
+ * of the path. `lenient`: for legacy PKIs, the profile rules listed in
+ * docs/path-validation-strictness.md are not checked (RFC 5280 §6.1 itself is always applied).
+ */
+export type ValidationProfile = 'strict' | 'lenient';
+
+/**
+ * How a trust anchor given as a certificate is used. `certificate` (default): the anchor must be a
+ * CA (critical basicConstraints cA=TRUE, keyCertSign when keyUsage is present), valid at the
+ * validation time, without unknown critical extensions, and its nameConstraints and pathLenConstraint
+ * apply to the path below it (RFC 5280 §6.1.1 (d) permits it; RFC 5937). `name-and-key`: only the
+ * anchor's subject name and public key are used, the RFC 5280 §6.1.1 (d) minimum.
+ */
+export type TrustAnchorMode = 'certificate' | 'name-and-key';
+
 export interface ValidatePathOptions {
-  /** Trusted roots (self-signed or not: the anchor's name and key are trusted, RFC 5280 §6.1.1 (d)). */
+  /** Trusted roots (self-signed or not; how their certificate is used: `trustAnchorMode`). */
   readonly trustAnchors: readonly CertificateInput[];
   /** Unordered pool of candidate intermediates (may include cross certificates and noise). */
   readonly intermediates?: readonly CertificateInput[];
@@ -80,6 +106,20 @@ export interface ValidatePathOptions {
    * (legacy archives), MD5 always.
    */
   readonly algorithms?: { readonly allowSha1?: boolean };
+  /** Certificate profile checks. Default `'strict'`. */
+  readonly profile?: ValidationProfile;
+  /** How certificate trust anchors are used. Default `'certificate'`. */
+  readonly trustAnchorMode?: TrustAnchorMode;
+  /**
+   * Maximum number of intermediate certificates between the leaf and the trust anchor (a longer path
+   * fails with PATH_TOO_LONG). Default: no limit below `budget.depth`.
+   */
+  readonly maxIntermediates?: number;
+  /**
+   * Accept a CA certificate (basicConstraints cA=TRUE) as the leaf. Default false: an end-entity
+   * verifier that accepts a CA certificate as the signer lets a CA's key stand in for a person.
+   */
+  readonly allowCaLeaf?: boolean;
   readonly signal?: AbortSignal;
 }
 

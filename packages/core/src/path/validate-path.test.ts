@@ -11,6 +11,7 @@ import {
   type TestKey,
 } from '../../test/support/cert-factory.js';
 import { DER_NULL, oid as oidDer, seq as seqDer, utf8 } from '../../test/support/der-build.js';
+import { WorkBudget } from './budget.js';
 import { processPath } from './process.js';
 import type { ValidatePathOptions } from './types.js';
 import { validatePath } from './validate-path.js';
@@ -118,7 +119,11 @@ describe('validatePath: RFC 5280 §6.1.3 checks', () => {
 
   it('NAME_CHAINING when the issuer name differs from the issuer subject', async () => {
     const wrong = await issue({ subject: 'CN=X', key: keys[1]!, issuer: ca, issuerName: 'CN=Someone Else' });
-    const r = await processPath([wrong.cert, ca.cert, root.cert], NOW, {}, { remaining: 10 });
+    const r = await processPath([wrong.cert, ca.cert, root.cert], {
+      time: NOW,
+      policy: {},
+      budget: new WorkBudget(),
+    });
     expect(r.failures.map((f) => f.code)).toContain('NAME_CHAINING');
   });
 

@@ -8,7 +8,8 @@ import { CORE_ERRORS, coreError, isShomeiError, throwIfAborted } from '../errors
 import { checkRevocation, ensureOcspReadable } from '../revocation/check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
-import { buildPaths } from './build.js';
+import { WorkBudget } from './budget.js';
+import { buildPaths, IssuerIndex } from './build.js';
 import { processPath } from './process.js';
 import type {
   CertificateInput,
@@ -52,6 +53,18 @@ function toCrls(list: ValidatePathOptions['crls']): CrlIndex[] {
   return out;
 }
 
+/** The failure of a candidate path that is longer than `maxIntermediates` allows (not processed further). */
+function tooLong(path: readonly Certificate[], max: number) {
+  const failures: PathFailure[] = [
+    {
+      index: -1,
+      code: 'PATH_TOO_LONG',
+      detail: `the path has ${path.length - 2} intermediate certificate(s); maxIntermediates is ${max}`,
+    },
+  ];
+  return { failures, validPolicies: [], budgetExhausted: false };
+}
+
 /** Failure priority for ranking: lower is more specific (more useful to report). */
 const RANK: Partial<Record<PathErrorCode, number>> = {
   CERT_REVOKED: 0,
@@ -61,6 +74,8 @@ const RANK: Partial<Record<PathErrorCode, number>> = {
   SIGNATURE_INVALID: 50,
   PATH_NOT_FOUND: 100,
   PATH_BUDGET_EXCEEDED: 90,
+  // Another candidate that fails a real check says more than one that was only too long.
+  PATH_TOO_LONG: 80,
 };
 
 const notChecked = (detail: string): RevocationStatus => ({ status: 'unknown', source: null, detail });
@@ -121,7 +136,7 @@ function revocationOptions(
 
 /** Validates the certification path of `leaf` (RFC 5280 §6) and its revocation status. */
 export function validatePath(leafInput: CertificateInput, options: ValidatePathOptions): Promise<PathResult> {
-  return validateAtDepth(leafInput, options, 0);
+  return validateAtDepth(leafInput, options, 0, new WorkBudget(options.budget, options.algorithms ?? {}));
 }
 
 /**
@@ -135,6 +150,8 @@ async function validateAtDepth(
   leafInput: CertificateInput,
   options: ValidatePathOptions,
   depth: number,
+  /** Shared with the validation of CRL and OCSP signers below this one. */
+  budget: WorkBudget,
 ): Promise<PathResult> {
   const { signal } = options;
   throwIfAborted(signal);
@@ -159,13 +176,9 @@ async function validateAtDepth(
     const f: PathFailure = { index: -1, code: 'PATH_NO_TRUST_ANCHOR', detail: 'no trust anchor was given' };
     return invalid('invalid', [leaf], [f], [], [], undefined, false);
   }
-  const pool = { anchors, intermediates };
-  const budget = {
-    paths: options.budget?.paths ?? 64,
-    steps: (options.budget?.paths ?? 64) * 16,
-  };
-  const sigBudget = { remaining: options.budget?.signatures ?? 64, policy: options.algorithms ?? {} };
-  const maxDepth = options.budget?.depth ?? 16;
+  const index = new IssuerIndex({ anchors, intermediates }, time);
+  const maxDepth = budget.limits.depth;
+  const maxIntermediates = options.maxIntermediates;
   const partial = { longest: [leaf] as Certificate[] };
 
   let best:
@@ -173,10 +186,20 @@ async function validateAtDepth(
     | undefined;
   let tried = 0;
   let revokedOrIndeterminate: PathResult | undefined;
-  for (const path of buildPaths(leaf, pool, time, maxDepth, budget, partial)) {
+  for (const path of buildPaths(leaf, index, maxDepth, budget, partial)) {
     throwIfAborted(signal);
     tried++;
-    const r = await processPath(path, time, policy, sigBudget);
+    const r =
+      maxIntermediates !== undefined && path.length - 2 > maxIntermediates
+        ? tooLong(path, maxIntermediates)
+        : await processPath(path, {
+            time,
+            policy,
+            budget,
+            profile: options.profile ?? 'strict',
+            trustAnchorMode: options.trustAnchorMode ?? 'certificate',
+            allowCaLeaf: options.allowCaLeaf ?? false,
+          });
     if (r.failures.length === 0) {
       // A structurally valid path whose revocation check fails: another path (a cross certificate,
       // a re-keyed CA) may still be good, so keep searching and report this one if none is.
@@ -198,9 +221,13 @@ async function validateAtDepth(
   }
   const chain = partial.longest;
   const top = chain[chain.length - 1]!;
-  const exhausted = budget.paths <= 0 || budget.steps <= 0;
+  const exhausted = budget.left('paths') <= 0 || budget.left('buildSteps') <= 0;
   const f: PathFailure = exhausted
-    ? { index: -1, code: 'PATH_BUDGET_EXCEEDED', detail: 'the path-building budget ran out' }
+    ? {
+        index: -1,
+        code: 'PATH_BUDGET_EXCEEDED',
+        detail: budget.describe(budget.left('paths') <= 0 ? 'paths' : 'buildSteps'),
+      }
     : {
         index: chain.length - 1,
         code: 'PATH_NOT_FOUND',
@@ -218,12 +245,14 @@ async function validateAtDepth(
       signal,
       algorithms: options.algorithms ?? {},
       validateSigner: async (signer) => {
+        // A CRL issuer or OCSP responder may be the CA itself, so a CA leaf is expected here.
         const signerOptions: ValidatePathOptions = {
           ...options,
           policy: {},
+          allowCaLeaf: true,
           ...(depth + 1 >= MAX_SIGNER_DEPTH ? { revocation: 'off' as const } : {}),
         };
-        return (await validateAtDepth(signer, signerOptions, depth + 1)).valid;
+        return (await validateAtDepth(signer, signerOptions, depth + 1, budget)).valid;
       },
     });
     const statuses = [...rev.statuses, notChecked('trust anchor')];

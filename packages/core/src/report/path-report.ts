@@ -26,6 +26,8 @@ export interface PathCommandInput {
   readonly requireExplicitPolicy?: boolean;
   readonly inhibitPolicyMapping?: boolean;
   readonly inhibitAnyPolicy?: boolean;
+  /** `--max-intermediates`: the most intermediate certificates a path may have. */
+  readonly maxIntermediates?: number;
   /** `--fetch`: fetch CRLs / OCSP from CDP / AIA. */
   readonly fetch?: boolean;
   readonly json?: boolean;
@@ -114,6 +116,7 @@ export async function runPathCommand(input: PathCommandInput): Promise<CommandOu
         anyPolicyInhibited: input.inhibitAnyPolicy === true,
       },
       revocation: { mode: input.revocation ?? 'prefer', fetch: input.fetch === true },
+      ...(input.maxIntermediates !== undefined ? { maxIntermediates: input.maxIntermediates } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     });
   } catch (e) {

@@ -10,7 +10,7 @@ import type { RevocationStatus } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { DistributionPoint, DistributionPointName } from '../x509/extensions.js';
 import type { GeneralName } from '../x509/general-name.js';
-import { type Name, namesMatch } from '../x509/name.js';
+import { appendRdn, type Name, namesMatch } from '../x509/name.js';
 import { EXT_OID } from '../x509/oids.js';
 import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
 import type { CrlIndex } from './crl-index.js';
@@ -52,14 +52,8 @@ function generalNameEqual(a: GeneralName, b: GeneralName): boolean {
 function dpNames(dp: DistributionPointName | undefined, crlIssuer: Name): GeneralName[] {
   if (!dp) return [];
   if (dp.type === 'fullName') return [...dp.names];
-  // §5.2.5: relative name appended to the CRL issuer's DN; compared via match keys.
-  const keys = [...crlIssuer.rdnKeys];
-  const rdnKey = dp.rdn
-    .map((a) => `${a.oid}=${a.value.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ')}`)
-    .sort()
-    .join('+');
-  keys.push(rdnKey);
-  const name: Name = { der: dp.der, rdns: [], text: '', matchKey: keys.join(','), rdnKeys: keys };
+  // §5.2.5: relative name appended to the CRL issuer's DN.
+  const name = appendRdn(crlIssuer, dp.rdnSet);
   return [{ type: 'directoryName', name }];
 }
 

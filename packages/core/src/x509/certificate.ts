@@ -103,6 +103,10 @@ export interface Certificate {
   readonly authorityInfoAccess?: readonly AccessDescription[];
   /** Issuer and subject match (RFC 5280 §6.1: "self-issued"). */
   readonly selfIssued: boolean;
+  /** Universal tags of notBefore and notAfter (0x17 UTCTime, 0x18 GeneralizedTime), for the profile check. */
+  readonly validityTags: readonly [number, number];
+  /** OIDs of extensions that appear more than once (RFC 5280 §4.2 forbids it; only the first is used). */
+  readonly duplicateExtensions?: readonly string[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -182,8 +186,12 @@ const DECODERS: Readonly<Record<string, (v: Uint8Array, out: Mutable<Certificate
 /** OIDs of the certificate extensions this parser decodes. */
 export const KNOWN_CERTIFICATE_EXTENSIONS: ReadonlySet<string> = new Set(Object.keys(DECODERS));
 
-/** Parses the Extensions SEQUENCE (RFC 5280 §4.1.2.9) into a list; duplicates are an error. */
-export function parseExtensionListAt(bytes: Uint8Array, seq: Tlv): Extension[] {
+/**
+ * Parses the Extensions SEQUENCE (RFC 5280 §4.1.2.9) into a list. A repeated OID is an error, unless
+ * `duplicates` is given: then the first instance is kept and the OID is recorded there, so that path
+ * validation can report the certificate with its own code.
+ */
+export function parseExtensionListAt(bytes: Uint8Array, seq: Tlv, duplicates?: string[]): Extension[] {
   const list: Extension[] = [];
   const seen = new Set<string>();
   for (const e of children(bytes, expectTag(seq, Tag.SEQUENCE, 'Extensions'))) {
@@ -195,11 +203,34 @@ export function parseExtensionListAt(bytes: Uint8Array, seq: Tlv): Extension[] {
     const value = parts[i];
     if (!value || parts.length !== i + 1) throw coreError('DER_MALFORMED', `Extension ${oid} is malformed.`);
     expectTag(value, Tag.OCTET_STRING, 'extnValue');
-    if (seen.has(oid)) throw coreError('DER_MALFORMED', `Extension ${oid} appears twice (RFC 5280 §4.2).`);
+    if (seen.has(oid)) {
+      if (!duplicates) throw coreError('DER_MALFORMED', `Extension ${oid} appears twice (RFC 5280 §4.2).`);
+      if (!duplicates.includes(oid)) duplicates.push(oid);
+      continue;
+    }
     seen.add(oid);
     list.push({ oid, critical, value: contentsOf(bytes, value) });
   }
   return list;
+}
+
+/**
+ * A validity time in the RFC 5280 §4.1.2.5 form (UTCTime or GeneralizedTime YYYYMMDDHHMMSSZ, seconds
+ * present, no fraction). Anything else — a fractional second, a missing Z, an offset — is refused with
+ * CERT_TIME_MALFORMED rather than read approximately: a strict verifier must not guess a certificate's
+ * lifetime, and the report must not call a malformed certificate "expired".
+ */
+function validityTime(der: Uint8Array, tlv: Tlv, field: 'notBefore' | 'notAfter'): Date {
+  try {
+    return readTime(der, tlv);
+  } catch (cause) {
+    // Not a time element at all: the structure is wrong, which CERT_MALFORMED says.
+    if (tlv.tag !== Tag.UTC_TIME && tlv.tag !== Tag.GENERALIZED_TIME) throw cause;
+    throw coreError('CERT_TIME_MALFORMED', `The certificate's ${field} is not a valid RFC 5280 time.`, {
+      cause,
+      details: { field },
+    });
+  }
 }
 
 function parseUncached(der: Uint8Array): Certificate {
@@ -241,8 +272,9 @@ function parseUncached(der: Uint8Array): Certificate {
     signature: readSignatureBitString(der, sigTlv),
     issuer,
     subject,
-    notBefore: readTime(der, nb),
-    notAfter: readTime(der, na),
+    notBefore: validityTime(der, nb, 'notBefore'),
+    notAfter: validityTime(der, na, 'notAfter'),
+    validityTags: [nb.tag, na.tag],
     spki: encodingOf(der, spkiT),
     publicKeyAlgorithm,
     publicKey,
@@ -260,7 +292,9 @@ function parseUncached(der: Uint8Array): Certificate {
       if (version !== 3) throw coreError('DER_MALFORMED', 'Extensions require a v3 certificate.');
       const [seq, more] = children(der, t);
       if (!seq || more) throw coreError('DER_MALFORMED', 'Bad extensions wrapper.');
-      cert.extensions = parseExtensionListAt(der, seq);
+      const duplicates: string[] = [];
+      cert.extensions = parseExtensionListAt(der, seq, duplicates);
+      if (duplicates.length) cert.duplicateExtensions = duplicates;
     } else throw coreError('DER_MALFORMED', `Unexpected TBSCertificate field tag 0x${t.tag.toString(16)}.`);
   }
   for (const ext of cert.extensions) {
@@ -290,7 +324,8 @@ const contentKey = (der: Uint8Array): string => {
 
 /**
  * Parses a DER X.509 certificate. Throws `CERT_MALFORMED` (with the DER error as cause) for anything
- * that is not a well-formed certificate. The result is frozen in spirit: do not mutate it (it is cached).
+ * that is not a well-formed certificate, `CERT_TIME_MALFORMED` for a validity time outside the RFC
+ * 5280 §4.1.2.5 form. The result is frozen in spirit: do not mutate it (it is cached).
  */
 export function parseCertificate(der: Uint8Array): Certificate {
   const hit = byIdentity.get(der);
@@ -306,7 +341,8 @@ export function parseCertificate(der: Uint8Array): Certificate {
     // Keep a private copy so a caller reusing its buffer cannot change a cached certificate.
     cert = parseUncached(new Uint8Array(der)); // a copy even for a Node Buffer (whose slice() is a view)
   } catch (cause) {
-    if (isShomeiError(cause) && cause.code === 'CERT_MALFORMED') throw cause;
+    if (isShomeiError(cause) && (cause.code === 'CERT_MALFORMED' || cause.code === 'CERT_TIME_MALFORMED'))
+      throw cause;
     throw coreError('CERT_MALFORMED', undefined, { cause });
   }
   byIdentity.set(der, cert);

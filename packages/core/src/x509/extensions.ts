@@ -14,7 +14,7 @@ import {
 } from '../der/reader.js';
 import { coreError } from '../errors.js';
 import { type GeneralName, parseGeneralNameAt, parseGeneralNamesAt } from './general-name.js';
-import { type NameAttribute, parseNameAt } from './name.js';
+import { type NameAttribute, parseRdnAt } from './name.js';
 
 export interface Extension {
   readonly oid: string;
@@ -81,6 +81,8 @@ export type DistributionPointName =
   | {
       readonly type: 'nameRelativeToCRLIssuer';
       readonly rdn: readonly NameAttribute[];
+      /** The RDN re-encoded as a DER SET (for `appendRdn`). */
+      readonly rdnSet: Uint8Array;
       readonly der: Uint8Array;
     };
 
@@ -257,18 +259,11 @@ export function parseDistributionPointNameAt(v: Uint8Array, tlv: Tlv): Distribut
   const n = inner[0]!;
   if (n.tag === 0xa0) return { type: 'fullName', names: parseGeneralNamesAt(v, n) };
   if (n.tag === 0xa1) {
-    // nameRelativeToCRLIssuer [1] IMPLICIT RelativeDistinguishedName: parse as a one-RDN Name.
-    const set = new Uint8Array(encodingOf(v, n)); // a copy: never write into the caller's DER
-    set[0] = 0x31;
-    const seq = new Uint8Array(set.length + 4);
-    const len = set.length;
-    const hdr =
-      len < 0x80 ? [0x30, len] : len < 0x100 ? [0x30, 0x81, len] : [0x30, 0x82, len >> 8, len & 0xff];
-    seq.set(hdr, 0);
-    seq.set(set, hdr.length);
-    const whole = seq.subarray(0, hdr.length + len);
-    const name = parseNameAt(whole, readRoot(whole));
-    return { type: 'nameRelativeToCRLIssuer', rdn: name.rdns[0] ?? [], der: encodingOf(v, n) };
+    // nameRelativeToCRLIssuer [1] IMPLICIT RelativeDistinguishedName: the same bytes as a SET.
+    const rdnSet = new Uint8Array(encodingOf(v, n)); // a copy: never write into the caller's DER
+    rdnSet[0] = Tag.SET;
+    const rdn = parseRdnAt(rdnSet, readRoot(rdnSet));
+    return { type: 'nameRelativeToCRLIssuer', rdn, rdnSet, der: encodingOf(v, n) };
   }
   throw malformed('DistributionPointName');
 }

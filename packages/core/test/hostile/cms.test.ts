@@ -78,6 +78,7 @@ describe('hostile CMS', () => {
   it(`parseJpkiIdentity: ${FUZZ_RUNS} hostile JPKI signing certificates give typed errors only`, () => {
     const stats = assertHostileSync(hostileBytes([pki.signer]), (b) => parseJpkiIdentity(b), [
       'CERT_MALFORMED',
+      'CERT_TIME_MALFORMED',
       'JPKI_IDENTITY_MALFORMED',
     ]);
     expect(stats.parsed).toBeGreaterThan(0);

@@ -19,7 +19,8 @@ import {
 import { CrlIndex } from '../../src/revocation/crl-index.js';
 import { parseOcspResponse } from '../../src/revocation/ocsp.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
-import { ext, generateKey, gn, issue, type TestCert } from '../support/cert-factory.js';
+import { namesMatch, parseName } from '../../src/x509/name.js';
+import { ext, generateKey, gn, issue, name, type TestCert } from '../support/cert-factory.js';
 import { buildCrl, buildOcspResponse } from '../support/crl-factory.js';
 import { assertHostileSync, FUZZ_RUNS, hostileBytes, nest } from '../support/hostile.js';
 
@@ -152,11 +153,27 @@ describe('hostile DER', () => {
 });
 
 describe('hostile certificates, CRLs, OCSP responses and PEM', () => {
-  it(`parseCertificate: ${FUZZ_RUNS} hostile inputs give CERT_MALFORMED only`, () => {
+  it(`parseCertificate: ${FUZZ_RUNS} hostile inputs give CERT_MALFORMED or CERT_TIME_MALFORMED only`, () => {
     const stats = assertHostileSync(hostileBytes(seeds.certs), (b) => parseCertificate(b), [
       'CERT_MALFORMED',
+      'CERT_TIME_MALFORMED',
     ]);
     expect(stats.rejected).toBeGreaterThan(stats.cases / 4);
+  });
+
+  it(`parseName + namesMatch: ${FUZZ_RUNS} hostile names give DER_MALFORMED only, and match themselves`, () => {
+    const names = seeds.certs.map((c) => parseCertificate(c).subject.der);
+    names.push(name('CN=東京 太郎+O=Shomei,OU=Unit,C=JP'));
+    const reference = parseName(names[0]!);
+    assertHostileSync(
+      hostileBytes(names),
+      (b) => {
+        const n = parseName(b);
+        if (!namesMatch(n, parseName(n.der))) throw new Error('a name does not match itself');
+        namesMatch(n, reference);
+      },
+      ['DER_MALFORMED', 'DER_UNSUPPORTED'],
+    );
   });
 
   it(`CrlIndex.from + entry decoding: ${FUZZ_RUNS} hostile inputs give CRL_MALFORMED only`, () => {

@@ -225,6 +225,11 @@ export interface CertSpec {
   readonly issuer?: TestCert;
   /** Overrides the issuer name (for name-chaining tests). */
   readonly issuerName?: string;
+  /** Raw DER Names, for names the RFC 4514 text form cannot express (or must not: hostile encodings). */
+  readonly subjectDer?: Uint8Array;
+  readonly issuerDer?: Uint8Array;
+  /** Raw DER of the Validity SEQUENCE (e.g. a malformed time). */
+  readonly validityDer?: Uint8Array;
   readonly serial?: number | Uint8Array;
   readonly notBefore?: Date;
   readonly notAfter?: Date;
@@ -233,6 +238,8 @@ export interface CertSpec {
   readonly pathLen?: number;
   /** Extensions appended after the defaults; an extension with the same OID replaces the default one. */
   readonly extensions?: readonly ExtensionSpec[];
+  /** Extensions appended as they are, after `extensions` (a repeated OID stays repeated). */
+  readonly extraExtensions?: readonly ExtensionSpec[];
   /** Leave out the default SKI/AKI/basicConstraints/keyUsage. */
   readonly bare?: boolean;
   readonly version?: 1 | 3;
@@ -248,6 +255,7 @@ export interface TestCert {
   readonly cert: Certificate;
   readonly key: TestKey;
   readonly subject: string;
+  readonly subjectDer?: Uint8Array;
 }
 
 export const DEFAULT_NOT_BEFORE = new Date('2025-01-01T00:00:00Z');
@@ -258,6 +266,18 @@ export const NOW = new Date('2026-06-01T00:00:00Z');
 let serialCounter = 1000;
 
 export async function issue(spec: CertSpec): Promise<TestCert> {
+  const der = await issueDer(spec);
+  return {
+    der,
+    cert: parseCertificate(der),
+    key: spec.key,
+    subject: spec.subject,
+    ...(spec.subjectDer ? { subjectDer: spec.subjectDer } : {}),
+  };
+}
+
+/** The DER of the certificate `spec` describes, unparsed (for certificates the parser must refuse). */
+export async function issueDer(spec: CertSpec): Promise<Uint8Array> {
   const issuerKey = spec.issuer?.key ?? spec.key;
   const issuerName = spec.issuerName ?? spec.issuer?.subject ?? spec.subject;
   const exts: ExtensionSpec[] = [];
@@ -276,15 +296,19 @@ export async function issue(spec: CertSpec): Promise<TestCert> {
     if (i >= 0) exts[i] = e;
     else exts.push(e);
   }
+  exts.push(...(spec.extraExtensions ?? []));
   const serial = spec.serial instanceof Uint8Array ? uint(spec.serial) : int(spec.serial ?? serialCounter++);
   const version = spec.version ?? 3;
   const tbs = seq(
     ...(version === 3 ? [ctx(0, true, int(2))] : []),
     serial,
     spec.tbsSignatureAlgorithm ?? signatureAlgorithm(issuerKey),
-    name(issuerName),
-    seq(time(spec.notBefore ?? DEFAULT_NOT_BEFORE), time(spec.notAfter ?? DEFAULT_NOT_AFTER)),
-    name(spec.subject),
+    spec.issuerDer ??
+      (spec.issuerName ? undefined : spec.issuer ? spec.issuer.subjectDer : spec.subjectDer) ??
+      name(issuerName),
+    spec.validityDer ??
+      seq(time(spec.notBefore ?? DEFAULT_NOT_BEFORE), time(spec.notAfter ?? DEFAULT_NOT_AFTER)),
+    spec.subjectDer ?? name(spec.subject),
     spec.key.spki,
     ...(version === 3 && exts.length
       ? [
@@ -296,8 +320,7 @@ export async function issue(spec: CertSpec): Promise<TestCert> {
         ]
       : []),
   );
-  const der = await signed(tbs, issuerKey, spec.corruptSignature, spec.outerSignatureAlgorithm);
-  return { der, cert: parseCertificate(der), key: spec.key, subject: spec.subject };
+  return signed(tbs, issuerKey, spec.corruptSignature, spec.outerSignatureAlgorithm);
 }
 
 /** A root → intermediate → leaf hierarchy on fresh P-256 keys (or the given ones). */
