@@ -12,7 +12,7 @@ export function cardAttrsCommand(deps: CardCliDeps = defaultCardDeps): CliComman
     summary: 'Read the name, address, birth date and sex (card-input-assistance PIN).',
     usage: 'shomei card attrs [--reader <name>] [--pin-stdin] [--allow-last-attempt] [--json]',
     async run({ args, io, signal }) {
-      const values = parseCardArgs(args);
+      const values = parseCardArgs(args, {}, 'card attrs');
       await using card = await deps.openCard({ ...(values.reader ? { reader: values.reader } : {}), signal });
       const pin = await io.readSecret('Card-input-assistance PIN (4 digits): ', {
         fromStdin: values.pinStdin,

@@ -20,7 +20,7 @@ export function cardCertsCommand(deps: CardCliDeps = defaultCardDeps): CliComman
     usage:
       'shomei card certs [--out <dir>] [--sign [--pin-stdin] [--allow-last-attempt]] [--reader <name>] [--json]',
     async run({ args, io, signal }) {
-      const values = parseCardArgs(args, { out: true, sign: true });
+      const values = parseCardArgs(args, { out: true, sign: true }, 'card certs');
       await using card = await deps.openCard({ ...(values.reader ? { reader: values.reader } : {}), signal });
       const read: Array<{ kind: CertificateKind; der: Uint8Array }> = [];
       for (const kind of PUBLIC_KINDS) read.push({ kind, der: await card.readCertificate(kind, { signal }) });

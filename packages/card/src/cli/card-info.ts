@@ -17,7 +17,7 @@ export function cardInfoCommand(deps: CardCliDeps = defaultCardDeps): CliCommand
     summary: 'Show the card kind (from the JPKI token), its ATR and the reader.',
     usage: 'shomei card info [--reader <name>] [--json]',
     async run({ args, io, signal }) {
-      const values = parseCardArgs(args);
+      const values = parseCardArgs(args, {}, 'card info');
       await using card = await deps.openCard({ ...(values.reader ? { reader: values.reader } : {}), signal });
       const info = await card.info({ signal });
       if (values.json) printJson(io, info);

@@ -18,7 +18,7 @@ export function cardPinStatusCommand(deps: CardCliDeps = defaultCardDeps): CliCo
     summary: 'Show the tries left for each PIN (uses no try).',
     usage: 'shomei card pin-status [--reader <name>] [--json]',
     async run({ args, io, signal }) {
-      const values = parseCardArgs(args);
+      const values = parseCardArgs(args, {}, 'card pin-status');
       await using card = await deps.openCard({ ...(values.reader ? { reader: values.reader } : {}), signal });
       const status = await card.pinStatus({ signal });
       if (values.json) printJson(io, status);
