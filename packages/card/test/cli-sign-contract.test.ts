@@ -179,3 +179,35 @@ describe('shomei sign --key/--cert', () => {
     expect(text).toContain(hash);
   });
 });
+
+describe('--card-file: a saved virtual card, no pcscd', () => {
+  it('shomei sign --card-file signs and writes the PIN counter back to the file', async () => {
+    const cardFile = at('virtual.card.json');
+    writeFileSync(cardFile, template.save(), { mode: 0o600 });
+    const out: string[] = [];
+    const io: CliIo = {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => out.push(t) },
+      readSecret: async () => 'WRONGPIN',
+      writeFile: (path, data) => writeFile(path, data),
+    };
+    const before = JSON.stringify(JSON.parse(readFileSync(cardFile, 'utf8')));
+    // Default dependencies: the real card opener, which loads the simulator for --card-file.
+    expect(
+      await runCli(['sign', at('doc.txt'), '--card-file', cardFile, '--pin-stdin', '--out', at('v.p7s')], io),
+    ).toBe(1);
+    expect(out.join('')).toContain('PIN_INCORRECT');
+    expect(JSON.stringify(JSON.parse(readFileSync(cardFile, 'utf8')))).not.toBe(before);
+    io.readSecret = async () => PINS.sign;
+    expect(
+      await runCli(['sign', at('doc.txt'), '--card-file', cardFile, '--pin-stdin', '--out', at('v.p7s')], io),
+    ).toBe(0);
+    expect(readFileSync(at('v.p7s'))[0]).toBe(0x30);
+  });
+
+  it('--reader and --card-file together are a usage error', async () => {
+    const c = cli([]);
+    expect(await c.run('card', 'info', '--reader', 'x', '--card-file', 'y', '--json')).toBe(2);
+    expect(c.json().error.code).toBe('USAGE');
+  });
+});

@@ -8,7 +8,7 @@ import type { HashAlgorithmName, Signer } from '@shomei/core';
 import { fileSource, loadPkcs8Signer, signCms } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
-import { type CardCliDeps, defaultCardDeps } from './card-options.js';
+import { type CardCliDeps, cardTarget, defaultCardDeps } from './card-options.js';
 import { type CliCommand, EXIT } from './command.js';
 import { checkOutputPath, inputFileSize, readInputFile } from './input-files.js';
 import { printJson } from './output.js';
@@ -21,7 +21,7 @@ export function signCommand(deps: CardCliDeps = defaultCardDeps): CliCommand {
     path: ['sign'],
     summary: 'Sign a file as CMS/CAdES-BES, with the card or a PKCS#8 key (SHA-256 by default).',
     usage:
-      'shomei sign <file> (--card [--card-key sign|auth] [--reader <name>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--out <file.p7s>] [--force] [--json]',
+      'shomei sign <file> (--card [--card-key sign|auth] [--reader <name> | --card-file <card.json>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--out <file.p7s>] [--force] [--json]',
     async run({ args, io, signal }) {
       const a = parseSignArgs(args);
       const size = await inputFileSize(a.file, 'file to sign');
@@ -39,7 +39,7 @@ export function signCommand(deps: CardCliDeps = defaultCardDeps): CliCommand {
         });
       let p7s: Uint8Array;
       if (a.card) {
-        await using card = await deps.openCard({ ...(a.reader ? { reader: a.reader } : {}), signal });
+        await using card = await deps.openCard(cardTarget(a, signal));
         const prompt =
           a.cardKey === 'sign'
             ? 'Signature password (6–16 characters): '
@@ -67,6 +67,7 @@ function parseSignArgs(args: string[]) {
       card: { type: 'boolean', default: false },
       'card-key': { type: 'string', default: 'sign' },
       reader: { type: 'string' },
+      'card-file': { type: 'string' },
       'pin-stdin': { type: 'boolean', default: false },
       'allow-last-attempt': { type: 'boolean', default: false },
       key: { type: 'string' },
@@ -82,6 +83,7 @@ function parseSignArgs(args: string[]) {
   );
   const { values: v, positionals } = parsed;
   if (positionals.length !== 1) throw cardError('USAGE', 'Give exactly one file to sign.');
+  if (v['card-file'] !== undefined) v.card = true;
   if (v.card === (v.key !== undefined)) {
     throw cardError('USAGE', 'Sign either with --card or with --key <pkcs8> --cert <cert>.');
   }
@@ -95,6 +97,7 @@ function parseSignArgs(args: string[]) {
     card: v.card,
     cardKey: cardKey as 'sign' | 'auth',
     reader: v.reader,
+    cardFile: v['card-file'],
     pinStdin: v['pin-stdin'],
     allowLastAttempt: v['allow-last-attempt'],
     key: v.key,
