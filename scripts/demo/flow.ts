@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  clearRevocationFetchCaches,
   formatBirthDate,
+  RevocationFetchCache,
   signCms,
   type ValidationReport,
   verifyCms,
@@ -139,11 +139,11 @@ async function signApplication({ out }: Stage, link: CardLink): Promise<Uint8Arr
 
 async function verifyLive({ out, authority }: Stage, p7s: Uint8Array, expected: 'valid' | 'revoked') {
   out.step(expected === 'valid' ? 'Verify: chain and live OCSP' : 'Verify again: live OCSP');
-  // A relying party asking now: core caches OCSP answers until nextUpdate.
-  clearRevocationFetchCaches();
+  // A relying party asking now, with a cache of its own: fetched answers are not shared with any
+  // other verification (a kept OCSP answer would still say "good" until its nextUpdate).
   const report = await verifyCms(p7s, {
     trustAnchors: authority.trustAnchors,
-    revocation: { mode: 'require', fetch: true },
+    revocation: { mode: 'require', fetch: true, fetchCache: new RevocationFetchCache() },
   });
   printVerdict(out, report);
   const leaf = report.chain[0]?.revocation;

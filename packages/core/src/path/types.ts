@@ -29,6 +29,11 @@ export interface RevocationOptions {
   readonly fetchTimeoutMs?: number;
   /** Maximum bytes accepted from one fetch. Default 64 MiB for CRLs, 1 MiB for OCSP. */
   readonly maxFetchBytes?: number;
+  /**
+   * Where fetched CRLs and OCSP responses are kept between validations: your own
+   * `new RevocationFetchCache()`, `null` for none, or (absent) `defaultRevocationFetchCache`.
+   */
+  readonly fetchCache?: import('../revocation/fetch.js').RevocationFetchCache | null;
   /** Check certificates the CA issued to itself / the anchor's children only … all by default. */
   readonly skipLeaf?: boolean;
 }
