@@ -107,11 +107,14 @@ export interface StepResult {
   code: number | null;
   output: string;
   timedOut: boolean;
+  /** The step's process group: what it started in the background lives on until `endGroup`. */
+  group: number | undefined;
 }
 
 /**
- * Runs one step with bash in `cwd` and the given environment. Background jobs a block starts (a
- * server with `&`) are ended with the block: it runs in its own process group, which is killed.
+ * Runs one step with bash in `cwd` and the given environment, in a process group of its own. A
+ * background job the block starts (a server with `&`) keeps running for the page's later blocks, as
+ * in a reader's terminal; the caller ends it with `endGroup` when the page is done.
  */
 export function runStep(step: ShellStep, cwd: string, env: NodeJS.ProcessEnv): Promise<StepResult> {
   return new Promise((resolve) => {
@@ -131,18 +134,18 @@ export function runStep(step: ShellStep, cwd: string, env: NodeJS.ProcessEnv): P
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child.pid);
+      endGroup(child.pid);
     }, step.timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      killGroup(child.pid);
       // Give the pipes a moment to drain what the shell printed last.
-      setTimeout(() => resolve({ code, output, timedOut }), 50);
+      setTimeout(() => resolve({ code, output, timedOut, group: child.pid }), 50);
     });
   });
 }
 
-function killGroup(pid: number | undefined): void {
+/** Ends a step's process group (its background jobs). */
+export function endGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, 'SIGTERM');

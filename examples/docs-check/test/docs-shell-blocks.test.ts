@@ -9,33 +9,73 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentedPages } from '../src/pages.js';
-import { extractShellSteps, runStep, type ShellStep } from '../src/shell-blocks.js';
+import {
+  endGroup,
+  extractShellSteps,
+  runStep,
+  type ShellStep,
+  type StepResult,
+} from '../src/shell-blocks.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const pages = documentedPages(ROOT).map((page) => ({
-  page,
-  steps: extractShellSteps(page, readFileSync(join(ROOT, page), 'utf8')),
-}));
+// DOCS_PAGE=docs/cli.md runs one page (while writing it).
+const pages = documentedPages(ROOT)
+  .filter((page) => !process.env.DOCS_PAGE || page === process.env.DOCS_PAGE)
+  .map((page) => ({
+    page,
+    steps: extractShellSteps(page, readFileSync(join(ROOT, page), 'utf8')),
+  }));
 
 let base: string;
 let env: NodeJS.ProcessEnv;
 
-beforeAll(() => {
+/**
+ * `shomei` and `shomei-sim` as installed bins would be: the sources bundled once (a command then
+ * starts in a fraction of the time tsx needs), and @shomei/simulator beside them for --card-file.
+ */
+async function installBins(bin: string): Promise<void> {
+  const { build } = await import('tsup');
+  const common = {
+    format: ['esm' as const],
+    platform: 'node' as const,
+    target: 'node20',
+    tsconfig: join(ROOT, 'tsconfig.json'),
+    noExternal: [/^@shomei\//],
+    external: ['pcsclite'],
+    splitting: false,
+    silent: true,
+    config: false,
+  };
+  const sim = join(base, 'node_modules/@shomei/simulator');
+  await Promise.all([
+    build({
+      ...common,
+      entry: { shomei: join(ROOT, 'packages/card/src/cli/main.ts') },
+      outDir: bin,
+      external: ['pcsclite', '@shomei/simulator'],
+    }),
+    build({
+      ...common,
+      entry: { 'shomei-sim': join(ROOT, 'packages/simulator/src/cli/main.ts') },
+      outDir: bin,
+    }),
+    build({ ...common, entry: { index: join(ROOT, 'packages/simulator/src/index.ts') }, outDir: sim }),
+  ]);
+  writeFileSync(
+    join(sim, 'package.json'),
+    JSON.stringify({ name: '@shomei/simulator', type: 'module', exports: './index.js', version: '0.0.0' }),
+  );
+  for (const name of ['shomei', 'shomei-sim']) {
+    writeFileSync(join(bin, name), `#!/bin/sh\nexec node "${join(bin, `${name}.js`)}" "$@"\n`);
+    chmodSync(join(bin, name), 0o755);
+  }
+}
+
+beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'shomei-docs-run-'));
   const bin = join(base, 'bin');
   mkdirSync(bin);
-  const tsx = join(ROOT, 'node_modules/.bin/tsx');
-  const tsconfig = join(ROOT, 'tsconfig.json');
-  for (const [name, main] of [
-    ['shomei', 'packages/card/src/cli/main.ts'],
-    ['shomei-sim', 'packages/simulator/src/cli/main.ts'],
-  ] as const) {
-    writeFileSync(
-      join(bin, name),
-      `#!/bin/sh\nexec "${tsx}" --tsconfig "${tsconfig}" "${join(ROOT, main)}" "$@"\n`,
-    );
-    chmodSync(join(bin, name), 0o755);
-  }
+  await installBins(bin);
   const { INIT_CWD: _i, npm_lifecycle_event: _e, npm_lifecycle_script: _s, ...rest } = process.env;
   env = {
     ...rest,
@@ -43,7 +83,7 @@ beforeAll(() => {
     NO_COLOR: '1',
     npm_config_update_notifier: 'false',
   };
-});
+}, 120_000);
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -57,36 +97,52 @@ async function runPage(page: string, steps: ShellStep[]): Promise<string[]> {
   const exported = `${dir}.env`;
   writeFileSync(exported, '');
   const failures: string[] = [];
-  for (const step of steps) {
-    if (step.noRun !== undefined) continue;
-    const before = step.cwd === 'repo' ? repoChanges() : '';
-    const script =
-      step.kind === 'setup'
-        ? `source "${exported}"\n${step.script}\nexport -p > "${exported}"`
-        : `source "${exported}"\n${step.script}`;
-    const result = await runStep({ ...step, script }, step.cwd === 'repo' ? ROOT : dir, {
-      ...env,
-      HOME: dir,
-    });
-    const where = `${page}:${step.line}`;
-    if (result.timedOut)
-      failures.push(`${where}: timed out after ${step.timeoutMs / 1000} s\n${result.output}`);
-    else if (result.code !== step.exit)
-      failures.push(
-        `${where}: exit ${result.code}, expected ${step.exit}\n$ ${step.script}\n${result.output}`,
-      );
-    for (const line of step.expected) {
-      if (!result.output.includes(line))
-        failures.push(`${where}: expected output line missing: ${line}\n${result.output}`);
+  const groups: (number | undefined)[] = [];
+  try {
+    for (const step of steps) {
+      if (step.noRun !== undefined) continue;
+      const before = step.cwd === 'repo' ? repoChanges() : '';
+      const script =
+        step.kind === 'setup'
+          ? `source "${exported}"\n${step.script}\nexport -p > "${exported}"`
+          : `source "${exported}"\n${step.script}`;
+      const result = await runStep({ ...step, script }, step.cwd === 'repo' ? ROOT : dir, env);
+      groups.push(result.group);
+      failures.push(...judge(page, step, result));
+      if (step.cwd === 'repo') failures.push(...tidyRepo(`${page}:${step.line}`, before));
     }
-    if (step.cwd === 'repo' && repoChanges() !== before)
-      failures.push(`${where}: left files in the repository`);
+  } finally {
+    // Servers a page started in the background end with the page.
+    for (const group of groups) endGroup(group);
   }
   return failures;
 }
 
+function judge(page: string, step: ShellStep, result: StepResult): string[] {
+  const where = `${page}:${step.line}`;
+  const out: string[] = [];
+  if (result.timedOut) out.push(`${where}: timed out after ${step.timeoutMs / 1000} s\n${result.output}`);
+  else if (result.code !== step.exit) {
+    out.push(`${where}: exit ${result.code}, expected ${step.exit}\n$ ${step.script}\n${result.output}`);
+  }
+  for (const line of step.expected) {
+    if (!result.output.includes(line))
+      out.push(`${where}: expected output line missing: ${line}\n${result.output}`);
+  }
+  return out;
+}
+
+/** Removes what a `cwd=repo` block created in the clone; a changed tracked file is a failure. */
+function tidyRepo(where: string, before: string): string[] {
+  const after = repoChanges();
+  const created = after.split('\n').filter((l) => l.startsWith('?? ') && !before.includes(l));
+  for (const l of created) rmSync(join(ROOT, l.slice(3)), { recursive: true, force: true });
+  const changed = after.split('\n').filter((l) => l && !l.startsWith('?? ') && !before.includes(l));
+  return changed.length ? [`${where}: changed files in the repository: ${changed.join(', ')}`] : [];
+}
+
 describe('shell blocks in the documentation', () => {
-  it('finds blocks to run', () => {
+  it.skipIf(process.env.DOCS_PAGE)('finds blocks to run', () => {
     expect(
       pages.flatMap((p) => p.steps).filter((s) => s.kind === 'block' && s.noRun === undefined).length,
     ).toBeGreaterThan(5);
