@@ -47,7 +47,7 @@ describe('pnpm demo (in-process card and authority)', () => {
     ).toEqual([
       '見本　花子',
       '東京都千代田区霞が関二丁目一番二号',
-      '1985-04-12 (encoded 319850412)',
+      '1985-04-12 (昭和60年4月12日)',
       'female (code 2)',
     ]);
   });

@@ -6,7 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearRevocationFetchCaches, signCms, type ValidationReport, verifyCms } from '@shomei/core';
+import {
+  formatBirthDate,
+  RevocationFetchCache,
+  signCms,
+  type ValidationReport,
+  verifyCms,
+} from '@shomei/core';
 import {
   Authority,
   type AuthorityServer,
@@ -133,11 +139,11 @@ async function signApplication({ out }: Stage, link: CardLink): Promise<Uint8Arr
 
 async function verifyLive({ out, authority }: Stage, p7s: Uint8Array, expected: 'valid' | 'revoked') {
   out.step(expected === 'valid' ? 'Verify: chain and live OCSP' : 'Verify again: live OCSP');
-  // A relying party asking now: core caches OCSP answers until nextUpdate.
-  clearRevocationFetchCaches();
+  // A relying party asking now, with a cache of its own: fetched answers are not shared with any
+  // other verification (a kept OCSP answer would still say "good" until its nextUpdate).
   const report = await verifyCms(p7s, {
     trustAnchors: authority.trustAnchors,
-    revocation: { mode: 'require', fetch: true },
+    revocation: { mode: 'require', fetch: true, fetchCache: new RevocationFetchCache() },
   });
   printVerdict(out, report);
   const leaf = report.chain[0]?.revocation;
@@ -146,7 +152,7 @@ async function verifyLive({ out, authority }: Stage, p7s: Uint8Array, expected: 
     if (jpki) {
       out.fact('name', jpki.name);
       out.fact('address', jpki.address);
-      out.fact('date of birth', readableBirthDate(jpki.birthDate));
+      out.fact('date of birth', formatBirthDate(jpki.birthDate));
       out.fact('sex', readableSex(jpki.sex));
     }
     if (report.signingTime) out.fact('signing time', report.signingTime);
@@ -222,11 +228,6 @@ function printVerdict(out: DemoOutput, report: ValidationReport): void {
 }
 
 /** The certificate's `EYYYYMMDD` (era digit + Gregorian date, spec §11 [U]) as encoded, then read. */
-function readableBirthDate(encoded: string): string {
-  const m = /^\d?(\d{4})(\d{2})(\d{2})$/.exec(encoded);
-  return m ? `${m[1]}-${m[2]}-${m[3]} (encoded ${encoded})` : encoded;
-}
-
 /** The sex code (1 male, 2 female, 9 not applicable; spec/jpki-card.md §10 EF 00 02, §11). */
 function readableSex(code: string): string {
   const name = { '1': 'male', '2': 'female', '9': 'not applicable' }[code];

@@ -13,13 +13,12 @@ import {
   extractTsBlocks,
   typeCheckBlocks,
 } from '../src/code-blocks.js';
-import { markdownPages } from '../src/pages.js';
+import { documentedPages } from '../src/pages.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const DOCS = join(ROOT, 'docs');
-const pages = markdownPages(DOCS);
+const pages = documentedPages(ROOT);
 const blocks: CodeBlock[] = pages.flatMap((page) =>
-  extractTsBlocks(page, readFileSync(join(DOCS, page), 'utf8')),
+  extractTsBlocks(page, readFileSync(join(ROOT, page), 'utf8')),
 );
 
 let diagnostics: BlockDiagnostic[];
@@ -28,16 +27,14 @@ beforeAll(() => {
   diagnostics = typeCheckBlocks(ROOT, blocks);
 }, 120_000);
 
-describe('code blocks in docs/*.md', () => {
+describe('TypeScript blocks in the documented pages', () => {
   it('finds TypeScript blocks to check', () => {
     expect(blocks.length).toBeGreaterThan(0);
   });
 
   const withBlocks = pages.filter((page) => blocks.some((b) => b.page === page));
   it.each(withBlocks)('%s type-checks', (page) => {
-    const errors = diagnostics
-      .filter((d) => d.page === page)
-      .map((d) => `docs/${d.page}:${d.line}: ${d.message}`);
+    const errors = diagnostics.filter((d) => d.page === page).map((d) => `${d.page}:${d.line}: ${d.message}`);
     expect(errors).toEqual([]);
   });
 });

@@ -1,16 +1,17 @@
 /**
- * Relative links in the Markdown pages under docs/ point at files that exist, and `#anchors` at
- * headings or explicit anchors that exist, so renaming a heading or an error code leaves no dead link.
+ * Relative links in the documented pages (README.md, DEVELOPERS.md, docs/, examples/<name>/README.md)
+ * point at files that exist inside the repository, and `#anchors` at headings or explicit anchors
+ * that exist, so renaming a heading or an error code leaves no dead link.
  */
 
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { markdownPages } from '../src/pages.js';
+import { documentedPages } from '../src/pages.js';
 
-const DOCS = fileURLToPath(new URL('../../../docs', import.meta.url));
-const pages = markdownPages(DOCS);
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const pages = documentedPages(ROOT);
 
 /** GitHub's heading slug, for the plain headings these pages use. */
 function slug(heading: string): string {
@@ -31,7 +32,7 @@ function anchorsOf(file: string): Set<string> {
 }
 
 function deadLinks(page: string): string[] {
-  const file = join(DOCS, page);
+  const file = join(ROOT, page);
   const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');
   const dead: string[] = [];
   for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
@@ -39,13 +40,14 @@ function deadLinks(page: string): string[] {
     if (/^[a-z]+:/.test(target)) continue; // http:, https:, mailto:
     const [path, anchor] = target.split('#') as [string, string | undefined];
     const resolved = path === '' ? file : resolve(dirname(file), path);
-    if (!existsSync(resolved)) dead.push(target);
+    if (relative(ROOT, resolved).startsWith('..')) dead.push(`${target} (outside the repository)`);
+    else if (!existsSync(resolved)) dead.push(target);
     else if (anchor && resolved.endsWith('.md') && !anchorsOf(resolved).has(anchor)) dead.push(target);
   }
   return dead;
 }
 
-describe('links in docs/*.md', () => {
+describe('links in the documented pages', () => {
   it.each(pages)('%s has no dead relative links', (page) => {
     expect(deadLinks(page)).toEqual([]);
   });

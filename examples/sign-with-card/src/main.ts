@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type JpkiCard, openJpkiCard } from '@shomei/card';
+import { enterUserDirectory, type JpkiCard, openJpkiCard } from '@shomei/card';
 import { isShomeiError } from '@shomei/core';
 import { loadCardFile, MemoryTransport, saveCardFile } from '@shomei/simulator';
 import { PinInputError, type PinSource, promptHidden, readPinLine } from './pin-prompt.js';
@@ -118,6 +118,8 @@ export async function run(argv: readonly string[], io: Io, signal = new AbortCon
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  // `pnpm --filter … start <file>` runs in this example's directory: paths are the user's, from INIT_CWD.
+  enterUserDirectory('start');
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   run(process.argv.slice(2), process, controller.signal).then((code) => {

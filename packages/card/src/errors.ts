@@ -145,6 +145,15 @@ export const CARD_ERRORS = {
   },
   // --- end of issue 4 block ---
   USAGE: { message: 'Invalid command-line usage.', docs: 'usage' },
+  INPUT_NOT_FOUND: { message: 'An input file does not exist.', docs: 'input_not_found' },
+  OUTPUT_EXISTS: {
+    message: 'The output file exists already; pass --force to replace it.',
+    docs: 'output_exists',
+  },
+  OUTPUT_DIR_MISSING: {
+    message: 'The directory of the output file does not exist.',
+    docs: 'output_dir_missing',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type CardErrorCode = keyof typeof CARD_ERRORS;

@@ -1,5 +1,18 @@
 /** @shomei/card — the wire to the card: ISO 7816-4 APDUs, transports (PC/SC), and the JPKI card API. */
 export * from './apdu/index.js';
+// The command-line contract shared by the `shomei` and `shomei-sim` routers (docs/cli.md).
+export {
+  type CliErrorDocument,
+  didYouMean,
+  enterUserDirectory,
+  errorDocument,
+  optionsOfUsage,
+  packageVersion,
+  parseArgsMessage,
+  suggestion,
+  wantsHelp,
+  wantsJson,
+} from './cli/contract.js';
 export * from './errors.js';
 export * from './iso7816/index.js';
 export * from './jpki/index.js';

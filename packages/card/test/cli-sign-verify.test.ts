@@ -3,13 +3,13 @@
  * OpenSSL as the outside referee, and verified again by our own CLI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toPem } from '@shomei/core';
 import type { VirtualJpkiCard } from '@shomei/simulator';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardCliDeps } from '../src/cli/card-options.js';
 import type { CliIo } from '../src/cli/io.js';
 import { defaultCommands, runCli } from '../src/cli/router.js';
@@ -29,6 +29,8 @@ beforeAll(async () => {
   signCa = join(dir, 'sign-ca.pem');
   writeFileSync(signCa, toPem('CERTIFICATE', template.certificate('sign-ca')));
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(secrets: string[] = []) {
   const r = rig(template);

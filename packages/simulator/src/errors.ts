@@ -29,6 +29,11 @@ export const SIMULATOR_ERRORS = {
     message: 'The card file cannot be read or written. Check the path and its permissions.',
     docs: 'card_file_unreadable',
   },
+  INPUT_NOT_FOUND: { message: 'An input file does not exist.', docs: 'input_not_found' },
+  OUTPUT_EXISTS: {
+    message: 'The output file exists already; pass --force to replace it.',
+    docs: 'output_exists',
+  },
   HOLDER_PROFILE_INVALID: {
     message: 'The holder profile is invalid. See the simulator README for the holder.json format.',
     docs: 'holder_profile_invalid',
@@ -75,6 +80,14 @@ export const SIMULATOR_ERRORS = {
   OPERATOR_PIN_INCORRECT: {
     message: 'The operator PIN is incorrect. Check remainingAttempts before trying again.',
     docs: 'operator_pin_incorrect',
+  },
+  OPERATOR_PIN_FORMAT_INVALID: {
+    message: 'The operator PIN must be 4–8 digits. Nothing was checked against the operator card.',
+    docs: 'operator_pin_format_invalid',
+  },
+  VPCD_UNREACHABLE: {
+    message: "Nothing listens at vpcd's address: is pcscd running with vsmartcard-vpcd installed?",
+    docs: 'vpcd_unreachable',
   },
   OPERATOR_CARD_BLOCKED: {
     message: 'The operator card is blocked after too many wrong PINs. Enrol a new operator card.',

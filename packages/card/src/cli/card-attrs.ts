@@ -1,4 +1,5 @@
-import { type CardCliDeps, defaultCardDeps, parseCardArgs } from './card-options.js';
+import { formatBirthDate } from '@shomei/core';
+import { type CardCliDeps, cardTarget, defaultCardDeps, parseCardArgs } from './card-options.js';
 import type { CliCommand } from './command.js';
 import { EXIT } from './command.js';
 import { printJson, table } from './output.js';
@@ -10,10 +11,11 @@ export function cardAttrsCommand(deps: CardCliDeps = defaultCardDeps): CliComman
   return {
     path: ['card', 'attrs'],
     summary: 'Read the name, address, birth date and sex (card-input-assistance PIN).',
-    usage: 'shomei card attrs [--reader <name>] [--pin-stdin] [--allow-last-attempt] [--json]',
+    usage:
+      'shomei card attrs [--reader <name> | --card-file <card.json>] [--pin-stdin] [--allow-last-attempt] [--json]',
     async run({ args, io, signal }) {
-      const values = parseCardArgs(args);
-      await using card = await deps.openCard({ ...(values.reader ? { reader: values.reader } : {}), signal });
+      const values = parseCardArgs(args, {}, 'card attrs');
+      await using card = await deps.openCard(cardTarget(values, signal));
       const pin = await io.readSecret('Card-input-assistance PIN (4 digits): ', {
         fromStdin: values.pinStdin,
         signal,
@@ -28,7 +30,7 @@ export function cardAttrsCommand(deps: CardCliDeps = defaultCardDeps): CliComman
           `${table([
             ['Name', attributes.name],
             ['Address', attributes.address],
-            ['Birth date', attributes.birthDate],
+            ['Birth date', formatBirthDate(attributes.birthDate)],
             ['Sex', SEX_LABEL[attributes.sex]],
           ])}\n`,
         );

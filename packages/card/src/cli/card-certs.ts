@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { neutralizeText, toPem } from '@shomei/core';
 import type { CertificateKind } from '../jpki/tables.js';
-import { type CardCliDeps, defaultCardDeps, parseCardArgs } from './card-options.js';
+import { type CardCliDeps, cardTarget, defaultCardDeps, parseCardArgs } from './card-options.js';
 import type { CliCommand } from './command.js';
 import { EXIT } from './command.js';
 import { printJson } from './output.js';
@@ -18,10 +18,10 @@ export function cardCertsCommand(deps: CardCliDeps = defaultCardDeps): CliComman
     path: ['card', 'certs'],
     summary: 'Read the certificates (the signing one with --sign); --out writes <kind>.der and <kind>.pem.',
     usage:
-      'shomei card certs [--out <dir>] [--sign [--pin-stdin] [--allow-last-attempt]] [--reader <name>] [--json]',
+      'shomei card certs [--out <dir>] [--sign [--pin-stdin] [--allow-last-attempt]] [--reader <name> | --card-file <card.json>] [--json]',
     async run({ args, io, signal }) {
-      const values = parseCardArgs(args, { out: true, sign: true });
-      await using card = await deps.openCard({ ...(values.reader ? { reader: values.reader } : {}), signal });
+      const values = parseCardArgs(args, { out: true, sign: true }, 'card certs');
+      await using card = await deps.openCard(cardTarget(values, signal));
       const read: Array<{ kind: CertificateKind; der: Uint8Array }> = [];
       for (const kind of PUBLIC_KINDS) read.push({ kind, der: await card.readCertificate(kind, { signal }) });
       if (values.sign) {

@@ -1,4 +1,4 @@
-import { type CardCliDeps, defaultCardDeps, parseCardArgs } from './card-options.js';
+import { type CardCliDeps, cardTarget, defaultCardDeps, parseCardArgs } from './card-options.js';
 import type { CliCommand } from './command.js';
 import { EXIT } from './command.js';
 import { printJson, table } from './output.js';
@@ -15,10 +15,10 @@ export function cardInfoCommand(deps: CardCliDeps = defaultCardDeps): CliCommand
   return {
     path: ['card', 'info'],
     summary: 'Show the card kind (from the JPKI token), its ATR and the reader.',
-    usage: 'shomei card info [--reader <name>] [--json]',
+    usage: 'shomei card info [--reader <name> | --card-file <card.json>] [--json]',
     async run({ args, io, signal }) {
-      const values = parseCardArgs(args);
-      await using card = await deps.openCard({ ...(values.reader ? { reader: values.reader } : {}), signal });
+      const values = parseCardArgs(args, {}, 'card info');
+      await using card = await deps.openCard(cardTarget(values, signal));
       const info = await card.info({ signal });
       if (values.json) printJson(io, info);
       else {

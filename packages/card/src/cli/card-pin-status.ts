@@ -1,5 +1,5 @@
 import type { PinState } from '../jpki/card-types.js';
-import { type CardCliDeps, defaultCardDeps, parseCardArgs } from './card-options.js';
+import { type CardCliDeps, cardTarget, defaultCardDeps, parseCardArgs } from './card-options.js';
 import type { CliCommand } from './command.js';
 import { EXIT } from './command.js';
 import { printJson, table } from './output.js';
@@ -16,10 +16,10 @@ export function cardPinStatusCommand(deps: CardCliDeps = defaultCardDeps): CliCo
   return {
     path: ['card', 'pin-status'],
     summary: 'Show the tries left for each PIN (uses no try).',
-    usage: 'shomei card pin-status [--reader <name>] [--json]',
+    usage: 'shomei card pin-status [--reader <name> | --card-file <card.json>] [--json]',
     async run({ args, io, signal }) {
-      const values = parseCardArgs(args);
-      await using card = await deps.openCard({ ...(values.reader ? { reader: values.reader } : {}), signal });
+      const values = parseCardArgs(args, {}, 'card pin-status');
+      await using card = await deps.openCard(cardTarget(values, signal));
       const status = await card.pinStatus({ signal });
       if (values.json) printJson(io, status);
       else

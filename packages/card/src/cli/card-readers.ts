@@ -9,7 +9,7 @@ export function cardReadersCommand(deps: CardCliDeps = defaultCardDeps): CliComm
     summary: 'List the PC/SC readers and whether each holds a card.',
     usage: 'shomei card readers [--json]',
     async run({ args, io, signal }) {
-      const values = parseCardArgs(args);
+      const values = parseCardArgs(args, {}, 'card readers');
       const readers = await deps.listReaders({ signal });
       if (values.json) {
         printJson(io, {

@@ -3,13 +3,14 @@
  * (design.md §4): CAdES-BES with signingCertificateV2, SHA-256 by default, the file streamed in
  * constant memory. With --card the PIN is prompted (or read with --pin-stdin), never an argument.
  */
-import { stat } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import type { HashAlgorithmName, Signer } from '@shomei/core';
 import { fileSource, loadPkcs8Signer, signCms } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
-import { type CardCliDeps, defaultCardDeps } from './card-options.js';
+import { type CardCliDeps, cardTarget, defaultCardDeps } from './card-options.js';
 import { type CliCommand, EXIT } from './command.js';
+import { checkOutputPath, inputFileSize, readInputFile } from './input-files.js';
 import { printJson } from './output.js';
 import { progressBar } from './progress.js';
 
@@ -20,16 +21,14 @@ export function signCommand(deps: CardCliDeps = defaultCardDeps): CliCommand {
     path: ['sign'],
     summary: 'Sign a file as CMS/CAdES-BES, with the card or a PKCS#8 key (SHA-256 by default).',
     usage:
-      'shomei sign <file> (--card [--card-key sign|auth] [--reader <name>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--out <file.p7s>] [--json]',
+      'shomei sign <file> (--card [--card-key sign|auth] [--reader <name> | --card-file <card.json>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--out <file.p7s>] [--force] [--json]',
     async run({ args, io, signal }) {
       const a = parseSignArgs(args);
-      let size: number;
-      try {
-        size = (await stat(a.file)).size;
-      } catch (cause) {
-        throw cardError('INPUT_INVALID', `Cannot read the file to sign, ${a.file}.`, { cause });
-      }
+      const size = await inputFileSize(a.file, 'file to sign');
       const out = a.out ?? `${a.file}.p7s`;
+      // Everything that can be checked without the card is checked before a PIN is asked for.
+      await checkOutputPath(out, a.force);
+      const keySigner = a.card ? undefined : await loadKeySigner(a);
       const bar = progressBar('hashing', size);
       const sign = async (signer: Signer) =>
         signCms(fileSource(a.file), signer, {
@@ -40,7 +39,7 @@ export function signCommand(deps: CardCliDeps = defaultCardDeps): CliCommand {
         });
       let p7s: Uint8Array;
       if (a.card) {
-        await using card = await deps.openCard({ ...(a.reader ? { reader: a.reader } : {}), signal });
+        await using card = await deps.openCard(cardTarget(a, signal));
         const prompt =
           a.cardKey === 'sign'
             ? 'Signature password (6–16 characters): '
@@ -49,8 +48,7 @@ export function signCommand(deps: CardCliDeps = defaultCardDeps): CliCommand {
         const signer = await card.toSigner(a.cardKey, { pin, signal, allowLastAttempt: a.allowLastAttempt });
         p7s = await sign(signer);
       } else {
-        const signer = await loadPkcs8Signer({ key: a.key!, cert: a.cert!, chain: a.chain });
-        p7s = await sign(signer);
+        p7s = await sign(keySigner!);
       }
       bar.done();
       await io.writeFile(out, p7s);
@@ -69,6 +67,7 @@ function parseSignArgs(args: string[]) {
       card: { type: 'boolean', default: false },
       'card-key': { type: 'string', default: 'sign' },
       reader: { type: 'string' },
+      'card-file': { type: 'string' },
       'pin-stdin': { type: 'boolean', default: false },
       'allow-last-attempt': { type: 'boolean', default: false },
       key: { type: 'string' },
@@ -77,12 +76,14 @@ function parseSignArgs(args: string[]) {
       hash: { type: 'string', default: 'sha256' },
       detached: { type: 'boolean', default: false },
       out: { type: 'string' },
+      force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
     'sign',
   );
   const { values: v, positionals } = parsed;
   if (positionals.length !== 1) throw cardError('USAGE', 'Give exactly one file to sign.');
+  if (v['card-file'] !== undefined) v.card = true;
   if (v.card === (v.key !== undefined)) {
     throw cardError('USAGE', 'Sign either with --card or with --key <pkcs8> --cert <cert>.');
   }
@@ -96,6 +97,7 @@ function parseSignArgs(args: string[]) {
     card: v.card,
     cardKey: cardKey as 'sign' | 'auth',
     reader: v.reader,
+    cardFile: v['card-file'],
     pinStdin: v['pin-stdin'],
     allowLastAttempt: v['allow-last-attempt'],
     key: v.key,
@@ -104,6 +106,47 @@ function parseSignArgs(args: string[]) {
     hash,
     detached: v.detached,
     out: v.out,
+    force: v.force,
     json: v.json,
   };
+}
+
+/**
+ * Loads the PKCS#8 key and its certificate, refusing a key whose public half is not the
+ * certificate's (a signature nobody could verify) before anything is written.
+ */
+async function loadKeySigner(a: ReturnType<typeof parseSignArgs>): Promise<Signer> {
+  const [key, cert] = await Promise.all([
+    readInputFile(a.key!, 'private key'),
+    readInputFile(a.cert!, 'certificate'),
+  ]);
+  for (const p of a.chain) await readInputFile(p, 'chain certificate');
+  let matches: boolean;
+  try {
+    const keySpki = createPublicKey(createPrivateKey(pemOrDer(key, 'PRIVATE KEY'))).export({
+      type: 'spki',
+      format: 'der',
+    });
+    const certSpki = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
+    matches = keySpki.equals(certSpki);
+  } catch (cause) {
+    throw cardError('INPUT_INVALID', `Cannot read ${a.key} as a PKCS#8 key and ${a.cert} as a certificate.`, {
+      cause,
+    });
+  }
+  if (!matches) {
+    throw cardError(
+      'INPUT_INVALID',
+      `The key ${a.key} does not belong to the certificate ${a.cert}; nothing was signed.`,
+    );
+  }
+  return loadPkcs8Signer({ key: a.key!, cert: a.cert!, chain: a.chain, hash: a.hash });
+}
+
+/** node:crypto key input from PEM text or DER bytes. */
+function pemOrDer(bytes: Uint8Array, label: string) {
+  const text = new TextDecoder().decode(bytes.subarray(0, 64));
+  return text.includes(`-----BEGIN ${label}`)
+    ? new TextDecoder().decode(bytes)
+    : { key: Buffer.from(bytes), format: 'der' as const, type: 'pkcs8' as const };
 }

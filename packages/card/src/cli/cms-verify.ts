@@ -3,13 +3,12 @@
  * attached or detached; prints who signed (the JPKI four facts when present), when, the chain,
  * revocation and the verdict. Exit 0 valid, 1 invalid or indeterminate, 2 unreadable input.
  */
-import { stat } from 'node:fs/promises';
 import { formatReport, type RevocationMode, reportExitCode, reportToJson } from '@shomei/core';
 import { fileSource, useNodeCrypto, verifyCms } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import type { CliCommand, ExitCode } from './command.js';
-import { readDerFiles, readInputFile } from './input-files.js';
+import { inputFileSize, readDerFiles, readInputFile } from './input-files.js';
 import { parseMaxIntermediates } from './pki-path.js';
 import { progressBar } from './progress.js';
 
@@ -20,19 +19,13 @@ export function verifyCommand(): CliCommand {
     path: ['verify'],
     summary: 'Verify a CMS/CAdES signature: signature, chain to a trust anchor, revocation, JPKI facts.',
     usage:
-      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--at <ISO-8601>] [--policy <OID>]… [--max-intermediates <n>] [--json]',
+      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--max-intermediates <n>] [--json]',
     async run({ args, io, signal }) {
       const a = parseVerifyArgs(args);
       useNodeCrypto();
       const signed = await readInputFile(a.signed, 'signature');
       let bar = progressBar('hashing', 0);
-      if (a.content) {
-        try {
-          bar = progressBar('hashing', (await stat(a.content)).size);
-        } catch (cause) {
-          throw cardError('INPUT_INVALID', `Cannot read the content file ${a.content}.`, { cause });
-        }
-      }
+      if (a.content) bar = progressBar('hashing', await inputFileSize(a.content, 'content file'));
       const report = await verifyCms(signed, {
         ...(a.content ? { content: fileSource(a.content) } : {}),
         trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
@@ -41,7 +34,8 @@ export function verifyCommand(): CliCommand {
           : {}),
         intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
         crls: await Promise.all(a.crls.map((f) => readInputFile(f, 'CRL'))),
-        revocation: a.revocation,
+        // --fetch: CRLs from cRLDistributionPoints and OCSP from AIA, as `shomei path --fetch`.
+        revocation: { mode: a.revocation, fetch: a.fetch },
         ...(a.at ? { time: new Date(a.at) } : {}),
         ...(a.policies.length > 0 ? { policy: { initialPolicySet: a.policies } } : {}),
         ...(a.maxIntermediates !== undefined
@@ -67,6 +61,7 @@ function parseVerifyArgs(args: string[]) {
       intermediate: { type: 'string', multiple: true, default: [] },
       crl: { type: 'string', multiple: true, default: [] },
       revocation: { type: 'string', default: 'prefer' },
+      fetch: { type: 'boolean', default: false },
       at: { type: 'string' },
       policy: { type: 'string', multiple: true, default: [] },
       'max-intermediates': { type: 'string' },
@@ -91,6 +86,7 @@ function parseVerifyArgs(args: string[]) {
     intermediates: v.intermediate,
     crls: v.crl,
     revocation,
+    fetch: v.fetch,
     at: v.at,
     policies: v.policy,
     maxIntermediates: parseMaxIntermediates(v['max-intermediates']),

@@ -1,7 +1,9 @@
 /** `shomei` command-line entry point (bin of @shomei/card). */
+import { enterUserDirectory } from './contract.js';
 import { nodeIo } from './io.js';
 import { runCli } from './router.js';
 
+enterUserDirectory('shomei');
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 runCli(process.argv.slice(2), nodeIo(), { signal: controller.signal }).then(

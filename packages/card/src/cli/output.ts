@@ -1,10 +1,19 @@
 /** Printing results and errors, human-readable or `--json` (one JSON document on stdout). */
 import { isShomeiError, neutralizeText } from '@shomei/core';
 import { EXIT, type ExitCode } from './command.js';
+import { errorDocument } from './contract.js';
 import type { CliIo } from './io.js';
 
 /** Codes that mean "the input or the usage was wrong" (exit 2); every other failure is exit 1. */
-const USAGE_CODES = new Set(['USAGE', 'PIN_FORMAT_INVALID', 'INPUT_INVALID', 'PURPOSE_REQUIRED']);
+const USAGE_CODES = new Set([
+  'USAGE',
+  'PIN_FORMAT_INVALID',
+  'INPUT_INVALID',
+  'INPUT_NOT_FOUND',
+  'OUTPUT_EXISTS',
+  'OUTPUT_DIR_MISSING',
+  'PURPOSE_REQUIRED',
+]);
 
 export function exitCodeOf(error: unknown): ExitCode {
   return isShomeiError(error) && USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.refused;
@@ -20,17 +29,23 @@ function jsonBytes(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The library speaks in option names of its API (`allowLastAttempt: true`); on the command line the
+ * same advice names the flag.
+ */
+export function inCliTerms(message: string): string {
+  return message.replace(/Pass allowLastAttempt: true/g, 'Pass --allow-last-attempt');
+}
+
 /** Reports a failure and returns its exit code. Messages and details never hold a PIN (errors.ts). */
 export function reportError(io: CliIo, error: unknown, json: boolean): ExitCode {
   const code = exitCodeOf(error);
-  if (isShomeiError(error)) {
-    if (json) printJson(io, { ok: false, error: error.toJSON() });
-    else io.stderr.write(`shomei: ${neutralizeText(error.message)} [${error.code}]\n`);
-  } else {
-    const message = error instanceof Error ? error.message : String(error);
-    if (json) printJson(io, { ok: false, error: { code: 'INTERNAL', message } });
-    else io.stderr.write(`shomei: unexpected failure: ${neutralizeText(message)}\n`);
-  }
+  const doc = errorDocument(error);
+  doc.error.message = inCliTerms(doc.error.message);
+  if (json) printJson(io, doc);
+  else if (isShomeiError(error))
+    io.stderr.write(`shomei: ${neutralizeText(doc.error.message)} [${doc.error.code}]\n`);
+  else io.stderr.write(`shomei: unexpected failure: ${neutralizeText(doc.error.message)}\n`);
   return code;
 }
 

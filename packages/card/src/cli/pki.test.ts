@@ -75,10 +75,10 @@ describe('shomei path', () => {
     expect(await runCli(['path', leaf, '--trust', anchor, '--max-intermediates', 'two'], t.cli)).toBe(2);
   });
 
-  it('exits 2 on an unreadable leaf', async () => {
+  it('exits 2 on a missing leaf file, saying it does not exist', async () => {
     const t = io();
     expect(await runCli(['path', '/nonexistent/leaf.pem', '--trust', anchor], t.cli)).toBe(2);
-    expect(t.stderr()).toContain('INPUT_INVALID');
+    expect(t.stderr()).toContain('INPUT_NOT_FOUND');
   });
 
   it('exits 2 without a trust anchor', async () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pki } from '../../test/pki.js';
+import { formatReport } from '../report/render.js';
 import type { ValidationReport } from '../report/types.js';
 import { pkcs8Signer } from '../signer/pkcs8.js';
 import { signCms } from './sign.js';
@@ -22,6 +23,24 @@ describe('verifyCms chain and revocation via validatePath', () => {
       ['good', 'good', 'unknown'],
     ]);
   });
+
+  it('a valid report with good CRL status says revocation was checked', async () => {
+    const r = await verifyCms(signed, { trustAnchors: [pki.root], crls: [pki.intermediateCrl, pki.rootCrl] });
+    expect(r.revocationChecked).toBe(true);
+    expect(formatReport(r)).toMatch(/^Verdict: {4}VALID\n/);
+  });
+
+  it.each(['off', 'prefer'] as const)(
+    'revocation %s without sources: valid signature, flagged and worded as not checked',
+    async (revocation) => {
+      const r = await verifyCms(signed, { trustAnchors: [pki.root], revocation });
+      expect(r).toMatchObject({ verdict: 'valid', revocationChecked: false });
+      const text = formatReport(r);
+      expect(text).toContain('VALID signature, revocation not checked');
+      expect(text).toMatch(/\[skip\] revocation/);
+      expect(text).not.toMatch(/\[ok {2}\] revocation/);
+    },
+  );
 
   it('fails the chain check against a wrong trust anchor', async () => {
     const r = await verifyCms(signed, { trustAnchors: [pki.otherRoot], revocation: 'off' });

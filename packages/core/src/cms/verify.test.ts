@@ -42,6 +42,7 @@ describe('verifyCms on signCms output', () => {
       'digestAlgorithm',
       'signatureAlgorithm',
       'chain',
+      'revocationChecked',
       'checks',
     ]);
   });

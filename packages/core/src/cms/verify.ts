@@ -141,9 +141,20 @@ function finish(p: ReportParts, checks: Check[]): SignerReport {
   out.digestAlgorithm = p.digestAlgorithm;
   out.signatureAlgorithm = p.signatureAlgorithm;
   out.chain = p.chain;
+  if (p.chain.length > 0) out.revocationChecked = revocationChecked(p.chain);
   out.checks = checks.map((c) => c.check);
   if (p.timestamp) out.timestamp = p.timestamp;
   return out as unknown as SignerReport;
+}
+
+/**
+ * True when every certificate of the path below the trust anchor (the chain's last element) has a
+ * conclusive status, good or revoked; false when one was not checked (`revocation: 'off'`, or
+ * `'prefer'` with no CRL or OCSP for it), so that no reader takes "valid" for "in force".
+ */
+function revocationChecked(chain: SignerReport['chain']): boolean {
+  for (let i = 0; i < chain.length - 1; i++) if (chain[i]!.revocation.status === 'unknown') return false;
+  return true;
 }
 
 /** A report for input that could not be read as SignedData at all. */

@@ -1,2 +1,3 @@
+export * from './birth-date.js';
 export * from './identity.js';
 export * from './oids.js';

@@ -34,6 +34,11 @@ export interface RevocationOptions {
    * Default 24 hours.
    */
   readonly ocspMaxAgeMs?: number;
+  /**
+   * Where fetched CRLs and OCSP responses are kept between validations: your own
+   * `new RevocationFetchCache()`, `null` for none, or (absent) `defaultRevocationFetchCache`.
+   */
+  readonly fetchCache?: import('../revocation/fetch.js').RevocationFetchCache | null;
   /** Check certificates the CA issued to itself / the anchor's children only … all by default. */
   readonly skipLeaf?: boolean;
 }

@@ -4,6 +4,8 @@
  * `neutralizeText`, so a control or bidi character in a certificate field shows as an escape and
  * cannot start a line of its own or repaint one.
  */
+
+import { formatBirthDate } from '../jpki/birth-date.js';
 import { neutralizeText } from './neutralize.js';
 import type { ReportCheck, SignerReport, ValidationReport } from './types.js';
 
@@ -16,15 +18,24 @@ const VERDICT_LABEL = { valid: 'VALID', invalid: 'INVALID', indeterminate: 'INDE
 
 const SEX_LABEL: Readonly<Record<string, string>> = { '1': 'male', '2': 'female', '3': 'other' };
 
-function checkLine(c: ReportCheck): string {
-  const mark = c.ok ? 'ok  ' : 'FAIL';
+function checkLine(c: ReportCheck, revocationChecked: boolean | undefined): string {
+  // A revocation check that passed only because nothing was checked is not shown as "ok".
+  const mark = !c.ok ? 'FAIL' : c.name === 'revocation' && revocationChecked === false ? 'skip' : 'ok  ';
   const tail = [c.code, c.detail].filter(Boolean).join(': ');
   return `  [${mark}] ${c.name}${tail ? ` — ${tail}` : ''}`;
 }
 
+/** The verdict in words that cannot be read as more than was checked. */
+export function verdictLine(r: SignerReport): string {
+  if (r.verdict === 'valid' && r.revocationChecked === false) {
+    return 'VALID signature, revocation not checked (whether the certificate is still in force is unknown)';
+  }
+  return `${VERDICT_LABEL[r.verdict]}${r.code ? ` (${r.code})` : ''}`;
+}
+
 function signerLines(r: SignerReport, indent = ''): string[] {
   const out: string[] = [];
-  out.push(`Verdict:    ${VERDICT_LABEL[r.verdict]}${r.code ? ` (${r.code})` : ''}`);
+  out.push(`Verdict:    ${verdictLine(r)}`);
   if (r.message) out.push(`            ${r.message}`);
   // The certificate only claims an identity until the signature, chain and revocation all pass.
   out.push(
@@ -40,7 +51,7 @@ function signerLines(r: SignerReport, indent = ''): string[] {
     out.push(
       `  Address:    ${j.address}${j.addressSubstitute && j.addressSubstitute !== j.address ? ` (substitute: ${j.addressSubstitute})` : ''}`,
     );
-    out.push(`  Birth date: ${j.birthDate}`);
+    out.push(`  Birth date: ${formatBirthDate(j.birthDate)}`);
     out.push(`  Sex:        ${SEX_LABEL[j.sex] ? `${SEX_LABEL[j.sex]} (${j.sex})` : j.sex}`);
   }
   if (r.signingTime) out.push(`Signed at:  ${r.signingTime} (signer's clock, signingTime attribute)`);
@@ -62,7 +73,7 @@ function signerLines(r: SignerReport, indent = ''): string[] {
     });
   }
   out.push('Checks:');
-  out.push(...r.checks.map(checkLine));
+  out.push(...r.checks.map((c) => checkLine(c, r.revocationChecked)));
   return out.map((l) => indent + neutralizeText(l));
 }
 

@@ -71,6 +71,12 @@ export interface SignerReport {
   readonly digestAlgorithm: string;
   readonly signatureAlgorithm: string;
   readonly chain: readonly ReportChainElement[];
+  /**
+   * Present once a chain was built: false when a certificate below the trust anchor has no
+   * revocation status (not checked), so the signature is valid but whether the certificate is still
+   * in force is unknown. Portals must not show it as checked.
+   */
+  readonly revocationChecked?: boolean;
   readonly checks: readonly ReportCheck[];
   readonly timestamp?: ReportTimestamp;
 }

@@ -1,7 +1,7 @@
 /**
  * Opt-in fetching of CRLs (cRLDistributionPoints) and OCSP responses (AIA id-ad-ocsp) over HTTP with
- * the global `fetch`, so it works in browsers and Node alike: a timeout, a size limit, and caches that
- * honour nextUpdate (OCSP keyed by CertID, CRLs by URL).
+ * the global `fetch`, so it works in browsers and Node alike: a timeout, a size limit, and a cache the
+ * caller owns that honours nextUpdate (OCSP keyed by CertID, CRLs by URL).
  */
 import { toBase64 } from '../der/bytes.js';
 import { type CoreErrorCode, coreError, isShomeiError } from '../errors.js';
@@ -94,15 +94,83 @@ interface Ctx {
   readonly signal?: AbortSignal;
 }
 
-const ocspCache = new Map<string, { response: OcspResponse; until: number }>();
-const crlCache = new Map<string, { crl: CrlIndex; until: number }>();
-const CACHE_LIMIT = 256;
-const DEFAULT_TTL = 60 * 60_000;
+export interface RevocationFetchCacheOptions {
+  /** Entries kept per kind (OCSP responses, CRLs); the oldest is dropped first. Default 256. */
+  readonly maxEntries?: number;
+  /** How long a CRL without nextUpdate is reused, in milliseconds. Default one hour. */
+  readonly crlWithoutNextUpdateMs?: number;
+}
 
-const remember = <V>(map: Map<string, V>, key: string, value: V) => {
-  if (map.size >= CACHE_LIMIT) map.delete(map.keys().next().value as string);
+/**
+ * Fetched revocation data, owned by whoever creates it (a portal per process, a test per test):
+ * pass it as `fetchCache` in the revocation options. An OCSP response is kept until its nextUpdate
+ * and never when it has none (RFC 6960 §2.4: without nextUpdate newer information is always
+ * available); a CRL until its nextUpdate (RFC 5280 §5.1.2.5), or `crlWithoutNextUpdateMs`. Times are
+ * compared with the validation time, so a fake clock in a test sees the cache expire.
+ */
+export class RevocationFetchCache {
+  readonly #ocsp = new Map<string, { response: OcspResponse; until: number }>();
+  readonly #crl = new Map<string, { crl: CrlIndex; until: number }>();
+  readonly #max: number;
+  readonly #crlTtl: number;
+
+  constructor(options: RevocationFetchCacheOptions = {}) {
+    this.#max = options.maxEntries ?? 256;
+    this.#crlTtl = options.crlWithoutNextUpdateMs ?? 60 * 60_000;
+  }
+
+  /** Entries held now (OCSP responses and CRLs). */
+  get size(): number {
+    return this.#ocsp.size + this.#crl.size;
+  }
+
+  /** Forgets everything (after a revocation a test wants to see at once, or a configuration change). */
+  clear(): void {
+    this.#ocsp.clear();
+    this.#crl.clear();
+  }
+
+  ocsp(key: string, now: number): OcspResponse | undefined {
+    return fresh(this.#ocsp, key, now)?.response;
+  }
+
+  rememberOcsp(key: string, response: OcspResponse, nextUpdate: Date | undefined): void {
+    if (nextUpdate === undefined) return;
+    remember(this.#ocsp, key, { response, until: nextUpdate.getTime() }, this.#max);
+  }
+
+  crl(url: string, now: number): CrlIndex | undefined {
+    return fresh(this.#crl, url, now)?.crl;
+  }
+
+  rememberCrl(url: string, crl: CrlIndex, now: number): void {
+    remember(this.#crl, url, { crl, until: crl.nextUpdate?.getTime() ?? now + this.#crlTtl }, this.#max);
+  }
+}
+
+function fresh<V extends { until: number }>(map: Map<string, V>, key: string, now: number): V | undefined {
+  const entry = map.get(key);
+  if (!entry) return undefined;
+  if (entry.until > now) return entry;
+  map.delete(key);
+  return undefined;
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  if (map.size >= max) map.delete(map.keys().next().value as string);
   map.set(key, value);
-};
+}
+
+/**
+ * The cache used when the options name none: one per JavaScript realm, living as long as the
+ * process or page, with the expiry rules above. Pass `fetchCache: null` to fetch every time, or
+ * your own RevocationFetchCache to control its lifetime.
+ */
+export const defaultRevocationFetchCache = new RevocationFetchCache();
+
+const cacheOf = (ctx: Ctx): RevocationFetchCache | undefined =>
+  ctx.options.fetchCache === null ? undefined : (ctx.options.fetchCache ?? defaultRevocationFetchCache);
 
 const failed = (code: CoreErrorCode, cause: unknown): SourceOutcome => ({
   kind: 'failed',
@@ -118,9 +186,9 @@ export async function fetchOcspFor(cert: Certificate, issuer: Certificate, ctx: 
   if (urls.length === 0) return { kind: 'none' };
   const request = await buildOcspRequest(cert, issuer);
   const key = certIdKey(request.certId);
-  const cached = ocspCache.get(key);
-  if (cached && cached.until > ctx.time.getTime())
-    return verifyOcspResponse(cached.response, cert, issuer, { time: ctx.time });
+  const cache = cacheOf(ctx);
+  const cached = cache?.ocsp(key, ctx.time.getTime());
+  if (cached) return verifyOcspResponse(cached, cert, issuer, { time: ctx.time });
   let last: SourceOutcome = { kind: 'none' };
   for (const url of urls) {
     try {
@@ -148,10 +216,7 @@ export async function fetchOcspFor(cert: Certificate, issuer: Certificate, ctx: 
       const outcome = await verifyOcspResponse(response, cert, issuer, { time: ctx.time });
       if (outcome.kind === 'status') {
         const single = response.responses.find((s) => certIdKey(s.certId) === key);
-        remember(ocspCache, key, {
-          response,
-          until: single?.nextUpdate?.getTime() ?? ctx.time.getTime() + DEFAULT_TTL,
-        });
+        cache?.rememberOcsp(key, response, single?.nextUpdate);
         return outcome;
       }
       last = outcome;
@@ -180,10 +245,11 @@ export async function fetchCrlsFor(
   );
   const crls: CrlIndex[] = [];
   let failure: { kind: 'failed'; code: CoreErrorCode; detail: string } | undefined;
+  const cache = cacheOf(ctx);
   for (const url of urls) {
-    const cached = crlCache.get(url);
-    if (cached && cached.until > ctx.time.getTime()) {
-      crls.push(cached.crl);
+    const cached = cache?.crl(url, ctx.time.getTime());
+    if (cached) {
+      crls.push(cached);
       continue;
     }
     try {
@@ -193,7 +259,7 @@ export async function fetchCrlsFor(
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const crl = CrlIndex.from(der);
-      remember(crlCache, url, { crl, until: crl.nextUpdate?.getTime() ?? ctx.time.getTime() + DEFAULT_TTL });
+      cache?.rememberCrl(url, crl, ctx.time.getTime());
       crls.push(crl);
     } catch (e) {
       if (isShomeiError(e) && e.code === 'ABORTED') throw e;
@@ -208,8 +274,7 @@ export async function fetchCrlsFor(
   return { kind: 'ok', crls };
 }
 
-/** Empties the fetch caches (tests, or after a configuration change). */
+/** Empties the default fetch cache. Prefer a RevocationFetchCache of your own, passed as `fetchCache`. */
 export function clearRevocationFetchCaches(): void {
-  ocspCache.clear();
-  crlCache.clear();
+  defaultRevocationFetchCache.clear();
 }

@@ -1,6 +1,13 @@
 export type { CrlCheckContext } from './crl-check.js';
 export { checkCrls } from './crl-check.js';
 export * from './crl-index.js';
-export { clearRevocationFetchCaches, type FetchOptions, fetchBytes } from './fetch.js';
+export {
+  clearRevocationFetchCaches,
+  defaultRevocationFetchCache,
+  type FetchOptions,
+  fetchBytes,
+  RevocationFetchCache,
+  type RevocationFetchCacheOptions,
+} from './fetch.js';
 export * from './ocsp.js';
 export type { SourceOutcome } from './outcome.js';

@@ -11,9 +11,20 @@ export interface CryptoKeySignerOptions {
   hash?: HashAlgorithmName;
 }
 
+/**
+ * A WebCrypto private key as this API needs it, described by shape so that the published types need
+ * no DOM library: a browser's `CryptoKey` and Node's `webcrypto.CryptoKey` are both one.
+ */
+export interface WebCryptoKey {
+  readonly type: string;
+  readonly extractable: boolean;
+  readonly algorithm: { readonly name: string };
+  readonly usages: readonly string[];
+}
+
 const HASHES: readonly string[] = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
 
-function algorithmOf(key: CryptoKey, options: CryptoKeySignerOptions): SignerAlgorithm {
+function algorithmOf(key: WebCryptoKey, options: CryptoKeySignerOptions): SignerAlgorithm {
   const alg = key.algorithm as RsaHashedKeyAlgorithm | EcKeyAlgorithm;
   if (alg.name === 'RSASSA-PKCS1-v1_5') {
     const hash = (alg as RsaHashedKeyAlgorithm).hash.name;
@@ -43,7 +54,7 @@ function algorithmOf(key: CryptoKey, options: CryptoKeySignerOptions): SignerAlg
  * ECDSA signatures come back as WebCrypto produces them (r‖s, IEEE P1363); `signCms` encodes them.
  */
 export function cryptoKeySigner(
-  key: CryptoKey,
+  key: WebCryptoKey,
   certificate: Uint8Array,
   options: CryptoKeySignerOptions = {},
 ): Signer {
@@ -60,7 +71,9 @@ export function cryptoKeySigner(
       const params: AlgorithmIdentifier | EcdsaParams =
         algorithm.name === 'ECDSA' ? { name: 'ECDSA', hash: algorithm.hash } : { name: algorithm.name };
       try {
-        return new Uint8Array(await subtleCrypto().sign(params, key, input as Uint8Array<ArrayBuffer>));
+        return new Uint8Array(
+          await subtleCrypto().sign(params, key as CryptoKey, input as Uint8Array<ArrayBuffer>),
+        );
       } catch (cause) {
         throw coreError('SIGNER_FAILED', 'WebCrypto refused to sign with this key.', { cause });
       }

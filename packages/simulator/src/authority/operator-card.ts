@@ -39,9 +39,7 @@ function hashPin(pin: string, salt: Buffer): Buffer {
 
 function checkPinFormat(pin: string): void {
   if (typeof pin !== 'string' || !OPERATOR_PIN_FORMAT.test(pin)) {
-    throw simulatorError('OPERATOR_PIN_INCORRECT', 'The operator PIN must be 4–8 digits.', {
-      details: { format: true },
-    });
+    throw simulatorError('OPERATOR_PIN_FORMAT_INVALID');
   }
 }
 

@@ -11,6 +11,9 @@ export function loadCardFile(path: string): VirtualJpkiCard {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw simulatorError('INPUT_NOT_FOUND', `The card file ${path} does not exist.`, { cause });
+    }
     throw simulatorError('CARD_FILE_UNREADABLE', `Cannot read the card file ${path}.`, { cause });
   }
   return VirtualJpkiCard.load(text);
@@ -34,13 +37,11 @@ export function saveCardFile(
   } catch (cause) {
     rmSync(tmp, { force: true });
     if (placeholder) rmSync(path, { force: true });
-    const exists = (cause as NodeJS.ErrnoException).code === 'EEXIST';
-    throw simulatorError(
-      'CARD_FILE_UNREADABLE',
-      exists
-        ? `${path} already exists; choose another path or pass --force.`
-        : `Cannot write the card file ${path}.`,
-      { cause },
-    );
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw simulatorError('OUTPUT_EXISTS', `${path} exists already; choose another path or pass --force.`, {
+        cause,
+      });
+    }
+    throw simulatorError('CARD_FILE_UNREADABLE', `Cannot write the card file ${path}.`, { cause });
   }
 }

@@ -1,6 +1,7 @@
 /** `shomei-sim inspect`: holder, certificates and PIN counters of a card file (never the PINs). */
 import { X509Certificate } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { formatBirthDate, toHex, toPem } from '@shomei/core';
 import { loadCardFile } from '../card/card-file-io.js';
 import type { CertificateSlot } from '../card/virtual-card.js';
 import { simulatorError } from '../errors.js';
@@ -22,14 +23,19 @@ export async function runInspect(args: readonly string[]): Promise<number> {
     profile: card.profile,
     holder: card.holder,
     certificates: SLOTS.map((slot) => {
-      const c = new X509Certificate(card.certificate(slot));
+      const der = card.certificate(slot);
+      const c = new X509Certificate(der);
+      // One format everywhere (docs/cli.md): DNs as "C=JP, O=…", serials lower-case hex, ISO 8601 dates;
+      // the certificate itself as DER (hex) and PEM, so a trust anchor can be taken from a card file.
       return {
         slot,
-        subject: c.subject,
-        issuer: c.issuer,
-        serial: c.serialNumber,
-        notBefore: c.validFrom,
-        notAfter: c.validTo,
+        subject: c.subject.replaceAll('\n', ', '),
+        issuer: c.issuer.replaceAll('\n', ', '),
+        serial: c.serialNumber.toLowerCase(),
+        notBefore: new Date(c.validFrom).toISOString(),
+        notAfter: new Date(c.validTo).toISOString(),
+        der: toHex(der),
+        pem: toPem('CERTIFICATE', der),
       };
     }),
     pins: Object.fromEntries(
@@ -48,11 +54,10 @@ export async function runInspect(args: readonly string[]): Promise<number> {
     `Card:      ${card.profile === 'mynumber' ? 'My Number card' : 'Juki card'} (ATR ${report.atr})`,
     `Holder:    ${h.name}${h.nameSubstitute ? ` (${h.nameSubstitute})` : ''}`,
     `Address:   ${h.address}${h.addressSubstitute ? ` (${h.addressSubstitute})` : ''}`,
-    `Born:      ${h.birthDate}   Sex: ${h.sex}${h.myNumber ? `   My Number: ${h.myNumber}` : ''}`,
+    `Born:      ${formatBirthDate(h.birthDate)}   Sex: ${h.sex}${h.myNumber ? `   My Number: ${h.myNumber}` : ''}`,
     'Certificates:',
     ...report.certificates.map(
-      (c) =>
-        `  ${c.slot.padEnd(8)} ${c.subject.replaceAll('\n', ', ')}  serial ${c.serial}  until ${c.notAfter}`,
+      (c) => `  ${c.slot.padEnd(8)} ${c.subject}  serial ${c.serial}  until ${c.notAfter}`,
     ),
     'PIN tries left:',
     ...Object.entries(report.pins).map(

@@ -35,6 +35,11 @@ export async function runIssue(args: readonly string[]): Promise<number> {
   try {
     json = JSON.parse(readFileSync(values.profile, 'utf8'));
   } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw simulatorError('INPUT_NOT_FOUND', `The holder profile ${values.profile} does not exist.`, {
+        cause,
+      });
+    }
     throw simulatorError('HOLDER_PROFILE_INVALID', `Cannot read ${values.profile} as JSON.`, { cause });
   }
   const { holder, pins, profile } = parseHolderFile(json);

@@ -42,13 +42,31 @@ export async function runServe(args: readonly string[]): Promise<number> {
     }
   });
   const log = (line: string) => process.stderr.write(`shomei-sim: ${line}\n`);
+  let everConnected = false;
+  let toldUnreachable = false;
   const bridge = new VpcdBridge(card, {
     host: address.host,
     port,
     reconnectDelayMs,
     onEvent: (e) => {
-      if (e.type === 'connected') log(`card inserted into vpcd ${e.host}:${e.port}`);
-      else if (e.type === 'disconnected')
+      if (e.type === 'connected') {
+        everConnected = true;
+        toldUnreachable = false;
+        log(`card inserted into vpcd ${e.host}:${e.port}`);
+      } else if (
+        e.type === 'disconnected' &&
+        e.reason === 'error' &&
+        /ECONNREFUSED|EHOSTUNREACH|ENOENT/.test(e.message ?? '')
+      ) {
+        // Said once, plainly: nothing listens there, which is a setup problem, not a card problem.
+        if (!toldUnreachable) {
+          toldUnreachable = true;
+          log(
+            `cannot reach vpcd at ${address.host}:${port}${everConnected ? ' any more' : ''}: is pcscd running, with vsmartcard-vpcd installed? (` +
+              `apt-get install pcscd vsmartcard-vpcd, or --vpcd <host:port>). Retrying every ${reconnectDelayMs} ms; Ctrl-C stops. [VPCD_UNREACHABLE]`,
+          );
+        }
+      } else if (e.type === 'disconnected')
         log(`card removed (${e.reason}${e.message ? `: ${e.message}` : ''})`);
     },
   });
