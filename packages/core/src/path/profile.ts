@@ -215,12 +215,30 @@ export interface ProfileViolation {
   readonly detail: string;
 }
 
+// The result depends only on the certificate and the two flags: cached, as repeated chains are the
+// common case for a portal.
+const cache = new WeakMap<Certificate, Map<string, readonly ProfileViolation[]>>();
+
 /** The profile rules `cert` breaks under `profile`. */
 export function checkProfile(
   cert: Certificate,
   ctx: ProfileContext,
   profile: ValidationProfile,
-): ProfileViolation[] {
+): readonly ProfileViolation[] {
+  const key = `${profile}:${ctx.selfSigned}`;
+  let byKey = cache.get(cert);
+  const hit = byKey?.get(key);
+  if (hit) return hit;
+  const out = evaluate(cert, ctx, profile);
+  if (!byKey) {
+    byKey = new Map();
+    cache.set(cert, byKey);
+  }
+  byKey.set(key, out);
+  return out;
+}
+
+function evaluate(cert: Certificate, ctx: ProfileContext, profile: ValidationProfile): ProfileViolation[] {
   const out: ProfileViolation[] = [];
   for (const rule of PROFILE_RULES) {
     if (profile === 'lenient' && rule.relaxable) continue;
