@@ -182,7 +182,17 @@ async function parseStreamSection(
   const row = w0 + w1 + w2;
   if (row === 0) throw xrefError('The cross-reference stream /W sums to zero', offset);
   const raw = await r.streamBytes(obj.value);
-  const data = await decodeStream(obj.value.dict, raw, LIMITS.decoded, 'A cross-reference stream');
+  // The rows /Index and /W describe bound the decoded size (plus one predictor byte per row).
+  let rows = 0;
+  for (let s = 1; s < index.length; s += 2) rows += index[s]!;
+  if (rows > LIMITS.entries)
+    throw coreError('PDF_LIMIT_EXCEEDED', 'The cross-reference sections list too many objects.');
+  const data = await decodeStream(
+    obj.value.dict,
+    raw,
+    Math.min(LIMITS.decoded, rows * (row + 1)),
+    'A cross-reference stream',
+  );
   const entries = new Map<number, XrefEntry>();
   let p = 0;
   const field = (width: number, dflt: number): number => {
