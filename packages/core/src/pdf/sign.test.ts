@@ -3,8 +3,10 @@
  * right signer (first, second, PAdES, certification), qpdf --check must pass on every file written,
  * and the original bytes must stay a byte-for-byte prefix.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pki } from '../../test/pki.js';
+import { pki, tempFile } from '../../test/pki.js';
 import { pdfsig, qpdfCheck, qpdfRewrite, samplePdf } from '../../test/support/pdf-build.js';
 import { hasErrorCode } from '../errors.js';
 import { pkcs8Signer } from '../signer/pkcs8.js';
@@ -85,5 +87,39 @@ describe('signPdf, judged by pdfsig and qpdf', () => {
     const at = new TextDecoder('latin1').decode(signed).indexOf('Contract page 1');
     tampered[at] = 'K'.charCodeAt(0);
     expect(valid(pdfsig(tampered))).toBe(0);
+  });
+});
+
+/** Debian's fonts-ipafont-gothic (installed by .ci/run). */
+const IPA_GOTHIC = '/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf';
+
+describe('visible signatures with an embedded IPA Gothic subset', () => {
+  let visible: Uint8Array;
+  beforeAll(async () => {
+    const font = new Uint8Array(readFileSync(IPA_GOTHIC));
+    visible = await signPdf(samplePdf(), signer, { visible: { rect: [350, 700, 570, 760], font } });
+  });
+
+  it('is valid for pdfsig and passes qpdf --check', () => {
+    expect([valid(pdfsig(visible)), /No syntax or stream encoding errors/.test(qpdfCheck(visible))]).toEqual([
+      1,
+      true,
+    ]);
+  });
+
+  it("shows the signer's Japanese name, which pdftotext extracts", () => {
+    const text = execFileSync('pdftotext', [tempFile(visible, '.pdf'), '-'], { stdio: 'pipe' }).toString();
+    expect(text).toContain('山田 太郎');
+  });
+
+  it('embeds only a subset of the 6 MB font (the whole signed file stays under 40 KB)', () => {
+    expect(visible.length).toBeLessThan(40 * 1024);
+  });
+
+  it('refuses text the font has no glyph for with PDF_FONT_INVALID', async () => {
+    const font = new Uint8Array(readFileSync(IPA_GOTHIC));
+    await expect(
+      signPdf(samplePdf(), signer, { visible: { rect: [0, 0, 100, 50], font, lines: ['\u{1F600}'] } }),
+    ).rejects.toSatisfy((e) => hasErrorCode(e, 'PDF_FONT_INVALID'));
   });
 });

@@ -137,7 +137,7 @@ export async function preparePdfSignature(
     ['P', page.ref],
   ];
   if (options.visible) {
-    const ap = await visibleAppearance(options.visible, signer, alloc);
+    const ap = await visibleAppearance(options.visible, signer, alloc, options.signingTime);
     objects.push(...ap.objects);
     field.push(['Rect', ap.rect], ['AP', pdfDict({ N: pdfRef(ap.appearance) })]);
   } else field.push(['Rect', [0, 0, 0, 0]]);
