@@ -81,6 +81,7 @@ export async function verifyPdf(
   const o = { hasher: nodeHashFactory, verifier: nodeSignatureVerifier, ...options };
   if (typeof pdf !== 'string') return verifyPdfPortable(pdf, o);
   await using source = await fileRandomSource(pdf);
-  return verifyPdfPortable(source, o);
+  // awaited here: the source is closed when this scope ends
+  return await verifyPdfPortable(source, o);
 }
 // ---- end pdf ----
