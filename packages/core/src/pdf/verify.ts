@@ -237,12 +237,12 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
       bad(
         'revision',
         'PDF_REVISION_MISMATCH',
-        `the /ByteRange ends at ${c! + d!}, but the revision holding this signature (${loc.revision}) ends at ${rev.eofEnd}`,
+        `the /ByteRange ends at ${c! + d!}, but the revision holding this signature (${loc.revision + 1}) ends at ${rev.eofEnd}`,
       ),
     );
     return finish(undefined, []);
   }
-  checks.push(good('byteRange', `covers revision ${loc.revision} but the /Contents value`));
+  checks.push(good('byteRange', `covers revision ${loc.revision + 1} of ${doc.revisions.length} but the /Contents value`));
   let cms: Uint8Array;
   try {
     cms = cmsOf(contents.bytes);
