@@ -242,7 +242,12 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
     );
     return finish(undefined, []);
   }
-  checks.push(good('byteRange', `covers revision ${loc.revision + 1} of ${doc.revisions.length} but the /Contents value`));
+  checks.push(
+    good(
+      'byteRange',
+      `covers revision ${loc.revision + 1} of ${doc.revisions.length} but the /Contents value`,
+    ),
+  );
   let cms: Uint8Array;
   try {
     cms = cmsOf(contents.bytes);
