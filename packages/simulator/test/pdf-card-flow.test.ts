@@ -4,6 +4,10 @@
  * revocation from the authority (CRLs and live OCSP) says valid with the holder's facts; the same
  * PDF signed a second time keeps both signatures valid; after the loss report both are invalid.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openJpkiCard } from '@shomei/card';
 import { clearRevocationFetchCaches, type PdfReport, signPdf, tsaTimestamp, verifyPdf } from '@shomei/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +79,22 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('a PDF signed with the simulated card, verified with revocation from the authority', () => {
+  it("poppler's pdfsig calls both card signatures valid and names the holder", () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'shomei-pdf-card-')), 'twice.pdf');
+    writeFileSync(file, twice);
+    let out: string;
+    try {
+      out = execFileSync('pdfsig', [file], { stdio: 'pipe' }).toString();
+    } catch (e) {
+      // pdfsig exits non-zero when it does not trust the issuer; its report is still on stdout.
+      out = String((e as { stdout?: Buffer }).stdout ?? '');
+    }
+    expect([out.match(/Signature is Valid/g)?.length, out.includes('ETSI.CAdES.detached')]).toEqual([
+      2,
+      true,
+    ]);
+  });
+
   it('the first signature is valid, timestamped, with the holder’s name and revocation good', async () => {
     const r = await verify(once);
     const s = r.signatures[0];

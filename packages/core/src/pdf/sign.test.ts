@@ -60,7 +60,11 @@ describe('signPdf, judged by pdfsig and qpdf', () => {
   it('writes a certification signature pdfsig reads as valid, with its DocMDP level in the report', async () => {
     const signed = await signPdf(samplePdf(), signer, { certify: { permissions: 2 } });
     const report = await verifyPdf(signed, { trustAnchors: [pki.root], revocation: 'off' });
-    expect([valid(pdfsig(signed)), report.signatures[0]?.pdf.certification]).toEqual([1, 2]);
+    expect([
+      valid(pdfsig(signed)),
+      report.signatures[0]?.pdf.certification,
+      /No syntax or stream encoding errors/.test(qpdfCheck(signed)),
+    ]).toEqual([1, 2, true]);
   });
 
   it('refuses to certify an already signed document', async () => {
@@ -121,5 +125,28 @@ describe('visible signatures with an embedded IPA Gothic subset', () => {
     await expect(
       signPdf(samplePdf(), signer, { visible: { rect: [0, 0, 100, 50], font, lines: ['\u{1F600}'] } }),
     ).rejects.toSatisfy((e) => hasErrorCode(e, 'PDF_FONT_INVALID'));
+  });
+});
+
+describe('signPdf input checks', () => {
+  it('refuses a page the document does not have with INPUT_INVALID', async () => {
+    await expect(signPdf(samplePdf(2), signer, { page: 3 })).rejects.toSatisfy((e) =>
+      hasErrorCode(e, 'INPUT_INVALID'),
+    );
+  });
+
+  it('refuses a field name the form already has with INPUT_INVALID', async () => {
+    const once = await signPdf(samplePdf(), signer, { fieldName: 'Approval' });
+    await expect(signPdf(once, signer, { fieldName: 'Approval' })).rejects.toSatisfy((e) =>
+      hasErrorCode(e, 'INPUT_INVALID'),
+    );
+  });
+
+  it("signs on the requested page: the widget is in that page's /Annots", async () => {
+    const signed = await signPdf(samplePdf(3), signer, { page: 2 });
+    const report = await verifyPdf(signed, { trustAnchors: [pki.root], revocation: 'off' });
+    // samplePdf pages are objects 4, 6, 8: page 2 (object 6) is the one rewritten with /Annots.
+    const text = new TextDecoder('latin1').decode(signed.subarray(samplePdf(3).length));
+    expect([report.verdict, /\n6 0 obj\n<<[^\n]*\/Annots \[/.test(text)]).toEqual(['valid', true]);
   });
 });
