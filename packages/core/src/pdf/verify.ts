@@ -189,6 +189,12 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
     return finish(undefined, []);
   }
   checks.push(good('subFilter', subFilter));
+  if (loc?.entry.kind !== 'used') {
+    checks.push(
+      bad('structure', 'PDF_SIG_IN_OBJECT_STREAM', 'the signature dictionary is inside an object stream'),
+    );
+    return finish(undefined, []);
+  }
   // ISO 32000-1 §12.8.1: /ByteRange is pairs of offset and length; shomei accepts exactly two ranges
   // from 0 whose gap is the /Contents value (what every signing implementation writes).
   const [a, b, c, d] = byteRange;
@@ -212,12 +218,6 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
   if (!isPdfString(contents) || !contents.hex) {
     checks.push(
       bad('contents', 'PDF_CONTENTS_MALFORMED', 'the signature /Contents is missing or not a hex string'),
-    );
-    return finish(undefined, []);
-  }
-  if (loc?.entry.kind !== 'used') {
-    checks.push(
-      bad('structure', 'PDF_SIG_IN_OBJECT_STREAM', 'the signature dictionary is inside an object stream'),
     );
     return finish(undefined, []);
   }

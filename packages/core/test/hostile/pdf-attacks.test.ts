@@ -123,6 +123,58 @@ describe('universal signature forgery: the signature dictionary redefined after 
   });
 });
 
+describe('signature dictionary and revision', () => {
+  it('a /ByteRange stretched over a later revision is PDF_REVISION_MISMATCH', async () => {
+    const later = appendUpdate(signed, { 3: '<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>' });
+    const extra = later.length - signed.length;
+    const t = latin1(later);
+    const m = /\/ByteRange \[([^\]]*)\]/.exec(t)!;
+    const [a, b, c, d] = m[1]!.trim().split(/\s+/).map(Number) as number[];
+    const stretched = `${a} ${b} ${c} ${d! + extra}`.padEnd(m[1]!.length, ' ');
+    const out = bytes(t.slice(0, m.index + 12) + stretched + t.slice(m.index + 12 + m[1]!.length));
+    expect(await first(out)).toEqual({ verdict: 'invalid', code: 'PDF_REVISION_MISMATCH' });
+  });
+  it('a field whose /V is not a dictionary is PDF_SIG_DICT_INVALID', async () => {
+    const field = /9 0 obj\n(<<[\s\S]*?>>)\nendobj/
+      .exec(latin1(signed))![1]!
+      .replace('/V 8 0 R', '/V 30 0 R');
+    expect(await first(appendUpdate(signed, { 9: field, 30: '42' }))).toEqual({
+      verdict: 'invalid',
+      code: 'PDF_SIG_DICT_INVALID',
+    });
+  });
+  it('a signature dictionary moved into an object stream is PDF_SIG_IN_OBJECT_STREAM', async () => {
+    // An update with an object stream (40) holding object 8, indexed by a cross-reference stream (41).
+    const t = latin1(signed);
+    const prev = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(t)![1];
+    const body = sigDict();
+    const header = '8 0 ';
+    const objstm = `40 0 obj\n<</Type /ObjStm /N 1 /First ${header.length} /Length ${header.length + body.length}>>\nstream\n${header}${body}\nendstream\nendobj\n`;
+    const at = signed.length;
+    const xrefAt = at + objstm.length;
+    const row = (type: number, a: number, b: number) => [
+      type,
+      (a >>> 24) & 255,
+      (a >>> 16) & 255,
+      (a >>> 8) & 255,
+      a & 255,
+      b >> 8,
+      b & 255,
+    ];
+    const data = [...row(2, 40, 0), ...row(1, at, 0), ...row(1, xrefAt, 0)];
+    const xref = `41 0 obj\n<</Type /XRef /Size 42 /Root 1 0 R /Prev ${prev} /W [1 4 2] /Index [8 1 40 2] /Length ${data.length}>>\nstream\n`;
+    const tail = concatBytes(
+      bytes(objstm + xref),
+      Uint8Array.from(data),
+      bytes(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`),
+    );
+    expect(await first(concatBytes(signed, tail))).toEqual({
+      verdict: 'invalid',
+      code: 'PDF_SIG_IN_OBJECT_STREAM',
+    });
+  });
+});
+
 describe('malformed /Contents in place (the hole of the signed file)', () => {
   const hole = () => {
     const t = latin1(signed);
