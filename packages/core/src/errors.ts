@@ -336,7 +336,7 @@ export const CORE_ERRORS = {
   },
   PDF_SUBFILTER_UNSUPPORTED: {
     message:
-      'The signature uses a /SubFilter shomei does not verify (supported: adbe.pkcs7.detached, ETSI.CAdES.detached).',
+      'The signature uses a /SubFilter shomei does not verify (supported: adbe.pkcs7.detached, ETSI.CAdES.detached, ETSI.RFC3161).',
     docs: 'pdf_subfilter_unsupported',
   },
   PDF_BYTE_RANGE_INVALID: {

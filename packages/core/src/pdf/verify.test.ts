@@ -27,43 +27,73 @@ const opts = { trustAnchors: [pki.root], revocation: 'off' as const };
 
 /**
  * A signed PDF written without shomei's writer: the signature dictionary is in the original
- * revision, /Contents before /ByteRange, and the CMS made by `openssl cms -sign` over the ranges.
+ * revision, /Contents before /ByteRange, and `makeCms` computes /Contents over the signed ranges.
  */
-function opensslSignedPdf(): Uint8Array {
+async function externallySignedPdf(
+  sigDict: (contents: string) => string,
+  makeCms: (ranges: Uint8Array) => Promise<Uint8Array> | Uint8Array,
+): Promise<Uint8Array> {
   const hole = 8192;
   const objs = {
     1: '<</Type /Catalog /Pages 2 0 R /AcroForm <</Fields [5 0 R] /SigFlags 3>>>>',
     2: '<</Type /Pages /Kids [3 0 R] /Count 1>>',
     3: '<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [5 0 R]>>',
-    4: `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Contents <${'0'.repeat(hole * 2)}> /ByteRange [0 0000000000 0000000000 0000000000] /M (D:20261204000000Z)>>`,
-    5: '<</FT /Sig /T (OpenSSL) /V 4 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R>>',
+    4: sigDict(`/Contents <${'0'.repeat(hole * 2)}> /ByteRange [0 0000000000 0000000000 0000000000]`),
+    5: '<</FT /Sig /T (External) /V 4 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R>>',
   };
   let text = latin1(buildPdf(objs));
   const b = text.indexOf('/Contents <') + 10;
   const c = b + hole * 2 + 2;
   const d = text.length - c;
-  text = text.replace(
-    '[0 0000000000 0000000000 0000000000]',
-    `[0 ${String(b).padStart(10, '0')} ${String(c).padStart(10, '0')} ${String(d).padStart(10, '0')}]`,
+  const pad = (n: number) => String(n).padStart(10, '0');
+  text = text.replace('[0 0000000000 0000000000 0000000000]', `[0 ${pad(b)} ${pad(c)} ${pad(d)}]`);
+  const cms = Buffer.from(await makeCms(bytes(text.slice(0, b) + text.slice(c))));
+  return bytes(text.slice(0, b + 1) + cms.toString('hex').padEnd(hole * 2, '0') + text.slice(c - 1));
+}
+
+/** The CMS made by `openssl cms -sign` (CAdES, detached) over the ranges. */
+function opensslSignedPdf(): Promise<Uint8Array> {
+  return externallySignedPdf(
+    (contents) =>
+      `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached ${contents} /M (D:20261204000000Z)>>`,
+    (ranges) => {
+      const args = [
+        'cms',
+        '-sign',
+        '-binary',
+        '-cades',
+        '-outform',
+        'DER',
+        '-in',
+        tempFile(ranges),
+        '-md',
+        'sha256',
+      ];
+      args.push(
+        '-signer',
+        `${VECTORS}signer.pem`,
+        '-inkey',
+        `${VECTORS}signer.key.pem`,
+        '-certfile',
+        `${VECTORS}intermediate.pem`,
+      );
+      return new Uint8Array(execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    },
   );
-  const ranges = tempFile(bytes(text.slice(0, b) + text.slice(c)));
-  const args = ['cms', '-sign', '-binary', '-cades', '-outform', 'DER', '-in', ranges, '-md', 'sha256'];
-  args.push(
-    '-signer',
-    `${VECTORS}signer.pem`,
-    '-inkey',
-    `${VECTORS}signer.key.pem`,
-    '-certfile',
-    `${VECTORS}intermediate.pem`,
+}
+
+/** A document timestamp (/ETSI.RFC3161) from the test TSA (openssl ts) over the ranges. */
+function timestampedPdf(): Promise<Uint8Array> {
+  return externallySignedPdf(
+    (contents) => `<</Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 ${contents}>>`,
+    // tsaTimestamp asks for a token over the SHA-256 of the bytes it is given: here, the ranges.
+    (ranges) => tsaTimestamp(tsa.url)(ranges, {}),
   );
-  const cms = execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const hex = cms.toString('hex').padEnd(hole * 2, '0');
-  return bytes(text.slice(0, b + 1) + hex + text.slice(c - 1));
 }
 
 describe('verifyPdf', () => {
   it('verifies a PDF signed by openssl and placed by another writer, as pdfsig does', async () => {
-    const pdf = opensslSignedPdf();
+    const pdf = await opensslSignedPdf();
     const r = await verifyPdf(pdf, opts);
     expect([
       r.verdict,
@@ -98,6 +128,20 @@ describe('verifyPdf', () => {
       'string',
       undefined,
     ]);
+  });
+
+  it('verifies a document timestamp (ETSI.RFC3161): the imprint covers the ranges', async () => {
+    const r = await verifyPdf(await timestampedPdf(), opts);
+    const s = r.signatures[0];
+    expect([r.verdict, s?.pdf.subFilter, typeof s?.signingTime]).toEqual(['valid', 'ETSI.RFC3161', 'string']);
+  });
+
+  it('a document timestamp over other bytes is TIMESTAMP_INVALID', async () => {
+    const pdf = await timestampedPdf();
+    const at = latin1(pdf).indexOf('/MediaBox [0 0 595 842]');
+    pdf[at + 16] = '6'.charCodeAt(0);
+    const r = await verifyPdf(pdf, opts);
+    expect([r.signatures[0]?.verdict, r.signatures[0]?.code]).toEqual(['invalid', 'TIMESTAMP_INVALID']);
   });
 
   it('says an unsigned PDF is indeterminate with PDF_NOT_SIGNED', async () => {

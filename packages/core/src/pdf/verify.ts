@@ -6,10 +6,16 @@
  * signature whose later changes are not allowed is `invalid`. Malformed structure gives a typed error
  * from `PdfDocument.open`, or an `invalid`/`indeterminate` signature with a precise code.
  */
+import { hashContent } from '../cms/content.js';
+import { CMS_OID } from '../cms/oids.js';
+import { parseSignedData } from '../cms/signed-data.js';
+import { parseTstInfo, type TstInfo } from '../cms/timestamp.js';
 import { type VerifyCmsOptions, verifyCms } from '../cms/verify.js';
+import { bytesEqual } from '../der/bytes.js';
 import { readTlv } from '../der/reader.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { SignerReport, Verdict } from '../report/types.js';
+import type { HashAlgorithmName } from '../signer.js';
 import { type PdfChange, type PdfRevisionChanges, revisionChanges } from './changes.js';
 import { type DocMdpPermissions, docMdpOf } from './docmdp.js';
 import { PdfDocument } from './document.js';
@@ -64,7 +70,7 @@ export interface PdfReport {
 export type VerifyPdfOptions = Omit<VerifyCmsOptions, 'content'>;
 
 const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
-const SUPPORTED = new Set(['adbe.pkcs7.detached', 'ETSI.CAdES.detached']);
+const SUPPORTED = new Set(['adbe.pkcs7.detached', 'ETSI.CAdES.detached', 'ETSI.RFC3161']);
 
 const bad = (name: PdfCheckName, code: string, detail: string): PdfCheck => ({
   name,
@@ -267,7 +273,10 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
     yield* rangeChunks(ctx.source, 0, b!, signal);
     yield* rangeChunks(ctx.source, c!, d!, signal);
   }
-  const report = await verifyCms(cms, { ...ctx.options, content: ranges() });
+  const report =
+    subFilter === 'ETSI.RFC3161'
+      ? await verifyDocumentTimestamp(cms, ranges(), ctx.options, checks)
+      : await verifyCms(cms, { ...ctx.options, content: ranges() });
   const after = await changesAfter(ctx, loc.revision);
   const notAllowed = after.flatMap((r) => r.changes.filter((x) => !x.allowed));
   if (notAllowed.length > 0) {
@@ -294,6 +303,50 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
   const cert = ctx.certification;
   const out = finish(report, after, cert && cert.num === holder ? cert.permissions : undefined);
   return { ...out, pdf: { ...out.pdf, coversWholeFile: c! + d! === doc.size } };
+}
+
+/**
+ * A document timestamp (ETSI EN 319 142-1 §5.4, /SubFilter /ETSI.RFC3161): /Contents is an RFC 3161
+ * TimeStampToken whose TSTInfo imprint is the hash of the signed ranges. The token is verified as
+ * CMS (TSA signature, chain, revocation), then the imprint is compared with the ranges' digest.
+ */
+async function verifyDocumentTimestamp(
+  token: Uint8Array,
+  ranges: AsyncIterable<Uint8Array>,
+  options: VerifyPdfOptions,
+  checks: PdfCheck[],
+): Promise<SignerReport> {
+  const report = await verifyCms(token, options);
+  let info: TstInfo;
+  try {
+    const sd = parseSignedData(token);
+    if (sd.contentType !== CMS_OID.tstInfo || !sd.content) throw new Error('not a TSTInfo token');
+    info = parseTstInfo(sd.content);
+  } catch {
+    checks.push(
+      bad('contents', 'TIMESTAMP_INVALID', 'the document timestamp /Contents is not an RFC 3161 token'),
+    );
+    return report;
+  }
+  const hash = info.hash as HashAlgorithmName;
+  if (!['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) {
+    checks.push(bad('contents', 'TIMESTAMP_INVALID', `the document timestamp uses ${info.hash}`));
+    return report;
+  }
+  const { digest } = await hashContent(ranges, hash, {
+    ...(options.hasher ? { hasher: options.hasher } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  checks.push(
+    bytesEqual(digest, info.imprint)
+      ? good('contents', `document timestamp of ${info.genTime.toISOString()}`)
+      : bad(
+          'contents',
+          'TIMESTAMP_INVALID',
+          'the document timestamp imprint is not the hash of the signed ranges',
+        ),
+  );
+  return { ...report, signingTime: info.genTime.toISOString() };
 }
 
 /**
