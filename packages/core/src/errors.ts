@@ -447,6 +447,87 @@ export const CORE_ERRORS = {
     docs: 'cert_san_not_critical',
   },
   // --- end path / x509 / revocation ---------------------------------------------------------------
+  // ---- pdf: PAdES signing and verification ----
+  PDF_MALFORMED: {
+    message: 'The file is not a well-formed PDF: its header, objects or structure could not be read.',
+    docs: 'pdf_malformed',
+  },
+  PDF_XREF_MALFORMED: {
+    message:
+      'A cross-reference section of the PDF is malformed or points to the wrong place: the file was damaged or manipulated.',
+    docs: 'pdf_xref_malformed',
+  },
+  PDF_LIMIT_EXCEEDED: {
+    message:
+      'The PDF exceeds a safety limit of the reader (nesting, object size, sections or decoded stream size).',
+    docs: 'pdf_limit_exceeded',
+  },
+  PDF_UNSUPPORTED: {
+    message: 'The PDF uses a feature shomei does not read (e.g. a stream filter other than FlateDecode).',
+    docs: 'pdf_unsupported',
+  },
+  PDF_ENCRYPTED: {
+    message: 'The PDF is encrypted; shomei signs and verifies unencrypted PDFs only.',
+    docs: 'pdf_encrypted',
+  },
+  PDF_NOT_SIGNED: { message: 'The PDF has no signed signature field.', docs: 'pdf_not_signed' },
+  PDF_SIG_DICT_INVALID: {
+    message: 'A signature dictionary is missing a required entry or has one of the wrong type.',
+    docs: 'pdf_sig_dict_invalid',
+  },
+  PDF_SUBFILTER_UNSUPPORTED: {
+    message:
+      'The signature uses a /SubFilter shomei does not verify (supported: adbe.pkcs7.detached, ETSI.CAdES.detached, ETSI.RFC3161).',
+    docs: 'pdf_subfilter_unsupported',
+  },
+  PDF_BYTE_RANGE_INVALID: {
+    message:
+      'The signature /ByteRange is malformed: it must be four integers starting at 0 that cover the file but the /Contents value.',
+    docs: 'pdf_byte_range_invalid',
+  },
+  PDF_BYTE_RANGE_HOLE: {
+    message:
+      'The gap in the /ByteRange is not exactly the /Contents value of this signature: the signed bytes were moved (signature wrapping).',
+    docs: 'pdf_byte_range_hole',
+  },
+  PDF_REVISION_MISMATCH: {
+    message:
+      'The /ByteRange does not end where the revision holding this signature ends: the signature dictionary was replaced or moved.',
+    docs: 'pdf_revision_mismatch',
+  },
+  PDF_CONTENTS_MALFORMED: {
+    message: 'The signature /Contents is missing, not a hex string, or holds no CMS SignedData.',
+    docs: 'pdf_contents_malformed',
+  },
+  PDF_SIG_IN_OBJECT_STREAM: {
+    message:
+      'The signature dictionary is inside an object stream, so its /Contents cannot be excluded from the signed bytes.',
+    docs: 'pdf_sig_in_object_stream',
+  },
+  PDF_CHANGE_NOT_ALLOWED: {
+    message:
+      'The PDF was changed after this signature in a way its permissions do not allow (content, pages, fonts or objects replaced).',
+    docs: 'pdf_change_not_allowed',
+  },
+  PDF_UNSIGNED_DATA: {
+    message:
+      'Bytes were appended after the last revision that no cross-reference section covers: the file was changed after signing.',
+    docs: 'pdf_unsigned_data',
+  },
+  PDF_SIGNATURE_TOO_LARGE: {
+    message:
+      'The CMS signature does not fit the space reserved for /Contents: sign again with a larger contentsSize.',
+    docs: 'pdf_signature_too_large',
+  },
+  PDF_CERTIFICATION_CONFLICT: {
+    message: 'A certification (DocMDP) signature must be the first signature of a document.',
+    docs: 'pdf_certification_conflict',
+  },
+  PDF_FONT_INVALID: {
+    message: 'The font for the visible signature could not be read or lacks a glyph for the text.',
+    docs: 'pdf_font_invalid',
+  },
+  // ---- end pdf ----
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;

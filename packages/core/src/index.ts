@@ -8,6 +8,7 @@ export * from './der/index.js';
 export * from './errors.js';
 export * from './jpki/index.js';
 export * from './path/index.js';
+export * from './pdf/index.js';
 export * from './report/index.js';
 export * from './revocation/index.js';
 export * from './signer/index.js';

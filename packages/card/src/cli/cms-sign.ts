@@ -12,6 +12,7 @@ import { type CardCliDeps, cardTarget, defaultCardDeps } from './card-options.js
 import { type CliCommand, EXIT } from './command.js';
 import { checkOutputPath, inputFileSize, readInputFile } from './input-files.js';
 import { printJson } from './output.js';
+import { PDF_SIGN_USAGE, runPdfSign, wantsPdfSignature } from './pdf-sign.js';
 import { progressBar } from './progress.js';
 
 const HASHES: Record<string, HashAlgorithmName> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
@@ -20,9 +21,9 @@ export function signCommand(deps: CardCliDeps = defaultCardDeps): CliCommand {
   return {
     path: ['sign'],
     summary: 'Sign a file as CMS/CAdES-BES, with the card or a PKCS#8 key (SHA-256 by default).',
-    usage:
-      'shomei sign <file> (--card [--card-key sign|auth] [--reader <name> | --card-file <card.json>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--out <file.p7s>] [--force] [--json]',
+    usage: `shomei sign <file> (--card [--card-key sign|auth] [--reader <name> | --card-file <card.json>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--out <file.p7s>] [--force] [--json]\n       ${PDF_SIGN_USAGE}`,
     async run({ args, io, signal }) {
+      if (wantsPdfSignature(args)) return runPdfSign({ args, io, signal }, deps);
       const a = parseSignArgs(args);
       const size = await inputFileSize(a.file, 'file to sign');
       const out = a.out ?? `${a.file}.p7s`;
