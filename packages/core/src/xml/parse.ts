@@ -26,12 +26,41 @@ export interface XmlParseOptions {
 
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
-// XML 1.0 (5th ed.) §2.3 NameStartChar / NameChar, without ':' (Namespaces 1.0 §3: NCName).
-const START =
-  'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
-const CHAR = `${START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
-const QNAME = new RegExp(`[${START}][${CHAR}]*(?::[${START}][${CHAR}]*)?`, 'uy');
-// XML 1.0 §2.2 Char: TextDecoder never yields lone surrogates, so only these remain to refuse.
+// XML 1.0 (5th ed.) §2.3 NameStartChar / NameChar, tested by code unit (surrogates accept the
+// astral planes #x10000-#xEFFFF; TextDecoder only yields well-formed pairs).
+function isNameStart(c: number): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+  return (
+    (c >= 0xc0 && c <= 0xd6) ||
+    (c >= 0xd8 && c <= 0xf6) ||
+    (c >= 0xf8 && c <= 0x2ff) ||
+    (c >= 0x370 && c <= 0x37d) ||
+    (c >= 0x37f && c <= 0x1fff) ||
+    c === 0x200c ||
+    c === 0x200d ||
+    (c >= 0x2070 && c <= 0x218f) ||
+    (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xdb7f) ||
+    (c >= 0xdc00 && c <= 0xdfff) ||
+    (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd)
+  );
+}
+
+function isNameChar(c: number): boolean {
+  if (c < 0x80) {
+    return (
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      c === 0x5f ||
+      c === 0x2d ||
+      c === 0x2e
+    );
+  }
+  return isNameStart(c) || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
+}
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 const BAD_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));/y;
@@ -258,11 +287,18 @@ class Parser {
     return doc as unknown as XmlDocument;
   }
 
+  /** A QName (Namespaces 1.0 §4): NCName, optionally ':' and another NCName. */
   #name(at: number): string {
-    QNAME.lastIndex = at;
-    const m = QNAME.exec(this.#s);
-    if (!m) throw malformed('A name was expected', at);
-    return m[0];
+    const s = this.#s;
+    let p = at;
+    if (!isNameStart(s.charCodeAt(p))) throw malformed('A name was expected', at);
+    p++;
+    while (isNameChar(s.charCodeAt(p))) p++;
+    if (s.charCodeAt(p) === 0x3a && isNameStart(s.charCodeAt(p + 1))) {
+      p += 2;
+      while (isNameChar(s.charCodeAt(p))) p++;
+    }
+    return s.slice(at, p);
   }
 
   #startTag(
