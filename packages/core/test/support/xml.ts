@@ -1,5 +1,6 @@
 /** XML signature test helpers: a test signer from the CMS vectors and the xmlsec1 referee. */
 import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import type { Signer } from '../../src/signer.js';
 import { pki, tempFile, VECTORS } from '../pki.js';
@@ -17,7 +18,14 @@ export const trust = {
 
 /** `xmlsec1 --verify` with the test root trusted; true when it says OK. */
 export function xmlsecVerifies(xml: Uint8Array | string, args: readonly string[] = []): boolean {
-  const file = tempFile(typeof xml === 'string' ? new TextEncoder().encode(xml) : xml, '.xml');
+  return xmlsecVerifiesFile(
+    tempFile(typeof xml === 'string' ? new TextEncoder().encode(xml) : xml, '.xml'),
+    args,
+  );
+}
+
+/** `xmlsec1 --verify` of a file; xmlsec1 resolves relative references from its working directory, so it runs beside the file. */
+export function xmlsecVerifiesFile(file: string, args: readonly string[] = []): boolean {
   try {
     execFileSync(
       'xmlsec1',
@@ -30,10 +38,11 @@ export function xmlsecVerifies(xml: Uint8Array | string, args: readonly string[]
         ...args,
         file,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: dirname(file) },
     );
     return true;
-  } catch {
+  } catch (e) {
+    if (process.env.XMLSEC_DEBUG) console.error(String((e as { stderr?: unknown }).stderr));
     return false;
   }
 }
@@ -56,4 +65,43 @@ export function xmllintC14n(xml: string, method: 'c14n' | 'exc-c14n' | 'c14n11')
   return execFileSync('xmllint', [`--${method}`, file], { stdio: ['ignore', 'pipe', 'pipe'] }).toString(
     'utf8',
   );
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** An e-Gov application folder in the shape of spec/egov-xml.md (file name → bytes), unsigned. */
+export function egovFolder(): Map<string, Uint8Array> {
+  const kousei = `<?xml version="1.0" encoding="UTF-8"?>
+<DataRoot>
+<様式ID>900A010200001000</様式ID>
+<様式バージョン>0001</様式バージョン>
+<STYLESHEET>900A010200001000.xsl</STYLESHEET>
+<構成情報 ID="構成情報">
+<管理情報>
+<手続ID>900A010200001000</手続ID>
+<手続名称>電子申請のテスト手続</手続名称>
+<申請者連絡先><氏名>山田 太郎</氏名><電話番号>03-0000-0000</電話番号></申請者連絡先>
+<提出先識別子>900</提出先識別子>
+</管理情報>
+<申請書属性情報>
+<申請書様式ID>900A01020000100001</申請書様式ID>
+<申請書ファイル名称>900A01020000100001_01.xml</申請書ファイル名称>
+</申請書属性情報>
+<添付書類属性情報>
+<添付書類ファイル名称>添付書類_1.pdf</添付書類ファイル名称>
+</添付書類属性情報>
+</構成情報>
+<署名情報></署名情報>
+</DataRoot>
+`;
+  return new Map([
+    ['kousei.xml', enc(kousei)],
+    [
+      '900A01020000100001_01.xml',
+      enc(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<申請書><氏名>山田 太郎</氏名><金額>1000</金額></申請書>\n',
+      ),
+    ],
+    ['添付書類_1.pdf', enc('%PDF-1.7\n% an attachment, signed as raw bytes\n%%EOF\n')],
+  ]);
 }
