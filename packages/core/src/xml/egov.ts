@@ -240,11 +240,15 @@ function withEgov(
 ): EgovValidationReport {
   const out: Record<string, unknown> = { ...report };
   if (failures.length) {
+    // A shape failure decides the verdict unless the signature itself already failed (its code is
+    // then the more precise one, e.g. a listed file that is missing or changed).
     const f = failures[0]!;
-    out.verdict = 'invalid';
-    out.code = f.code;
-    out.message = `${f.detail.charAt(0).toUpperCase()}${f.detail.slice(1)}.`;
-    out.checks = [...failures, ...report.checks];
+    if (report.verdict !== 'invalid') {
+      out.verdict = 'invalid';
+      out.code = f.code;
+      out.message = `${f.detail.charAt(0).toUpperCase()}${f.detail.slice(1)}.`;
+    }
+    out.checks = [...failures, ...(report.checks ?? [])];
   }
   out.egov = { listedFiles: listed, unsignedFiles: unsigned };
   Object.defineProperty(out, 'signedContent', { value: report.signedContent ?? [], enumerable: false });
