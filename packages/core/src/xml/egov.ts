@@ -127,7 +127,7 @@ export async function signEgovApplication(
     references,
     location: (d) => childElements(d.root).find((e) => e.name === '署名情報')!,
     canonicalization: C14N.c14n,
-    idAttributes: ['ID'],
+    idAttributes: ['ID', 'Id'],
     id,
     ...(options.hash ? { hash: options.hash } : {}),
     ...(options.certificates ? { certificates: options.certificates } : {}),
@@ -166,7 +166,9 @@ export async function verifyEgovApplication(
     if (!kousei) throw invalid('the folder has no kousei.xml');
     shape = readShape(kousei);
   } catch (e) {
-    const report = await verifyXml(kousei ?? '', { ...options, idAttributes: ['ID'] }).catch(() => undefined);
+    const report = await verifyXml(kousei ?? '', { ...options, idAttributes: ['ID', 'Id'] }).catch(
+      () => undefined,
+    );
     const code = isShomeiError(e) ? e.code : 'EGOV_APPLICATION_INVALID';
     const detail = isShomeiError(e) ? e.message.replace(/\.$/, '') : 'unreadable';
     const base =
@@ -184,7 +186,7 @@ export async function verifyEgovApplication(
   }
   const report = await verifyXml(shape.doc, {
     ...options,
-    idAttributes: ['ID'],
+    idAttributes: ['ID', 'Id'],
     resolveExternal: (uri) => {
       let name: string;
       try {
