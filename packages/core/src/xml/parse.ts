@@ -75,6 +75,14 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Line ends (XML 1.0 §2.11) and, in attribute values, whitespace (§3.3.3) normalised. */
+function normalise(x: string, attribute: boolean): string {
+  const y = x.includes('\r') ? x.replace(/\r\n?/g, '\n') : x;
+  return attribute && (y.includes('\n') || y.includes('\t')) ? y.replace(/[\t\n]/g, ' ') : y;
+}
+
 /** Decodes the document: UTF-8 only (with or without a BOM); UTF-16 and declared legacy encodings refused. */
 export function decodeXml(bytes: Uint8Array): string {
   if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe)) {
@@ -84,7 +92,7 @@ export function decodeXml(bytes: Uint8Array): string {
     );
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch (cause) {
     throw coreError('XML_ENCODING_UNSUPPORTED', 'The document is not valid UTF-8.', { cause });
   }
@@ -431,16 +439,12 @@ class Parser {
   }
 
   #expand(raw: string, attribute: boolean, at: number): string {
-    const norm = (x: string): string => {
-      const y = x.includes('\r') ? x.replace(/\r\n?/g, '\n') : x;
-      return attribute ? y.replace(/[\t\n]/g, ' ') : y;
-    };
     let amp = raw.indexOf('&');
-    if (amp < 0) return norm(raw);
+    if (amp < 0) return normalise(raw, attribute);
     let out = '';
     let last = 0;
     while (amp >= 0) {
-      out += norm(raw.slice(last, amp));
+      out += normalise(raw.slice(last, amp), attribute);
       ENTITY.lastIndex = amp;
       const m = ENTITY.exec(raw);
       if (!m) {
@@ -460,7 +464,7 @@ class Parser {
       last = amp + m[0].length;
       amp = raw.indexOf('&', last);
     }
-    return out + norm(raw.slice(last));
+    return out + normalise(raw.slice(last), attribute);
   }
 }
 

@@ -8,7 +8,6 @@
  * canonicalized and signed.
  */
 import { digestInfo } from '../cms/digest-info.js';
-import { digestBytes } from '../cms/hasher.js';
 import type { TimestampSource } from '../cms/sign.js';
 import { toBase64 } from '../der/bytes.js';
 import { coreError, throwIfAborted } from '../errors.js';
@@ -25,6 +24,7 @@ import {
   XADES_SIGNED_PROPERTIES_TYPE,
 } from './algorithms.js';
 import { canonicalize } from './c14n.js';
+import { xmlDigest } from './digest.js';
 import type { XmlDocument, XmlElement } from './dom.js';
 import { parseXml } from './parse.js';
 import { DEFAULT_ID_ATTRIBUTES, indexIds, referenceContent } from './references.js';
@@ -211,7 +211,7 @@ export async function signXml(
       resolveExternal: (uri) => external.get(uri),
     });
     const dv = ref.element.children.filter((c): c is XmlElement => c.type === 'element').at(-1)!;
-    fills.push({ at: dv.contentStart, value: toBase64(await digestBytes(ref.digest, content.bytes)) });
+    fills.push({ at: dv.contentStart, value: toBase64(await xmlDigest(ref.digest, content.bytes)) });
   }
   for (const f of fills.reverse()) text = splice(text, f.at, 0, f.value);
 
@@ -225,7 +225,7 @@ export async function signXml(
   try {
     const input =
       signer.algorithm.input === 'digest-info'
-        ? digestInfo(hash, await digestBytes(hash, signedInfo))
+        ? digestInfo(hash, await xmlDigest(hash, signedInfo))
         : signedInfo;
     value = await signer.sign(input, signal ? { signal } : {});
   } catch (cause) {

@@ -59,8 +59,8 @@ export interface ParsedSignature {
   readonly references: readonly ParsedReference[];
   readonly signatureValueElement: XmlElement;
   readonly signatureValue: Uint8Array;
-  /** DER certificates from KeyInfo/X509Data/X509Certificate, in document order. */
-  readonly certificates: readonly Uint8Array[];
+  /** KeyInfo/X509Data/X509Certificate contents (base64 without whitespace), in document order. */
+  readonly certificates: readonly string[];
   readonly objects: readonly XmlElement[];
 }
 
@@ -202,12 +202,16 @@ export function readSignature(el: XmlElement, limits: XmlSignatureLimits = {}): 
   if (refs.length === 0) throw malformed('SignedInfo has no Reference');
   for (const r of refs) if (!isDsig(r, 'Reference')) throw malformed(`unexpected ${r.name} in SignedInfo`);
 
-  const certificates: Uint8Array[] = [];
+  const certificates: string[] = [];
   if (keyInfo) {
     for (const data of elementChildren(keyInfo, true)) {
       if (!isDsig(data, 'X509Data')) continue;
-      for (const c of elementChildren(data, true))
-        if (isDsig(c, 'X509Certificate')) certificates.push(base64(c));
+      for (const c of elementChildren(data, true)) {
+        if (!isDsig(c, 'X509Certificate')) continue;
+        const text = textContent(c).replace(/[ \t\r\n]+/g, '');
+        if (!/^[A-Za-z0-9+/=]*$/.test(text)) throw malformed('X509Certificate is not base64');
+        certificates.push(text);
+      }
     }
   }
   const id = attributeValue(el, 'Id');

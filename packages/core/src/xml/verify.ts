@@ -6,11 +6,11 @@
  * precise code, never an exception (except ABORTED).
  */
 
-import { digestBytes } from '../cms/hasher.js';
+import type { HashFactory } from '../cms/hasher.js';
 import type { PathResultCache } from '../cms/path-cache.js';
 import type { AlgorithmPolicy } from '../cms/verify.js';
 import { chainChecks, type PathValidator } from '../cms/verify-chain.js';
-import { bytesEqual } from '../der/bytes.js';
+import { bytesEqual, fromBase64 } from '../der/bytes.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import { parseJpkiIdentity } from '../jpki/identity.js';
 import type { CertificateInput, PolicyOptions, ValidatePathOptions } from '../path/types.js';
@@ -27,6 +27,7 @@ import { ecdsaRawToDer } from '../x509/ecdsa-signature.js';
 import { verifySchemeSignature } from '../x509/verify.js';
 import { DSIG_NS } from './algorithms.js';
 import { canonicalize } from './c14n.js';
+import { xmlDigest } from './digest.js';
 import type { XmlDocument, XmlElement } from './dom.js';
 import { parseXml, type XmlParseOptions } from './parse.js';
 import {
@@ -58,6 +59,8 @@ export interface VerifyXmlOptions {
   /** The signer certificate when KeyInfo carries none. */
   certificate?: Uint8Array;
   limits?: XmlSignatureLimits & XmlParseOptions;
+  /** Hashing for large references; `@shomei/core/node`'s `nodeHashFactory` runs at OpenSSL speed. */
+  hasher?: HashFactory;
   signal?: AbortSignal;
 }
 
@@ -224,6 +227,57 @@ export async function verifyXml(
   return out;
 }
 
+const signerCache = new WeakMap<Certificate, { signer: SignerReport['signer']; note?: string }>();
+
+/** The report's signer (with the JPKI holder's facts), read once per certificate. */
+function signerOf(cert: Certificate): { signer: SignerReport['signer']; note?: string } {
+  let s = signerCache.get(cert);
+  if (!s) {
+    try {
+      const id = parseJpkiIdentity(cert);
+      s = { signer: id ? { subject: cert.subject.text, jpki: id } : { subject: cert.subject.text } };
+    } catch (e) {
+      s = {
+        signer: { subject: cert.subject.text },
+        note: `JPKI identity unreadable: ${isShomeiError(e) ? e.message : 'malformed'}`,
+      };
+    }
+    signerCache.set(cert, s);
+  }
+  return s;
+}
+
+/**
+ * KeyInfo certificates parsed once per distinct base64 text: the same Certificate object comes back
+ * for the same signer, so a PathResultCache (keyed by certificate) hits across documents.
+ */
+const keyInfoCache = new Map<string, Certificate | null>();
+const KEY_INFO_CACHE_LIMIT = 256;
+
+function keyInfoCertificate(b64: string): Certificate | undefined {
+  let c = keyInfoCache.get(b64);
+  if (c === undefined) {
+    c = toCertificate(fromBase64(b64)) ?? null;
+    if (keyInfoCache.size >= KEY_INFO_CACHE_LIMIT)
+      keyInfoCache.delete(keyInfoCache.keys().next().value as string);
+    keyInfoCache.set(b64, c);
+  }
+  return c ?? undefined;
+}
+
+const callerCache = new WeakMap<readonly CertificateInput[], Certificate[]>();
+
+/** The caller's intermediates parsed once per array (callers pass the same options object). */
+function callerCertificates(list: readonly CertificateInput[] | undefined): Certificate[] {
+  if (!list) return [];
+  let c = callerCache.get(list);
+  if (!c) {
+    c = list.map(toCertificate).filter(Boolean) as Certificate[];
+    callerCache.set(list, c);
+  }
+  return c;
+}
+
 function toCertificate(c: CertificateInput): Certificate | undefined {
   try {
     return c instanceof Uint8Array ? parseCertificate(c) : (c as Certificate);
@@ -263,8 +317,8 @@ async function verifyOne(
   // Signer certificate: the first KeyInfo certificate (the leaf, as XAdES and e-Gov write it), or
   // the caller's. The rest join the intermediates for path building.
   const embedded: Certificate[] = [];
-  for (const der of sig.certificates) {
-    const c = toCertificate(der);
+  for (const b64 of sig.certificates) {
+    const c = keyInfoCertificate(b64);
     if (c) embedded.push(c);
   }
   const cert = options.certificate ? toCertificate(options.certificate) : embedded[0];
@@ -279,14 +333,8 @@ async function verifyOne(
     checks.push(pass('format', describe(sig)));
     return finish(parts, checks);
   }
-  let jpkiNote: string | undefined;
-  try {
-    const id = parseJpkiIdentity(cert);
-    parts.signer = id ? { subject: cert.subject.text, jpki: id } : { subject: cert.subject.text };
-  } catch (e) {
-    parts.signer = { subject: cert.subject.text };
-    jpkiNote = `JPKI identity unreadable: ${isShomeiError(e) ? e.message : 'malformed'}`;
-  }
+  const { signer, note: jpkiNote } = signerOf(cert);
+  parts.signer = signer;
   checks.push(pass('format', describe(sig)));
   checks.push(pass('signerCertificate', jpkiNote ?? cert.subject.text));
 
@@ -384,7 +432,7 @@ async function verifyOne(
         ...(content.kind === 'element' ? { path: content.path } : {}),
         ...(content.kind === 'file' ? { file: content.name } : {}),
       };
-      const digest = await digestBytes(ref.digest, content.bytes);
+      const digest = await xmlDigest(ref.digest, content.bytes, options.hasher);
       const ok = bytesEqual(digest, ref.digestValue);
       references.push({ ...base, ...at, ok, ...(ok ? {} : { code: 'XML_DIGEST_MISMATCH' }) });
       signedContent.push(content);
@@ -433,7 +481,7 @@ async function verifyOne(
   try {
     const intermediates: Certificate[] = [
       ...embedded.filter((c) => c !== cert),
-      ...((options.intermediates ?? []).map(toCertificate).filter(Boolean) as Certificate[]),
+      ...callerCertificates(options.intermediates),
     ];
     const pathOptions: ValidatePathOptions = {
       trustAnchors: options.trustAnchors,

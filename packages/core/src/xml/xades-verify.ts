@@ -5,7 +5,6 @@
  * (§5.3) over the canonical ds:SignatureValue element, checked as an RFC 3161 token by verifyCms.
  */
 
-import { digestBytes } from '../cms/hasher.js';
 import { CMS_OID } from '../cms/oids.js';
 import { parseSignedData } from '../cms/signed-data.js';
 import { parseTstInfo } from '../cms/timestamp.js';
@@ -18,6 +17,7 @@ import type { HashAlgorithmName } from '../signer.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { C14N_BY_URI, DIGEST_BY_URI, DSIG_NS, XADES_NS, XADES_SIGNED_PROPERTIES_TYPE } from './algorithms.js';
 import { canonicalize } from './c14n.js';
+import { xmlDigest } from './digest.js';
 import { attributeValue, childElements, textContent, type XmlElement } from './dom.js';
 import type { XmlSignedContent } from './references.js';
 import type { ParsedSignature } from './signature.js';
@@ -100,7 +100,7 @@ export async function checkXades(
       const dv = one(cd, DSIG_NS, 'DigestValue');
       const hash = dm ? DIGEST_BY_URI[attributeValue(dm, 'Algorithm') ?? ''] : undefined;
       if (!hash || !dv) throw malformed('a Cert has no usable CertDigest');
-      if (!bytesEqual(await digestBytes(hash, cert.der), fromBase64(textContent(dv)))) continue;
+      if (!bytesEqual(await xmlDigest(hash, cert.der), fromBase64(textContent(dv)))) continue;
       const is = one(c, XADES_NS, 'IssuerSerialV2');
       if (is && !issuerSerialMatches(fromBase64(textContent(is)), cert)) continue;
       match = true;
@@ -202,7 +202,7 @@ async function checkTimestamp(
   if (!TS_HASHES.includes(info.hash)) throw bad(`the imprint uses ${info.hash}`);
   // §5.3: the time-stamped data is the canonical ds:SignatureValue element.
   const input = canonicalize(sig.signatureValueElement, c14n);
-  if (!bytesEqual(await digestBytes(info.hash as HashAlgorithmName, input), info.imprint)) {
+  if (!bytesEqual(await xmlDigest(info.hash as HashAlgorithmName, input), info.imprint)) {
     throw bad('the token does not cover this SignatureValue');
   }
   const report = await verifyCms(token, {
