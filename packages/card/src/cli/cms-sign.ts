@@ -12,17 +12,20 @@ import { type CardCliDeps, defaultCardDeps } from './card-options.js';
 import { type CliCommand, EXIT } from './command.js';
 import { printJson } from './output.js';
 import { progressBar } from './progress.js';
+import { runXadesSign } from './xml-sign.js';
 
 const HASHES: Record<string, HashAlgorithmName> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
 export function signCommand(deps: CardCliDeps = defaultCardDeps): CliCommand {
   return {
     path: ['sign'],
-    summary: 'Sign a file as CMS/CAdES-BES, with the card or a PKCS#8 key (SHA-256 by default).',
+    summary:
+      'Sign a file as CMS/CAdES-BES, or with --format xades as XML (file or e-Gov folder), with the card or a PKCS#8 key.',
     usage:
-      'shomei sign <file> (--card [--card-key sign|auth] [--reader <name>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--out <file.p7s>] [--json]',
+      'shomei sign <file> (--card [--card-key sign|auth] [--reader <name>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--format cades|xades [--tsa <url>]] [--out <file.p7s|file.xades.xml|folder>] [--json]',
     async run({ args, io, signal }) {
       const a = parseSignArgs(args);
+      if (a.format === 'xades') return runXadesSign(a, deps, { io, signal });
       let size: number;
       try {
         size = (await stat(a.file)).size;
@@ -78,6 +81,8 @@ function parseSignArgs(args: string[]) {
       detached: { type: 'boolean', default: false },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'cades' },
+      tsa: { type: 'string' },
     },
     'sign',
   );
@@ -91,7 +96,11 @@ function parseSignArgs(args: string[]) {
   if (cardKey !== 'sign' && cardKey !== 'auth') throw cardError('USAGE', '--card-key must be sign or auth.');
   const hash = HASHES[v.hash.toLowerCase().replace('-', '')];
   if (!hash) throw cardError('USAGE', '--hash must be sha256, sha384 or sha512.');
+  if (v.format !== 'cades' && v.format !== 'xades')
+    throw cardError('USAGE', '--format must be cades or xades.');
   return {
+    format: v.format,
+    tsa: v.tsa,
     file: positionals[0]!,
     card: v.card,
     cardKey: cardKey as 'sign' | 'auth',

@@ -11,17 +11,21 @@ import { parseCommandArgs } from './args.js';
 import type { CliCommand, ExitCode } from './command.js';
 import { readDerFiles, readInputFile } from './input-files.js';
 import { progressBar } from './progress.js';
+import { runXmlVerify } from './xml-verify.js';
 
 const MODES: readonly RevocationMode[] = ['require', 'prefer', 'off'];
 
 export function verifyCommand(): CliCommand {
   return {
     path: ['verify'],
-    summary: 'Verify a CMS/CAdES signature: signature, chain to a trust anchor, revocation, JPKI facts.',
+    summary:
+      'Verify a CMS/CAdES or XML (XMLDSig, XAdES, e-Gov folder) signature: signature, chain, revocation, JPKI facts.',
     usage:
-      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--at <ISO-8601>] [--policy <OID>]… [--json]',
+      'shomei verify <signed.p7s|signed.xml|e-Gov folder> [--content <file>] --trust <anchor>… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--at <ISO-8601>] [--policy <OID>]… [--json]',
     async run({ args, io, signal }) {
       const a = parseVerifyArgs(args);
+      const xml = await runXmlVerify(a, { io, signal });
+      if (xml !== undefined) return xml;
       useNodeCrypto();
       const signed = await readInputFile(a.signed, 'signature');
       let bar = progressBar('hashing', 0);
