@@ -11,6 +11,7 @@ import {
   egovFolder,
   rsaSigner,
   trust,
+  xmldsigjsVerifies,
   xmlsecSign,
   xmlsecVerifies,
   xmlsecVerifiesFile,
@@ -106,6 +107,21 @@ describe('shomei verifies xmlsec1 signatures made from templates', () => {
         'XML_DIGEST_MISMATCH',
         false,
       ]);
+    });
+  }
+});
+
+describe('xmldsigjs (a second implementation) verifies shomei XAdES-BES', () => {
+  for (const [name, options] of [
+    ['enveloped, default namespace', {}],
+    ['enveloped, ds: prefix, exclusive C14N', { prefix: 'ds', canonicalization: C14N.exc }],
+  ] as const) {
+    it(`${name}; tampered → invalid`, async () => {
+      const signed = dec.decode(await signXml(DOC, await rsaSigner(), { ...options, xades: {} }));
+      expect([
+        await xmldsigjsVerifies(signed),
+        await xmldsigjsVerifies(signed.replace('5000000', '5000001')),
+      ]).toEqual([true, false]);
     });
   }
 });

@@ -1,5 +1,7 @@
 /** XML signature test helpers: a test signer from the CMS vectors and the xmlsec1 referee. */
 import { execFileSync } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import type { Signer } from '../../src/signer.js';
@@ -104,4 +106,30 @@ export function egovFolder(): Map<string, Uint8Array> {
     ],
     ['添付書類_1.pdf', enc('%PDF-1.7\n% an attachment, signed as raw bytes\n%%EOF\n')],
   ]);
+}
+
+/**
+ * xmldsigjs (a second, independent XML Signature implementation; root devDependency) verifying a
+ * document, loaded through its CommonJS build so that it and xml-core share one module instance.
+ */
+export async function xmldsigjsVerifies(xml: string): Promise<boolean> {
+  const req = createRequire(import.meta.url);
+  const xmldsig = req('xmldsigjs') as {
+    Application: { setEngine(name: string, crypto: unknown): void };
+    Parse(xml: string): { getElementsByTagNameNS(ns: string, name: string): ArrayLike<unknown> };
+    SignedXml: new (doc: unknown) => { LoadXml(el: unknown): void; Verify(): Promise<boolean> };
+  };
+  const r = createRequire(req.resolve('xmldsigjs'));
+  const rc = createRequire(r.resolve('xml-core'));
+  const { DOMParser, XMLSerializer } = rc('@xmldom/xmldom') as Record<string, unknown>;
+  (r('xml-core') as { setNodeDependencies(d: Record<string, unknown>): void }).setNodeDependencies({
+    DOMParser,
+    XMLSerializer,
+    xpath: rc('xpath'),
+  });
+  xmldsig.Application.setEngine('NodeJS', webcrypto);
+  const doc = xmldsig.Parse(xml);
+  const sx = new xmldsig.SignedXml(doc);
+  sx.LoadXml(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0]);
+  return sx.Verify().catch(() => false);
 }
