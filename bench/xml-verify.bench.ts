@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { CrlIndex, PathResultCache, parseCertificate } from '../packages/core/src/index.js';
 import {
   pkcs8Signer,
@@ -94,19 +94,28 @@ process.stdout.write((ok ? 'valid' : 'invalid') + '\\n');
 process.exit(ok ? 0 : 1);
 `,
 );
+// xmldsigjs through its CommonJS build, so that it and xml-core share one module instance.
+const xmldsigjsMain = req.resolve('xmldsigjs');
 writeFileSync(
-  join(work, 'verify-xmldsigjs.mjs'),
-  `import { readFileSync } from 'node:fs';
-import { webcrypto } from 'node:crypto';
-import * as xmldsig from ${JSON.stringify(pathToFileURL(req.resolve('xmldsigjs')).href)};
+  join(work, 'verify-xmldsigjs.cjs'),
+  `const { readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { webcrypto } = require('node:crypto');
+const xmldsig = require(${JSON.stringify(xmldsigjsMain)});
+const r = createRequire(${JSON.stringify(xmldsigjsMain)});
+const rc = createRequire(r.resolve('xml-core'));
+const { DOMParser, XMLSerializer } = rc('@xmldom/xmldom');
+r('xml-core').setNodeDependencies({ DOMParser, XMLSerializer, xpath: rc('xpath') });
 xmldsig.Application.setEngine('NodeJS', webcrypto);
-const doc = xmldsig.Parse(readFileSync(process.argv[2], 'utf8'));
-const sig = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];
-const sx = new xmldsig.SignedXml(doc);
-sx.LoadXml(sig);
-const ok = await sx.Verify();
-process.stdout.write((ok ? 'valid' : 'invalid') + '\\n');
-process.exit(ok ? 0 : 1);
+(async () => {
+  const doc = xmldsig.Parse(readFileSync(process.argv[2], 'utf8'));
+  const sig = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];
+  const sx = new xmldsig.SignedXml(doc);
+  sx.LoadXml(sig);
+  const ok = await sx.Verify();
+  process.stdout.write((ok ? 'valid' : 'invalid') + '\\n');
+  process.exit(ok ? 0 : 1);
+})();
 `,
 );
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
@@ -166,7 +175,7 @@ const xmlCrypto = medianWall(
   [join(work, 'verify-xml-crypto.cjs'), file, join(work, 'signer.pem')],
   rootDir,
 );
-const xmldsigjs = medianWall(libRuns, process.execPath, [join(work, 'verify-xmldsigjs.mjs'), file], rootDir);
+const xmldsigjs = medianWall(libRuns, process.execPath, [join(work, 'verify-xmldsigjs.cjs'), file], rootDir);
 
 const xs = median(xmlsecTimes);
 const sh = median(shomeiTimes);

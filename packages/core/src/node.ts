@@ -40,4 +40,36 @@ export function signCms(
 export function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): Promise<ValidationReport> {
   return verifyCmsPortable(signed, { hasher: nodeHashFactory, verifier: nodeSignatureVerifier, ...options });
 }
+
 // ---- end cms ----
+
+import type { XmlDocument } from './xml/dom.js';
+// ---- xml: node:crypto hashing for large references ----
+import {
+  type EgovFiles,
+  type EgovValidationReport,
+  type VerifyEgovOptions,
+  verifyEgovApplication as verifyEgovPortable,
+} from './xml/egov.js';
+import {
+  type VerifyXmlOptions,
+  verifyXml as verifyXmlPortable,
+  type XmlValidationReport,
+} from './xml/verify.js';
+
+/** `verifyXml` hashing references with node:crypto. */
+export function verifyXml(
+  input: Uint8Array | string | XmlDocument,
+  options: VerifyXmlOptions,
+): Promise<XmlValidationReport> {
+  return verifyXmlPortable(input, { hasher: nodeHashFactory, ...options });
+}
+
+/** `verifyEgovApplication` hashing files with node:crypto. */
+export function verifyEgovApplication(
+  files: EgovFiles,
+  options: VerifyEgovOptions,
+): Promise<EgovValidationReport> {
+  return verifyEgovPortable(files, { hasher: nodeHashFactory, ...options });
+}
+// ---- end xml ----
