@@ -128,7 +128,7 @@ export async function referenceContent(
         `The reference ${uri} uses the enveloped-signature transform but the Signature is not inside ${elementPath(node)}.`,
       );
     }
-    if (node.type === 'element' && isWithin(node, ctx.signature) && isWithin(ctx.signature, node)) {
+    if (node === ctx.signature) {
       throw coreError('XML_SIGNATURE_MALFORMED', 'A reference names the Signature element itself.');
     }
     // §4.4.3.3: "" and "#id" node-sets exclude comments, whatever the canonicalization says.

@@ -26,7 +26,7 @@ import {
 import { canonicalize } from './c14n.js';
 import { xmlDigest } from './digest.js';
 import type { XmlDocument, XmlElement } from './dom.js';
-import { parseXml } from './parse.js';
+import { parseXml, type XmlParseOptions } from './parse.js';
 import { DEFAULT_ID_ATTRIBUTES, indexIds, referenceContent } from './references.js';
 import { readSignature } from './signature.js';
 import { findSignatures } from './verify.js';
@@ -69,6 +69,8 @@ export interface SignXmlOptions {
   xades?: { signingTime?: Date; timestamp?: TimestampSource };
   /** Attributes that carry IDs for `#id` references. Default `Id`, `ID`, `id`. */
   idAttributes?: readonly string[];
+  /** Parser limits for the document (depth, elements, attributes). */
+  limits?: XmlParseOptions;
   signal?: AbortSignal;
 }
 
@@ -134,7 +136,8 @@ export async function signXml(
   }
 
   // Where the Signature goes.
-  const source = document === undefined ? undefined : parseXml(document);
+  const limits = options.limits ?? {};
+  const source = document === undefined ? undefined : parseXml(document, limits);
   let text: string;
   let at: number;
   let objectXml = '';
@@ -197,7 +200,7 @@ export async function signXml(
 
   // Digests, computed on the document as the verifier will parse it.
   const external = new Map(refs.filter((r) => r.bytes).map((r) => [r.uri, r.bytes!]));
-  let doc = parseXml(text);
+  let doc = parseXml(text, limits);
   let sigEl = ours(doc, id);
   const parsed = readSignature(sigEl, { maxReferences: Number.MAX_SAFE_INTEGER });
   const ids = indexIds(doc, options.idAttributes ?? DEFAULT_ID_ATTRIBUTES);
@@ -216,7 +219,7 @@ export async function signXml(
   for (const f of fills.reverse()) text = splice(text, f.at, 0, f.value);
 
   // SignatureValue over the canonical SignedInfo (§3.1.2).
-  doc = parseXml(text);
+  doc = parseXml(text, limits);
   sigEl = ours(doc, id);
   const sig = readSignature(sigEl, { maxReferences: Number.MAX_SAFE_INTEGER });
   const c = sig.canonicalization;
@@ -237,7 +240,7 @@ export async function signXml(
 
   if (options.xades?.timestamp) {
     // XAdES-T (EN 319 132-1 §5.3): an RFC 3161 token over the canonical SignatureValue element.
-    doc = parseXml(text);
+    doc = parseXml(text, limits);
     sigEl = ours(doc, id);
     const sv = readSignature(sigEl, { maxReferences: Number.MAX_SAFE_INTEGER }).signatureValueElement;
     const token = await options.xades.timestamp(
