@@ -316,7 +316,8 @@ class Parser {
     const s = this.#s;
     const name = this.#name(lt + 1);
     let p = lt + 1 + name.length;
-    const raw: { name: string; value: string }[] = [];
+    const rawNames: string[] = [];
+    const rawValues: string[] = [];
     const namespaces: XmlNamespaceDeclaration[] = [];
     let selfClosing = false;
     for (;;) {
@@ -361,9 +362,10 @@ class Parser {
           throw malformed(`Namespaces 1.0 forbids undeclaring a prefix (${an}="")`, p);
         namespaces.push({ prefix, uri: value });
       } else {
-        raw.push({ name: an, value });
+        rawNames.push(an);
+        rawValues.push(value);
       }
-      if (raw.length + namespaces.length > this.#maxAttributes) {
+      if (rawNames.length + namespaces.length > this.#maxAttributes) {
         throw coreError(
           'XML_LIMIT_EXCEEDED',
           `The element <${name}> has more than ${this.#maxAttributes} attributes.`,
@@ -381,24 +383,29 @@ class Parser {
       list.push(d.uri);
       bound.push(d.prefix);
     }
-    const [prefix, localName] = split(name);
+    const colon = name.indexOf(':');
+    const prefix = colon < 0 ? '' : name.slice(0, colon);
+    const localName = colon < 0 ? name : name.slice(colon + 1);
     const namespaceURI = this.#resolve(prefix, true, lt);
     const attributes: XmlAttribute[] = [];
-    for (const a of raw) {
-      const [ap, al] = split(a.name);
+    for (let k = 0; k < rawNames.length; k++) {
+      const an = rawNames[k]!;
+      const c = an.indexOf(':');
+      const ap = c < 0 ? '' : an.slice(0, c);
+      const al = c < 0 ? an : an.slice(c + 1);
       const attr: XmlAttribute = {
-        name: a.name,
+        name: an,
         prefix: ap,
         localName: al,
         namespaceURI: ap ? this.#resolve(ap, false, lt) : '',
-        value: a.value,
+        value: rawValues[k]!,
       };
       for (const o of attributes) {
         if (
           o.name === attr.name ||
           (o.localName === al && o.namespaceURI === attr.namespaceURI && attr.namespaceURI !== '')
         ) {
-          throw malformed(`The attribute ${a.name} appears twice on <${name}>`, lt);
+          throw malformed(`The attribute ${an} appears twice on <${name}>`, lt);
         }
       }
       attributes.push(attr);
@@ -466,11 +473,6 @@ class Parser {
     }
     return out + normalise(raw.slice(last), attribute);
   }
-}
-
-function split(qname: string): [string, string] {
-  const i = qname.indexOf(':');
-  return i < 0 ? ['', qname] : [qname.slice(0, i), qname.slice(i + 1)];
 }
 
 /** XML 1.0 §2.2 Char. */

@@ -59,7 +59,7 @@ export interface ParsedSignature {
   readonly references: readonly ParsedReference[];
   readonly signatureValueElement: XmlElement;
   readonly signatureValue: Uint8Array;
-  /** KeyInfo/X509Data/X509Certificate contents (base64 without whitespace), in document order. */
+  /** KeyInfo/X509Data/X509Certificate contents (base64 text as written), in document order. */
   readonly certificates: readonly string[];
   readonly objects: readonly XmlElement[];
 }
@@ -208,9 +208,8 @@ export function readSignature(el: XmlElement, limits: XmlSignatureLimits = {}): 
       if (!isDsig(data, 'X509Data')) continue;
       for (const c of elementChildren(data, true)) {
         if (!isDsig(c, 'X509Certificate')) continue;
-        const text = textContent(c).replace(/[ \t\r\n]+/g, '');
-        if (!/^[A-Za-z0-9+/=]*$/.test(text)) throw malformed('X509Certificate is not base64');
-        certificates.push(text);
+        // Decoded (and checked) by the verifier once per distinct text, which it caches.
+        certificates.push(textContent(c));
       }
     }
   }

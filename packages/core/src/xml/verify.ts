@@ -257,7 +257,11 @@ const KEY_INFO_CACHE_LIMIT = 256;
 function keyInfoCertificate(b64: string): Certificate | undefined {
   let c = keyInfoCache.get(b64);
   if (c === undefined) {
-    c = toCertificate(fromBase64(b64)) ?? null;
+    try {
+      c = /^[A-Za-z0-9+/=\s]*$/.test(b64) ? (toCertificate(fromBase64(b64)) ?? null) : null;
+    } catch {
+      c = null;
+    }
     if (keyInfoCache.size >= KEY_INFO_CACHE_LIMIT)
       keyInfoCache.delete(keyInfoCache.keys().next().value as string);
     keyInfoCache.set(b64, c);
