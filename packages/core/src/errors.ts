@@ -528,6 +528,86 @@ export const CORE_ERRORS = {
     docs: 'pdf_font_invalid',
   },
   // ---- end pdf ----
+  // --- xml signatures --------------------------------------------------------------------------
+  XML_MALFORMED: {
+    message: 'The document is not well-formed XML (or not namespace-well-formed): check the file.',
+    docs: 'xml_malformed',
+  },
+  XML_ENCODING_UNSUPPORTED: {
+    message: 'The document is not UTF-8: signed XML is read in UTF-8 only.',
+    docs: 'xml_encoding_unsupported',
+  },
+  XML_DTD_FORBIDDEN: {
+    message: 'The document has a DOCTYPE or markup declaration, which signed XML must not have.',
+    docs: 'xml_dtd_forbidden',
+  },
+  XML_ENTITY_FORBIDDEN: {
+    message: 'The document refers to an entity other than the five predefined ones.',
+    docs: 'xml_entity_forbidden',
+  },
+  XML_LIMIT_EXCEEDED: {
+    message:
+      'The document or signature exceeds a configured limit (depth, elements, references, transforms).',
+    docs: 'xml_limit_exceeded',
+  },
+  XML_SIGNATURE_NOT_FOUND: {
+    message: 'The document holds no ds:Signature element.',
+    docs: 'xml_signature_not_found',
+  },
+  XML_SIGNATURE_MALFORMED: {
+    message: 'The ds:Signature element does not have the structure XML Signature requires.',
+    docs: 'xml_signature_malformed',
+  },
+  XML_ALGORITHM_UNSUPPORTED: {
+    message: 'The signature names a canonicalization, digest or signature algorithm shomei does not support.',
+    docs: 'xml_algorithm_unsupported',
+  },
+  XML_TRANSFORM_FORBIDDEN: {
+    message: 'A reference uses a transform that is refused (XPath, XSLT, or an unsupported one).',
+    docs: 'xml_transform_forbidden',
+  },
+  XML_DUPLICATE_ID: {
+    message: 'Two elements carry the same ID, so a reference to it is ambiguous.',
+    docs: 'xml_duplicate_id',
+  },
+  XML_REFERENCE_NOT_FOUND: {
+    message: 'A reference points to an ID or file that does not exist.',
+    docs: 'xml_reference_not_found',
+  },
+  XML_REFERENCE_EXTERNAL: {
+    message: 'A reference points outside the document and no resolver allows it.',
+    docs: 'xml_reference_external',
+  },
+  XML_DIGEST_MISMATCH: {
+    message: 'The digest of a referenced element or file does not match: it was changed after signing.',
+    docs: 'xml_digest_mismatch',
+  },
+  XML_SIGNATURE_INVALID: {
+    message: "The SignatureValue does not verify over the canonical SignedInfo with the signer's key.",
+    docs: 'xml_signature_invalid',
+  },
+  XML_SIGNATURE_WRAPPED: {
+    message: 'The signature does not sit where the signed content says it must (signature wrapping).',
+    docs: 'xml_signature_wrapped',
+  },
+  XML_SIGNER_CERT_MISSING: {
+    message: 'The signature carries no signer certificate in KeyInfo/X509Data and none was given.',
+    docs: 'xml_signer_cert_missing',
+  },
+  XML_SIGNING_CERT_MISMATCH: {
+    message: 'The XAdES SigningCertificateV2 property does not name the certificate that verified.',
+    docs: 'xml_signing_cert_mismatch',
+  },
+  XML_WEAK_ALGORITHM: {
+    message: 'The signature uses an algorithm or key size the algorithm policy rejects (SHA-1, RSA < 2048).',
+    docs: 'xml_weak_algorithm',
+  },
+  EGOV_APPLICATION_INVALID: {
+    message:
+      'The e-Gov application folder does not have the expected shape (kousei.xml, 構成情報, listed files).',
+    docs: 'egov_application_invalid',
+  },
+  // --- end xml signatures ----------------------------------------------------------------------
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;

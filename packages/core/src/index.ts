@@ -14,3 +14,4 @@ export * from './revocation/index.js';
 export * from './signer/index.js';
 export * from './signer.js';
 export * from './x509/index.js';
+export * from './xml/index.js';

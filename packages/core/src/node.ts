@@ -84,4 +84,35 @@ export async function verifyPdf(
   // awaited here: the source is closed when this scope ends
   return await verifyPdfPortable(source, o);
 }
+
 // ---- end pdf ----
+import type { XmlDocument } from './xml/dom.js';
+// ---- xml: node:crypto hashing for large references ----
+import {
+  type EgovFiles,
+  type EgovValidationReport,
+  type VerifyEgovOptions,
+  verifyEgovApplication as verifyEgovPortable,
+} from './xml/egov.js';
+import {
+  type VerifyXmlOptions,
+  verifyXml as verifyXmlPortable,
+  type XmlValidationReport,
+} from './xml/verify.js';
+
+/** `verifyXml` hashing references with node:crypto. */
+export function verifyXml(
+  input: Uint8Array | string | XmlDocument,
+  options: VerifyXmlOptions,
+): Promise<XmlValidationReport> {
+  return verifyXmlPortable(input, { hasher: nodeHashFactory, ...options });
+}
+
+/** `verifyEgovApplication` hashing files with node:crypto. */
+export function verifyEgovApplication(
+  files: EgovFiles,
+  options: VerifyEgovOptions,
+): Promise<EgovValidationReport> {
+  return verifyEgovPortable(files, { hasher: nodeHashFactory, ...options });
+}
+// ---- end xml ----

@@ -12,6 +12,7 @@ import { inputFileSize, readDerFiles, readInputFile } from './input-files.js';
 import { isPdfFile, runPdfVerify } from './pdf-verify.js';
 import { parseMaxIntermediates } from './pki-path.js';
 import { progressBar } from './progress.js';
+import { runXmlVerify } from './xml-verify.js';
 
 const MODES: readonly RevocationMode[] = ['require', 'prefer', 'off'];
 
@@ -19,11 +20,13 @@ export function verifyCommand(): CliCommand {
   return {
     path: ['verify'],
     summary:
-      'Verify a CMS/CAdES signature or every signature of a PDF: chain, revocation, JPKI facts, changes after signing.',
+      'Verify a CMS/CAdES signature, an XML one (XMLDSig, XAdES, e-Gov folder) or every signature of a PDF: chain, revocation, JPKI facts.',
     usage:
-      'shomei verify (<signed.p7s> [--content <file>] | <signed.pdf>) --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--max-intermediates <n>] [--json]',
+      'shomei verify (<signed.p7s> [--content <file>] | <signed.xml> | <e-Gov folder> | <signed.pdf>) --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--max-intermediates <n>] [--json]',
     async run({ args, io, signal }) {
       const a = parseVerifyArgs(args);
+      const xml = await runXmlVerify(a, { io, signal });
+      if (xml !== undefined) return xml;
       useNodeCrypto();
       if (!a.content && (await isPdfFile(a.signed))) return runPdfVerify(a, io, signal);
       const signed = await readInputFile(a.signed, 'signature');
