@@ -8,6 +8,11 @@
  * Simulated time starts eleven years ago so that every simulated instant is in the real past (OCSP
  * and CRL checks refuse data dated in the future of the machine's clock).
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openJpkiCard } from '@shomei/card';
 import {
   type AugmentResult,
@@ -19,7 +24,10 @@ import {
   verifyCms,
   verifyCmsLongTerm,
 } from '@shomei/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { atsV3Input } from '../../core/src/ltv/ats-v3.js';
+import { readRawSignedData } from '../../core/src/ltv/cms-structure.js';
+import { LTV_OID } from '../../core/src/ltv/oids.js';
 import { Authority, type OperatorSession } from '../src/authority/authority.js';
 import {
   authorityRevocationSource,
@@ -71,6 +79,79 @@ const longTerm = (p7s: Uint8Array, extra = {}): Promise<LongTermReport> =>
   verifyCmsLongTerm(p7s, { trustAnchors: authority.trustAnchors, now: clock.now(), ...extra });
 
 const brief = (r: LongTermReport) => [r.verdict, r.indication, r.code];
+
+const dir = mkdtempSync(join(tmpdir(), 'shomei-ltv-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const pem = (der: Uint8Array) =>
+  `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+const file = (name: string, data: string | Uint8Array) => {
+  const p = join(dir, name);
+  writeFileSync(p, data);
+  return p;
+};
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const openssl = (...args: string[]) => execFileSync('openssl', args, { encoding: 'utf8', stdio: 'pipe' });
+
+/**
+ * The outside referees: `openssl cms -verify` on the augmented signature and `openssl ts -verify` on
+ * each timestamp token against the TSA chain, all at a time when the certificates were valid. Returns
+ * the number of tokens checked.
+ */
+function referee(signed: Uint8Array, at: Date): number {
+  const raw = readRawSignedData(signed);
+  const root = file('root.pem', authority.trustAnchors.map(pem).join(''));
+  const untrusted = file('untrusted.pem', raw.certificates.map(pem).join(''));
+  const attime = String(Math.floor(at.getTime() / 1000));
+  openssl(
+    'cms',
+    '-verify',
+    '-inform',
+    'DER',
+    '-in',
+    file('signed.p7s', signed),
+    '-CAfile',
+    root,
+    '-purpose',
+    'any',
+    '-attime',
+    attime,
+    '-out',
+    join(dir, 'content.out'),
+  );
+  const si = raw.signerInfos[0]!;
+  let checked = 0;
+  for (const a of si.unsigned) {
+    for (const token of a.values) {
+      let digest: string;
+      if (a.oid === '1.2.840.113549.1.9.16.2.14') digest = sha256(si.signature);
+      else if (a.oid === LTV_OID.archiveTimestampV3) {
+        const index = readRawSignedData(token).signerInfos[0]!.unsigned.find(
+          (x) => x.oid === LTV_OID.atsHashIndexV3,
+        )!.values[0]!;
+        const content = new Uint8Array(createHash('sha256').update(raw.content!).digest());
+        digest = sha256(atsV3Input(raw, si, content, index));
+      } else continue;
+      const tokenFile = file(`token-${checked}.der`, token);
+      openssl(
+        'ts',
+        '-verify',
+        '-token_in',
+        '-in',
+        tokenFile,
+        '-digest',
+        digest,
+        '-CAfile',
+        root,
+        '-untrusted',
+        untrusted,
+        '-attime',
+        attime,
+      );
+      checked++;
+    }
+  }
+  return checked;
+}
 
 async function currentOcsp(card: VirtualJpkiCard): Promise<Uint8Array> {
   const cert = parseCertificate(card.certificate('sign'));
@@ -261,6 +342,23 @@ describe('sign → B-T → B-LT → B-LTA → expiry and revocation → still va
       [false, 'ocsp', 'good', true],
       [false, 'crl', 'good', true],
       [true, undefined, undefined, undefined],
+    ]);
+  });
+
+  it('referees: openssl cms -verify accepts the B-LTA and openssl ts -verify each of its two timestamps', () => {
+    expect(referee(lta.signed, clock.now())).toBe(2);
+  });
+
+  it('verifyCms in long-term mode gives the same verdict in the ValidationReport shape, evidence attached', async () => {
+    const r = await verifyCms(lta.signed, {
+      trustAnchors: authority.trustAnchors,
+      longTerm: { now: clock.now() },
+    });
+    expect([r.verdict, r.code, r.longTerm?.proofOfExistence.kind, r.chain[0]?.revocation.source]).toEqual([
+      'valid',
+      undefined,
+      'signature-timestamp',
+      'ocsp',
     ]);
   });
 

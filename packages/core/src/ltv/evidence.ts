@@ -126,6 +126,8 @@ export interface LongTermReport {
   /** The AdES level the signature carries: B (no timestamp), T, LT (validation material), LTA. */
   readonly level: 'B' | 'T' | 'LT' | 'LTA';
   readonly signer: { readonly subject: string; readonly jpki?: ReportJpkiIdentity };
+  readonly digestAlgorithm?: string;
+  readonly signatureAlgorithm?: string;
   /** The signer's own claim (signing-time attribute), never used as proof. */
   readonly claimedSigningTime?: string;
   /** The earliest trustworthy proof of existence: the time at which the signature was judged. */

@@ -1,4 +1,5 @@
 export { type AugmentCmsOptions, type AugmentLevel, type AugmentResult, augmentCms } from './augment-cms.js';
+export type { LongTermModeOptions } from './cms-report.js';
 export type {
   EvidenceCertificate,
   LongTermReport,

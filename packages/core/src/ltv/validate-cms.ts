@@ -264,6 +264,12 @@ async function signerLongTerm(
     ...(options.algorithmExpiry ? { algorithmExpiry: options.algorithmExpiry } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const s = (lastReport as SignerReport | undefined)?.signer;
-  return { ...result, signer: s ? s : { subject: '' } };
+  const basic = lastReport as SignerReport | undefined;
+  return {
+    ...result,
+    signer: basic?.signer ?? { subject: '' },
+    ...(basic
+      ? { digestAlgorithm: basic.digestAlgorithm, signatureAlgorithm: basic.signatureAlgorithm }
+      : {}),
+  };
 }
