@@ -8,6 +8,7 @@ import { formatReport, type RevocationMode, reportExitCode, reportToJson } from 
 import { fileSource, useNodeCrypto, verifyCms } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
+import { runVerifyLongTerm } from './cms-verify-long-term.js';
 import type { CliCommand, ExitCode } from './command.js';
 import { readDerFiles, readInputFile } from './input-files.js';
 import { progressBar } from './progress.js';
@@ -19,8 +20,9 @@ export function verifyCommand(): CliCommand {
     path: ['verify'],
     summary: 'Verify a CMS/CAdES signature: signature, chain to a trust anchor, revocation, JPKI facts.',
     usage:
-      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--at <ISO-8601>] [--policy <OID>]… [--json]',
+      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--at <ISO-8601>] [--policy <OID>]… [--long-term [--ocsp <response>]…] [--json]',
     async run({ args, io, signal }) {
+      if (args.includes('--long-term')) return runVerifyLongTerm({ args, io, signal });
       const a = parseVerifyArgs(args);
       useNodeCrypto();
       const signed = await readInputFile(a.signed, 'signature');

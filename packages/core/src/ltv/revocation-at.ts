@@ -51,6 +51,8 @@ export async function revocationAt(
   material: EvidenceMaterial,
   candidates: readonly Certificate[],
 ): Promise<RevocationFinding> {
+  // Revocation times are encoded to the second (RFC 5280 §4.1.2.5, RFC 6960 §4.2.2.1): compare there.
+  const second = Math.floor(time.getTime() / 1000) * 1000;
   const answers: RevocationEvidence[] = [];
   const problems: string[] = [];
   let revokedAt: Date | undefined;
@@ -80,7 +82,7 @@ export async function revocationAt(
       status: o.status.status,
       ...(single.revokedAt ? { revokedAt: single.revokedAt.toISOString() } : {}),
       ...(single.reason ? { reason: single.reason } : {}),
-      fresh: single.thisUpdate >= time,
+      fresh: single.thisUpdate.getTime() >= second,
     });
   }
   for (const der of material.crls) {
@@ -107,7 +109,7 @@ export async function revocationAt(
       status: o.status.status,
       ...(entry ? { revokedAt: entry.revocationDate.toISOString() } : {}),
       ...(entry?.reason ? { reason: entry.reason } : {}),
-      fresh: crl.thisUpdate >= time,
+      fresh: crl.thisUpdate.getTime() >= second,
     });
   }
   const revoked = answers.find((a) => a.status === 'revoked');
