@@ -14,23 +14,27 @@
  */
 
 import { DIGEST_BY_OID, digestAlgorithmIdentifier } from '../cms/algorithms.js';
-import { digestBytes } from '../cms/hasher.js';
+import type { HashFactory } from '../cms/hasher.js';
 import { bytesEqual } from '../der/bytes.js';
 import { children, contentsOf, expectTag, readOid, readRoot, Tag } from '../der/reader.js';
 import { concatBytes, encodeTlv } from '../der/writer.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { RawSignedData, RawSignerInfo } from './cms-structure.js';
+import { digestWith } from './content.js';
 
 /** The DER ATSHashIndexV3 for the signature as it is now. */
 export async function atsHashIndexV3(
   sd: RawSignedData,
   si: RawSignerInfo,
   hash: HashAlgorithmName,
+  hasher?: HashFactory,
 ): Promise<Uint8Array> {
   const octets = async (items: readonly Uint8Array[]) =>
     encodeTlv(
       Tag.SEQUENCE,
-      ...(await Promise.all(items.map(async (i) => encodeTlv(Tag.OCTET_STRING, await digestBytes(hash, i))))),
+      ...(await Promise.all(
+        items.map(async (i) => encodeTlv(Tag.OCTET_STRING, await digestWith(hasher, hash, i))),
+      )),
     );
   const attrValues = si.unsigned.flatMap((a) => a.values.map((v) => concatBytes(a.type, v)));
   return encodeTlv(
@@ -64,6 +68,7 @@ export async function checkHashIndex(
   index: Uint8Array,
   sd: RawSignedData,
   si: RawSignerInfo,
+  hasher?: HashFactory,
 ): Promise<HashIndexCheck> {
   let alg: HashAlgorithmName;
   let lists: Uint8Array[][];
@@ -90,7 +95,8 @@ export async function checkHashIndex(
   } catch {
     return { ok: false, detail: 'the hash index is malformed' };
   }
-  const present = async (items: readonly Uint8Array[]) => Promise.all(items.map((x) => digestBytes(alg, x)));
+  const present = async (items: readonly Uint8Array[]) =>
+    Promise.all(items.map((x) => digestWith(hasher, alg, x)));
   const pools = [
     await present(sd.certificates),
     await present(sd.crls),

@@ -10,6 +10,7 @@ import { toHex } from '../der/bytes.js';
 import { checkCrls } from '../revocation/crl-check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import { type OcspResponse, parseOcspResponse, verifyOcspResponse } from '../revocation/ocsp.js';
+import type { SourceOutcome } from '../revocation/outcome.js';
 import type { Certificate } from '../x509/certificate.js';
 import { bytesKey } from './content.js';
 import type { RevocationEvidence } from './evidence.js';
@@ -32,6 +33,32 @@ function memo<T>(map: Map<string, T | null>, der: Uint8Array, parse: (d: Uint8Ar
     map.set(key, v);
   }
   return v;
+}
+
+// What one source says about one certificate at one time does not change (the sources are signed
+// and the inputs are the same objects): remembered per parsed source, so a signature validated again
+// does not repeat the CertID hashing and the checks.
+const outcomes = new WeakMap<object, Map<string, Promise<SourceOutcome>>>();
+function outcomeOf(
+  source: object,
+  cert: Certificate,
+  issuer: Certificate,
+  time: Date,
+  compute: () => Promise<SourceOutcome>,
+): Promise<SourceOutcome> {
+  let m = outcomes.get(source);
+  if (!m) {
+    m = new Map();
+    outcomes.set(source, m);
+  }
+  const key = `${cert.serialHex}|${cert.issuer.matchKey}|${issuer.serialHex}|${time.getTime()}`;
+  let o = m.get(key);
+  if (!o) {
+    if (m.size > 256) m.delete(m.keys().next().value as string);
+    o = compute();
+    m.set(key, o);
+  }
+  return o;
 }
 
 export interface RevocationFinding {
@@ -61,8 +88,9 @@ export async function revocationAt(
   };
   for (const der of material.ocsp) {
     const r = memo(ocspParsed, der, parseOcspResponse);
-    if (!r) continue;
-    const o = await verifyOcspResponse(r, cert, issuer, { time });
+    // Only responses naming this serial can answer for it (the CertID hashes are checked inside).
+    if (!r?.responses.some((x) => toHex(x.certId.serial) === cert.serialHex)) continue;
+    const o = await outcomeOf(r, cert, issuer, time, () => verifyOcspResponse(r, cert, issuer, { time }));
     if (o.kind === 'failed') {
       if (o.code !== 'OCSP_CERT_MISMATCH') problems.push(`OCSP: ${o.detail}`);
       continue;
@@ -88,12 +116,14 @@ export async function revocationAt(
   for (const der of material.crls) {
     const crl = memo(crlParsed, der, (d) => CrlIndex.from(d));
     if (!crl || crl.isDelta) continue;
-    const o = await checkCrls(cert, issuer, [crl], {
-      time,
-      candidates,
-      // Only CRLs signed by the certificate's issuer are used from the material (no indirect CRLs).
-      validateCrlSigner: async () => false,
-    });
+    const o = await outcomeOf(crl, cert, issuer, time, () =>
+      checkCrls(cert, issuer, [crl], {
+        time,
+        candidates,
+        // Only CRLs signed by the certificate's issuer are used from the material (no indirect CRLs).
+        validateCrlSigner: async () => false,
+      }),
+    );
     if (o.kind === 'failed') {
       problems.push(`CRL of ${crl.issuer.text}: ${o.detail}`);
       continue;

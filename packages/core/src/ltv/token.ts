@@ -5,7 +5,7 @@
  * certificate must carry the critical id-kp-timeStamping extended key usage.
  */
 
-import { digestBytes } from '../cms/hasher.js';
+import type { HashFactory } from '../cms/hasher.js';
 import { CMS_OID } from '../cms/oids.js';
 import { parseTstInfo, type TstInfo } from '../cms/timestamp.js';
 import { type VerifyCmsOptions, verifyCms } from '../cms/verify.js';
@@ -16,6 +16,7 @@ import type { ReportChainElement } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
 import { attribute, type RawSignedData, readRawSignedData, writeRawSignedData } from './cms-structure.js';
+import { digestWith } from './content.js';
 import type { LtvReason } from './evidence.js';
 import { certificateOf } from './material.js';
 import { reasonForCheck } from './reasons.js';
@@ -60,9 +61,9 @@ export type TokenCheck =
     };
 
 /** Whether the token's imprint is the hash of `data` under the token's own algorithm. */
-export async function coversData(t: ParsedToken, data: Uint8Array): Promise<boolean> {
+export async function coversData(t: ParsedToken, data: Uint8Array, hasher?: HashFactory): Promise<boolean> {
   if (!HASHES.includes(t.info.hash)) return false;
-  return bytesEqual(await digestBytes(t.info.hash as HashAlgorithmName, data), t.info.imprint);
+  return bytesEqual(await digestWith(hasher, t.info.hash as HashAlgorithmName, data), t.info.imprint);
 }
 
 /**
@@ -72,7 +73,10 @@ export async function coversData(t: ParsedToken, data: Uint8Array): Promise<bool
 export async function checkToken(
   t: ParsedToken,
   pool: readonly Certificate[],
-  options: Pick<VerifyCmsOptions, 'trustAnchors' | 'verifier' | 'hasher' | 'algorithms' | 'signal'>,
+  options: Pick<
+    VerifyCmsOptions,
+    'trustAnchors' | 'verifier' | 'hasher' | 'algorithms' | 'signal' | 'pathCache'
+  >,
 ): Promise<TokenCheck> {
   if (!HASHES.includes(t.info.hash))
     return {
@@ -91,6 +95,7 @@ export async function checkToken(
     ...(options.hasher ? { hasher: options.hasher } : {}),
     ...(options.algorithms ? { algorithms: options.algorithms } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.pathCache ? { pathCache: options.pathCache } : {}),
   });
   const path = pathOf(report.chain, [...pool, ...anchorsOf(options.trustAnchors)]);
   const authority = report.signer.subject;

@@ -7,7 +7,6 @@
 
 import { DIGEST_BY_OID, SIGNATURE_BY_OID } from '../cms/algorithms.js';
 import { signingTime as readSigningTime } from '../cms/attributes-check.js';
-import { digestBytes } from '../cms/hasher.js';
 import { ATTRIBUTE_OID } from '../cms/oids.js';
 import { parseSignedData, type SignedData } from '../cms/signed-data.js';
 import { type VerifyCmsOptions, verifyCms } from '../cms/verify.js';
@@ -16,7 +15,7 @@ import type { SignerReport } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { atsV3Input, checkHashIndex } from './ats-v3.js';
 import { type RawSignedData, readRawSignedData } from './cms-structure.js';
-import { readContent } from './content.js';
+import { digestWith, readContent } from './content.js';
 import { type LongTermReport, LTV_INDICATION } from './evidence.js';
 import { addSupplied, addTokenMaterial, cmsMaterial } from './material.js';
 import { LTV_OID } from './oids.js';
@@ -25,7 +24,7 @@ import { reasonForCheck } from './reasons.js';
 import { anchorsOf, checkToken, coversData, pathOf, readToken } from './token.js';
 
 export interface VerifyCmsLongTermOptions
-  extends Omit<VerifyCmsOptions, 'time' | 'revocation' | 'validatePath' | 'pathCache' | 'onProgress'> {
+  extends Omit<VerifyCmsOptions, 'time' | 'revocation' | 'validatePath' | 'onProgress' | 'longTerm'> {
   /** The validation time ("now"). Default: the clock. */
   now?: Date;
   /** Dates from which an algorithm is no longer trusted, by name: `SHA-1`, `SHA-256`, `RSA-1024`, `RSA-2048`, `EC-256` … */
@@ -158,7 +157,7 @@ async function signerLongTerm(
     let covered: boolean;
     let coverDetail = 'the token does not cover this signature value';
     if (t.kind === 'signature-timestamp') {
-      covered = await coversData(tok, rsi.signature);
+      covered = await coversData(tok, rsi.signature, options.hasher);
     } else {
       const index = tok.raw.signerInfos[0]!.unsigned.find((a) => a.oid === LTV_OID.atsHashIndexV3)?.values[0];
       const h = tok.info.hash;
@@ -169,17 +168,17 @@ async function signerLongTerm(
         covered = false;
         coverDetail = 'the signature is detached and no content was given';
       } else {
-        const ix = await checkHashIndex(index, raw, rsi);
+        const ix = await checkHashIndex(index, raw, rsi, options.hasher);
         if (!ix.ok || ix.hash !== h) {
           covered = false;
           coverDetail = ix.ok ? 'the hash index and the imprint use different algorithms' : ix.detail;
         } else {
           let ch = contentHashes.get(h);
           if (!ch) {
-            ch = await digestBytes(h as HashAlgorithmName, content);
+            ch = await digestWith(options.hasher, h as HashAlgorithmName, content);
             contentHashes.set(h, ch);
           }
-          covered = await coversData(tok, atsV3Input(raw, rsi, ch, index));
+          covered = await coversData(tok, atsV3Input(raw, rsi, ch, index), options.hasher);
           coverDetail = 'the archive timestamp does not cover the signature and its evidence as they are now';
         }
       }
