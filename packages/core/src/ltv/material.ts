@@ -46,7 +46,7 @@ const certCache = new Map<string, Certificate>();
 export function certificateOf(der: Uint8Array): Certificate | undefined {
   const key = bytesKey(der);
   const hit = certCache.get(key);
-  if (hit && hit.der.length === der.length && hit.der.every((b, i) => b === der[i])) return hit;
+  if (hit && bytesEqual(hit.der, der)) return hit;
   try {
     const c = parseCertificate(der.slice());
     if (certCache.size > 512) certCache.delete(certCache.keys().next().value as string);

@@ -15,7 +15,13 @@ import type { CertificateInput } from '../path/types.js';
 import type { ReportChainElement } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
-import { attribute, type RawSignedData, readRawSignedData, writeRawSignedData } from './cms-structure.js';
+import {
+  attribute,
+  type RawSignedData,
+  readRawSignedData,
+  withoutEvidence,
+  writeRawSignedData,
+} from './cms-structure.js';
 import { digestWith } from './content.js';
 import type { LtvReason } from './evidence.js';
 import { certificateOf } from './material.js';
@@ -86,9 +92,15 @@ export async function checkToken(
       path: [],
       authority: '',
     };
-  const report = await verifyCms(t.der, {
+  // The token's own certificates first: the path is built from the TSA's choice (e.g. its CA's
+  // renewed certificate) before older certificates of the same name in the signature's material.
+  const own = t.raw.certificates.flatMap((d) => {
+    const c = certificateOf(d);
+    return c ? [c] : [];
+  });
+  const report = await verifyCms(withoutEvidence(t.raw), {
     trustAnchors: options.trustAnchors,
-    intermediates: pool,
+    intermediates: [...own, ...pool.filter((c) => !own.includes(c))],
     time: t.info.genTime,
     revocation: 'off',
     ...(options.verifier ? { verifier: options.verifier } : {}),

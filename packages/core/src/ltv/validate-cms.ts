@@ -14,7 +14,7 @@ import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { SignerReport } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { atsV3Input, checkHashIndex } from './ats-v3.js';
-import { type RawSignedData, readRawSignedData } from './cms-structure.js';
+import { type RawSignedData, readRawSignedData, withoutEvidence } from './cms-structure.js';
 import { digestWith, readContent } from './content.js';
 import { type LongTermReport, LTV_INDICATION } from './evidence.js';
 import { addSupplied, addTokenMaterial, cmsMaterial } from './material.js';
@@ -95,7 +95,7 @@ export async function verifyCmsLongTerm(
   const anchors = anchorsOf(options.trustAnchors);
   const reports: LongTermReport[] = [];
   for (let index = 0; index < sd.signerInfos.length; index++) {
-    reports.push(await signerLongTerm(signed, raw, sd, index, content, anchors, now, options));
+    reports.push(await signerLongTerm(raw, sd, index, content, anchors, now, options));
   }
   let worst = reports[0]!;
   for (const r of reports) if (RANK[r.verdict] > RANK[worst.verdict]) worst = r;
@@ -103,7 +103,6 @@ export async function verifyCmsLongTerm(
 }
 
 async function signerLongTerm(
-  signed: Uint8Array,
   raw: RawSignedData,
   sd: SignedData,
   index: number,
@@ -133,13 +132,13 @@ async function signerLongTerm(
   const tokens = parsed.map((p) => ({ ...p, token: readToken(p.der) }));
   for (const t of tokens) if (t.token) addTokenMaterial(material, t.token.raw);
 
-  const timestamps: TimestampInput[] = [];
   const contentHashes = new Map<string, Uint8Array>();
-  for (const t of tokens) {
+  // Tokens are checked concurrently: each waits on hashing and signature checks of its own.
+  const tokenInput = async (t: (typeof tokens)[number]): Promise<TimestampInput> => {
     throwIfAborted(options.signal);
     const tok = t.token;
     if (!tok) {
-      timestamps.push({
+      return {
         kind: t.kind,
         genTime: now,
         hashAlgorithm: '',
@@ -151,8 +150,7 @@ async function signerLongTerm(
           authority: '',
         },
         algorithms: [],
-      });
-      continue;
+      };
     }
     let covered: boolean;
     let coverDetail = 'the token does not cover this signature value';
@@ -191,24 +189,24 @@ async function signerLongTerm(
         path[0]?.rsaModulusBits,
       );
     if (!covered) {
-      timestamps.push({
+      return {
         kind: t.kind,
         genTime: tok.info.genTime,
         hashAlgorithm: String(tok.info.hash),
         check: { ok: false, code: 'HASH_FAILURE', detail: coverDetail, path: [], authority: '' },
         algorithms: [],
-      });
-      continue;
+      };
     }
     const check = await checkToken(tok, material.certificates, options);
-    timestamps.push({
+    return {
       kind: t.kind,
       genTime: tok.info.genTime,
       hashAlgorithm: String(tok.info.hash),
       check,
       algorithms: tsaAlgs(check.path),
-    });
-  }
+    };
+  };
+  const timestamps = await Promise.all(tokens.map(tokenInput));
 
   const level: LongTermReport['level'] = archTokens.length
     ? 'LTA'
@@ -221,7 +219,7 @@ async function signerLongTerm(
 
   let lastReport: SignerReport | undefined;
   const signatureAt = async (t: Date): Promise<SignatureAtTime> => {
-    const full = await verifyCms(signed, {
+    const full = await verifyCms(withoutEvidence(raw, index), {
       ...options,
       ...(content && !raw.content ? { content } : {}),
       intermediates: material.certificates,
