@@ -18,7 +18,6 @@ import type { TimestampSource } from '../cms/sign.js';
 import { bytesEqual } from '../der/bytes.js';
 import { coreError, throwIfAborted } from '../errors.js';
 import type { CertificateInput } from '../path/types.js';
-import { validatePath } from '../path/validate-path.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
 import { atsHashIndexV3, atsV3Input } from './ats-v3.js';
@@ -30,8 +29,8 @@ import {
   writeRawSignedData,
 } from './cms-structure.js';
 import { readContent } from './content.js';
+import { type EvidenceSink, gatherPath } from './gather.js';
 import {
-  addCertificate,
   addSupplied,
   addTokenMaterial,
   certificateFor,
@@ -40,7 +39,6 @@ import {
   ocspRevocationChoice,
 } from './material.js';
 import { LTV_OID } from './oids.js';
-import { revocationAt } from './revocation-at.js';
 import type { RevocationSource } from './sources.js';
 import { anchorsOf, readToken, withTokenAttribute } from './token.js';
 
@@ -86,104 +84,37 @@ interface Work {
   readonly missing: string[];
 }
 
-function embedCertificate(w: Work, m: EvidenceMaterial, c: Certificate): void {
-  if (w.sd.certificates.some((d) => bytesEqual(d, c.der))) return;
-  w.sd.certificates.push(c.der);
-  addCertificate(m, c);
-  w.added.certificates++;
-}
-
-/** The path of `cert` at `time` (built from the material; revocation is judged here, not there). */
-async function pathAt(
-  cert: Certificate,
-  time: Date,
-  m: EvidenceMaterial,
-  w: Work,
-): Promise<{ path: Certificate[]; anchored: boolean }> {
-  const r = await validatePath(cert, {
-    trustAnchors: w.anchors,
-    intermediates: m.certificates,
-    time,
-    revocation: 'off',
-    ...(w.options.signal ? { signal: w.options.signal } : {}),
-  });
-  return { path: r.path.map((e) => e.certificate), anchored: r.path.at(-1)?.trustAnchor === true };
-}
-
-/** Embeds the path of `cert` and fresh revocation data for each certificate of it but the anchor. */
-async function coverPath(cert: Certificate, time: Date, m: EvidenceMaterial, w: Work): Promise<void> {
-  const { path, anchored } = await pathAt(cert, time, m, w);
-  for (const c of path) embedCertificate(w, m, c);
-  const candidates = [...m.certificates, ...w.anchors];
-  const upTo = anchored ? path.length - 1 : path.length;
-  for (let i = 0; i < upTo; i++) {
-    throwIfAborted(w.options.signal);
-    const c = path[i]!;
-    const issuer = path[i + 1];
-    if (!issuer) {
-      w.missing.push(`"${c.subject.text}": its issuer was not found`);
-      continue;
-    }
-    const have = await revocationAt(c, issuer, time, m, candidates);
-    if (have.decisive?.fresh || have.decisive?.status === 'revoked') continue;
-    if (await tryEach(c, issuer, time, m, w, candidates)) continue;
-    w.missing.push(
-      `"${c.subject.text}" (serial ${c.serialHex}): no revocation data issued after ${time.toISOString()}`,
-    );
-  }
-}
-
-/** Caller-supplied data first, then the source's OCSP, then its CRLs; embeds the first that answers. */
-async function tryEach(
-  c: Certificate,
-  issuer: Certificate,
-  time: Date,
-  m: EvidenceMaterial,
-  w: Work,
-  candidates: readonly Certificate[],
-): Promise<boolean> {
-  const answers = async (one: EvidenceMaterial) => {
-    const f = await revocationAt(c, issuer, time, one, candidates);
-    return f.decisive !== undefined && (f.decisive.fresh || f.decisive.status === 'revoked');
-  };
-  const useOcsp = (der: Uint8Array) => {
-    w.sd.crls.push(ocspRevocationChoice(der));
-    m.ocsp.push(der);
-    w.added.ocsp++;
-  };
-  const useCrl = (der: Uint8Array) => {
-    if (!w.sd.crls.some((x) => bytesEqual(x, der))) {
+/** The CAdES baseline placement: SignedData.certificates and .crls (OCSP as id-ri-ocsp-response). */
+function cmsSink(w: Work): EvidenceSink {
+  return {
+    certificate(c) {
+      if (w.sd.certificates.some((d) => bytesEqual(d, c.der))) return;
+      w.sd.certificates.push(c.der);
+      w.added.certificates++;
+    },
+    ocsp(der) {
+      w.sd.crls.push(ocspRevocationChoice(der));
+      w.added.ocsp++;
+    },
+    crl(der) {
+      if (w.sd.crls.some((x) => bytesEqual(x, der))) return;
       w.sd.crls.push(der);
       w.added.crls++;
-    }
-    m.crls.push(der);
+    },
   };
-  for (const der of w.options.ocsp ?? []) {
-    if (await answers({ certificates: [], crls: [], ocsp: [der] })) {
-      useOcsp(der);
-      return true;
-    }
-  }
-  for (const der of w.options.crls ?? []) {
-    if (await answers({ certificates: [], crls: [der], ocsp: [] })) {
-      useCrl(der);
-      return true;
-    }
-  }
-  const src = w.options.revocationSource;
-  const o = w.options.signal ? { signal: w.options.signal } : {};
-  const ocsp = await src?.ocsp?.(c, issuer, o);
-  if (ocsp && (await answers({ certificates: [], crls: [], ocsp: [ocsp] }))) {
-    useOcsp(ocsp);
-    return true;
-  }
-  for (const der of (await src?.crls?.(c, o)) ?? []) {
-    if (await answers({ certificates: [], crls: [der], ocsp: [] })) {
-      useCrl(der);
-      return true;
-    }
-  }
-  return false;
+}
+
+async function coverPath(cert: Certificate, time: Date, m: EvidenceMaterial, w: Work): Promise<void> {
+  const o = w.options;
+  w.missing.push(
+    ...(await gatherPath(cert, time, m, cmsSink(w), {
+      anchors: w.anchors,
+      ...(o.ocsp ? { ocsp: o.ocsp } : {}),
+      ...(o.crls ? { crls: o.crls } : {}),
+      ...(o.revocationSource ? { revocationSource: o.revocationSource } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    })),
+  );
 }
 
 function tokensOf(si: RawSignerInfo, only?: string) {

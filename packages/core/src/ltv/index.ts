@@ -11,6 +11,7 @@ export type {
   TimestampEvidence,
 } from './evidence.js';
 export { LTV_INDICATION } from './evidence.js';
+export { type EvidenceSink, type GatherOptions, gatherPath } from './gather.js';
 export type { EvidenceMaterial } from './material.js';
 export { LTV_OID } from './oids.js';
 export {
