@@ -191,6 +191,20 @@ export const CORE_ERRORS = {
     message: 'The timestamp authority does not chain to a TSA trust anchor.',
     docs: 'timestamp_untrusted',
   },
+  LTV_TIMESTAMP_REQUIRED: {
+    message:
+      'Augmenting to this level needs a timestamp and no timestamp source was given (options.timestamp, or --tsa on the CLI).',
+    docs: 'ltv_timestamp_required',
+  },
+  LTV_CONTENT_REQUIRED: {
+    message:
+      'The signature is detached: its archive timestamp covers the content, so give the content (options.content, or --content on the CLI).',
+    docs: 'ltv_content_required',
+  },
+  LTV_HASH_MISMATCH: {
+    message: 'The TSA answered with a hash other than the one the archive timestamp index was computed with.',
+    docs: 'ltv_hash_mismatch',
+  },
   JPKI_IDENTITY_MALFORMED: {
     message:
       'The certificate carries some JPKI identity fields but not all four (name, address, birth date, sex), or one is not a string.',
