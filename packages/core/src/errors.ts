@@ -330,7 +330,8 @@ export const CORE_ERRORS = {
     docs: 'ocsp_cert_mismatch',
   },
   OCSP_STALE: {
-    message: 'The OCSP response is outside its thisUpdate / nextUpdate window.',
+    message:
+      'The OCSP response is outside its thisUpdate / nextUpdate window (or, without nextUpdate, older than the maximum age).',
     docs: 'ocsp_stale',
   },
   OCSP_NONCE_MISMATCH: {
