@@ -96,7 +96,7 @@ export function writeConfig(
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const TSCONFIG = fileURLToPath(new URL('../../../tsconfig.json', import.meta.url));
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+const TSX_LOADER = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 
 export interface Role {
   readonly child: ChildProcess;
@@ -105,11 +105,20 @@ export interface Role {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
-/** Starts `portal web` or `portal worker` as a child process and waits until it says it is ready. */
+/**
+ * Starts `portal web` or `portal worker` as a child process and waits until it says it is ready. Node
+ * runs it directly with tsx's loader (not through the tsx CLI, which would put a second process in
+ * between), so a signal sent to the child reaches the portal process itself.
+ */
 export function startRole(role: 'web' | 'worker', configPath: string): Promise<Role> {
-  const child = spawn(TSX, ['--tsconfig', TSCONFIG, MAIN, role, '--config', configPath], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, role, '--config', configPath], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SHOMEI_PORTAL_DATABASE_URL: '', SHOMEI_PORTAL_REDIS_URL: '' },
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: TSCONFIG,
+      SHOMEI_PORTAL_DATABASE_URL: '',
+      SHOMEI_PORTAL_REDIS_URL: '',
+    },
   });
   let log = '';
   const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
