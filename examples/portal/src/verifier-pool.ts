@@ -23,6 +23,8 @@ export class VerifyFailure extends Error {
 
 interface Slot {
   thread: Worker;
+  /** Resolves when the thread has loaded its modules (start-up is not part of any job's budget). */
+  ready: Promise<void>;
   busy: boolean;
 }
 
@@ -72,7 +74,15 @@ export class VerifierPool {
     // A thread that dies between jobs is replaced when it is next needed (see #run).
     thread.on('error', () => {});
     thread.unref();
-    return { thread, busy: false };
+    const ready = new Promise<void>((resolve) => {
+      const onReady = (m: unknown) => {
+        if (m !== 'ready') return;
+        thread.off('message', onReady);
+        resolve();
+      };
+      thread.on('message', onReady);
+    });
+    return { thread, ready, busy: false };
   }
 
   verify(format: string, upload: Upload): Promise<{ report: ValidationReport; evidence?: Uint8Array }> {

@@ -79,3 +79,6 @@ parentPort?.on('message', async (req: ThreadRequest) => {
     answer({ seq: req.seq, ok: false, message: e instanceof Error ? e.message : String(e) });
   }
 });
+
+// Loaded and ready: the pool starts a verification's time budget only from here.
+parentPort?.postMessage('ready');

@@ -25,6 +25,8 @@ export interface Services {
   /** Present when this harness started Redis (so a test may stop and restart it). */
   readonly redis?: PrivateService;
   readonly dir: string;
+  /** One query on the test database. */
+  query(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,15 @@ export async function services(options: { ownRedis?: boolean } = {}): Promise<Se
       queueName: `portal-test-${tag}`,
       ...(redis ? { redis } : {}),
       dir,
+      async query(sql, params = []) {
+        const c = new pg.Client({ connectionString: databaseUrl });
+        await c.connect();
+        try {
+          return await c.query(sql, params);
+        } finally {
+          await c.end();
+        }
+      },
       async close() {
         for (const s of started.reverse()) await s.stop().catch(() => {});
         rmSync(dir, { recursive: true, force: true });
