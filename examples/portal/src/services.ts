@@ -34,7 +34,9 @@ function postgresBin(name: string): string {
 /** PostgreSQL refuses to run as root; as root it runs as the `postgres` user the Debian package made. */
 const asRoot = () => process.getuid?.() === 0;
 const asServiceUser = (cmd: string, args: string[]): [string, string[]] =>
-  asRoot() ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  asRoot()
+    ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', cmd, ...args]]
+    : [cmd, args];
 
 export class PrivateService {
   #child: ChildProcess | undefined;

@@ -112,31 +112,20 @@ export class ApplicationStore {
 
   async get(id: string): Promise<Application | undefined> {
     if (!isUuid(id)) return undefined;
-    const r = await this.pool.query(
-      `SELECT id, format, file_name, signature, document, received_at, verdict, code, report, attempts, verified_at
-       FROM applications WHERE id = $1`,
-      [id],
-    );
-    const row = r.rows[0];
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      format: row.format,
-      fileName: row.file_name,
-      signature: new Uint8Array(row.signature),
-      document: row.document ? new Uint8Array(row.document) : null,
-      receivedAt: row.received_at,
-      verdict: row.verdict,
-      code: row.code,
-      report: row.report,
-      attempts: row.attempts,
-      verifiedAt: row.verified_at,
-    };
+    const r = await this.pool.query(`SELECT ${COLUMNS} FROM applications WHERE id = $1`, [id]);
+    return r.rows[0] ? fromRow(r.rows[0]) : undefined;
   }
 
-  /** Counts an attempt (so the report of a retried job can say how many it took). */
-  async startAttempt(id: string): Promise<void> {
-    await this.pool.query('UPDATE applications SET attempts = attempts + 1 WHERE id = $1', [id]);
+  /**
+   * Starts an attempt: counts it and returns the application, or undefined when it already has a
+   * verdict (a job run again after its worker was presumed dead). One round trip.
+   */
+  async claim(id: string): Promise<Application | undefined> {
+    const r = await this.pool.query(
+      `UPDATE applications SET attempts = attempts + 1 WHERE id = $1 AND verdict IS NULL RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return r.rows[0] ? fromRow(r.rows[0]) : undefined;
   }
 
   /**
@@ -178,6 +167,39 @@ export class ApplicationStore {
   close(): Promise<void> {
     return this.pool.end();
   }
+}
+
+const COLUMNS =
+  'id, format, file_name, signature, document, received_at, verdict, code, report, attempts, verified_at';
+
+interface Row {
+  id: string;
+  format: string;
+  file_name: string | null;
+  signature: Buffer;
+  document: Buffer | null;
+  received_at: Date;
+  verdict: Verdict | null;
+  code: string | null;
+  report: ValidationReport | null;
+  attempts: number;
+  verified_at: Date | null;
+}
+
+function fromRow(row: Row): Application {
+  return {
+    id: row.id,
+    format: row.format,
+    fileName: row.file_name,
+    signature: new Uint8Array(row.signature),
+    document: row.document ? new Uint8Array(row.document) : null,
+    receivedAt: row.received_at,
+    verdict: row.verdict,
+    code: row.code,
+    report: row.report,
+    attempts: row.attempts,
+    verifiedAt: row.verified_at,
+  };
 }
 
 export const isUuid = (s: string): boolean =>

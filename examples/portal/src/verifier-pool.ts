@@ -65,6 +65,11 @@ export class VerifierPool {
     for (let i = 0; i < Math.max(1, config.verifyThreads); i++) this.#slots.push(this.#spawn());
   }
 
+  /** Resolves when every thread has loaded (a worker takes no job before). */
+  async ready(): Promise<void> {
+    await Promise.all(this.#slots.map((s) => s.ready));
+  }
+
   get size(): number {
     return this.#slots.length;
   }

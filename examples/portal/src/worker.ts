@@ -39,9 +39,10 @@ export function failureReport(code: string, message: string): ValidationReport {
 
 export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
   const name = `${hostname()}:${process.pid}`;
-  const store = new ApplicationStore(config.databaseUrl, 4 + config.verifyThreads * 2);
+  const store = new ApplicationStore(config.databaseUrl, 4 + config.verifyThreads * 8);
   await store.migrate();
   const pool = new VerifierPool(config);
+  await pool.ready();
   const queue = verifyQueue(config);
 
   const finalFailure = async (id: string, error: unknown) => {
@@ -56,9 +57,8 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
 
   const processJob = async (job: Job<VerifyJob>) => {
     const id = job.data.applicationId;
-    const app = await store.get(id);
-    if (!app || app.verdict) return; // already verified (a job run again after a presumed crash)
-    await store.startAttempt(id);
+    const app = await store.claim(id);
+    if (!app) return; // already verified (a job run again after a presumed crash)
     try {
       const { report, evidence } = await pool.verify(app.format, {
         signature: app.signature,
@@ -87,8 +87,9 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
   const worker = new Worker<VerifyJob>(config.queueName, processJob, {
     connection: redisConnection(config.redisUrl),
     name,
-    // Two jobs per thread: one is read from and written to PostgreSQL while the other is verified.
-    concurrency: pool.size * 2,
+    // Several jobs per thread: while one is verified, the others are read from and written to
+    // PostgreSQL and Redis, so the threads never wait for a round trip.
+    concurrency: pool.size * 8,
     lockDuration: config.lockMs,
     stalledInterval: Math.max(1000, Math.floor(config.lockMs / 2)),
     // A job whose worker died is taken again this many times before it fails.

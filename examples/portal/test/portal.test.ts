@@ -30,10 +30,18 @@ function form(files: Record<string, { data: Uint8Array; name: string }>): FormDa
   return body;
 }
 
-/** Posts the page's form and follows the redirect to the application's page. */
+/**
+ * Posts the page's form and follows the redirect to the application's page, reloading it while it
+ * says pending (as the page's own refresh would, on a machine slower than the form's wait).
+ */
 async function upload(files: Record<string, { data: Uint8Array; name: string }>) {
   const response = await fetch(`${base}/verify`, { method: 'POST', body: form(files) });
-  return { status: response.status, html: await response.text(), url: response.url };
+  let html = await response.text();
+  for (let i = 0; i < 100 && verdictOf(html) === 'pending'; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    html = await (await fetch(response.url)).text();
+  }
+  return { status: response.status, html, url: response.url };
 }
 
 const verdictOf = (html: string) => /id="verdict">([^<]*)</.exec(html)?.[1];
