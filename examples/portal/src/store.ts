@@ -95,19 +95,20 @@ export class ApplicationStore {
   }
 
   /** Stores an upload; an upload already stored (same content hash) answers its first id. */
-  async accept(a: NewApplication): Promise<{ id: string; duplicate: boolean }> {
+  async accept(a: NewApplication): Promise<{ id: string; duplicate: boolean; receivedAt: Date }> {
     const hash = contentHash(a);
-    const inserted = await this.pool.query<{ id: string }>(
+    const inserted = await this.pool.query<{ id: string; received_at: Date }>(
       `INSERT INTO applications (id, content_hash, format, file_name, signature, document)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (content_hash) DO NOTHING RETURNING id, received_at`,
       [randomUUID(), hash, a.format, a.fileName ?? null, a.signature, a.document ?? null],
     );
-    if (inserted.rows[0]) return { id: inserted.rows[0].id, duplicate: false };
-    const existing = await this.pool.query<{ id: string }>(
-      'SELECT id FROM applications WHERE content_hash = $1',
+    const row = inserted.rows[0];
+    if (row) return { id: row.id, duplicate: false, receivedAt: row.received_at };
+    const existing = await this.pool.query<{ id: string; received_at: Date }>(
+      'SELECT id, received_at FROM applications WHERE content_hash = $1',
       [hash],
     );
-    return { id: existing.rows[0]!.id, duplicate: true };
+    return { id: existing.rows[0]!.id, duplicate: true, receivedAt: existing.rows[0]!.received_at };
   }
 
   async get(id: string): Promise<Application | undefined> {
@@ -116,15 +117,11 @@ export class ApplicationStore {
     return r.rows[0] ? fromRow(r.rows[0]) : undefined;
   }
 
-  /**
-   * Starts an attempt: counts it and returns the application, or undefined when it already has a
-   * verdict (a job run again after its worker was presumed dead). One round trip.
-   */
-  async claim(id: string): Promise<Application | undefined> {
-    const r = await this.pool.query(
-      `UPDATE applications SET attempts = attempts + 1 WHERE id = $1 AND verdict IS NULL RETURNING ${COLUMNS}`,
-      [id],
-    );
+  /** The application to verify, or undefined when it already has a verdict (a job run again). */
+  async pending(id: string): Promise<Application | undefined> {
+    const r = await this.pool.query(`SELECT ${COLUMNS} FROM applications WHERE id = $1 AND verdict IS NULL`, [
+      id,
+    ]);
     return r.rows[0] ? fromRow(r.rows[0]) : undefined;
   }
 
@@ -133,11 +130,11 @@ export class ApplicationStore {
    * worker was presumed dead) changes nothing. Returns whether this call recorded it. Web processes
    * waiting on the application hear of it through NOTIFY.
    */
-  async recordVerdict(id: string, v: VerdictRecord, by: string): Promise<boolean> {
+  async recordVerdict(id: string, v: VerdictRecord, by: string, attempts: number): Promise<boolean> {
     const r = await this.pool.query(
       `WITH done AS (
          UPDATE applications SET verdict = $2, code = $3, report = $4, signer_serial = $5, signer_issuer = $6,
-           evidence = $7, verified_at = clock_timestamp(), verified_by = $8
+           evidence = $7, verified_at = clock_timestamp(), verified_by = $8, attempts = $9
          WHERE id = $1 AND verdict IS NULL RETURNING id)
        SELECT pg_notify('application_verified', id::text) FROM done`,
       [
@@ -149,6 +146,7 @@ export class ApplicationStore {
         v.signerIssuer ?? null,
         v.evidence ?? null,
         by,
+        attempts,
       ],
     );
     return (r.rowCount ?? 0) > 0;

@@ -78,7 +78,7 @@ export async function startWeb(config: PortalConfig, options: WebOptions = {}): 
   );
 
   /** Stores the upload and puts its job on the queue (the sweep catches a job that did not make it). */
-  async function accept(upload: Received): Promise<{ id: string; duplicate: boolean }> {
+  async function accept(upload: Received): Promise<{ id: string; duplicate: boolean; receivedAt: Date }> {
     if (upload.signature.length === 0) throw noSignature();
     const format = formatOf(upload);
     if (!format) {
@@ -87,7 +87,7 @@ export async function startWeb(config: PortalConfig, options: WebOptions = {}): 
         'The signature file is not a CMS signature (.p7s): it is neither DER nor PEM. Upload the .p7s your signing software produced.',
       );
     }
-    let stored: { id: string; duplicate: boolean };
+    let stored: { id: string; duplicate: boolean; receivedAt: Date };
     try {
       stored = await store.accept({
         format: format.name,
@@ -137,9 +137,12 @@ export async function startWeb(config: PortalConfig, options: WebOptions = {}): 
 
   app.post('/api/applications', async (req, reply) => {
     const upload = req.isMultipart() ? await readForm(req, config.maxUploadBytes) : rawUpload(req);
-    const { id, duplicate } = await accept(upload);
+    const { id, duplicate, receivedAt } = await accept(upload);
+    if (!duplicate) {
+      return reply.code(202).send({ ...statusOf({ id, receivedAt, verdict: null, attempts: 0 }), duplicate });
+    }
     const a = await store.get(id);
-    return reply.code(duplicate ? 200 : 202).send({ ...statusOf(a!), duplicate });
+    return reply.code(200).send({ ...statusOf(a!), duplicate });
   });
 
   app.get<{ Params: { id: string } }>('/api/applications/:id', async (req) => {
@@ -174,7 +177,10 @@ export async function startWeb(config: PortalConfig, options: WebOptions = {}): 
 }
 
 /** The part of an application a client may see: never the uploaded files. */
-function statusOf(a: Application) {
+function statusOf(
+  a: Pick<Application, 'id' | 'receivedAt' | 'verdict' | 'attempts'> &
+    Partial<Pick<Application, 'verifiedAt' | 'report'>>,
+) {
   return {
     id: a.id,
     status: a.verdict ?? 'pending',

@@ -39,26 +39,29 @@ export function failureReport(code: string, message: string): ValidationReport {
 
 export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
   const name = `${hostname()}:${process.pid}`;
-  const store = new ApplicationStore(config.databaseUrl, 4 + config.verifyThreads * 8);
+  const store = new ApplicationStore(config.databaseUrl, 4 + config.verifyThreads * 4);
   await store.migrate();
   const pool = new VerifierPool(config);
   await pool.ready();
   const queue = verifyQueue(config);
 
-  const finalFailure = async (id: string, error: unknown) => {
+  const finalFailure = async (id: string, error: unknown, attempts: number) => {
     const code = error instanceof VerifyFailure ? error.code : 'VERIFY_FAILED';
     const message = error instanceof Error ? error.message : String(error);
     await store.recordVerdict(
       id,
       { verdict: 'indeterminate', code, report: failureReport(code, message) },
       name,
+      attempts,
     );
   };
 
   const processJob = async (job: Job<VerifyJob>) => {
     const id = job.data.applicationId;
-    const app = await store.claim(id);
+    const app = await store.pending(id);
     if (!app) return; // already verified (a job run again after a presumed crash)
+    // BullMQ counts failed attempts; a job taken again after its worker died counts as stalled.
+    const attempt = job.attemptsMade + (job.stalledCounter ?? 0) + 1;
     try {
       const { report, evidence } = await pool.verify(app.format, {
         signature: app.signature,
@@ -76,10 +79,11 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
           evidence,
         },
         name,
+        attempt,
       );
     } catch (error) {
       // The last attempt turns the failure into a verdict; earlier ones are retried with backoff.
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await finalFailure(id, error);
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await finalFailure(id, error, attempt);
       else throw error;
     }
   };
@@ -87,9 +91,9 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
   const worker = new Worker<VerifyJob>(config.queueName, processJob, {
     connection: redisConnection(config.redisUrl),
     name,
-    // Several jobs per thread: while one is verified, the others are read from and written to
+    // Many jobs per thread: while one is verified, the others are read from and written to
     // PostgreSQL and Redis, so the threads never wait for a round trip.
-    concurrency: pool.size * 8,
+    concurrency: pool.size * 16,
     lockDuration: config.lockMs,
     stalledInterval: Math.max(1000, Math.floor(config.lockMs / 2)),
     // A job whose worker died is taken again this many times before it fails.
@@ -100,7 +104,11 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
     if (!job) return;
     const stalled = /stalled/i.test(error.message);
     if (stalled || job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      finalFailure(job.data.applicationId, new VerifyFailure('VERIFY_FAILED', error.message)).catch(() => {});
+      finalFailure(
+        job.data.applicationId,
+        new VerifyFailure('VERIFY_FAILED', error.message),
+        job.attemptsMade,
+      ).catch(() => {});
     }
   });
   worker.on('error', () => {}); // Redis unreachable: ioredis reconnects; the worker resumes on its own.
@@ -118,6 +126,7 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
         await finalFailure(
           id,
           new VerifyFailure('VERIFY_FAILED', job?.failedReason || 'the job ended without a verdict'),
+          job?.attemptsMade ?? 0,
         );
       }
     }
