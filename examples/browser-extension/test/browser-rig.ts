@@ -18,17 +18,12 @@ import {
   VpcdBridge,
 } from '@shomei/simulator';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { HOLDER, PINS } from '../../../packages/card/test/fixtures/virtual-cards.js';
 import { type DemoServer, startDemoServer } from '../src/server.js';
 
+export { PINS };
+
 export const READER = 'Virtual PCD 00 00';
-export const PINS = { auth: '4826', sign: 'QX7RZ2KP', assist: '9153' } as const;
-export const HOLDER = {
-  name: '試験　花子',
-  address: '東京都千代田区霞が関二丁目一番二号',
-  birthDate: '1985-04-12',
-  sex: 'female' as const,
-  myNumber: '739164825031',
-};
 export const EXTENSION_DIR = fileURLToPath(new URL('../extension/', import.meta.url));
 const HOST_MAIN = fileURLToPath(new URL('../../../packages/card/src/host/main.ts', import.meta.url));
 
