@@ -2,40 +2,23 @@
  * The portal's one page: the upload form, and below it the application's status (pending, or the
  * verification report) or a problem sentence with its code. Every value that comes from an upload or
  * a certificate goes through `escapeHtml` — certificate names and the holder's facts are
- * attacker-controlled text — after `neutralise` has made its control and bidi characters visible.
+ * attacker-controlled text — after core's `neutralizeText` has made its control and bidi characters visible.
  */
-import type { ReportChainElement, ReportRevocation, ValidationReport } from '@shomei/core';
+import {
+  neutralizeText,
+  type ReportChainElement,
+  type ReportRevocation,
+  type ValidationReport,
+} from '@shomei/core';
 import type { PortalProblem } from './problem.js';
 
 /**
- * Control characters (C0, DEL, C1) and the Unicode bidi controls (U+061C, U+200E/F, U+202A–U+202E,
- * U+2066–U+2069; Unicode UAX #9) are shown as `[U+XXXX]`: a name carrying U+202E cannot reorder what a
- * clerk reads, and a NUL, ESC or line break cannot hide or fake text. Visible, so the clerk sees that
- * the certificate carries them.
+ * HTML-escapes `text` after core's `neutralizeText` has replaced its control, bidi and invisible
+ * characters by visible escapes (`\u202E`): a name carrying U+202E cannot reorder what a clerk reads,
+ * and a NUL, ESC or line break cannot hide or fake text.
  */
-export function neutralise(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    out += isControlOrBidi(c) ? `[U+${c.toString(16).toUpperCase().padStart(4, '0')}]` : ch;
-  }
-  return out;
-}
-
-function isControlOrBidi(c: number): boolean {
-  return (
-    c <= 0x1f ||
-    (c >= 0x7f && c <= 0x9f) ||
-    c === 0x061c ||
-    c === 0x200e ||
-    c === 0x200f ||
-    (c >= 0x202a && c <= 0x202e) ||
-    (c >= 0x2066 && c <= 0x2069)
-  );
-}
-
 export function escapeHtml(text: string): string {
-  return neutralise(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return neutralizeText(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export type PageResult =
