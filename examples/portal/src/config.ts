@@ -37,6 +37,15 @@ export interface PortalConfig {
   readonly lockMs: number;
   /** How often workers look for stored applications that have no job (the web process died). */
   readonly sweepSeconds: number;
+  /** An e-Gov application zip may list at most this many entries (files and folders). */
+  readonly maxZipEntries: number;
+  /** The files of an e-Gov application zip may inflate to at most this many bytes together. */
+  readonly maxUnzippedBytes: number;
+  /**
+   * RFC 3161 time-stamping authority for the long-term evidence of accepted CMS applications: with
+   * it they are kept as B-LTA, without it as B-LT when the signature carries its own timestamp.
+   */
+  readonly tsaUrl?: string | undefined;
 }
 
 /** A configuration file or value that cannot be used: one sentence, printed without a stack. */
@@ -65,6 +74,8 @@ const DEFAULTS = {
   attempts: 3,
   lockMs: 30_000,
   sweepSeconds: 30,
+  maxZipEntries: 100,
+  maxUnzippedBytes: 16 * 1024 * 1024,
 } as const satisfies Partial<PortalConfig>;
 
 /** Fills in the defaults for a configuration given in code (tests, embedding). */
@@ -85,8 +96,10 @@ const NUMBERS = [
   'lockMs',
   'sweepSeconds',
   'crlRefreshSeconds',
+  'maxZipEntries',
+  'maxUnzippedBytes',
 ] as const;
-const STRINGS = ['host', 'databaseUrl', 'redisUrl', 'queueName'] as const;
+const STRINGS = ['host', 'databaseUrl', 'redisUrl', 'queueName', 'tsaUrl'] as const;
 
 /** Reads a configuration file; throws a ConfigError naming the file and the field that is wrong. */
 export function loadConfig(path = process.env.SHOMEI_PORTAL_CONFIG): PortalConfig {

@@ -63,10 +63,15 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
     // BullMQ counts failed attempts; a job taken again after its worker died counts as stalled.
     const attempt = job.attemptsMade + (job.stalledCounter ?? 0) + 1;
     try {
-      const { report, evidence } = await pool.verify(app.format, {
+      const { report, evidence, evidenceRetry } = await pool.verify(app.format, {
         signature: app.signature,
         ...(app.document ? { document: app.document } : {}),
       });
+      // An accepted application is kept with its long-term evidence: a TSA or responder that failed
+      // gets the job's remaining attempts; the last one records the verdict without it (and why).
+      if (evidenceRetry && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+        throw new VerifyFailure('EVIDENCE_FAILED', evidenceRetry);
+      }
       const leaf = report.chain[0];
       await store.recordVerdict(
         id,
