@@ -159,6 +159,12 @@ const cms: Format = {
  * distribution points.
  */
 async function withEvidence(u: Upload, report: PortalReport, ctx: VerifyContext): Promise<VerifiedUpload> {
+  const noTimestamp = {
+    reason:
+      'No long-term evidence: the signature carries no timestamp and the portal has no TSA configured (B-LT needs a signature timestamp).',
+  };
+  // Known from the report already: no need to parse the signature again only to be told so.
+  if (!ctx.tsaUrl && !report.timestamp) return { report: { ...report, evidence: noTimestamp } };
   const level = ctx.tsaUrl ? 'LTA' : 'LT';
   try {
     const result = await augmentCms(u.signature, {
@@ -176,11 +182,8 @@ async function withEvidence(u: Upload, report: PortalReport, ctx: VerifyContext)
       evidence: result.signed,
     };
   } catch (e) {
-    if (isShomeiError(e) && e.code === 'LTV_TIMESTAMP_REQUIRED') {
-      const reason =
-        'No long-term evidence: the signature carries no timestamp and the portal has no TSA configured (B-LT needs a signature timestamp).';
-      return { report: { ...report, evidence: { reason } } };
-    }
+    if (isShomeiError(e) && e.code === 'LTV_TIMESTAMP_REQUIRED')
+      return { report: { ...report, evidence: noTimestamp } };
     const reason = `No long-term evidence: ${e instanceof Error ? e.message : String(e)}`;
     return { report: { ...report, evidence: { reason } }, evidenceRetry: reason };
   }
