@@ -4,7 +4,10 @@
  * entries, a few kilobytes may inflate to gigabytes (a zip bomb), and its names may climb out of the
  * folder (`../`, `/etc/…`, `C:\…`). The limits are checked on the central directory before a byte is
  * inflated, and each entry is inflated into a buffer of its declared size, so memory never exceeds
- * the declared total; an entry that does not inflate to exactly that size is refused as malformed.
+ * the declared total. An entry that inflates to less is refused as malformed; one whose data runs
+ * past its declared size is cut there (and then fails its reference digest), the extra inflation
+ * costing CPU only — bounded by the upload limit times deflate's maximum ratio (about 1032:1,
+ * RFC 1951) and by the verification's time budget.
  */
 import { unzipSync } from 'fflate';
 
