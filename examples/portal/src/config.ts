@@ -27,6 +27,11 @@ export interface PortalConfig {
   readonly maxUploadBytes: number;
   /** Verification threads per worker process (each verifies one upload at a time). */
   readonly verifyThreads: number;
+  /**
+   * Jobs a worker process takes from the queue at once, per verification thread: while one is
+   * verified, the others are read from and written to PostgreSQL and Redis.
+   */
+  readonly jobsPerThread: number;
   /** One verification may take this long before its thread is stopped and the attempt fails. */
   readonly verifyTimeoutMs: number;
   /** Heap budget of one verification thread (V8 old generation), in MiB. */
@@ -69,6 +74,7 @@ const DEFAULTS = {
   fetchRevocation: true,
   maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
   verifyThreads: 1,
+  jobsPerThread: 16,
   verifyTimeoutMs: 10_000,
   verifyHeapMb: 256,
   attempts: 3,
@@ -90,6 +96,7 @@ const NUMBERS = [
   'port',
   'maxUploadBytes',
   'verifyThreads',
+  'jobsPerThread',
   'verifyTimeoutMs',
   'verifyHeapMb',
   'attempts',

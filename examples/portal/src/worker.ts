@@ -96,9 +96,9 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
   const worker = new Worker<VerifyJob>(config.queueName, processJob, {
     connection: redisConnection(config.redisUrl),
     name,
-    // Many jobs per thread: while one is verified, the others are read from and written to
+    // Several jobs per thread: while one is verified, the others are read from and written to
     // PostgreSQL and Redis, so the threads never wait for a round trip.
-    concurrency: pool.size * 16,
+    concurrency: pool.size * Math.max(1, config.jobsPerThread),
     lockDuration: config.lockMs,
     stalledInterval: Math.max(1000, Math.floor(config.lockMs / 2)),
     // A job whose worker died is taken again this many times before it fails.
