@@ -71,7 +71,11 @@ export function saveKeyHolder(dir: string, holder: KeyHolder): void {
   writeFileSync(join(caDir, `${holder.id}.crt.pem`), toPem('CERTIFICATE', holder.certificate));
 }
 
-export function loadKeyHolder(dir: string, id: CaId, name: NameAttribute[]): KeyHolder {
+export function loadKeyHolder(
+  dir: string,
+  id: CaId,
+  name: NameAttribute[] | ((publicKey: Uint8Array) => NameAttribute[]),
+): KeyHolder {
   const key = createPrivateKey({
     key: readFileSync(join(dir, 'ca', `${id}.key.pem`), 'utf8'),
     format: 'pem',
@@ -80,5 +84,5 @@ export function loadKeyHolder(dir: string, id: CaId, name: NameAttribute[]): Key
     'CERTIFICATE',
   ]);
   if (!certificate) throw new Error(`ca/${id}.crt.pem holds no certificate`);
-  return keyHolder(id, name, key, certificate);
+  return keyHolder(id, typeof name === 'function' ? name(spkiOf(key)) : name, key, certificate);
 }

@@ -35,13 +35,15 @@ function sanOtherNames(der: Uint8Array): Record<string, string> {
 }
 
 describe('built-in test CA (spec §11)', () => {
-  it('names the sign CA like J-LIS', () => {
+  it('names the sign CA like J-LIS, with its key identifier so that no two test CAs share a name', () => {
     expect(cert('sign-ca').subject.split('\n')).toEqual([
       'C=JP',
       'O=JPKI',
-      'OU=JPKI for digital signature',
+      expect.stringMatching(/^OU=JPKI for digital signature \(test CA [0-9a-f]{8}\)$/),
       'OU=Japan Agency for Local Authority Information Systems',
     ]);
+    const tag = (c: string) => /test CA ([0-9a-f]{8})/.exec(cert(c as 'sign-ca').subject)?.[1];
+    expect(tag('sign-ca')).not.toBe(tag('auth-ca'));
   });
 
   it('names the auth CA like J-LIS', () => {

@@ -39,12 +39,19 @@ const AT = {
 };
 const JLIS = 'Japan Agency for Local Authority Information Systems';
 
-/** spec §11: `C=JP, O=JPKI, OU=JPKI for …, OU=Japan Agency for Local Authority Information Systems`. */
-function caName(purpose: 'digital signature' | 'user authentication'): pkijs.RelativeDistinguishedNames {
+/**
+ * spec §11: `C=JP, O=JPKI, OU=JPKI for …, OU=Japan Agency for Local Authority Information Systems`.
+ * Every process makes its own test CA keys, so the first OU also carries the key identifier: two
+ * test CAs never share a name, and a certificate is never checked against the wrong one by name.
+ */
+function caName(
+  purpose: 'digital signature' | 'user authentication',
+  keyId: Uint8Array,
+): pkijs.RelativeDistinguishedNames {
   return names([
     [AT.country, 'JP', 'printable'],
     [AT.organization, 'JPKI', 'utf8'],
-    [AT.organizationalUnit, `JPKI for ${purpose}`, 'utf8'],
+    [AT.organizationalUnit, `JPKI for ${purpose} (test CA ${keyTag(keyId)})`, 'utf8'],
     [AT.organizationalUnit, JLIS, 'utf8'],
   ]);
 }
@@ -167,7 +174,7 @@ async function makeCa(purpose: 'digital signature' | 'user authentication', now:
   const keys = (await subtle.generateKey(RSA_PARAMS, true, ['sign', 'verify'])) as CryptoKeyPair;
   const spki = new Uint8Array(await subtle.exportKey('spki', keys.publicKey));
   const keyId = await keyIdentifier(spki);
-  const name = caName(purpose);
+  const name = caName(purpose, keyId);
   const cert = new pkijs.Certificate();
   cert.version = 2;
   cert.serialNumber = new asn1js.Integer({ value: 1 });
@@ -193,6 +200,11 @@ function extension(extnID: string, critical: boolean, value: Uint8Array): pkijs.
 /** KeyUsage BIT STRING (RFC 5280 §4.2.1.3): bits from the most significant end of one octet. */
 function keyUsage(bits: number, unused: number): Uint8Array {
   return encodeTlv(0x03, Uint8Array.of(unused, bits));
+}
+
+/** The first four octets of a key identifier, in hex: enough to tell test CAs apart by name. */
+export function keyTag(keyId: Uint8Array): string {
+  return Array.from(keyId.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING contents. */
