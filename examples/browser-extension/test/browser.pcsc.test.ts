@@ -91,7 +91,13 @@ describe.skipIf(!process.env.SHOMEI_PCSC)(
       await page.click('#login');
       const pin = await window;
       await pin.waitForSelector('#origin:not(:empty)');
-      await pin.click('#cancel');
+      // Cancel closes the window at once, which can race Playwright's own click bookkeeping
+      // ("target closed"): click from inside the page, after evaluate returns, and wait for the close.
+      const closed = pin.waitForEvent('close');
+      await pin.evaluate(() => {
+        setTimeout(() => (document.getElementById('cancel') as HTMLButtonElement).click(), 0);
+      });
+      await closed;
       expect(await outcome(page, 'login-result')).toEqual({ verdict: 'error', code: 'USER_CANCELLED' });
       await page.close();
     });
