@@ -10,7 +10,6 @@
  */
 import type { CoreErrorCode } from '../errors.js';
 import { throwIfAborted } from '../errors.js';
-import type { PathFailure, RevocationOptions, RevocationStatus } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { SignaturePolicy } from '../x509/verify.js';
 import { checkCrls } from './crl-check.js';
@@ -18,6 +17,7 @@ import type { CrlIndex } from './crl-index.js';
 import { fetchCrlsFor, fetchOcspFor } from './fetch.js';
 import { type OcspResponse, parseOcspResponse, verifyOcspResponse } from './ocsp.js';
 import type { SourceOutcome } from './outcome.js';
+import type { RevocationFailure, RevocationOptions, RevocationStatus } from './types.js';
 
 export interface RevocationContext {
   readonly crls: readonly CrlIndex[];
@@ -36,7 +36,7 @@ export interface RevocationContext {
 export interface RevocationResult {
   /** One status per certificate of the path except the trust anchor (leaf first). */
   readonly statuses: RevocationStatus[];
-  readonly failures: PathFailure[];
+  readonly failures: RevocationFailure[];
   readonly warnings: string[];
 }
 
@@ -72,7 +72,7 @@ export async function checkRevocation(
 ): Promise<RevocationResult> {
   const n = path.length - 1;
   const statuses: RevocationStatus[] = [];
-  const failures: PathFailure[] = [];
+  const failures: RevocationFailure[] = [];
   const warnings: string[] = [];
   const { mode } = ctx.options;
   if (mode === 'off') {

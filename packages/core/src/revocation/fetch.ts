@@ -5,7 +5,6 @@
  */
 import { toBase64 } from '../der/bytes.js';
 import { type CoreErrorCode, coreError, isShomeiError } from '../errors.js';
-import type { RevocationOptions } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
 import { AD_OID } from '../x509/oids.js';
 import { CrlIndex } from './crl-index.js';
@@ -17,6 +16,7 @@ import {
   verifyOcspResponse,
 } from './ocsp.js';
 import type { SourceOutcome } from './outcome.js';
+import type { RevocationOptions } from './types.js';
 
 export interface FetchOptions {
   readonly timeoutMs?: number;

@@ -5,7 +5,7 @@
  */
 import { type KeyObject, sign as rsaSign } from 'node:crypto';
 import { encodeLength, encodeSmallInteger, encodeTlv } from '@shomei/core';
-import { encodeExtension, encodeTime, SHA256_WITH_RSA } from './x509-encode.js';
+import { encodeExtension, encodeTime, SHA256_WITH_RSA } from '../issuing/x509-encode.js';
 
 /** CRLReason (RFC 5280 §5.3.1). 7 is not used. */
 export const CRL_REASON = {
