@@ -1,5 +1,5 @@
 /**
- * Regenerates docs/reliability.md (issue 9 §5) from vitest JSON results: the hardening matrix — hostile
+ * Regenerates docs/reliability.md from vitest JSON results: the hardening matrix — hostile
  * inputs, verifier attacks, faults, load — with cases tried and passed per test.
  *
  *   npx tsx scripts/reliability-report.ts                 # runs the unit hardening suites, writes the doc
@@ -146,7 +146,7 @@ function render(all: Row[], notes: string[]): string {
     'ends in a typed error (or a success the fault cannot affect), the next call after re-insertion succeeds,',
     'no call sends a PIN twice, and the card’s PIN counters are unchanged.',
     '',
-    'The portal’s 1,000 concurrent verifications over HTTP (issue 9 §4) are the portal’s own test',
+    'The portal’s 1,000 concurrent verifications over HTTP are the portal’s own test',
     '(examples/portal/test/portal-load.test.ts), listed under Load as one case.',
     '',
     ...notes.map((n) => `> ${n}`),
