@@ -24,7 +24,8 @@ const UNIT_DIRS = [
   'packages/simulator/test/hostile',
   'packages/card/test/faults',
   'packages/card/test/load',
-  'examples/portal/test/portal-load.test.ts',
+  'examples/portal/test/portal-faults.test.ts',
+  'examples/portal/test/portal-budget.test.ts',
 ];
 const PCSC_DIRS = ['packages/card/test/faults'];
 
@@ -55,7 +56,8 @@ const AREAS: [RegExp, string][] = [
   [/fault-matrix/, 'Fault matrix — MemoryTransport + CardFaults (cases = fault × step)'],
   [/random-faults/, 'Fault matrix — seeded random fault schedules (cases = operations)'],
   [/\.pcsc\.test/, 'Fault matrix — pcscd + vpcd (daemon faults)'],
-  [/test\/load|portal-load/, 'Load'],
+  [/test\/load/, 'Load'],
+  [/portal-(faults|budget)/, 'Portal service — processes killed, Redis restarted, verification budgets'],
 ];
 
 /** The verifier's hole classes, each with its fix and the tests that build the hostile input. */
@@ -146,8 +148,8 @@ function render(all: Row[], notes: string[]): string {
     'ends in a typed error (or a success the fault cannot affect), the next call after re-insertion succeeds,',
     'no call sends a PIN twice, and the card’s PIN counters are unchanged.',
     '',
-    'The portal’s 1,000 concurrent verifications over HTTP are the portal’s own test',
-    '(examples/portal/test/portal-load.test.ts), listed under Load as one case.',
+    'The portal service’s faults (a worker killed mid-job, Redis restarted, the web process killed during',
+    'a burst) and verification budgets are its own tests; its load test is `pnpm bench portal`.',
     '',
     ...notes.map((n) => `> ${n}`),
     ...(notes.length ? [''] : []),

@@ -1,17 +1,7 @@
 /**
- * The portal's configuration: a JSON file (path in SHOMEI_PORTAL_CONFIG, or given to `loadConfig`),
- * whose file paths are relative to the file itself. Anchors, intermediates and CRLs are PEM or DER.
- *
- *   {
- *     "port": 8080,                           // default 8080; the server binds 127.0.0.1 unless "host"
- *     "trustAnchors": ["sign-ca.pem"],        // required: the CAs a signer must chain to
- *     "intermediates": [],
- *     "crls": ["sign.crl"],                    // read at start; restart to pick up new ones
- *     "revocation": "require",                 // require | prefer | off
- *     "fetchRevocation": true,                 // ask the OCSP responders / CRL DPs named in certificates
- *     "maxUploadBytes": 1048576,               // larger uploads get 413
- *     "keepUploadsDir": null                   // a directory to keep uploads in; default: keep nothing
- *   }
+ * The portal's configuration: a JSON file (path in SHOMEI_PORTAL_CONFIG or `--config`), whose file
+ * paths are relative to the file itself. Anchors, intermediates and CRLs are PEM or DER. Every process
+ * (`web`, `worker`) reads the same file; the README lists the fields.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -20,61 +10,150 @@ import { derObjects, type RevocationMode } from '@shomei/core';
 export interface PortalConfig {
   readonly host: string;
   readonly port: number;
+  /** PostgreSQL, e.g. postgres://portal@127.0.0.1:5432/portal. */
+  readonly databaseUrl: string;
+  /** Redis for the job queue, e.g. redis://127.0.0.1:6379 (run it with appendonly yes). */
+  readonly redisUrl: string;
+  /** BullMQ queue name; two portals may share one Redis under different names. */
+  readonly queueName: string;
   readonly trustAnchors: readonly Uint8Array[];
   readonly intermediates: readonly Uint8Array[];
+  /** CRL files: `crlFiles` are re-read every `crlRefreshSeconds` by each verification thread. */
+  readonly crlFiles: readonly string[];
   readonly crls: readonly Uint8Array[];
+  readonly crlRefreshSeconds: number;
   readonly revocation: RevocationMode;
   readonly fetchRevocation: boolean;
   readonly maxUploadBytes: number;
-  /** Absent: uploads live only in memory for the request. */
-  readonly keepUploadsDir?: string;
+  /** Verification threads per worker process (each verifies one upload at a time). */
+  readonly verifyThreads: number;
+  /** One verification may take this long before its thread is stopped and the attempt fails. */
+  readonly verifyTimeoutMs: number;
+  /** Heap budget of one verification thread (V8 old generation), in MiB. */
+  readonly verifyHeapMb: number;
+  /** Attempts of one job before it ends as `indeterminate` with the last reason. */
+  readonly attempts: number;
+  /** A worker that stops renewing its lock this long is presumed dead; its job goes to another. */
+  readonly lockMs: number;
+  /** How often workers look for stored applications that have no job (the web process died). */
+  readonly sweepSeconds: number;
+}
+
+/** A configuration file or value that cannot be used: one sentence, printed without a stack. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024;
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  databaseUrl: 'postgres://portal@127.0.0.1:5432/portal',
+  redisUrl: 'redis://127.0.0.1:6379',
+  queueName: 'shomei-portal',
+  intermediates: [],
+  crlFiles: [],
+  crls: [],
+  crlRefreshSeconds: 300,
+  revocation: 'require',
+  fetchRevocation: true,
+  maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+  verifyThreads: 1,
+  verifyTimeoutMs: 10_000,
+  verifyHeapMb: 256,
+  attempts: 3,
+  lockMs: 30_000,
+  sweepSeconds: 30,
+} as const satisfies Partial<PortalConfig>;
 
 /** Fills in the defaults for a configuration given in code (tests, embedding). */
 export function portalConfig(
   input: Partial<PortalConfig> & Pick<PortalConfig, 'trustAnchors'>,
 ): PortalConfig {
-  if (input.trustAnchors.length === 0) throw new Error('The portal needs at least one trust anchor.');
-  return {
-    host: '127.0.0.1',
-    port: 8080,
-    intermediates: [],
-    crls: [],
-    revocation: 'require',
-    fetchRevocation: true,
-    maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
-    ...input,
-  };
+  if (input.trustAnchors.length === 0) throw new ConfigError('The portal needs at least one trust anchor.');
+  return { ...DEFAULTS, ...input };
 }
 
-/** Reads a configuration file; throws with a sentence naming the field that is wrong. */
+const NUMBERS = [
+  'port',
+  'maxUploadBytes',
+  'verifyThreads',
+  'verifyTimeoutMs',
+  'verifyHeapMb',
+  'attempts',
+  'lockMs',
+  'sweepSeconds',
+  'crlRefreshSeconds',
+] as const;
+const STRINGS = ['host', 'databaseUrl', 'redisUrl', 'queueName'] as const;
+
+/** Reads a configuration file; throws a ConfigError naming the file and the field that is wrong. */
 export function loadConfig(path = process.env.SHOMEI_PORTAL_CONFIG): PortalConfig {
-  if (!path) throw new Error('Give the configuration file: SHOMEI_PORTAL_CONFIG=portal.json.');
-  const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  if (!path) {
+    throw new ConfigError(
+      'No configuration file: set SHOMEI_PORTAL_CONFIG=portal.json or pass --config portal.json.',
+    );
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new ConfigError(`Cannot read the configuration ${path}: ${why}.`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`The configuration ${path} must be a JSON object.`);
+  }
   const base = dirname(resolve(path));
-  const files = (field: string, label: string[]): Uint8Array[] => {
+  const paths = (field: string): string[] => {
     const list = json[field] ?? [];
     if (!Array.isArray(list) || list.some((p) => typeof p !== 'string')) {
-      throw new Error(`"${field}" in ${path} must be a list of file paths.`);
+      throw new ConfigError(`"${field}" in ${path} must be a list of file paths.`);
     }
-    return list.flatMap((p: string) => derObjects(new Uint8Array(readFileSync(resolve(base, p))), label));
+    return list.map((p: string) => resolve(base, p));
   };
-  const revocation = json.revocation ?? 'require';
+  const read = (field: string, label: string[]): Uint8Array[] =>
+    paths(field).flatMap((file) => {
+      try {
+        return derObjects(new Uint8Array(readFileSync(file)), label);
+      } catch (e) {
+        throw new ConfigError(`"${field}" in ${path}: cannot read ${file} (${(e as Error).message}).`);
+      }
+    });
+  const revocation = json.revocation ?? DEFAULTS.revocation;
   if (revocation !== 'require' && revocation !== 'prefer' && revocation !== 'off') {
-    throw new Error(`"revocation" in ${path} must be "require", "prefer" or "off".`);
+    throw new ConfigError(`"revocation" in ${path} must be "require", "prefer" or "off".`);
   }
-  const keep = json.keepUploadsDir;
-  return portalConfig({
-    ...(typeof json.host === 'string' ? { host: json.host } : {}),
-    ...(typeof json.port === 'number' ? { port: json.port } : {}),
-    trustAnchors: files('trustAnchors', ['CERTIFICATE']),
-    intermediates: files('intermediates', ['CERTIFICATE']),
-    crls: files('crls', ['X509 CRL']),
+  const picked: Record<string, unknown> = {};
+  for (const f of NUMBERS) {
+    if (json[f] === undefined) continue;
+    if (typeof json[f] !== 'number' || !Number.isInteger(json[f]) || (json[f] as number) < 0) {
+      throw new ConfigError(`"${f}" in ${path} must be a whole number.`);
+    }
+    picked[f] = json[f];
+  }
+  for (const f of STRINGS) {
+    if (json[f] === undefined) continue;
+    if (typeof json[f] !== 'string') throw new ConfigError(`"${f}" in ${path} must be a string.`);
+    picked[f] = json[f];
+  }
+  const crlFiles = paths('crls');
+  const config = portalConfig({
+    ...picked,
+    trustAnchors: read('trustAnchors', ['CERTIFICATE']),
+    intermediates: read('intermediates', ['CERTIFICATE']),
+    crlFiles,
+    crls: read('crls', ['X509 CRL']),
     revocation,
     fetchRevocation: json.fetchRevocation !== false,
-    ...(typeof json.maxUploadBytes === 'number' ? { maxUploadBytes: json.maxUploadBytes } : {}),
-    ...(typeof keep === 'string' ? { keepUploadsDir: resolve(base, keep) } : {}),
   });
+  // The environment wins over the file, so one file serves every machine of a deployment.
+  return {
+    ...config,
+    ...(process.env.SHOMEI_PORTAL_DATABASE_URL
+      ? { databaseUrl: process.env.SHOMEI_PORTAL_DATABASE_URL }
+      : {}),
+    ...(process.env.SHOMEI_PORTAL_REDIS_URL ? { redisUrl: process.env.SHOMEI_PORTAL_REDIS_URL } : {}),
+  };
 }

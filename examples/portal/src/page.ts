@@ -1,18 +1,47 @@
 /**
- * The portal's one page: the upload form, and below it either the verification report or a problem
- * sentence with its code. Every value that comes from an upload or a certificate goes through
- * `escapeHtml` — certificate names and the holder's facts are attacker-controlled text.
+ * The portal's one page: the upload form, and below it the application's status (pending, or the
+ * verification report) or a problem sentence with its code. Every value that comes from an upload or
+ * a certificate goes through `escapeHtml` — certificate names and the holder's facts are
+ * attacker-controlled text — after `neutralise` has made its control and bidi characters visible.
  */
 import type { ReportChainElement, ReportRevocation, ValidationReport } from '@shomei/core';
 import type { PortalProblem } from './problem.js';
 
+/**
+ * Control characters (C0, DEL, C1) and the Unicode bidi controls (U+061C, U+200E/F, U+202A–U+202E,
+ * U+2066–U+2069; Unicode UAX #9) are shown as `[U+XXXX]`: a name carrying U+202E cannot reorder what a
+ * clerk reads, and a NUL, ESC or line break cannot hide or fake text. Visible, so the clerk sees that
+ * the certificate carries them.
+ */
+export function neutralise(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    out += isControlOrBidi(c) ? `[U+${c.toString(16).toUpperCase().padStart(4, '0')}]` : ch;
+  }
+  return out;
+}
+
+function isControlOrBidi(c: number): boolean {
+  return (
+    c <= 0x1f ||
+    (c >= 0x7f && c <= 0x9f) ||
+    c === 0x061c ||
+    c === 0x200e ||
+    c === 0x200f ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069)
+  );
+}
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return neutralise(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export type PageResult =
   | { kind: 'empty' }
-  | { kind: 'report'; report: ValidationReport; fileName?: string }
+  | { kind: 'pending'; id: string; receivedAt: Date; attempts: number }
+  | { kind: 'report'; report: ValidationReport; fileName?: string; id?: string }
   | { kind: 'problem'; problem: Pick<PortalProblem, 'code' | 'message'> };
 
 export function renderPage(result: PageResult, limits: { maxUploadBytes: number }): string {
@@ -22,6 +51,7 @@ export function renderPage(result: PageResult, limits: { maxUploadBytes: number 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>住民票の写しの交付請求 — 電子署名の確認</title>
+${result.kind === 'pending' ? '<meta http-equiv="refresh" content="1">' : ''}
 <style>${STYLE}</style>
 </head>
 <body>
@@ -40,7 +70,7 @@ ${escapeHtml(formatBytes(limits.maxUploadBytes))} in total.</p>
 </section>
 ${renderResult(result)}
 </main>
-<footer>Verification with @shomei/core. Uploads are not stored. A real JPKI verification service needs
+<footer>Verification with @shomei/core. Each application and its report are kept by the portal. A real JPKI verification service needs
 certification under the JPKI Act and a platform-operator agreement for revocation data.</footer>
 </body>
 </html>
@@ -49,6 +79,14 @@ certification under the JPKI Act and a platform-operator agreement for revocatio
 
 function renderResult(result: PageResult): string {
   if (result.kind === 'empty') return '';
+  if (result.kind === 'pending') {
+    return `<section class="result pending" id="result">
+<h2>Verdict: <span class="verdict" id="verdict">pending</span></h2>
+<p>Your application <code id="application-id">${escapeHtml(result.id)}</code> was received at
+${escapeHtml(result.receivedAt.toISOString())} and is waiting for verification${result.attempts > 1 ? ` (attempt ${result.attempts})` : ''}.
+This page refreshes itself; you may also come back to its address later.</p>
+</section>`;
+  }
   if (result.kind === 'problem') {
     return `<section class="result problem" id="result" role="alert">
 <h2>The upload could not be verified</h2>
@@ -57,20 +95,34 @@ function renderResult(result: PageResult): string {
   }
   const r = result.report;
   const revoked = r.code === 'CERT_REVOKED';
-  const headline =
-    r.verdict === 'valid'
+  const valid = r.verdict === 'valid';
+  const checked = r.chain[0]?.revocation.source != null;
+  const headline = valid
+    ? checked
       ? 'valid — the signature is genuine and the certificate is in force'
-      : revoked
-        ? 'invalid — the certificate is revoked'
-        : `${r.verdict}`;
-  const jpki = r.signer.jpki;
+      : 'valid signature — revocation not checked'
+    : revoked
+      ? 'invalid — the certificate is revoked'
+      : `${r.verdict}`;
+  // The holder's facts are shown only for a valid signature: on any other verdict they are claims
+  // of a certificate that did not verify, and showing them would lend them the portal's authority.
+  const jpki = valid ? r.signer.jpki : undefined;
+  const signer = jpki
+    ? fact('Name (氏名)', jpki.name, 'holder-name') +
+      fact('Address (住所)', jpki.address) +
+      fact('Date of birth (生年月日)', readableBirthDate(jpki.birthDate)) +
+      fact('Sex (性別)', readableSex(jpki.sex))
+    : valid
+      ? fact('Subject', r.signer.subject || '—')
+      : fact('Signer', 'not shown: the signature was not verified');
   return `<section class="result ${escapeHtml(r.verdict)}" id="result">
 <h2>Verdict: <span class="verdict" id="verdict">${escapeHtml(headline)}</span></h2>
 ${r.code ? `<p class="message">${escapeHtml(r.message ?? r.code)} <code class="code">${escapeHtml(r.code)}</code></p>` : ''}
+${result.id ? `<p class="file">Application <code id="application-id">${escapeHtml(result.id)}</code></p>` : ''}
 ${result.fileName ? `<p class="file">File: ${escapeHtml(result.fileName)}</p>` : ''}
 <h3>Signer</h3>
 <dl>
-${jpki ? fact('Name (氏名)', jpki.name, 'holder-name') + fact('Address (住所)', jpki.address) + fact('Date of birth (生年月日)', readableBirthDate(jpki.birthDate)) + fact('Sex (性別)', readableSex(jpki.sex)) : fact('Subject', r.signer.subject || '—')}
+${signer}
 ${fact('Signing time', r.signingTime ?? 'not stated by the signer')}
 ${r.timestamp ? fact('Time-stamp', `${r.timestamp.time}${r.timestamp.authority ? ` by ${r.timestamp.authority}` : ''}`) : ''}
 ${fact('Algorithms', [r.digestAlgorithm, r.signatureAlgorithm].filter(Boolean).join(', ') || '—')}
@@ -79,7 +131,7 @@ ${
   r.chain.length
     ? `<h3>Certificate chain</h3>
 <table class="chain"><thead><tr><th>Certificate</th><th>Serial</th><th>Valid</th><th>Revocation status</th></tr></thead>
-<tbody>${r.chain.map(chainRow).join('')}</tbody></table>`
+<tbody>${r.chain.map((c, i) => chainRow(c, i === 0 && !valid)).join('')}</tbody></table>`
     : ''
 }
 <h3>Checks</h3>
@@ -96,8 +148,9 @@ function fact(label: string, value: string, id?: string): string {
   return `<dt>${escapeHtml(label)}</dt><dd${id ? ` id="${id}"` : ''}>${escapeHtml(value)}</dd>`;
 }
 
-function chainRow(c: ReportChainElement): string {
-  return `<tr><td>${escapeHtml(c.subject)}</td><td><code>${escapeHtml(c.serial)}</code></td><td class="dates">${escapeHtml(c.notBefore.slice(0, 10))} – ${escapeHtml(c.notAfter.slice(0, 10))}</td><td class="rev-${escapeHtml(c.revocation.status)}">${escapeHtml(revocationText(c.revocation))}</td></tr>`;
+function chainRow(c: ReportChainElement, hideSubject: boolean): string {
+  const subject = hideSubject ? "the signer's certificate (name not shown)" : c.subject;
+  return `<tr><td>${escapeHtml(subject)}</td><td><code>${escapeHtml(c.serial)}</code></td><td class="dates">${escapeHtml(c.notBefore.slice(0, 10))} – ${escapeHtml(c.notAfter.slice(0, 10))}</td><td class="rev-${escapeHtml(c.revocation.status)}">${escapeHtml(revocationText(c.revocation))}</td></tr>`;
 }
 
 /** Where the status came from matters to a clerk: a live OCSP answer, a CRL, or no check at all. */
@@ -136,7 +189,7 @@ section{background:#fff;border:1px solid #d8dce2;border-radius:6px;padding:1rem 
 form{display:grid;gap:.7rem}label{display:grid;gap:.2rem;font-weight:600}
 button{justify-self:start;background:#0b3d7a;color:#fff;border:0;border-radius:4px;padding:.5rem 1.2rem;font-size:1rem}
 .result.valid{border-left:8px solid #1e7b34}.result.invalid,.result.problem{border-left:8px solid #b3261e}
-.result.indeterminate{border-left:8px solid #b26a00}.verdict{font-weight:700}
+.result.indeterminate{border-left:8px solid #b26a00}.result.pending{border-left:8px solid #6b7280}.verdict{font-weight:700}
 .valid .verdict{color:#1e7b34}.invalid .verdict{color:#b3261e}.indeterminate .verdict{color:#b26a00}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#555}dd{margin:0}
 table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border:1px solid #d8dce2;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}td code{word-break:break-all}

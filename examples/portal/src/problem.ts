@@ -8,6 +8,8 @@ export type ProblemCode =
   | 'UPLOAD_NO_SIGNATURE'
   | 'UPLOAD_NOT_CMS'
   | 'UPLOAD_UNSUPPORTED_TYPE'
+  | 'APPLICATION_NOT_FOUND'
+  | 'SERVICE_UNAVAILABLE'
   | 'VERIFY_FAILED';
 
 const STATUS: Readonly<Record<ProblemCode, number>> = {
@@ -16,6 +18,8 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   UPLOAD_NO_SIGNATURE: 400,
   UPLOAD_NOT_CMS: 422,
   UPLOAD_UNSUPPORTED_TYPE: 415,
+  APPLICATION_NOT_FOUND: 404,
+  SERVICE_UNAVAILABLE: 503,
   VERIFY_FAILED: 500,
 };
 

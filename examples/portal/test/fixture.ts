@@ -37,6 +37,8 @@ export interface PortalFixture {
   detached: Uint8Array;
   /** Attached signature by the card that was reported lost (revoked, keyCompromise). */
   revoked: Uint8Array;
+  /** `count` distinct applications (attached signatures by the card in force), about `bytes` each. */
+  applications(count: number, bytes?: number): Promise<Uint8Array[]>;
   close(): Promise<void>;
 }
 
@@ -59,5 +61,17 @@ export async function portalFixture(): Promise<PortalFixture> {
   const detached = await signWith(card, true);
   const revoked = await signWith(lost, false);
   authority.revoke(session, lost, 'keyCompromise');
-  return { authority, server, valid, detached, revoked, close: () => server.close() };
+  const applications = async (count: number, bytes = 1024) => {
+    await using driver = await openJpkiCard({ transport: new MemoryTransport(card) });
+    const signer = await driver.toSigner('sign', { pin: PINS.sign });
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      const text = new TextEncoder().encode(`住民票の写しの交付請求書 No. ${i} ${Date.now()}\n`);
+      const content = new Uint8Array(Math.max(bytes - 2600, text.length)).fill(0x20);
+      content.set(text);
+      out.push(await signCms(content, signer));
+    }
+    return out;
+  };
+  return { authority, server, valid, detached, revoked, applications, close: () => server.close() };
 }

@@ -183,6 +183,20 @@ export const CORE_ERRORS = {
     message: 'The timestamp authority does not chain to a TSA trust anchor.',
     docs: 'timestamp_untrusted',
   },
+  LTV_TIMESTAMP_REQUIRED: {
+    message:
+      'Augmenting to this level needs a timestamp and no timestamp source was given (options.timestamp, or --tsa on the CLI).',
+    docs: 'ltv_timestamp_required',
+  },
+  LTV_CONTENT_REQUIRED: {
+    message:
+      'The signature is detached: its archive timestamp covers the content, so give the content (options.content, or --content on the CLI).',
+    docs: 'ltv_content_required',
+  },
+  LTV_HASH_MISMATCH: {
+    message: 'The TSA answered with a hash other than the one the archive timestamp index was computed with.',
+    docs: 'ltv_hash_mismatch',
+  },
   JPKI_IDENTITY_MALFORMED: {
     message:
       'The certificate carries some JPKI identity fields but not all four (name, address, birth date, sex), or one is not a string.',
@@ -304,7 +318,8 @@ export const CORE_ERRORS = {
     docs: 'ocsp_cert_mismatch',
   },
   OCSP_STALE: {
-    message: 'The OCSP response is outside its thisUpdate / nextUpdate window.',
+    message:
+      'The OCSP response is outside its thisUpdate / nextUpdate window (or, without nextUpdate, older than the maximum age).',
     docs: 'ocsp_stale',
   },
   OCSP_NONCE_MISMATCH: {
@@ -435,6 +450,167 @@ export const CORE_ERRORS = {
     docs: 'cert_san_not_critical',
   },
   // --- end path / x509 / revocation ---------------------------------------------------------------
+  // ---- pdf: PAdES signing and verification ----
+  PDF_MALFORMED: {
+    message: 'The file is not a well-formed PDF: its header, objects or structure could not be read.',
+    docs: 'pdf_malformed',
+  },
+  PDF_XREF_MALFORMED: {
+    message:
+      'A cross-reference section of the PDF is malformed or points to the wrong place: the file was damaged or manipulated.',
+    docs: 'pdf_xref_malformed',
+  },
+  PDF_LIMIT_EXCEEDED: {
+    message:
+      'The PDF exceeds a safety limit of the reader (nesting, object size, sections or decoded stream size).',
+    docs: 'pdf_limit_exceeded',
+  },
+  PDF_UNSUPPORTED: {
+    message: 'The PDF uses a feature shomei does not read (e.g. a stream filter other than FlateDecode).',
+    docs: 'pdf_unsupported',
+  },
+  PDF_ENCRYPTED: {
+    message: 'The PDF is encrypted; shomei signs and verifies unencrypted PDFs only.',
+    docs: 'pdf_encrypted',
+  },
+  PDF_NOT_SIGNED: { message: 'The PDF has no signed signature field.', docs: 'pdf_not_signed' },
+  PDF_SIG_DICT_INVALID: {
+    message: 'A signature dictionary is missing a required entry or has one of the wrong type.',
+    docs: 'pdf_sig_dict_invalid',
+  },
+  PDF_SUBFILTER_UNSUPPORTED: {
+    message:
+      'The signature uses a /SubFilter shomei does not verify (supported: adbe.pkcs7.detached, ETSI.CAdES.detached, ETSI.RFC3161).',
+    docs: 'pdf_subfilter_unsupported',
+  },
+  PDF_BYTE_RANGE_INVALID: {
+    message:
+      'The signature /ByteRange is malformed: it must be four integers starting at 0 that cover the file but the /Contents value.',
+    docs: 'pdf_byte_range_invalid',
+  },
+  PDF_BYTE_RANGE_HOLE: {
+    message:
+      'The gap in the /ByteRange is not exactly the /Contents value of this signature: the signed bytes were moved (signature wrapping).',
+    docs: 'pdf_byte_range_hole',
+  },
+  PDF_REVISION_MISMATCH: {
+    message:
+      'The /ByteRange does not end where the revision holding this signature ends: the signature dictionary was replaced or moved.',
+    docs: 'pdf_revision_mismatch',
+  },
+  PDF_CONTENTS_MALFORMED: {
+    message: 'The signature /Contents is missing, not a hex string, or holds no CMS SignedData.',
+    docs: 'pdf_contents_malformed',
+  },
+  PDF_SIG_IN_OBJECT_STREAM: {
+    message:
+      'The signature dictionary is inside an object stream, so its /Contents cannot be excluded from the signed bytes.',
+    docs: 'pdf_sig_in_object_stream',
+  },
+  PDF_CHANGE_NOT_ALLOWED: {
+    message:
+      'The PDF was changed after this signature in a way its permissions do not allow (content, pages, fonts or objects replaced).',
+    docs: 'pdf_change_not_allowed',
+  },
+  PDF_UNSIGNED_DATA: {
+    message:
+      'Bytes were appended after the last revision that no cross-reference section covers: the file was changed after signing.',
+    docs: 'pdf_unsigned_data',
+  },
+  PDF_SIGNATURE_TOO_LARGE: {
+    message:
+      'The CMS signature does not fit the space reserved for /Contents: sign again with a larger contentsSize.',
+    docs: 'pdf_signature_too_large',
+  },
+  PDF_CERTIFICATION_CONFLICT: {
+    message: 'A certification (DocMDP) signature must be the first signature of a document.',
+    docs: 'pdf_certification_conflict',
+  },
+  PDF_FONT_INVALID: {
+    message: 'The font for the visible signature could not be read or lacks a glyph for the text.',
+    docs: 'pdf_font_invalid',
+  },
+  // ---- end pdf ----
+  // --- xml signatures --------------------------------------------------------------------------
+  XML_MALFORMED: {
+    message: 'The document is not well-formed XML (or not namespace-well-formed): check the file.',
+    docs: 'xml_malformed',
+  },
+  XML_ENCODING_UNSUPPORTED: {
+    message: 'The document is not UTF-8: signed XML is read in UTF-8 only.',
+    docs: 'xml_encoding_unsupported',
+  },
+  XML_DTD_FORBIDDEN: {
+    message: 'The document has a DOCTYPE or markup declaration, which signed XML must not have.',
+    docs: 'xml_dtd_forbidden',
+  },
+  XML_ENTITY_FORBIDDEN: {
+    message: 'The document refers to an entity other than the five predefined ones.',
+    docs: 'xml_entity_forbidden',
+  },
+  XML_LIMIT_EXCEEDED: {
+    message:
+      'The document or signature exceeds a configured limit (depth, elements, references, transforms).',
+    docs: 'xml_limit_exceeded',
+  },
+  XML_SIGNATURE_NOT_FOUND: {
+    message: 'The document holds no ds:Signature element.',
+    docs: 'xml_signature_not_found',
+  },
+  XML_SIGNATURE_MALFORMED: {
+    message: 'The ds:Signature element does not have the structure XML Signature requires.',
+    docs: 'xml_signature_malformed',
+  },
+  XML_ALGORITHM_UNSUPPORTED: {
+    message: 'The signature names a canonicalization, digest or signature algorithm shomei does not support.',
+    docs: 'xml_algorithm_unsupported',
+  },
+  XML_TRANSFORM_FORBIDDEN: {
+    message: 'A reference uses a transform that is refused (XPath, XSLT, or an unsupported one).',
+    docs: 'xml_transform_forbidden',
+  },
+  XML_DUPLICATE_ID: {
+    message: 'Two elements carry the same ID, so a reference to it is ambiguous.',
+    docs: 'xml_duplicate_id',
+  },
+  XML_REFERENCE_NOT_FOUND: {
+    message: 'A reference points to an ID or file that does not exist.',
+    docs: 'xml_reference_not_found',
+  },
+  XML_REFERENCE_EXTERNAL: {
+    message: 'A reference points outside the document and no resolver allows it.',
+    docs: 'xml_reference_external',
+  },
+  XML_DIGEST_MISMATCH: {
+    message: 'The digest of a referenced element or file does not match: it was changed after signing.',
+    docs: 'xml_digest_mismatch',
+  },
+  XML_SIGNATURE_INVALID: {
+    message: "The SignatureValue does not verify over the canonical SignedInfo with the signer's key.",
+    docs: 'xml_signature_invalid',
+  },
+  XML_SIGNATURE_WRAPPED: {
+    message: 'The signature does not sit where the signed content says it must (signature wrapping).',
+    docs: 'xml_signature_wrapped',
+  },
+  XML_SIGNER_CERT_MISSING: {
+    message: 'The signature carries no signer certificate in KeyInfo/X509Data and none was given.',
+    docs: 'xml_signer_cert_missing',
+  },
+  XML_SIGNING_CERT_MISMATCH: {
+    message: 'The XAdES SigningCertificateV2 property does not name the certificate that verified.',
+    docs: 'xml_signing_cert_mismatch',
+  },
+  XML_WEAK_ALGORITHM: {
+    message: 'The signature uses an algorithm or key size the algorithm policy rejects (SHA-1, RSA < 2048).',
+    docs: 'xml_weak_algorithm',
+  },
+  EGOV_APPLICATION_INVALID: {
+    message:
+      'The e-Gov application folder does not have the expected shape (kousei.xml, 構成情報, listed files).',
+    docs: 'egov_application_invalid',
+  },
+  // --- end xml signatures ----------------------------------------------------------------------
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;

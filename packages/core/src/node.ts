@@ -40,4 +40,79 @@ export function signCms(
 export function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): Promise<ValidationReport> {
   return verifyCmsPortable(signed, { hasher: nodeHashFactory, verifier: nodeSignatureVerifier, ...options });
 }
+
 // ---- end cms ----
+
+import {
+  fileRandomSource,
+  type SignPdfFileOptions,
+  signPdfFile as signPdfFilePortable,
+} from './node/pdf-file.js';
+import { type SignPdfOptions, signPdf as signPdfPortable } from './pdf/sign.js';
+// ---- pdf: files on disk and node:crypto hashing ----
+import type { PdfSource } from './pdf/source.js';
+import { type PdfReport, type VerifyPdfOptions, verifyPdf as verifyPdfPortable } from './pdf/verify.js';
+
+export { type FilePdfSource, fileRandomSource, type SignPdfFileOptions } from './node/pdf-file.js';
+
+/** `signPdf` hashing with node:crypto. */
+export function signPdf(
+  pdf: Uint8Array | PdfSource,
+  signer: Signer,
+  options: SignPdfOptions = {},
+): Promise<Uint8Array> {
+  return signPdfPortable(pdf, signer, { hasher: nodeHashFactory, ...options });
+}
+
+/** Signs a PDF file in constant memory (see `signPdfFile` in node/pdf-file.ts); returns the output path. */
+export function signPdfFile(
+  input: string,
+  signer: Signer,
+  options: SignPdfFileOptions = {},
+): Promise<string> {
+  return signPdfFilePortable(input, signer, { hasher: nodeHashFactory, ...options });
+}
+
+/** `verifyPdf` with node:crypto; a string is a file path, read with positional reads (never whole). */
+export async function verifyPdf(
+  pdf: Uint8Array | PdfSource | string,
+  options: VerifyPdfOptions,
+): Promise<PdfReport> {
+  const o = { hasher: nodeHashFactory, verifier: nodeSignatureVerifier, ...options };
+  if (typeof pdf !== 'string') return verifyPdfPortable(pdf, o);
+  await using source = await fileRandomSource(pdf);
+  // awaited here: the source is closed when this scope ends
+  return await verifyPdfPortable(source, o);
+}
+
+// ---- end pdf ----
+import type { XmlDocument } from './xml/dom.js';
+// ---- xml: node:crypto hashing for large references ----
+import {
+  type EgovFiles,
+  type EgovValidationReport,
+  type VerifyEgovOptions,
+  verifyEgovApplication as verifyEgovPortable,
+} from './xml/egov.js';
+import {
+  type VerifyXmlOptions,
+  verifyXml as verifyXmlPortable,
+  type XmlValidationReport,
+} from './xml/verify.js';
+
+/** `verifyXml` hashing references with node:crypto. */
+export function verifyXml(
+  input: Uint8Array | string | XmlDocument,
+  options: VerifyXmlOptions,
+): Promise<XmlValidationReport> {
+  return verifyXmlPortable(input, { hasher: nodeHashFactory, ...options });
+}
+
+/** `verifyEgovApplication` hashing files with node:crypto. */
+export function verifyEgovApplication(
+  files: EgovFiles,
+  options: VerifyEgovOptions,
+): Promise<EgovValidationReport> {
+  return verifyEgovPortable(files, { hasher: nodeHashFactory, ...options });
+}
+// ---- end xml ----

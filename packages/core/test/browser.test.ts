@@ -22,6 +22,7 @@ interface BrowserResult {
   jpkiName?: string;
   tamperedCode?: string;
   p7s: number[];
+  xml?: string[];
 }
 
 /** The part of esbuild's API used here (esbuild comes with tsup; it is not a direct dependency). */
@@ -87,7 +88,25 @@ beforeAll(async () => {
       };
       const report = await core.verifyCms(p7s, options);
       const tampered = await core.verifyCms(p7s, { ...options, content: new Blob(['改ざん']) });
+      // An e-Gov application signed and verified in the page (XML signatures are browser-safe too).
+      const te = new TextEncoder();
+      const kousei =
+        '<DataRoot><構成情報 ID="構成情報"><申請書属性情報><申請書ファイル名称>f.xml</申請書ファイル名称></申請書属性情報></構成情報><署名情報></署名情報></DataRoot>';
+      const app = await core.signEgovApplication(
+        new Map([
+          ['kousei.xml', te.encode(kousei)],
+          ['f.xml', te.encode('<申請書/>')],
+        ]),
+        signer,
+      );
+      const xmlOptions = { trustAnchors: [u8(a.root)], crls: a.crls.map(u8), revocation: 'require' as const };
+      const egov = await core.verifyEgovApplication(app, xmlOptions);
+      const egovTampered = await core.verifyEgovApplication(
+        new Map(app).set('f.xml', te.encode('<x/>')),
+        xmlOptions,
+      );
       return {
+        xml: [egov.verdict, egov.references[0]?.path ?? '', egovTampered.code ?? ''],
         verdict: report.verdict,
         failed: report.checks.filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`),
         jpkiName: report.signer.jpki?.name,
@@ -119,6 +138,10 @@ describe.skipIf(!hasChromium)('@shomei/core in headless Chromium', () => {
 
   it('reports tampered content with CMS_DIGEST_MISMATCH', () => {
     expect(result.tamperedCode).toBe('CMS_DIGEST_MISMATCH');
+  });
+
+  it('signs and verifies an e-Gov XML application in the browser; a changed file is caught', () => {
+    expect(result.xml).toEqual(['valid', '/DataRoot[1]/構成情報[1]', 'XML_DIGEST_MISMATCH']);
   });
 
   it('produces a signature openssl cms -verify accepts', () => {

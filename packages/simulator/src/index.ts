@@ -13,6 +13,11 @@ export {
 } from './authority/authority.js';
 export type { CertificateRecord, CertificateStatus, IssuingCa } from './authority/authority-state.js';
 export { CRL_REASON, type CrlReason } from './authority/crl.js';
+export {
+  authorityRevocationSource,
+  authorityTimestampSource,
+  MovableClock,
+} from './authority/ltv-sources.js';
 export { OPERATOR_PIN_FORMAT, OperatorCard } from './authority/operator-card.js';
 export { AuthorityServer, type AuthorityServerOptions } from './authority/server.js';
 export { TSA_POLICY_OID } from './authority/tsa.js';

@@ -12,18 +12,22 @@ import { type CardCliDeps, cardTarget, defaultCardDeps } from './card-options.js
 import { type CliCommand, EXIT } from './command.js';
 import { checkOutputPath, inputFileSize, readInputFile } from './input-files.js';
 import { printJson } from './output.js';
+import { PDF_SIGN_USAGE, runPdfSign, wantsPdfSignature } from './pdf-sign.js';
 import { progressBar } from './progress.js';
+import { runXadesSign } from './xml-sign.js';
 
 const HASHES: Record<string, HashAlgorithmName> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
 export function signCommand(deps: CardCliDeps = defaultCardDeps): CliCommand {
   return {
     path: ['sign'],
-    summary: 'Sign a file as CMS/CAdES-BES, with the card or a PKCS#8 key (SHA-256 by default).',
-    usage:
-      'shomei sign <file> (--card [--card-key sign|auth] [--reader <name> | --card-file <card.json>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--out <file.p7s>] [--force] [--json]',
+    summary:
+      'Sign a file as CMS/CAdES-BES, with --format xades as XML (file or e-Gov folder), or with --format pades as PDF; with the card or a PKCS#8 key.',
+    usage: `shomei sign <file> (--card [--card-key sign|auth] [--reader <name> | --card-file <card.json>] [--pin-stdin] [--allow-last-attempt] | --key <pkcs8> --cert <cert> [--chain <cert>]…) [--hash sha256|sha384|sha512] [--detached] [--format cades|xades [--tsa <url>]] [--out <file.p7s|file.xades.xml|folder>] [--force] [--json]\n       ${PDF_SIGN_USAGE}`,
     async run({ args, io, signal }) {
+      if (wantsPdfSignature(args)) return runPdfSign({ args, io, signal }, deps);
       const a = parseSignArgs(args);
+      if (a.format === 'xades') return runXadesSign(a, deps, { io, signal });
       const size = await inputFileSize(a.file, 'file to sign');
       const out = a.out ?? `${a.file}.p7s`;
       // Everything that can be checked without the card is checked before a PIN is asked for.
@@ -78,6 +82,8 @@ function parseSignArgs(args: string[]) {
       out: { type: 'string' },
       force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'cades' },
+      tsa: { type: 'string' },
     },
     'sign',
   );
@@ -92,7 +98,11 @@ function parseSignArgs(args: string[]) {
   if (cardKey !== 'sign' && cardKey !== 'auth') throw cardError('USAGE', '--card-key must be sign or auth.');
   const hash = HASHES[v.hash.toLowerCase().replace('-', '')];
   if (!hash) throw cardError('USAGE', '--hash must be sha256, sha384 or sha512.');
+  if (v.format !== 'cades' && v.format !== 'xades')
+    throw cardError('USAGE', '--format must be cades or xades.');
   return {
+    format: v.format,
+    tsa: v.tsa,
     file: positionals[0]!,
     card: v.card,
     cardKey: cardKey as 'sign' | 'auth',

@@ -7,22 +7,30 @@ import { formatReport, type RevocationMode, reportExitCode, reportToJson } from 
 import { fileSource, useNodeCrypto, verifyCms } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
+import { runVerifyLongTerm } from './cms-verify-long-term.js';
 import type { CliCommand, ExitCode } from './command.js';
 import { inputFileSize, readDerFiles, readInputFile } from './input-files.js';
+import { isPdfFile, runPdfVerify } from './pdf-verify.js';
 import { parseMaxIntermediates } from './pki-path.js';
 import { progressBar } from './progress.js';
+import { runXmlVerify } from './xml-verify.js';
 
 const MODES: readonly RevocationMode[] = ['require', 'prefer', 'off'];
 
 export function verifyCommand(): CliCommand {
   return {
     path: ['verify'],
-    summary: 'Verify a CMS/CAdES signature: signature, chain to a trust anchor, revocation, JPKI facts.',
+    summary:
+      'Verify a CMS/CAdES signature, an XML one (XMLDSig, XAdES, e-Gov folder) or every signature of a PDF: chain, revocation, JPKI facts.',
     usage:
-      'shomei verify <signed.p7s> [--content <file>] --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--max-intermediates <n>] [--json]',
+      'shomei verify (<signed.p7s> [--content <file>] | <signed.xml> | <e-Gov folder> | <signed.pdf>) --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--max-intermediates <n>] [--long-term [--ocsp <response>]…] [--json]',
     async run({ args, io, signal }) {
+      if (args.includes('--long-term')) return runVerifyLongTerm({ args, io, signal });
       const a = parseVerifyArgs(args);
+      const xml = await runXmlVerify(a, { io, signal });
+      if (xml !== undefined) return xml;
       useNodeCrypto();
+      if (!a.content && (await isPdfFile(a.signed))) return runPdfVerify(a, io, signal);
       const signed = await readInputFile(a.signed, 'signature');
       let bar = progressBar('hashing', 0);
       if (a.content) bar = progressBar('hashing', await inputFileSize(a.content, 'content file'));

@@ -12,6 +12,7 @@ import { cardInfoCommand } from './card-info.js';
 import type { CardCliDeps } from './card-options.js';
 import { cardPinStatusCommand } from './card-pin-status.js';
 import { cardReadersCommand } from './card-readers.js';
+import { augmentCommand } from './cms-augment.js';
 import { signCommand } from './cms-sign.js';
 import { verifyCommand } from './cms-verify.js';
 import { type CliCommand, EXIT, type ExitCode } from './command.js';
@@ -30,6 +31,7 @@ export function defaultCommands(deps?: CardCliDeps): CliCommand[] {
     cardAttrsCommand(deps),
     signCommand(deps),
     verifyCommand(),
+    augmentCommand(),
     pathCommand(),
     crlCommand(),
   ];

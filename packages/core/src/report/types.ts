@@ -82,6 +82,8 @@ export interface SignerReport {
 }
 
 export interface ValidationReport extends SignerReport {
+  /** The long-term validation evidence, when verifyCms ran in long-term mode (`longTerm`). */
+  readonly longTerm?: import('../ltv/evidence.js').LongTermReport;
   /**
    * Every signer's own report when the SignedData has more than one. The top-level fields then
    * describe the signer that decided the verdict (the first with the worst verdict).

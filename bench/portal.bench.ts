@@ -1,0 +1,171 @@
+/**
+ * The portal as a service, on loopback: N distinct signed applications of ~10 KB (attached CAdES-BES
+ * by a simulated My Number card, OCSP from the simulator's authority) are posted through the HTTP API
+ * to one `portal web` process, verified by 1 or 2 `portal worker` processes (one verification thread
+ * each) on a private PostgreSQL and Redis, and the bench waits for every verdict in the database.
+ * Baseline, measured in the same run on the same files: in-process `verifyCms` with the options the
+ * worker's thread uses. Prints throughput (first upload → last verdict), the scaling ratio, the ratio
+ * to the baseline, and p50/p99 latency from upload to verdict (the database's own timestamps).
+ * Targets: 2 workers ≥ 1.7× 1 worker; 1 worker ≥ 50 % of in-process verifyCms.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, privatePostgres, privateRedis } from '../examples/portal/src/services.js';
+import { ApplicationStore } from '../examples/portal/src/store.js';
+import { portalFixture } from '../examples/portal/test/fixture.js';
+import { type Role, type Services, startRole, writeConfig } from '../examples/portal/test/harness.js';
+import { verifyCms } from '../packages/core/src/node.js';
+import { fmt, median, QUICK, rate } from './bench-util.js';
+
+const N = QUICK ? 60 : 400;
+const ROUNDS = QUICK ? 1 : 3;
+const IN_FLIGHT = 64;
+const ROUND_LIMIT_MS = 180_000;
+
+const dir = mkdtempSync(join(tmpdir(), 'shomei-portal-bench-'));
+chmodSync(dir, 0o755);
+const postgres = await privatePostgres(join(dir, 'pg'));
+const redis = await privateRedis(join(dir, 'redis'));
+const fixture = await portalFixture();
+const roles: Role[] = [];
+
+async function main() {
+  await Promise.all([postgres.start(), redis.start()]);
+  const databaseUrl = await createDatabase(postgres.url, 'portal_bench');
+  const s = { databaseUrl, redisUrl: redis.url, queueName: 'portal-bench', dir } as Services;
+  const configPath = writeConfig(s, fixture.authority.trustAnchors, {
+    verifyThreads: 1,
+    maxUploadBytes: 65536,
+  });
+  const uploads = await fixture.applications(N, 10 * 1024);
+  const size = median(uploads.map((u) => u.length));
+
+  // Baseline: in-process verifyCms on the same files, the options of the worker's thread.
+  const options = {
+    trustAnchors: fixture.authority.trustAnchors,
+    revocation: { mode: 'require' as const, fetch: true },
+  };
+  const first = await verifyCms(uploads[0]!, options);
+  if (first.verdict !== 'valid') throw new Error(`setup: ${first.verdict} ${first.code}`);
+  let i = 0;
+  const baseline = () => rate(N, () => verifyCms(uploads[i++ % N]!, options));
+  await baseline();
+
+  const db = new ApplicationStore(databaseUrl, 2).pool;
+  const web = await startRole('web', configPath);
+  roles.push(web);
+  // node:http with keep-alive: the client must not be the bottleneck (Node 20's fetch, with a body,
+  // reaches only a fraction of this rate on loopback).
+  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+  const { hostname, port } = new URL(web.url);
+  const upload = (body: Uint8Array) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: hostname,
+          port,
+          path: '/api/applications',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': body.length },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  /** Posts `files` IN_FLIGHT at a time and waits until each has its verdict in the database. */
+  async function postAll(files: readonly Uint8Array[], k: number) {
+    let next = 0;
+    const post = async () => {
+      while (next < files.length) {
+        const status = await upload(files[next++]!);
+        if (status !== 202) throw new Error(`upload answered ${status}`);
+      }
+    };
+    const deadline = Date.now() + ROUND_LIMIT_MS;
+    await Promise.all(Array.from({ length: IN_FLIGHT }, post));
+    for (;;) {
+      const { rows } = await db.query<{ n: string }>(
+        'SELECT count(*) AS n FROM applications WHERE verdict IS NOT NULL',
+      );
+      if (Number(rows[0]!.n) === files.length) return;
+      if (Date.now() > deadline) throw new Error(`round with ${k} worker(s) did not finish in time`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** One round: k workers (warmed on a few uploads first), N uploads, every verdict stored. */
+  async function round(k: number) {
+    const workers = await Promise.all(Array.from({ length: k }, () => startRole('worker', configPath)));
+    roles.push(...workers);
+    await db.query('TRUNCATE applications');
+    await postAll(uploads.slice(0, 8 * k), k);
+    await db.query('TRUNCATE applications');
+    await postAll(uploads, k);
+    const { rows } = await db.query<{ span: number; latency: number[]; wrong: string }>(
+      `SELECT extract(epoch FROM max(verified_at) - min(received_at)) AS span,
+              array_agg(extract(epoch FROM verified_at - received_at) * 1000 ORDER BY 1) AS latency,
+              count(*) FILTER (WHERE verdict <> 'valid') AS wrong
+       FROM applications`,
+    );
+    const { span, latency, wrong } = rows[0]!;
+    if (Number(wrong) > 0) throw new Error(`${wrong} applications were not valid`);
+    const sorted = latency.map(Number).sort((a: number, b: number) => a - b);
+    for (const w of workers) await w.stop('SIGTERM');
+    return {
+      rate: N / Number(span),
+      p50: sorted[Math.floor(sorted.length * 0.5)]!,
+      p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!,
+    };
+  }
+
+  // Interleave the baseline, 1 worker and 2 workers in every round so load hits all alike.
+  const base: number[] = [];
+  const one: Awaited<ReturnType<typeof round>>[] = [];
+  const two: Awaited<ReturnType<typeof round>>[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    base.push(await baseline());
+    one.push(await round(1));
+    two.push(await round(2));
+  }
+  await db.end();
+  agent.destroy();
+
+  const b = median(base);
+  const r1 = median(one.map((x) => x.rate));
+  const r2 = median(two.map((x) => x.rate));
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  console.log(
+    `portal: ${N} applications of ${(size / 1024).toFixed(1)} KiB (attached, OCSP), ${IN_FLIGHT} uploads in flight, median of ${ROUNDS} round(s)`,
+  );
+  console.log(`  baseline in-process verifyCms (sequential)   ${fmt(b, 'verifications/s')}`);
+  console.log(
+    `  portal, 1 worker                            ${fmt(r1, 'applications/s')}  ratio ${((r1 / b) * 100).toFixed(1)} % of baseline (target ≥ 50 %)`,
+  );
+  console.log(
+    `  portal, 2 workers                           ${fmt(r2, 'applications/s')}  scaling ${(r2 / r1).toFixed(2)}× (target ≥ 1.7×)`,
+  );
+  console.log(
+    `  upload → verdict, 1 worker                  p50 ${ms(median(one.map((x) => x.p50)))}  p99 ${ms(median(one.map((x) => x.p99)))}`,
+  );
+  console.log(
+    `  upload → verdict, 2 workers                 p50 ${ms(median(two.map((x) => x.p50)))}  p99 ${ms(median(two.map((x) => x.p99)))}`,
+  );
+}
+
+try {
+  await main();
+} finally {
+  for (const r of roles) await r.stop('SIGTERM').catch(() => {});
+  await fixture.close();
+  await redis.stop();
+  await postgres.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,103 @@
+/**
+ * `shomei augment <signed.p7s> --level t|lt|lta --trust <anchor>… [--tsa <url>] [--fetch | --crl <crl>… --ocsp <resp>…]`
+ * Raises a CMS/CAdES signature to B-T, B-LT or B-LTA without re-signing (core's augmentCms): a
+ * signature timestamp, the paths' certificates and revocation data, an archive timestamp. Run it again
+ * on a B-LTA before the last TSA certificate expires to extend it. Exit 0 written, 1 refused (no fresh
+ * revocation data for some certificate: nothing is written), 2 usage or unreadable input.
+ */
+import { augmentCms, derObjects, httpRevocationSource, tsaTimestamp } from '@shomei/core';
+import { useNodeCrypto } from '@shomei/core/node';
+import { cardError } from '../errors.js';
+import { parseCommandArgs } from './args.js';
+import { type CliCommand, EXIT } from './command.js';
+import { readDerFiles, readInputFile } from './input-files.js';
+import { printJson } from './output.js';
+
+const LEVELS = { t: 'T', lt: 'LT', lta: 'LTA' } as const;
+
+export function augmentCommand(): CliCommand {
+  return {
+    path: ['augment'],
+    summary: 'Raise a CMS/CAdES signature to B-T, B-LT or B-LTA (timestamps, certificates, revocation data).',
+    usage:
+      'shomei augment <signed.p7s> --level t|lt|lta --trust <anchor>… [--intermediate <cert>]… [--tsa <url>] [--fetch] [--crl <crl>]… [--ocsp <response>]… [--content <file>] [--out <file.p7s>] [--json]',
+    async run({ args, io, signal }) {
+      const a = parseAugmentArgs(args);
+      useNodeCrypto();
+      const signed = await readInputFile(a.signed, 'signature');
+      const result = await augmentCms(
+        signed[0] === 0x30 ? signed : derObjects(signed, ['CMS', 'PKCS7'])[0]!,
+        {
+          level: a.level,
+          trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
+          intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
+          crls: await readDerFiles(a.crls, 'CRL', ['X509 CRL']),
+          ocsp: await Promise.all(a.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
+          ...(a.content ? { content: await readInputFile(a.content, 'content') } : {}),
+          ...(a.tsa ? { timestamp: tsaTimestamp(a.tsa) } : {}),
+          ...(a.fetch ? { revocationSource: httpRevocationSource() } : {}),
+          signal,
+        },
+      );
+      const refused = result.missing.length > 0;
+      if (!refused) await io.writeFile(a.out, result.signed);
+      if (a.json) {
+        printJson(io, {
+          written: refused ? null : a.out,
+          level: result.level,
+          added: result.added,
+          missing: result.missing,
+        });
+      } else if (refused) {
+        io.stderr.write(
+          `shomei augment: not written — no fresh revocation data for:\n${result.missing.map((m) => `  ${m}\n`).join('')}Give it with --ocsp/--crl, or let shomei fetch it with --fetch.\n`,
+        );
+      } else {
+        const { certificates, crls, ocsp, timestamps } = result.added;
+        io.stdout.write(
+          `${a.out}: B-${result.level} (added ${timestamps.length ? `${timestamps.join(', ')}, ` : ''}${certificates} certificate(s), ${ocsp} OCSP response(s), ${crls} CRL(s))\n`,
+        );
+      }
+      return refused ? EXIT.refused : EXIT.ok;
+    },
+  };
+}
+
+function parseAugmentArgs(args: string[]) {
+  const { values: v, positionals } = parseCommandArgs(
+    args,
+    {
+      level: { type: 'string' },
+      trust: { type: 'string', multiple: true, default: [] },
+      intermediate: { type: 'string', multiple: true, default: [] },
+      tsa: { type: 'string' },
+      fetch: { type: 'boolean', default: false },
+      crl: { type: 'string', multiple: true, default: [] },
+      ocsp: { type: 'string', multiple: true, default: [] },
+      content: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    'augment',
+  );
+  if (positionals.length !== 1) throw cardError('USAGE', 'Give exactly one signature file (.p7s).');
+  const level = LEVELS[(v.level ?? '').toLowerCase() as keyof typeof LEVELS];
+  if (!level) throw cardError('USAGE', '--level must be one of t, lt, lta.');
+  if (v.trust.length === 0) throw cardError('USAGE', 'Give at least one --trust anchor certificate.');
+  if (v.tsa !== undefined && !/^https?:\/\//i.test(v.tsa))
+    throw cardError('USAGE', '--tsa must be an http(s) URL.');
+  const signed = positionals[0]!;
+  return {
+    signed,
+    level,
+    trust: v.trust,
+    intermediates: v.intermediate,
+    tsa: v.tsa,
+    fetch: v.fetch,
+    crls: v.crl,
+    ocsp: v.ocsp,
+    content: v.content,
+    out: v.out ?? `${signed.replace(/\.p7s$/i, '')}.${level.toLowerCase()}.p7s`,
+    json: v.json,
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * Past-time validation, format-neutral (ETSI EN 319 102-1 §5.5–5.6, simplified as docs/long-term-
+ * validation.md explains). The format adapter (CAdES here; XAdES and PAdES alike) hands over the
+ * timestamps it found, each already checked for what it covers and for its signature and TSA chain
+ * at its genTime, the validation material, and a way to check the signature at a given time.
+ *
+ * Timestamps are taken newest first. The newest is proven to exist at the validation time; each one
+ * that can be trusted and covers the earlier evidence (an archive or document timestamp) becomes the
+ * proof of existence of everything older. A timestamp is trusted when its TSA chain was valid at its
+ * genTime, no certificate of it was revoked before the token is proven to exist, the chain had not
+ * expired by then, its algorithms were still trusted then, and revocation data issued after its
+ * genTime says so. The earliest trusted timestamp fixes the time T at which the signature is judged
+ * with the same rules; revocation after T does not matter.
+ */
+import { throwIfAborted } from '../errors.js';
+import type { ReportCheck, ReportJpkiIdentity, Verdict } from '../report/types.js';
+import type { Certificate } from '../x509/certificate.js';
+import { namesMatch } from '../x509/name.js';
+import {
+  type EvidenceCertificate,
+  type LongTermReport,
+  LTV_INDICATION,
+  type LtvReason,
+  type PoeKind,
+  type TimestampEvidence,
+} from './evidence.js';
+import type { EvidenceMaterial } from './material.js';
+import { revocationAt } from './revocation-at.js';
+import type { TokenCheck } from './token.js';
+
+export interface TimestampInput {
+  readonly kind: Exclude<PoeKind, 'validation-time'>;
+  readonly genTime: Date;
+  readonly hashAlgorithm: string;
+  /** What the token covers was checked, and its signature and chain at genTime (see token.ts). */
+  readonly check: TokenCheck;
+  /** Algorithm names used by the token, for `algorithmExpiry` (e.g. `SHA-256`, `RSA-2048`). */
+  readonly algorithms: readonly string[];
+}
+
+export type SignatureAtTime =
+  | {
+      readonly ok: true;
+      readonly path: readonly Certificate[];
+      readonly checks: readonly ReportCheck[];
+      readonly algorithms: readonly string[];
+    }
+  | {
+      readonly ok: false;
+      readonly code: LtvReason;
+      readonly detail: string;
+      readonly path: readonly Certificate[];
+      readonly checks: readonly ReportCheck[];
+      readonly algorithms: readonly string[];
+    };
+
+export interface PastValidationInput {
+  readonly now: Date;
+  readonly level: LongTermReport['level'];
+  readonly signer: { readonly subject: string; readonly jpki?: ReportJpkiIdentity };
+  readonly claimedSigningTime?: Date;
+  readonly timestamps: readonly TimestampInput[];
+  readonly material: EvidenceMaterial;
+  readonly anchors: readonly Certificate[];
+  /** Checks the signature (value, content digest, attributes, chain without revocation) at time t. */
+  signatureAt(t: Date): Promise<SignatureAtTime>;
+  /** Dates from which an algorithm is no longer trusted, by name (`SHA-1`, `RSA-1024`, …). */
+  readonly algorithmExpiry?: Readonly<Record<string, Date>>;
+  readonly signal?: AbortSignal;
+}
+
+type Failure = { readonly code: LtvReason; readonly detail: string };
+
+const iso = (d: Date) => d.toISOString();
+
+function describe(c: Certificate, anchor: boolean): Omit<EvidenceCertificate, 'revocation'> {
+  return {
+    subject: c.subject.text,
+    issuer: c.issuer.text,
+    serial: c.serialHex,
+    notBefore: iso(c.notBefore),
+    notAfter: iso(c.notAfter),
+    trustAnchor: anchor,
+  };
+}
+
+/**
+ * Judges a chain at time `t` for an object proven to exist at `provenAt` (≥ t). For the signature
+ * itself provenAt = t; `timeIsProof` says whether t comes from a timestamp (else it is "now").
+ */
+async function judgeChain(
+  path: readonly Certificate[],
+  t: Date,
+  provenAt: Date,
+  input: PastValidationInput,
+  role: 'signer' | 'tsa',
+  timeIsProof: boolean,
+): Promise<{ chain: EvidenceCertificate[]; failure?: Failure; warnings: string[] }> {
+  const chain: EvidenceCertificate[] = [];
+  const warnings: string[] = [];
+  let failure: Failure | undefined;
+  const fail = (f: Failure) => {
+    failure ??= f;
+  };
+  const candidates = [...input.material.certificates, ...input.anchors];
+  const last = path.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const cert = path[i]!;
+    const anchor =
+      i === last &&
+      input.anchors.some(
+        (a) => a === cert || (a.serialHex === cert.serialHex && namesMatch(a.subject, cert.subject)),
+      );
+    if (anchor) {
+      chain.push(describe(cert, true));
+      continue;
+    }
+    const who = `"${cert.subject.text}"`;
+    if (provenAt > cert.notAfter) {
+      fail({
+        code: 'OUT_OF_BOUNDS_NO_POE',
+        detail: `${who} expired at ${iso(cert.notAfter)} and the ${role === 'tsa' ? 'timestamp' : 'signature'} is proven to exist only at ${iso(provenAt)}`,
+      });
+    }
+    const issuer = path[i + 1];
+    if (!issuer) {
+      chain.push(describe(cert, false));
+      fail({ code: 'NO_CERTIFICATE_CHAIN_FOUND', detail: `no issuer of ${who} in the material` });
+      continue;
+    }
+    const found = await revocationAt(cert, issuer, t, input.material, candidates);
+    const d = found.decisive;
+    chain.push({ ...describe(cert, false), ...(d ? { revocation: d } : {}) });
+    if (d?.status === 'revoked') {
+      const at = `${who} was revoked${d.reason ? ` (${d.reason})` : ''} at ${d.revokedAt}, before ${iso(t)}`;
+      if (i > 0) fail({ code: 'REVOKED_CA_NO_POE', detail: at });
+      else if (role === 'signer' && timeIsProof)
+        fail({ code: 'REVOKED', detail: `${at}, the earliest proof that the signature existed` });
+      else
+        fail({
+          code: 'REVOKED_NO_POE',
+          detail: `${at}, and nothing proves the ${role === 'tsa' ? 'timestamp' : 'signature'} existed earlier`,
+        });
+      continue;
+    }
+    if (role === 'tsa' && found.revokedAt && found.revokedAt <= provenAt) {
+      // The TSA key may have been compromised before the token is proven to exist: it could be backdated.
+      fail({
+        code: 'REVOKED_NO_POE',
+        detail: `${who} was revoked at ${iso(found.revokedAt)}, before the timestamp is proven to exist (${iso(provenAt)})`,
+      });
+      continue;
+    }
+    if (!d) {
+      fail({
+        code: 'TRY_LATER',
+        detail: `no revocation data for ${who}${found.problems.length ? ` (${found.problems.join('; ')})` : ''}`,
+      });
+    } else if (!d.fresh) {
+      fail({
+        code: 'TRY_LATER',
+        detail: `the newest revocation data for ${who} was issued at ${d.issuedAt}, before ${iso(t)}: it gives no freshness for that time`,
+      });
+    } else if (found.revokedAt) {
+      warnings.push(
+        `${who} was revoked at ${iso(found.revokedAt)}, after ${iso(t)}: this does not affect the result`,
+      );
+    }
+  }
+  return failure ? { chain, failure, warnings } : { chain, warnings };
+}
+
+function sunset(algorithms: readonly string[], at: Date, input: PastValidationInput): Failure | undefined {
+  for (const a of algorithms) {
+    const until = input.algorithmExpiry?.[a];
+    if (until && until <= at) {
+      return {
+        code: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
+        detail: `${a} is trusted only until ${iso(until)} and nothing proves existence before ${iso(at)}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+const VERDICT: Readonly<Record<string, Verdict>> = {
+  'TOTAL-PASSED': 'valid',
+  'TOTAL-FAILED': 'invalid',
+  INDETERMINATE: 'indeterminate',
+};
+
+/** Runs past-time validation; see the module comment. */
+export async function validatePast(input: PastValidationInput): Promise<LongTermReport> {
+  const sorted = [...input.timestamps].sort((a, b) => b.genTime.getTime() - a.genTime.getTime());
+  let poe = input.now;
+  const evidence: TimestampEvidence[] = [];
+  const warnings: string[] = [];
+  let best: { time: Date; kind: Exclude<PoeKind, 'validation-time'> } | undefined;
+  for (const ts of sorted) {
+    throwIfAborted(input.signal);
+    const provenAt = poe;
+    const base = {
+      kind: ts.kind,
+      time: iso(ts.genTime),
+      authority: ts.check.authority,
+      hashAlgorithm: ts.hashAlgorithm,
+      provenAt: iso(provenAt),
+    };
+    let failure: Failure | undefined = ts.check.ok
+      ? undefined
+      : { code: ts.check.code, detail: ts.check.detail };
+    let chain: EvidenceCertificate[] = ts.check.path.map((c) => describe(c, false));
+    if (!failure) failure = sunset(ts.algorithms, provenAt, input);
+    if (!failure) {
+      const judged = await judgeChain(ts.check.path, ts.genTime, provenAt, input, 'tsa', true);
+      chain = judged.chain;
+      failure = judged.failure;
+      warnings.push(...judged.warnings);
+    }
+    if (failure) {
+      evidence.push({ ...base, chain, ok: false, code: failure.code, detail: failure.detail });
+      continue;
+    }
+    evidence.push({ ...base, chain, ok: true });
+    if (!best || ts.genTime < best.time) best = { time: ts.genTime, kind: ts.kind };
+    if (ts.kind !== 'signature-timestamp') poe = ts.genTime;
+  }
+  const T = best?.time ?? input.now;
+  const sig = await input.signatureAt(T);
+  let failure: Failure | undefined = sig.ok ? undefined : { code: sig.code, detail: sig.detail };
+  if (!failure) failure = sunset(sig.algorithms, T, input);
+  let chain: EvidenceCertificate[] = sig.path.map((c, i) => describe(c, i === sig.path.length - 1));
+  if (!failure) {
+    const judged = await judgeChain(sig.path, T, T, input, 'signer', best !== undefined);
+    chain = judged.chain;
+    failure = judged.failure;
+    warnings.push(...judged.warnings);
+  }
+  if (!best && input.timestamps.length > 0)
+    warnings.push('no timestamp could be trusted: the signature was judged at the validation time');
+  const indication = failure ? LTV_INDICATION[failure.code] : 'TOTAL-PASSED';
+  const proof = best
+    ? `the ${best.kind.replace('-', ' ')} of ${iso(best.time)}`
+    : 'no timestamp (judged at the validation time)';
+  const message = failure
+    ? `${failure.code}: ${failure.detail}.`
+    : `The signature was valid at ${iso(T)}, proven by ${proof}.`;
+  return {
+    verdict: VERDICT[indication]!,
+    indication,
+    ...(failure ? { code: failure.code } : {}),
+    message,
+    level: input.level,
+    signer: input.signer,
+    ...(input.claimedSigningTime ? { claimedSigningTime: iso(input.claimedSigningTime) } : {}),
+    proofOfExistence: { kind: best?.kind ?? 'validation-time', time: iso(T) },
+    chain,
+    timestamps: evidence,
+    checks: sig.checks,
+    warnings,
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Reference processing (XML Signature 1.1 §4.4.3): dereferencing a URI to a node-set or to octets,
+ * applying the transforms shomei allows, and the bytes that are digested. Same-document references
+ * are `""` (the whole document) and `#id` (percent-decoded, so e-Gov's `#%E6%A7%8B…` form and the raw
+ * form both resolve); anything else is external and resolves only through the caller's resolver.
+ */
+import { coreError } from '../errors.js';
+import { type C14nOptions, canonicalize } from './c14n.js';
+import { elementPath, isWithin, XML_NS, type XmlDocument, type XmlElement } from './dom.js';
+import { parseXml } from './parse.js';
+import type { ParsedReference } from './signature.js';
+
+/** Bytes of an external reference (`URI="form.xml"`), or undefined when the resolver does not have it. */
+export type XmlExternalResolver = (uri: string) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
+
+export const DEFAULT_ID_ATTRIBUTES: readonly string[] = ['Id', 'ID', 'id'];
+
+/**
+ * Every element ID in the document (attributes named in `idAttributes`, and xml:id). An ID that
+ * occurs twice is refused: a reference to it could be answered with either element (the core of
+ * signature-wrapping attacks).
+ */
+export function indexIds(
+  doc: XmlDocument,
+  idAttributes: readonly string[] = DEFAULT_ID_ATTRIBUTES,
+): Map<string, XmlElement> {
+  const ids = new Map<string, XmlElement>();
+  for (const el of doc.elements) {
+    for (const a of el.attributes) {
+      const isId =
+        (a.namespaceURI === '' && idAttributes.includes(a.name)) ||
+        (a.namespaceURI === XML_NS && a.localName === 'id');
+      if (!isId) continue;
+      const prior = ids.get(a.value);
+      if (prior && prior !== el) {
+        throw coreError(
+          'XML_DUPLICATE_ID',
+          `The ID "${a.value}" occurs on ${elementPath(prior)} and on ${elementPath(el)}: a signed document must not repeat an ID.`,
+        );
+      }
+      ids.set(a.value, el);
+    }
+  }
+  return ids;
+}
+
+/** The fragment of a same-document URI, percent-decoded (RFC 3986 §2.1; e-Gov escapes non-ASCII IDs). */
+export function decodeFragment(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
+}
+
+/** What a reference resolved to, and the exact bytes that were digested. */
+export type XmlSignedContent =
+  | {
+      readonly kind: 'document';
+      readonly uri: string;
+      readonly document: XmlDocument;
+      readonly bytes: Uint8Array;
+    }
+  | {
+      readonly kind: 'element';
+      readonly uri: string;
+      readonly id: string;
+      readonly element: XmlElement;
+      readonly path: string;
+      readonly bytes: Uint8Array;
+    }
+  | { readonly kind: 'file'; readonly uri: string; readonly name: string; readonly bytes: Uint8Array };
+
+export interface DereferenceContext {
+  readonly document: XmlDocument;
+  readonly signature: XmlElement;
+  readonly ids: ReadonlyMap<string, XmlElement>;
+  readonly resolveExternal?: XmlExternalResolver;
+}
+
+/** Dereferences and transforms one reference; the result's `bytes` are the digest input. */
+export async function referenceContent(
+  ref: ParsedReference,
+  ctx: DereferenceContext,
+): Promise<XmlSignedContent> {
+  const uri = ref.uri ?? '';
+  const enveloped = ref.transforms.filter((t) => t.kind === 'enveloped');
+  const c14ns = ref.transforms.filter((t) => t.kind === 'c14n');
+  if (enveloped.length > 1 || c14ns.length > 1) {
+    throw coreError(
+      'XML_TRANSFORM_FORBIDDEN',
+      'A reference repeats a transform; one enveloped-signature and one canonicalization are accepted.',
+    );
+  }
+  if (enveloped.length && ref.transforms[0]?.kind !== 'enveloped') {
+    throw coreError(
+      'XML_TRANSFORM_FORBIDDEN',
+      'The enveloped-signature transform must come before canonicalization.',
+    );
+  }
+  const c14n = c14ns[0];
+  if (ref.uri !== undefined && (uri === '' || uri.startsWith('#'))) {
+    if (uri.startsWith('#xpointer(')) {
+      throw coreError(
+        'XML_ALGORITHM_UNSUPPORTED',
+        `The XPointer reference ${uri} is not supported; use "" or "#id".`,
+      );
+    }
+    let node: XmlDocument | XmlElement;
+    let id = '';
+    if (uri === '') node = ctx.document;
+    else {
+      id = decodeFragment(uri.slice(1));
+      const el = ctx.ids.get(id);
+      if (!el)
+        throw coreError(
+          'XML_REFERENCE_NOT_FOUND',
+          `No element has the ID "${id}" that the reference ${uri} names.`,
+        );
+      node = el;
+    }
+    // The enveloped-signature transform removes the Signature from the referenced node-set; it only
+    // makes sense when the Signature lies inside it. Anything else is a signature moved away from the
+    // content it claims to envelop.
+    if (enveloped.length && node.type === 'element' && !isWithin(ctx.signature, node)) {
+      throw coreError(
+        'XML_SIGNATURE_WRAPPED',
+        `The reference ${uri} uses the enveloped-signature transform but the Signature is not inside ${elementPath(node)}.`,
+      );
+    }
+    if (node === ctx.signature) {
+      throw coreError('XML_SIGNATURE_MALFORMED', 'A reference names the Signature element itself.');
+    }
+    // §4.4.3.3: "" and "#id" node-sets exclude comments, whatever the canonicalization says.
+    const opts: C14nOptions = {
+      method: c14n?.method ?? 'c14n',
+      comments: false,
+      ...(c14n?.inclusivePrefixes ? { inclusivePrefixes: c14n.inclusivePrefixes } : {}),
+      ...(enveloped.length ? { exclude: new Set([ctx.signature]) } : {}),
+    };
+    const bytes = canonicalize(node, opts);
+    return node.type === 'document'
+      ? { kind: 'document', uri, document: node, bytes }
+      : { kind: 'element', uri, id, element: node, path: elementPath(node), bytes };
+  }
+  if (!ctx.resolveExternal) {
+    throw coreError(
+      'XML_REFERENCE_EXTERNAL',
+      `The reference "${uri}" points outside the document; pass a resolver to verify it (shomei never fetches references).`,
+    );
+  }
+  if (enveloped.length) {
+    throw coreError(
+      'XML_TRANSFORM_FORBIDDEN',
+      `The external reference "${uri}" cannot use the enveloped-signature transform.`,
+    );
+  }
+  const raw = await ctx.resolveExternal(uri);
+  if (!raw) throw coreError('XML_REFERENCE_NOT_FOUND', `The referenced file "${uri}" was not found.`);
+  // An external XML file under a canonicalization transform is parsed (strictly) and canonicalized.
+  const bytes = c14n ? canonicalize(parseXml(raw), { method: c14n.method, comments: c14n.comments }) : raw;
+  return { kind: 'file', uri, name: decodeFragment(uri), bytes };
+}
