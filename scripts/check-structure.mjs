@@ -20,6 +20,16 @@ const ENTRIES = {
   '@shomei/core/node': 'packages/core/src/node.ts',
 };
 const FORBIDDEN_RUNTIME = ['pkijs', 'asn1js'];
+/**
+ * Cycles known and accepted for now, each with the seam that makes it. Any other cycle fails, and so
+ * does a listed cycle that no longer exists (remove it here once broken, so the list stays true).
+ */
+const KNOWN_CYCLES = new Map([
+  [
+    'core/cms <-> core/ltv <-> core/report',
+    "verifyCms's long-term mode dispatches into ltv/, which builds on cms/; ValidationReport embeds ltv's LongTermReport",
+  ],
+]);
 
 const isSource = (f) => !/\.test\.ts$|\.d\.ts$/.test(f) && !f.includes('/test/') && !f.includes('/testing/');
 
@@ -188,7 +198,11 @@ if (args.has('--graph')) {
 }
 
 const problems = [];
-for (const c of found) problems.push(`import cycle between folders: ${c.join(' <-> ')}`);
+const foundKeys = new Set(found.map((c) => c.join(' <-> ')));
+for (const key of foundKeys)
+  if (!KNOWN_CYCLES.has(key)) problems.push(`import cycle between folders: ${key}`);
+for (const key of KNOWN_CYCLES.keys())
+  if (!foundKeys.has(key)) problems.push(`the known cycle ${key} is gone: remove it from KNOWN_CYCLES`);
 for (const f of forbidden) problems.push(`runtime import of a test-only library: ${f}`);
 
 const exportsText = exportList();
@@ -222,5 +236,5 @@ if (problems.length) {
   process.exit(1);
 }
 console.log(
-  `structure: ${nodes.length} folders, no import cycles, no runtime pkijs/asn1js, core exports as reviewed`,
+  `structure: ${nodes.length} folders, no import cycle beyond the ${KNOWN_CYCLES.size} listed, no runtime pkijs/asn1js, core exports as reviewed`,
 );
