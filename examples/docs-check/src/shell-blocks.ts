@@ -11,6 +11,8 @@
  * - A block whose lines start with `$ ` is a transcript: those lines are the commands, the other
  *   lines their expected output, each of which must appear in what the commands print (a line
  *   holding `…` is an abbreviation and is not compared).
+ * - ` ```ts run ` marks a TypeScript block that is a complete program: it is run with tsx (and, like
+ *   every ts block, type-checked by code-blocks.ts).
  * - `<!-- docs-run: … -->` (a hidden comment, several lines allowed) runs in the page's directory
  *   at that point, to prepare what the prose says the reader already has (a PIN in `$SIGN_PIN`).
  *
@@ -68,9 +70,38 @@ export function extractShellSteps(page: string, markdown: string): ShellStep[] {
     if (end < 0) break;
     const [lang, info] = [open[1]!, open[2]!];
     if (SHELL.has(lang)) steps.push(shellBlock(page, i + 1, info, lines.slice(i + 1, end)));
+    else if ((lang === 'ts' || lang === 'typescript') && /(?:^|\s)run\b/.test(info)) {
+      steps.push(programBlock(page, i + 1, info, lines.slice(i + 1, end)));
+    }
     i = end;
   }
   return steps;
+}
+
+/**
+ * A ` ```ts run ` block is a complete program: it is written to a file in the page's directory and
+ * run with tsx (`$DOCS_TSX`, with the repository's tsconfig in `$DOCS_TSCONFIG`, so `@shomei/*` are
+ * the sources), then the file is removed.
+ */
+function programBlock(page: string, line: number, info: string, body: string[]): ShellStep {
+  const file = `.docs-run-${line}.mts`;
+  const exit = /(?:^|\s)exit=(\d+)/.exec(info);
+  return {
+    page,
+    line,
+    kind: 'block',
+    script: [
+      `cat > ${file} <<'__DOCS_RUN_TS__'`,
+      ...body,
+      '__DOCS_RUN_TS__',
+      `trap 'rm -f ${file}' EXIT`,
+      `"$DOCS_TSX" --tsconfig "$DOCS_TSCONFIG" ${file}`,
+    ].join('\n'),
+    expected: [],
+    exit: exit ? Number(exit[1]) : 0,
+    cwd: 'page',
+    timeoutMs: 60_000,
+  };
 }
 
 function shellBlock(page: string, line: number, info: string, body: string[]): ShellStep {

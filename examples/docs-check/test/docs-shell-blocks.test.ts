@@ -81,6 +81,8 @@ beforeAll(async () => {
     ...rest,
     PATH: `${bin}:${process.env.PATH}`,
     NO_COLOR: '1',
+    DOCS_TSX: join(ROOT, 'node_modules/.bin/tsx'),
+    DOCS_TSCONFIG: join(ROOT, 'tsconfig.json'),
     npm_config_update_notifier: 'false',
   };
 }, 120_000);

@@ -154,6 +154,44 @@ export const CARD_ERRORS = {
     message: 'The directory of the output file does not exist.',
     docs: 'output_dir_missing',
   },
+  // --- native-messaging host (the card from a web page) ---
+  HOST_MESSAGE_MALFORMED: {
+    message:
+      'The browser extension sent a request the card host does not accept (not JSON, unknown fields or bad values).',
+    docs: 'host_message_malformed',
+  },
+  HOST_MESSAGE_TOO_LARGE: {
+    message: 'The browser extension sent a request larger than the card host accepts.',
+    docs: 'host_message_too_large',
+  },
+  HOST_COMMAND_UNKNOWN: {
+    message:
+      'The browser extension asked the card host for a command it does not know: update both to the same version.',
+    docs: 'host_command_unknown',
+  },
+  HOST_ORIGIN_INVALID: {
+    message:
+      'The request carries no valid page origin, or the page tried to choose it: only the extension attaches the origin.',
+    docs: 'host_origin_invalid',
+  },
+  HOST_BUSY: {
+    message: 'The card is busy with another request from this browser. Finish or cancel it, then try again.',
+    docs: 'host_busy',
+  },
+  HOST_INTERNAL: {
+    message: 'The card host failed unexpectedly; its log (the browser’s stderr) has the details.',
+    docs: 'host_internal',
+  },
+  HOST_UNAVAILABLE: {
+    message:
+      'The shomei card host is not installed or could not start. Install it with `shomei-host install`.',
+    docs: 'host_unavailable',
+  },
+  HOST_INSTALL_UNSUPPORTED: {
+    message: 'shomei-host install cannot register the host on this system automatically.',
+    docs: 'host_install_unsupported',
+  },
+  USER_CANCELLED: { message: 'The user cancelled the request in the PIN window.', docs: 'user_cancelled' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type CardErrorCode = keyof typeof CARD_ERRORS;

@@ -14,6 +14,7 @@ export {
   wantsJson,
 } from './cli/contract.js';
 export * from './errors.js';
+export * from './host/index.js';
 export * from './iso7816/index.js';
 export * from './jpki/index.js';
 export * from './transport/card-access.js';

@@ -611,6 +611,38 @@ export const CORE_ERRORS = {
     docs: 'egov_application_invalid',
   },
   // --- end xml signatures ----------------------------------------------------------------------
+  // --- login (card login from a web page) ---
+  LOGIN_TOKEN_MALFORMED: {
+    message:
+      'The login token is not in the shomei-login format: the page must send the token exactly as the extension returned it.',
+    docs: 'login_token_malformed',
+  },
+  LOGIN_ORIGIN_MISMATCH: {
+    message: 'The login token was made for another web site: refuse it (it may have been phished).',
+    docs: 'login_origin_mismatch',
+  },
+  LOGIN_CHALLENGE_MISMATCH: {
+    message: 'The login token answers another challenge: start the login again with a fresh challenge.',
+    docs: 'login_challenge_mismatch',
+  },
+  LOGIN_CHALLENGE_EXPIRED: {
+    message: 'The login challenge expired before the token arrived: start the login again.',
+    docs: 'login_challenge_expired',
+  },
+  LOGIN_SIGNATURE_INVALID: {
+    message:
+      'The login token signature does not verify with its certificate: the token was altered or forged.',
+    docs: 'login_signature_invalid',
+  },
+  LOGIN_KEY_USAGE: {
+    message: 'The login token was signed with a certificate that is not a user-authentication certificate.',
+    docs: 'login_key_usage',
+  },
+  EXTERNAL_SIGNATURE_MISMATCH: {
+    message:
+      'The signature returned for a prepared CMS signature does not verify: it was made over other data or with another key.',
+    docs: 'external_signature_mismatch',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;

@@ -7,6 +7,7 @@ export * from './cms/index.js';
 export * from './der/index.js';
 export * from './errors.js';
 export * from './jpki/index.js';
+export * from './login/index.js';
 export * from './ltv/index.js';
 export * from './path/index.js';
 export * from './pdf/index.js';

@@ -99,7 +99,7 @@ function parseSignArgs(args: string[]) {
   const hash = HASHES[v.hash.toLowerCase().replace('-', '')];
   if (!hash) throw cardError('USAGE', '--hash must be sha256, sha384 or sha512.');
   if (v.format !== 'cades' && v.format !== 'xades')
-    throw cardError('USAGE', '--format must be cades or xades.');
+    throw cardError('USAGE', '--format must be cades, xades or pades.');
   return {
     format: v.format,
     tsa: v.tsa,

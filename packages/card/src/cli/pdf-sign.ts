@@ -29,8 +29,8 @@ export function wantsPdfSignature(args: readonly string[]): boolean {
   if (i < 0) return false;
   const value = args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
   if (value === 'pades') return true;
-  if (value === 'cades') return false;
-  throw cardError('USAGE', '--format must be cades or pades.');
+  if (value === 'cades' || value === 'xades') return false;
+  throw cardError('USAGE', '--format must be cades, xades or pades.');
 }
 
 function parsePdfSignArgs(args: string[]) {

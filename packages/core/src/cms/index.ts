@@ -1,6 +1,7 @@
 export type { DigestName } from './algorithms.js';
 export type { ContentInput } from './content.js';
 export * from './digest-info.js';
+export * from './external.js';
 export type { HashFactory, IncrementalHash } from './hasher.js';
 export { ATTRIBUTE_OID, CMS_OID, DIGEST_OID, SIGNATURE_OID } from './oids.js';
 export * from './path-cache.js';

@@ -36,6 +36,14 @@ export interface ProcessOptions {
 
 type Fail = (index: number, code: CoreErrorCode, detail: string) => void;
 
+/** True when both key identifiers are present and differ: `issuer` holds another key than the one `cert` names. */
+function otherKey(cert: Certificate, issuer: Certificate): boolean {
+  const named = cert.authorityKeyIdentifier?.keyIdentifier;
+  const held = issuer.subjectKeyIdentifier;
+  if (!named || !held) return false;
+  return named.length !== held.length || named.some((b, i) => b !== held[i]);
+}
+
 export async function processPath(
   path: readonly Certificate[],
   options: ProcessOptions,
@@ -102,7 +110,15 @@ export async function processPath(
       const sig = await signatures[idx]!;
       if (sig !== 'valid') {
         // Nothing else in an unverified certificate is worth processing (see the module comment).
-        if (sig === 'invalid')
+        if (sig === 'invalid' && otherKey(cert, path[idx + 1]!))
+          // The candidate has the issuer's name but its key identifier is not the one the certificate
+          // names (RFC 5280 §4.2.1.1): not a forged signature, just not this certificate's issuer.
+          fail(
+            idx,
+            'PATH_NOT_FOUND',
+            `no trusted issuer found for "${cert.subject.text}" (a certificate with the issuer's name "${cert.issuer.text}" but another key was seen)`,
+          );
+        else if (sig === 'invalid')
           fail(
             idx,
             'SIGNATURE_INVALID',

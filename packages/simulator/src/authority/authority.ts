@@ -153,8 +153,14 @@ export class Authority {
     const cas = new Map<CaId, KeyHolder>();
     try {
       if (state.root) cas.set('root', loadKeyHolder(dir, 'root', rootName(state.label)));
-      cas.set('sign', loadKeyHolder(dir, 'sign', caName('sign', state.label)));
-      cas.set('auth', loadKeyHolder(dir, 'auth', caName('auth', state.label)));
+      cas.set(
+        'sign',
+        loadKeyHolder(dir, 'sign', (spki) => caName('sign', state.label, spki)),
+      );
+      cas.set(
+        'auth',
+        loadKeyHolder(dir, 'auth', (spki) => caName('auth', state.label, spki)),
+      );
       cas.set('tsa', loadKeyHolder(dir, 'tsa', []));
     } catch (cause) {
       throw simulatorError('AUTHORITY_STATE_INVALID', undefined, { cause, details: { dir } });

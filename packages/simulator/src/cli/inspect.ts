@@ -1,7 +1,7 @@
 /** `shomei-sim inspect`: holder, certificates and PIN counters of a card file (never the PINs). */
 import { X509Certificate } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { formatBirthDate, toHex, toPem } from '@shomei/core';
+import { formatBirthDate, parseCertificate, toHex, toPem } from '@shomei/core';
 import { loadCardFile } from '../card/card-file-io.js';
 import type { CertificateSlot } from '../card/virtual-card.js';
 import { simulatorError } from '../errors.js';
@@ -25,12 +25,13 @@ export async function runInspect(args: readonly string[]): Promise<number> {
     certificates: SLOTS.map((slot) => {
       const der = card.certificate(slot);
       const c = new X509Certificate(der);
+      const parsed = parseCertificate(der);
       // One format everywhere (docs/cli.md): DNs as "C=JP, O=…", serials lower-case hex, ISO 8601 dates;
       // the certificate itself as DER (hex) and PEM, so a trust anchor can be taken from a card file.
       return {
         slot,
-        subject: c.subject.replaceAll('\n', ', '),
-        issuer: c.issuer.replaceAll('\n', ', '),
+        subject: parsed.subject.text,
+        issuer: parsed.issuer.text,
         serial: c.serialNumber.toLowerCase(),
         notBefore: new Date(c.validFrom).toISOString(),
         notAfter: new Date(c.validTo).toISOString(),

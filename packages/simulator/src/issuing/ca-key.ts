@@ -72,7 +72,11 @@ export function saveKeyHolder(dir: string, holder: KeyHolder): void {
   writeFileSync(join(caDir, `${holder.id}.crt.pem`), toPem('CERTIFICATE', holder.certificate));
 }
 
-export function loadKeyHolder(dir: string, id: CaId, name: NameAttribute[]): KeyHolder {
+export function loadKeyHolder(
+  dir: string,
+  id: CaId,
+  name: NameAttribute[] | ((publicKey: Uint8Array) => NameAttribute[]),
+): KeyHolder {
   const details = { dir, file: `ca/${id}.key.pem, ca/${id}.crt.pem` };
   try {
     const key = createPrivateKey({
@@ -84,7 +88,7 @@ export function loadKeyHolder(dir: string, id: CaId, name: NameAttribute[]): Key
     ]);
     if (!certificate)
       throw simulatorError('AUTHORITY_STATE_INVALID', `ca/${id}.crt.pem holds no certificate.`, { details });
-    return keyHolder(id, name, key, certificate);
+    return keyHolder(id, typeof name === 'function' ? name(spkiOf(key)) : name, key, certificate);
   } catch (cause) {
     if (hasErrorCode(cause, 'AUTHORITY_STATE_INVALID')) throw cause;
     throw simulatorError('AUTHORITY_STATE_INVALID', `The ${id} CA's key or certificate cannot be read.`, {

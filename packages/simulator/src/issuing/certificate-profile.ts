@@ -63,13 +63,25 @@ export function buildCertificate(fields: CertificateFields, issuerKey: KeyObject
 
 const JLIS = 'Japan Agency for Local Authority Information Systems';
 
-/** spec §11 [C]: `C=JP, O=JPKI, OU=JPKI for …, OU=Japan Agency for Local Authority Information Systems`. */
-export function caName(purpose: 'sign' | 'auth', label?: string): NameAttribute[] {
+/**
+ * spec §11 [C]: `C=JP, O=JPKI, OU=JPKI for …, OU=Japan Agency for Local Authority Information Systems`.
+ * The first OU also carries the start of the CA's key identifier, so two test authorities (or two
+ * runs of one test) never have CAs of the same name: a certificate is never checked against the
+ * wrong CA by name, and a wrong trust anchor is reported as "no trusted issuer".
+ */
+export function caName(
+  purpose: 'sign' | 'auth',
+  label: string | undefined,
+  publicKey: Uint8Array,
+): NameAttribute[] {
   const ou = purpose === 'sign' ? 'JPKI for digital signature' : 'JPKI for user authentication';
+  const tag = Array.from(keyIdentifier(publicKey).subarray(0, 4), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
   return [
     ['country', 'JP'],
     ['organization', 'JPKI'],
-    ['organizationalUnit', label ? `${ou} (${label})` : ou],
+    ['organizationalUnit', `${ou} (${label ? `${label} ` : ''}key ${tag})`],
     ['organizationalUnit', JLIS],
   ];
 }

@@ -53,8 +53,8 @@ export async function createHierarchy(o: {
     root = keyHolder('root', name, rootKey, cert);
     cas.set('root', root);
   }
-  cas.set('sign', keyHolder('sign', caName('sign', o.label), signKey, new Uint8Array(0)));
-  cas.set('auth', keyHolder('auth', caName('auth', o.label), authKey, new Uint8Array(0)));
+  cas.set('sign', keyHolder('sign', caName('sign', o.label, spkiOf(signKey)), signKey, new Uint8Array(0)));
+  cas.set('auth', keyHolder('auth', caName('auth', o.label, spkiOf(authKey)), authKey, new Uint8Array(0)));
   cas.set('tsa', keyHolder('tsa', [], tsaKey, new Uint8Array(0)));
   certifyServices(cas, { now, baseUrl });
   return cas;
