@@ -38,6 +38,10 @@ async function main() {
   const configPath = writeConfig(s, fixture.authority.trustAnchors, {
     verifyThreads: 1,
     maxUploadBytes: 65536,
+    // PORTAL_JOBS_PER_THREAD compares worker concurrency settings (run the bench once per setting).
+    ...(process.env.PORTAL_JOBS_PER_THREAD
+      ? { jobsPerThread: Number(process.env.PORTAL_JOBS_PER_THREAD) }
+      : {}),
   });
   const uploads = await fixture.applications(N, 10 * 1024);
   const size = median(uploads.map((u) => u.length));

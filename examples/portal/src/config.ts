@@ -27,6 +27,11 @@ export interface PortalConfig {
   readonly maxUploadBytes: number;
   /** Verification threads per worker process (each verifies one upload at a time). */
   readonly verifyThreads: number;
+  /**
+   * Jobs a worker process takes from the queue at once, per verification thread: while one is
+   * verified, the others are read from and written to PostgreSQL and Redis.
+   */
+  readonly jobsPerThread: number;
   /** One verification may take this long before its thread is stopped and the attempt fails. */
   readonly verifyTimeoutMs: number;
   /** Heap budget of one verification thread (V8 old generation), in MiB. */
@@ -37,6 +42,15 @@ export interface PortalConfig {
   readonly lockMs: number;
   /** How often workers look for stored applications that have no job (the web process died). */
   readonly sweepSeconds: number;
+  /** An e-Gov application zip may list at most this many entries (files and folders). */
+  readonly maxZipEntries: number;
+  /** The files of an e-Gov application zip may inflate to at most this many bytes together. */
+  readonly maxUnzippedBytes: number;
+  /**
+   * RFC 3161 time-stamping authority for the long-term evidence of accepted CMS applications: with
+   * it they are kept as B-LTA, without it as B-LT when the signature carries its own timestamp.
+   */
+  readonly tsaUrl?: string | undefined;
 }
 
 /** A configuration file or value that cannot be used: one sentence, printed without a stack. */
@@ -60,11 +74,14 @@ const DEFAULTS = {
   fetchRevocation: true,
   maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
   verifyThreads: 1,
+  jobsPerThread: 16,
   verifyTimeoutMs: 10_000,
   verifyHeapMb: 256,
   attempts: 3,
   lockMs: 30_000,
   sweepSeconds: 30,
+  maxZipEntries: 100,
+  maxUnzippedBytes: 16 * 1024 * 1024,
 } as const satisfies Partial<PortalConfig>;
 
 /** Fills in the defaults for a configuration given in code (tests, embedding). */
@@ -79,14 +96,17 @@ const NUMBERS = [
   'port',
   'maxUploadBytes',
   'verifyThreads',
+  'jobsPerThread',
   'verifyTimeoutMs',
   'verifyHeapMb',
   'attempts',
   'lockMs',
   'sweepSeconds',
   'crlRefreshSeconds',
+  'maxZipEntries',
+  'maxUnzippedBytes',
 ] as const;
-const STRINGS = ['host', 'databaseUrl', 'redisUrl', 'queueName'] as const;
+const STRINGS = ['host', 'databaseUrl', 'redisUrl', 'queueName', 'tsaUrl'] as const;
 
 /** Reads a configuration file; throws a ConfigError naming the file and the field that is wrong. */
 export function loadConfig(path = process.env.SHOMEI_PORTAL_CONFIG): PortalConfig {

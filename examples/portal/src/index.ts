@@ -7,7 +7,7 @@ export {
   portalConfig,
 } from './config.js';
 export { FORMATS, type Format, formatOf, type Upload, type VerifyContext } from './formats.js';
-export { escapeHtml, neutralise, type PageResult, renderPage } from './page.js';
+export { escapeHtml, type PageResult, renderPage } from './page.js';
 export { PortalProblem, type ProblemCode } from './problem.js';
 export { ApplicationStore } from './store.js';
 export { startWeb } from './web.js';

@@ -2,46 +2,25 @@
  * The portal's one page: the upload form, and below it the application's status (pending, or the
  * verification report) or a problem sentence with its code. Every value that comes from an upload or
  * a certificate goes through `escapeHtml` — certificate names and the holder's facts are
- * attacker-controlled text — after `neutralise` has made its control and bidi characters visible.
+ * attacker-controlled text — after core's `neutralizeText` has made its control and bidi characters visible.
  */
-import type { ReportChainElement, ReportRevocation, ValidationReport } from '@shomei/core';
+import { neutralizeText, type ReportChainElement, type ReportRevocation } from '@shomei/core';
+import type { PortalPdfSignature, PortalReport } from './formats.js';
 import type { PortalProblem } from './problem.js';
 
 /**
- * Control characters (C0, DEL, C1) and the Unicode bidi controls (U+061C, U+200E/F, U+202A–U+202E,
- * U+2066–U+2069; Unicode UAX #9) are shown as `[U+XXXX]`: a name carrying U+202E cannot reorder what a
- * clerk reads, and a NUL, ESC or line break cannot hide or fake text. Visible, so the clerk sees that
- * the certificate carries them.
+ * HTML-escapes `text` after core's `neutralizeText` has replaced its control, bidi and invisible
+ * characters by visible escapes (`\u202E`): a name carrying U+202E cannot reorder what a clerk reads,
+ * and a NUL, ESC or line break cannot hide or fake text.
  */
-export function neutralise(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    out += isControlOrBidi(c) ? `[U+${c.toString(16).toUpperCase().padStart(4, '0')}]` : ch;
-  }
-  return out;
-}
-
-function isControlOrBidi(c: number): boolean {
-  return (
-    c <= 0x1f ||
-    (c >= 0x7f && c <= 0x9f) ||
-    c === 0x061c ||
-    c === 0x200e ||
-    c === 0x200f ||
-    (c >= 0x202a && c <= 0x202e) ||
-    (c >= 0x2066 && c <= 0x2069)
-  );
-}
-
 export function escapeHtml(text: string): string {
-  return neutralise(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return neutralizeText(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export type PageResult =
   | { kind: 'empty' }
   | { kind: 'pending'; id: string; receivedAt: Date; attempts: number }
-  | { kind: 'report'; report: ValidationReport; fileName?: string; id?: string }
+  | { kind: 'report'; report: PortalReport; fileName?: string; id?: string }
   | { kind: 'problem'; problem: Pick<PortalProblem, 'code' | 'message'> };
 
 export function renderPage(result: PageResult, limits: { maxUploadBytes: number }): string {
@@ -59,11 +38,12 @@ ${result.kind === 'pending' ? '<meta http-equiv="refresh" content="1">' : ''}
 <h1>住民票の写しの交付請求 <small>Request a copy of the residence certificate</small></h1></header>
 <main>
 <section class="form">
-<p>Upload your application signed with your My Number card (署名用電子証明書): either one <b>.p7s</b> with
-the application inside, or the application document and its detached <b>.p7s</b>. Up to
+<p>Upload your application signed with your My Number card (署名用電子証明書): one <b>.p7s</b> with
+the application inside, or the application document and its detached <b>.p7s</b>; a signed <b>PDF</b>;
+or an e-Gov application folder (kousei.xml and its files) as one <b>.zip</b>. Up to
 ${escapeHtml(formatBytes(limits.maxUploadBytes))} in total.</p>
 <form method="post" action="/verify" enctype="multipart/form-data">
-<label>Signature (.p7s) <input type="file" name="signature" id="signature" required></label>
+<label>Signed file (.p7s, .pdf or e-Gov .zip) <input type="file" name="signature" id="signature" required></label>
 <label>Document (only for a detached signature) <input type="file" name="document" id="document"></label>
 <button type="submit" id="submit">Verify the signature</button>
 </form>
@@ -141,7 +121,53 @@ ${
         `<li class="${c.ok ? 'ok' : 'fail'}">${c.ok ? '✓' : '✗'} ${escapeHtml(c.name)}${c.detail ? `: ${escapeHtml(c.detail)}` : ''}${c.code ? ` <code>${escapeHtml(c.code)}</code>` : ''}</li>`,
     )
     .join('')}</ul>
+${r.pdf ? pdfSection(r.pdf.signatures, r.pdf.revisions) : ''}
+${r.xml ? xmlSection(r.xml) : ''}
 </section>`;
+}
+
+/** Every signature of a PDF, the revision it signs, and what changed after it (allowed or not). */
+function pdfSection(signatures: readonly PortalPdfSignature[], revisions: number): string {
+  const rows = signatures.map((s, i) => {
+    const valid = s.verdict === 'valid';
+    const changes = s.pdf.changesAfter.flatMap((rev) =>
+      rev.changes.map(
+        (c) =>
+          `<li class="${c.allowed ? 'ok' : 'fail'}">${c.allowed ? '✓' : '✗'} revision ${rev.revision}: ${escapeHtml(c.kind)} — ${escapeHtml(c.detail)}</li>`,
+      ),
+    );
+    const failed = s.pdf.checks.filter((c) => !c.ok);
+    return `<li class="pdf-signature ${escapeHtml(s.verdict)}" id="pdf-signature-${i + 1}">
+<b>Signature ${i + 1}</b> (${escapeHtml(s.pdf.field)}): <span class="verdict">${escapeHtml(s.verdict)}</span>${s.code ? ` <code>${escapeHtml(s.code)}</code>` : ''}
+<br>Signer: ${escapeHtml(valid ? s.signer.jpki?.name || s.signer.subject || '—' : 'not shown: the signature was not verified')}
+<br>Signs revision ${s.pdf.revision + 1} of ${revisions}${s.pdf.coversWholeFile ? ' — the whole file as uploaded' : ''}${s.pdf.certification ? ` (certification, DocMDP level ${escapeHtml(String(s.pdf.certification))})` : ''}
+${failed.map((c) => `<br>✗ ${escapeHtml(c.name)}: ${escapeHtml(c.detail ?? '')} <code>${escapeHtml(c.code ?? '')}</code>`).join('')}
+${
+  s.pdf.changesAfter.length
+    ? `<br>Changes after this signature:<ul class="checks changes">${changes.join('') || '<li class="ok">✓ an update that changes no object</li>'}</ul>`
+    : '<br>No change after this signature.'
+}</li>`;
+  });
+  return `<h3>Signatures in the PDF</h3>
+<ul class="pdf-signatures">${rows.join('') || '<li>The PDF carries no signature.</li>'}</ul>`;
+}
+
+/** What each reference of an XML signature covered; files nothing signed are named as such. */
+function xmlSection(xml: NonNullable<PortalReport['xml']>): string {
+  const rows = xml.references.map(
+    (r) =>
+      `<tr class="${r.ok ? 'ok' : 'fail'}"><td><code>${escapeHtml(r.uri || '(whole document)')}</code></td><td>${escapeHtml(
+        r.kind === 'file'
+          ? `file ${r.file ?? ''}`
+          : r.kind === 'element'
+            ? `element ${r.path ?? ''}`
+            : (r.kind ?? '—'),
+      )}</td><td>${r.ok ? '✓ digest matches' : `✗ ${escapeHtml(r.code ?? 'does not match')}`}</td></tr>`,
+  );
+  const unsigned = xml.unsignedFiles ?? [];
+  return `<h3>What the ${escapeHtml(xml.format)} signature covers</h3>
+<table class="references"><thead><tr><th>Reference</th><th>Covers</th><th>Digest</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+${unsigned.length ? `<p class="unsigned" id="unsigned-files">Not signed — not part of the application: ${unsigned.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}</p>` : ''}`;
 }
 
 function fact(label: string, value: string, id?: string): string {

@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ValidationReport } from '@shomei/core';
 import pg from 'pg';
+import type { PortalReport } from './formats.js';
 
 const MIGRATIONS = new URL('../migrations/', import.meta.url);
 /** An arbitrary constant: the key of the advisory lock that serialises migrations. */
@@ -30,7 +31,7 @@ export interface Application {
   readonly receivedAt: Date;
   readonly verdict: Verdict | null;
   readonly code: string | null;
-  readonly report: ValidationReport | null;
+  readonly report: PortalReport | null;
   readonly attempts: number;
   readonly verifiedAt: Date | null;
 }
@@ -38,7 +39,7 @@ export interface Application {
 export interface VerdictRecord {
   readonly verdict: Verdict;
   readonly code?: string | undefined;
-  readonly report: ValidationReport;
+  readonly report: PortalReport;
   readonly signerSerial?: string | undefined;
   readonly signerIssuer?: string | undefined;
   readonly evidence?: Uint8Array | undefined;
@@ -179,7 +180,7 @@ interface Row {
   received_at: Date;
   verdict: Verdict | null;
   code: string | null;
-  report: ValidationReport | null;
+  report: PortalReport | null;
   attempts: number;
   verified_at: Date | null;
 }

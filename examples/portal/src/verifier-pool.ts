@@ -5,16 +5,15 @@
  * costs one thread for one budget; the others keep being verified.
  */
 import { Worker } from 'node:worker_threads';
-import type { ValidationReport } from '@shomei/core';
 import type { PortalConfig } from './config.js';
-import type { Upload } from './formats.js';
+import type { PortalReport, Upload, VerifiedUpload } from './formats.js';
 import type { ThreadAnswer, ThreadRequest, ThreadSettings } from './verify-thread.js';
 
 /** Why an attempt produced no report; the job is retried, and the last reason ends in the verdict. */
 export class VerifyFailure extends Error {
   override readonly name = 'VerifyFailure';
   constructor(
-    readonly code: 'VERIFY_TIMEOUT' | 'VERIFY_RESOURCE_LIMIT' | 'VERIFY_FAILED',
+    readonly code: 'VERIFY_TIMEOUT' | 'VERIFY_RESOURCE_LIMIT' | 'VERIFY_FAILED' | 'EVIDENCE_FAILED',
     message: string,
   ) {
     super(message);
@@ -30,7 +29,7 @@ interface Slot {
 
 interface Pending {
   readonly req: Omit<ThreadRequest, 'seq'>;
-  resolve(v: { report: ValidationReport; evidence?: Uint8Array }): void;
+  resolve(v: VerifiedUpload): void;
   reject(e: Error): void;
 }
 
@@ -59,6 +58,9 @@ export class VerifierPool {
       crlRefreshSeconds: config.crlRefreshSeconds,
       revocation: config.revocation,
       fetchRevocation: config.fetchRevocation,
+      tsaUrl: config.tsaUrl,
+      maxZipEntries: config.maxZipEntries,
+      maxUnzippedBytes: config.maxUnzippedBytes,
     };
     this.#timeoutMs = config.verifyTimeoutMs;
     this.#heapMb = config.verifyHeapMb;
@@ -90,7 +92,7 @@ export class VerifierPool {
     return { thread, ready, busy: false };
   }
 
-  verify(format: string, upload: Upload): Promise<{ report: ValidationReport; evidence?: Uint8Array }> {
+  verify(format: string, upload: Upload): Promise<VerifiedUpload> {
     if (this.#closed) return Promise.reject(new VerifyFailure('VERIFY_FAILED', 'the worker is stopping'));
     return new Promise((resolve, reject) => {
       this.#queue.push({
@@ -135,8 +137,9 @@ export class VerifierPool {
       finish(false);
       if (a.ok)
         job.resolve({
-          report: a.report as ValidationReport,
+          report: a.report as PortalReport,
           ...(a.evidence ? { evidence: a.evidence } : {}),
+          ...(a.evidenceRetry ? { evidenceRetry: a.evidenceRetry } : {}),
         });
       else job.reject(new VerifyFailure('VERIFY_FAILED', `The verification failed: ${a.message}`));
     };

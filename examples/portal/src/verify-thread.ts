@@ -20,6 +20,9 @@ export interface ThreadSettings {
   readonly crlRefreshSeconds: number;
   readonly revocation: RevocationMode;
   readonly fetchRevocation: boolean;
+  readonly tsaUrl?: string | undefined;
+  readonly maxZipEntries: number;
+  readonly maxUnzippedBytes: number;
 }
 
 export interface ThreadRequest extends Upload {
@@ -28,7 +31,13 @@ export interface ThreadRequest extends Upload {
 }
 
 export type ThreadAnswer =
-  | { readonly seq: number; readonly ok: true; readonly report: unknown; readonly evidence?: Uint8Array }
+  | {
+      readonly seq: number;
+      readonly ok: true;
+      readonly report: unknown;
+      readonly evidence?: Uint8Array;
+      readonly evidenceRetry?: string;
+    }
   | { readonly seq: number; readonly ok: false; readonly message: string };
 
 const settings = workerData as ThreadSettings;
@@ -67,14 +76,22 @@ parentPort?.on('message', async (req: ThreadRequest) => {
     refreshCrls();
     const format = formatNamed(req.format);
     if (!format) throw new Error(`no verifier for the format "${req.format}"`);
-    const { report, evidence } = await format.verify(req, {
+    const { report, evidence, evidenceRetry } = await format.verify(req, {
       trustAnchors: settings.trustAnchors,
       intermediates: settings.intermediates,
       crls,
       revocation: settings.revocation,
       fetchRevocation: settings.fetchRevocation,
+      tsaUrl: settings.tsaUrl,
+      zip: { maxEntries: settings.maxZipEntries, maxUnzippedBytes: settings.maxUnzippedBytes },
     });
-    answer({ seq: req.seq, ok: true, report, ...(evidence ? { evidence } : {}) });
+    answer({
+      seq: req.seq,
+      ok: true,
+      report,
+      ...(evidence ? { evidence } : {}),
+      ...(evidenceRetry ? { evidenceRetry } : {}),
+    });
   } catch (e) {
     answer({ seq: req.seq, ok: false, message: e instanceof Error ? e.message : String(e) });
   }

@@ -15,9 +15,9 @@ import multipart from '@fastify/multipart';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { PortalConfig } from './config.js';
-import { formatOf, type Upload } from './formats.js';
+import { formatOf, type Upload, UploadRefused } from './formats.js';
 import { type PageResult, renderPage } from './page.js';
-import { PortalProblem } from './problem.js';
+import { PortalProblem, type ProblemCode } from './problem.js';
 import { enqueue, type VerifyJob, verifyQueue } from './queue.js';
 import { type Application, ApplicationStore, VerdictListener } from './store.js';
 
@@ -84,8 +84,17 @@ export async function startWeb(config: PortalConfig, options: WebOptions = {}): 
     if (!format) {
       throw new PortalProblem(
         'UPLOAD_NOT_CMS',
-        'The signature file is not a CMS signature (.p7s): it is neither DER nor PEM. Upload the .p7s your signing software produced.',
+        'The file is not a CMS signature (.p7s, DER or PEM), a PDF or an e-Gov application zip. Upload the file your signing software produced.',
       );
+    }
+    try {
+      format.inspect?.(upload, {
+        maxEntries: config.maxZipEntries,
+        maxUnzippedBytes: config.maxUnzippedBytes,
+      });
+    } catch (e) {
+      if (e instanceof UploadRefused) throw new PortalProblem(e.code as ProblemCode, e.message);
+      throw e;
     }
     let stored: { id: string; duplicate: boolean; receivedAt: Date };
     try {

@@ -63,10 +63,15 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
     // BullMQ counts failed attempts; a job taken again after its worker died counts as stalled.
     const attempt = job.attemptsMade + (job.stalledCounter ?? 0) + 1;
     try {
-      const { report, evidence } = await pool.verify(app.format, {
+      const { report, evidence, evidenceRetry } = await pool.verify(app.format, {
         signature: app.signature,
         ...(app.document ? { document: app.document } : {}),
       });
+      // An accepted application is kept with its long-term evidence: a TSA or responder that failed
+      // gets the job's remaining attempts; the last one records the verdict without it (and why).
+      if (evidenceRetry && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+        throw new VerifyFailure('EVIDENCE_FAILED', evidenceRetry);
+      }
       const leaf = report.chain[0];
       await store.recordVerdict(
         id,
@@ -91,9 +96,9 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
   const worker = new Worker<VerifyJob>(config.queueName, processJob, {
     connection: redisConnection(config.redisUrl),
     name,
-    // Many jobs per thread: while one is verified, the others are read from and written to
+    // Several jobs per thread: while one is verified, the others are read from and written to
     // PostgreSQL and Redis, so the threads never wait for a round trip.
-    concurrency: pool.size * 16,
+    concurrency: pool.size * Math.max(1, config.jobsPerThread),
     lockDuration: config.lockMs,
     stalledInterval: Math.max(1000, Math.floor(config.lockMs / 2)),
     // A job whose worker died is taken again this many times before it fails.

@@ -4,7 +4,7 @@
  * reported lost. The portal verifies against the authority's anchors and live OCSP.
  */
 import { openJpkiCard } from '@shomei/card';
-import { signCms } from '@shomei/core';
+import { signCms, signEgovApplication, signPdf } from '@shomei/core/node';
 import {
   Authority,
   type AuthorityServer,
@@ -13,6 +13,7 @@ import {
   OperatorCard,
   type VirtualJpkiCard,
 } from '@shomei/simulator';
+import { zipSync } from 'fflate';
 
 export const HOLDER: HolderProfile = {
   name: '見本　花子',
@@ -37,6 +38,12 @@ export interface PortalFixture {
   detached: Uint8Array;
   /** Attached signature by the card that was reported lost (revoked, keyCompromise). */
   revoked: Uint8Array;
+  /** A PDF signed by the card in force (adbe.pkcs7.detached). */
+  pdf: Uint8Array;
+  /** An e-Gov application folder signed by the card in force, zipped inside one top folder. */
+  egovZip: Uint8Array;
+  /** The same application with its form file changed after signing. */
+  egovZipTampered: Uint8Array;
   /** `count` distinct applications (attached signatures by the card in force), about `bytes` each. */
   applications(count: number, bytes?: number): Promise<Uint8Array[]>;
   close(): Promise<void>;
@@ -46,6 +53,55 @@ async function signWith(card: VirtualJpkiCard, detached: boolean): Promise<Uint8
   await using driver = await openJpkiCard({ transport: new MemoryTransport(card) });
   const signer = await driver.toSigner('sign', { pin: PINS.sign });
   return await signCms(APPLICATION, signer, { detached });
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** A one-page PDF with a classic xref table (ISO 32000-1 §7.5): objects 1 catalog, 2 pages, 3 page, 4 content. */
+export function samplePdf(text: string): Uint8Array {
+  const content = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    '<</Type /Catalog /Pages 2 0 R>>',
+    '<</Type /Pages /Kids [3 0 R] /Count 1>>',
+    '<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</Font <</F1 5 0 R>>>> /Contents 4 0 R>>',
+    `<</Length ${content.length}>>\nstream\n${content}\nendstream`,
+    '<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>',
+  ];
+  let body = '%PDF-1.7\n';
+  const offsets = objects.map((o, i) => {
+    const at = body.length;
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    return at;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f\r\n`;
+  for (const at of offsets) body += `${String(at).padStart(10, '0')} 00000 n\r\n`;
+  body += `trailer\n<</Size ${objects.length + 1} /Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`;
+  return enc(body);
+}
+
+export const EGOV_FORM = '900A01020000100001_01.xml';
+
+/** An e-Gov application folder (../shared/spec/egov-xml.md): kousei.xml listing one form file. */
+function egovFolder(): Map<string, Uint8Array> {
+  const kousei = `<?xml version="1.0" encoding="UTF-8"?>
+<DataRoot><様式ID>900A010200001000</様式ID><様式バージョン>0001</様式バージョン><STYLESHEET>900A010200001000.xsl</STYLESHEET>
+<構成情報 ID="構成情報"><管理情報><手続ID>900A010200001000</手続ID><手続名称>住所変更届</手続名称></管理情報>
+<申請書属性情報><申請書ファイル名称>${EGOV_FORM}</申請書ファイル名称></申請書属性情報></構成情報>
+<署名情報></署名情報></DataRoot>
+`;
+  return new Map([
+    ['kousei.xml', enc(kousei)],
+    [
+      EGOV_FORM,
+      enc('<?xml version="1.0" encoding="UTF-8"?><申請書><新住所>東京都千代田区</新住所></申請書>'),
+    ],
+  ]);
+}
+
+/** Zips a folder's files under one top folder, as a citizen's "send to zip" does. */
+export function zipFolder(files: ReadonlyMap<string, Uint8Array>, top = '申請書'): Uint8Array {
+  return zipSync(Object.fromEntries([...files].map(([name, data]) => [`${top}/${name}`, data])));
 }
 
 export async function portalFixture(): Promise<PortalFixture> {
@@ -60,6 +116,19 @@ export async function portalFixture(): Promise<PortalFixture> {
   const valid = await signWith(card, false);
   const detached = await signWith(card, true);
   const revoked = await signWith(lost, false);
+  const { pdf, egov } = await (async () => {
+    await using driver = await openJpkiCard({ transport: new MemoryTransport(card) });
+    const signer = await driver.toSigner('sign', { pin: PINS.sign });
+    return {
+      pdf: await signPdf(samplePdf('Juminhyo request'), signer),
+      egov: await signEgovApplication(egovFolder(), signer),
+    };
+  })();
+  const tampered = new Map(egov);
+  tampered.set(
+    EGOV_FORM,
+    enc('<?xml version="1.0" encoding="UTF-8"?><申請書><新住所>大阪府大阪市</新住所></申請書>'),
+  );
   authority.revoke(session, lost, 'keyCompromise');
   const applications = async (count: number, bytes = 1024) => {
     await using driver = await openJpkiCard({ transport: new MemoryTransport(card) });
@@ -73,5 +142,16 @@ export async function portalFixture(): Promise<PortalFixture> {
     }
     return out;
   };
-  return { authority, server, valid, detached, revoked, applications, close: () => server.close() };
+  return {
+    authority,
+    server,
+    valid,
+    detached,
+    revoked,
+    pdf,
+    egovZip: zipFolder(egov),
+    egovZipTampered: zipFolder(tampered),
+    applications,
+    close: () => server.close(),
+  };
 }

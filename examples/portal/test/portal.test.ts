@@ -3,8 +3,10 @@
  * stored, queued, verified by a worker and read back — from HTTP and straight from the database. Also
  * the upload limits, the problem codes, escaping, and a double upload recognised.
  */
+import { verifyCmsLongTerm } from '@shomei/core/node';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPLICATION, type PortalFixture, portalFixture } from './fixture.js';
+import { APPLICATION, EGOV_FORM, type PortalFixture, portalFixture } from './fixture.js';
 import { type InProcessPortal, inProcessPortal, verdicts } from './harness.js';
 
 let fixture: PortalFixture;
@@ -14,7 +16,11 @@ const LIMIT = 64 * 1024;
 
 beforeAll(async () => {
   fixture = await portalFixture();
-  portal = await inProcessPortal(fixture.authority.trustAnchors, { maxUploadBytes: LIMIT });
+  portal = await inProcessPortal(fixture.authority.trustAnchors, {
+    maxUploadBytes: LIMIT,
+    maxUnzippedBytes: 1024 * 1024,
+    tsaUrl: `${fixture.server.url}/tsa`,
+  });
   base = portal.url;
 }, 60_000);
 
@@ -296,5 +302,139 @@ describe('the database', () => {
       { verdict: 'invalid', code: 'CERT_REVOKED' },
       { verdict: 'indeterminate', code: expect.stringMatching(/CMS_MALFORMED|DER_MALFORMED/) },
     ]);
+  });
+});
+
+describe('PDF and e-Gov uploads', () => {
+  it('a signed PDF is valid: the page shows each signature, its signer and the revision it signs', async () => {
+    const { html, url } = await upload({ signature: { data: fixture.pdf, name: 'request.pdf' } });
+    const rows = await verdicts(portal.services.databaseUrl);
+    expect([
+      verdictOf(html),
+      html.includes('id="pdf-signature-1"'),
+      html.includes('Signs revision 2 of 2 — the whole file as uploaded'),
+      html.includes('見本　花子'),
+      rows.get(idOf(url)!),
+    ]).toEqual([
+      'valid — the signature is genuine and the certificate is in force',
+      true,
+      true,
+      true,
+      { verdict: 'valid', code: null },
+    ]);
+  });
+
+  it('a PDF changed after signing is invalid, with the code, and no signer shown', async () => {
+    const tampered = new Uint8Array(fixture.pdf);
+    const at = new TextDecoder('latin1').decode(tampered).indexOf('Juminhyo');
+    tampered[at] = 'X'.charCodeAt(0);
+    const { html, url } = await upload({ signature: { data: tampered, name: 'request.pdf' } });
+    const row = (await verdicts(portal.services.databaseUrl)).get(idOf(url)!);
+    expect([
+      verdictOf(html),
+      row?.verdict,
+      html.includes('見本　花子'),
+      html.includes('id="pdf-signature-1"'),
+    ]).toEqual(['invalid', 'invalid', false, true]);
+  });
+
+  it('an e-Gov application zip is valid: the page lists what each reference covered', async () => {
+    const { html, url } = await upload({ signature: { data: fixture.egovZip, name: 'application.zip' } });
+    const row = (await verdicts(portal.services.databaseUrl)).get(idOf(url)!);
+    expect([
+      verdictOf(html),
+      html.includes('element /DataRoot[1]/構成情報[1]'),
+      html.includes(`file ${EGOV_FORM}`),
+      html.includes('見本　花子'),
+      row,
+    ]).toEqual([
+      'valid — the signature is genuine and the certificate is in force',
+      true,
+      true,
+      true,
+      { verdict: 'valid', code: null },
+    ]);
+  });
+
+  it('an e-Gov application whose form was changed after signing is invalid, naming the reference', async () => {
+    const { status, json } = await postApplication(fixture.egovZipTampered);
+    const done = (await waitVerified(json.statusUrl)) as Status & {
+      report: { xml?: { references: { file?: string; ok: boolean }[] } };
+    };
+    expect([
+      status,
+      done.status,
+      done.report.xml?.references.filter((r) => !r.ok).map((r) => r.file),
+    ]).toEqual([202, 'invalid', [EGOV_FORM]]);
+  });
+
+  it.each([
+    [
+      'a name that climbs out of the folder',
+      () => zipSync({ '../kousei.xml': new Uint8Array(1) }),
+      'UPLOAD_ZIP_UNSAFE_NAME',
+      422,
+    ],
+    [
+      'an absolute name',
+      () => zipSync({ '/etc/kousei.xml': new Uint8Array(1) }),
+      'UPLOAD_ZIP_UNSAFE_NAME',
+      422,
+    ],
+    [
+      'more entries than the limit',
+      () =>
+        zipSync(Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`a/${i}.xml`, new Uint8Array(1)]))),
+      'UPLOAD_ZIP_TOO_MANY_ENTRIES',
+      422,
+    ],
+    [
+      'a zip bomb (a few KB inflating past the limit)',
+      () => zipSync({ 'a/kousei.xml': new Uint8Array(2 * 1024 * 1024) }, { level: 9 }),
+      'UPLOAD_ZIP_TOO_LARGE',
+      413,
+    ],
+    [
+      'a truncated zip',
+      () => zipSync({ 'a/kousei.xml': new Uint8Array(10) }).subarray(0, 40),
+      'UPLOAD_ZIP_MALFORMED',
+      422,
+    ],
+  ])('%s is refused with its code before anything is stored', async (_what, make, code, httpStatus) => {
+    const before = (await verdicts(portal.services.databaseUrl)).size;
+    const response = await fetch(`${base}/api/applications`, {
+      method: 'POST',
+      body: new Uint8Array(make()),
+    });
+    const body = (await response.json()) as { error: { code: string } };
+    const after = (await verdicts(portal.services.databaseUrl)).size;
+    expect([response.status, body.error.code, after - before]).toEqual([httpStatus, code, 0]);
+  });
+});
+
+describe('long-term evidence', () => {
+  it('an accepted CMS application is kept as B-LTA that validates offline; a refused one keeps none', async () => {
+    const [fresh] = await fixture.applications(1);
+    const ids = await Promise.all(
+      [fresh!, fixture.revoked].map(async (b) => (await postApplication(b)).json),
+    );
+    const done = await Promise.all(ids.map((s) => waitVerified(s.statusUrl)));
+    const rows = await portal.services.query('SELECT id, evidence FROM applications WHERE id = ANY($1)', [
+      ids.map((s) => s.id),
+    ]);
+    const evidence = new Map(
+      rows.rows.map((r: { id: string; evidence: Buffer | null }) => [r.id, r.evidence]),
+    );
+    const lta = evidence.get(ids[0]!.id);
+    const offline = lta
+      ? await verifyCmsLongTerm(new Uint8Array(lta), { trustAnchors: fixture.authority.trustAnchors })
+      : undefined;
+    expect([
+      done.map((d) => d.status),
+      (done[0]!.report as { evidence?: { level?: string } }).evidence?.level,
+      offline?.verdict,
+      offline?.level,
+      evidence.get(ids[1]!.id),
+    ]).toEqual([['valid', 'invalid'], 'LTA', 'valid', 'LTA', null]);
   });
 });

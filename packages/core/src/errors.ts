@@ -291,6 +291,16 @@ export const CORE_ERRORS = {
     message: 'The CRL or one of its entries carries a critical extension this validator does not understand.',
     docs: 'crl_unknown_critical_extension',
   },
+  CRL_NUMBER_MISSING: {
+    message:
+      'The CRL has no cRLNumber, which RFC 5280 §5.2.3 requires: it is not used as revocation evidence.',
+    docs: 'crl_number_missing',
+  },
+  CRL_NUMBER_CRITICAL: {
+    message:
+      'The CRL marks cRLNumber critical, which RFC 5280 §5.2.3 forbids: it is not used as revocation evidence.',
+    docs: 'crl_number_critical',
+  },
   CRL_FETCH_FAILED: {
     message: 'A CRL could not be fetched from its distribution point.',
     docs: 'crl_fetch_failed',

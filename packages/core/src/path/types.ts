@@ -6,6 +6,7 @@ import type { CoreErrorCode } from '../errors.js';
 import type { CrlIndex } from '../revocation/crl-index.js';
 import type { RevocationMode, RevocationOptions, RevocationStatus } from '../revocation/types.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ValidationProfile } from '../x509/profile.js';
 
 /** A certificate given as DER bytes or already parsed. */
 export type CertificateInput = Uint8Array | Certificate;
@@ -42,12 +43,7 @@ export interface PathBudget {
   readonly policyNodes?: number;
 }
 
-/**
- * `strict` (default): the RFC 5280 profile a conforming CA MUST follow is checked on every certificate
- * of the path. `lenient`: for legacy PKIs, the profile rules listed in
- * docs/path-validation-strictness.md are not checked (RFC 5280 §6.1 itself is always applied).
- */
-export type ValidationProfile = 'strict' | 'lenient';
+export type { ValidationProfile } from '../x509/profile.js';
 
 /**
  * How a trust anchor given as a certificate is used. `certificate` (default): the anchor must be a

@@ -243,6 +243,7 @@ async function validateAtDepth(
       pool: [...intermediates, ...anchors],
       signal,
       algorithms: options.algorithms ?? {},
+      profile: options.profile ?? 'strict',
       validateSigner: async (signer) => {
         // A CRL issuer or OCSP responder may be the CA itself, so a CA leaf is expected here.
         const signerOptions: ValidatePathOptions = {

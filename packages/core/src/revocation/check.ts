@@ -11,6 +11,7 @@
 import type { CoreErrorCode } from '../errors.js';
 import { throwIfAborted } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ValidationProfile } from '../x509/profile.js';
 import type { SignaturePolicy } from '../x509/verify.js';
 import { checkCrls } from './crl-check.js';
 import type { CrlIndex } from './crl-index.js';
@@ -29,6 +30,8 @@ export interface RevocationContext {
   readonly signal?: AbortSignal;
   /** Algorithm policy for CRL and OCSP signatures. */
   readonly algorithms?: SignaturePolicy;
+  /** CRL profile (§5.2.3 cRLNumber rules): `strict` (default) or `lenient`. */
+  readonly profile?: ValidationProfile;
   /** Validates the path of a CRL signer distinct from the certificate's issuer. */
   validateSigner(signer: Certificate): Promise<boolean>;
 }
@@ -108,6 +111,7 @@ export async function checkRevocation(
       candidates,
       validateCrlSigner: ctx.validateSigner,
       ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
+      ...(ctx.profile ? { profile: ctx.profile } : {}),
     };
     const ocspOptions = {
       time: ctx.time,

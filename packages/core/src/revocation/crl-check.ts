@@ -2,7 +2,9 @@
  * CRL processing for one certificate (RFC 5280 §6.3.3): scope (issuer, distribution point and
  * issuingDistributionPoint), validity, signature (including a CRL issuer distinct from the certificate
  * issuer and a CRL signing key different from the certificate signing key), reasons coverage, and
- * delta CRLs (§5.2.4) including certificateHold / removeFromCRL.
+ * delta CRLs (§5.2.4) including certificateHold / removeFromCRL. Under the strict profile a CRL is
+ * also held to the CRL profile a conforming issuer MUST follow: cRLNumber present and non-critical
+ * (§5.2.3), in delta CRLs too (§5.2.4).
  */
 import { bytesEqual, compareBytes, toHex } from '../der/bytes.js';
 import type { CoreErrorCode } from '../errors.js';
@@ -12,6 +14,7 @@ import type { GeneralName } from '../x509/general-name.js';
 import { notSignedByKey } from '../x509/key-fit.js';
 import { appendRdn, type Name, namesMatch } from '../x509/name.js';
 import { EXT_OID } from '../x509/oids.js';
+import type { ValidationProfile } from '../x509/profile.js';
 import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
 import type { CrlIndex } from './crl-index.js';
 import type { SourceOutcome } from './outcome.js';
@@ -28,6 +31,8 @@ export interface CrlCheckContext {
   validateCrlSigner(signer: Certificate): Promise<boolean>;
   /** Algorithm policy for CRL signatures (SHA-1 refused unless allowed). */
   readonly algorithms?: SignaturePolicy;
+  /** `strict` (default) refuses a CRL that breaks the §5.2.3 cRLNumber rules; `lenient` accepts it. */
+  readonly profile?: ValidationProfile;
 }
 
 const dirNames = (names: readonly GeneralName[] | undefined): Name[] =>
@@ -153,6 +158,8 @@ async function validateCrl(
       code:
         | 'CRL_EXPIRED'
         | 'CRL_NOT_YET_VALID'
+        | 'CRL_NUMBER_MISSING'
+        | 'CRL_NUMBER_CRITICAL'
         | 'CRL_SIGNATURE_INVALID'
         | 'CRL_UNKNOWN_CRITICAL_EXTENSION'
         | 'SIGNATURE_ALGORITHM_WEAK';
@@ -183,6 +190,29 @@ async function validateCrl(
     };
   const sig = await checkCrlSignature(crl, issuer, ctx);
   if (sig) return { code: 'CRL_SIGNATURE_INVALID', detail: sig };
+  // Checked after the signature, so the code speaks of a CRL its issuer really published.
+  return ctx.profile === 'lenient' ? undefined : crlProfileProblem(crl);
+}
+
+/**
+ * §5.2.3: "conforming CRL issuers MUST include this extension in all CRLs and MUST mark this
+ * extension as non-critical"; §5.2.4: a delta CRL carries its own cRLNumber as well.
+ */
+function crlProfileProblem(
+  crl: CrlIndex,
+): { code: 'CRL_NUMBER_MISSING' | 'CRL_NUMBER_CRITICAL'; detail: string } | undefined {
+  const kind = crl.isDelta ? 'delta CRL' : 'CRL';
+  const ext = crl.extensions.find((e) => e.oid === EXT_OID.cRLNumber);
+  if (!ext)
+    return {
+      code: 'CRL_NUMBER_MISSING',
+      detail: `the ${kind} from "${crl.issuer.text}" has no cRLNumber (RFC 5280 §5.2.3)`,
+    };
+  if (ext.critical)
+    return {
+      code: 'CRL_NUMBER_CRITICAL',
+      detail: `the ${kind} from "${crl.issuer.text}" marks cRLNumber critical (RFC 5280 §5.2.3)`,
+    };
   return undefined;
 }
 
@@ -308,15 +338,22 @@ export async function checkCrls(
     compareNumbers(d.deltaCrlIndicator!, base.crlNumber) <= 0 &&
     (!d.crlNumber || compareNumbers(d.crlNumber, base.crlNumber) > 0);
   const usableDeltas: CrlIndex[] = [];
+  // A complete CRL whose authentic delta breaks the profile cannot say `good` or decide a hold: the
+  // issuer published newer information that cannot be ordered (§5.2.4). Its permanent revocations stand.
+  const unusable = new Set<CrlIndex>();
   for (const d of deltas) {
     if (!usable.some((u) => deltaFor(u.crl, d))) continue;
-    if (await validate(d)) continue;
+    const problem = await validate(d);
+    if (problem?.code === 'CRL_NUMBER_MISSING' || problem?.code === 'CRL_NUMBER_CRITICAL') {
+      failure ??= problem;
+      for (const u of usable) if (deltaFor(u.crl, d)) unusable.add(u.crl);
+    }
+    if (problem) continue;
     usableDeltas.push(d);
   }
   // Permanent revocations: any valid complete CRL in scope, and any delta that applies to one. A CRL
   // whose entry for the certificate cannot be read (unknown critical extension, §5.3) covers nothing.
   let permanent: { status: RevocationStatus; at: Date } | undefined;
-  const unusable = new Set<CrlIndex>();
   for (const crl of [...usable.map((u) => u.crl), ...usableDeltas]) {
     const st = entryState(crl, cert, ctx.time);
     if (st.kind === 'unusable') {

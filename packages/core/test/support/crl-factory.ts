@@ -37,7 +37,13 @@ export interface CrlSpec {
   readonly entries?: readonly CrlEntrySpec[];
   readonly thisUpdate?: Date;
   readonly nextUpdate?: Date | null;
-  readonly crlNumber?: number;
+  /**
+   * cRLNumber (§5.2.3): default 1, or `deltaOf + 1` for a delta CRL, so every CRL conforms unless a
+   * test says otherwise; `null` leaves it out.
+   */
+  readonly crlNumber?: number | null;
+  /** Marks cRLNumber critical (which §5.2.3 forbids). */
+  readonly crlNumberCritical?: boolean;
   readonly deltaOf?: number;
   readonly idp?: {
     uris?: string[];
@@ -67,7 +73,8 @@ export async function buildCrl(spec: CrlSpec): Promise<Uint8Array> {
     );
   });
   const exts: Uint8Array[] = [];
-  if (spec.crlNumber !== undefined) exts.push(extension('2.5.29.20', int(spec.crlNumber)));
+  const crlNumber = spec.crlNumber === undefined ? (spec.deltaOf ?? 0) + 1 : spec.crlNumber;
+  if (crlNumber !== null) exts.push(extension('2.5.29.20', int(crlNumber), spec.crlNumberCritical));
   if (spec.deltaOf !== undefined) exts.push(extension('2.5.29.27', int(spec.deltaOf), true));
   if (spec.idp) {
     const i = spec.idp;
