@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOcspRequest, parseCertificate, signCms } from '@shomei/core';
+import { buildOcspRequest, parseCertificate, signCms, signPdf } from '@shomei/core';
 import {
   Authority,
   type AuthorityServer,
@@ -16,6 +16,7 @@ import {
   type VirtualJpkiCard,
 } from '@shomei/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samplePdf } from '../../core/test/support/pdf-build.js';
 import type { CliIo } from '../src/cli/io.js';
 import { runCli } from '../src/cli/router.js';
 import { openJpkiCard } from '../src/jpki/open.js';
@@ -39,6 +40,7 @@ beforeAll(async () => {
   await using driver = await openJpkiCard({ transport: new MemoryTransport(card) });
   const signer = await driver.toSigner('sign', { pin: PINS.sign });
   writeFileSync(path('doc.p7s'), await signCms(new TextEncoder().encode('申請書'), signer));
+  writeFileSync(path('doc.pdf'), await signPdf(samplePdf(), signer, { subFilter: 'ETSI.CAdES.detached' }));
   writeFileSync(path('ca.der'), authority.caCertificate('sign'));
 });
 
@@ -63,6 +65,30 @@ async function shomei(...argv: string[]): Promise<{ code: number; out: string; e
 }
 
 describe('shomei augment / verify --long-term', () => {
+  it('a signed PDF: augment --level lta writes PAdES B-LTA (DSS, document timestamp) that verify --long-term finds valid', async () => {
+    const a = await shomei(
+      'augment',
+      path('doc.pdf'),
+      '--level',
+      'lta',
+      '--trust',
+      path('ca.der'),
+      '--tsa',
+      `${server.url}/tsa`,
+      '--fetch',
+    );
+    expect([a.code, a.out]).toEqual([0, expect.stringContaining(`${path('doc.lta.pdf')}: PAdES B-LTA`)]);
+    const v = await shomei('verify', path('doc.lta.pdf'), '--long-term', '--trust', path('ca.der'));
+    expect([v.code, v.out]).toEqual([
+      0,
+      expect.stringMatching(
+        /Field: +Signature1\nVerdict: +VALID[\s\S]*Level: +B-LTA[\s\S]*document-timestamp/,
+      ),
+    ]);
+    const t = await shomei('augment', path('doc.pdf'), '--level', 't', '--trust', path('ca.der'));
+    expect(t.code).toBe(2);
+  });
+
   it('augment --level lta --tsa --fetch writes a B-LTA that verify --long-term finds valid', async () => {
     const a = await shomei(
       'augment',

@@ -5,11 +5,11 @@
  * on a B-LTA before the last TSA certificate expires to extend it. Exit 0 written, 1 refused (no fresh
  * revocation data for some certificate: nothing is written), 2 usage or unreadable input.
  */
-import { augmentCms, derObjects, httpRevocationSource, tsaTimestamp } from '@shomei/core';
+import { augmentCms, augmentPdf, derObjects, httpRevocationSource, tsaTimestamp } from '@shomei/core';
 import { useNodeCrypto } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
-import { type CliCommand, EXIT } from './command.js';
+import { type CliCommand, type CommandContext, EXIT, type ExitCode } from './command.js';
 import { readDerFiles, readInputFile } from './input-files.js';
 import { printJson } from './output.js';
 
@@ -18,13 +18,14 @@ const LEVELS = { t: 'T', lt: 'LT', lta: 'LTA' } as const;
 export function augmentCommand(): CliCommand {
   return {
     path: ['augment'],
-    summary: 'Raise a CMS/CAdES signature to B-T, B-LT or B-LTA (timestamps, certificates, revocation data).',
+    summary: 'Raise a CMS/CAdES signature to B-T, B-LT or B-LTA, or a signed PDF to PAdES B-LT/B-LTA.',
     usage:
-      'shomei augment <signed.p7s> --level t|lt|lta --trust <anchor>… [--intermediate <cert>]… [--tsa <url>] [--fetch] [--crl <crl>]… [--ocsp <response>]… [--content <file>] [--out <file.p7s>] [--json]',
+      'shomei augment (<signed.p7s> | <signed.pdf>) --level t|lt|lta --trust <anchor>… [--intermediate <cert>]… [--tsa <url>] [--fetch] [--crl <crl>]… [--ocsp <response>]… [--content <file>] [--out <file.p7s>] [--json]',
     async run({ args, io, signal }) {
       const a = parseAugmentArgs(args);
       useNodeCrypto();
       const signed = await readInputFile(a.signed, 'signature');
+      if (isPdf(signed)) return augmentPdfFile(signed, a, { io, signal });
       const result = await augmentCms(
         signed[0] === 0x30 ? signed : derObjects(signed, ['CMS', 'PKCS7'])[0]!,
         {
@@ -80,7 +81,7 @@ function parseAugmentArgs(args: string[]) {
     },
     'augment',
   );
-  if (positionals.length !== 1) throw cardError('USAGE', 'Give exactly one signature file (.p7s).');
+  if (positionals.length !== 1) throw cardError('USAGE', 'Give exactly one signature file (.p7s or .pdf).');
   const level = LEVELS[(v.level ?? '').toLowerCase() as keyof typeof LEVELS];
   if (!level) throw cardError('USAGE', '--level must be one of t, lt, lta.');
   if (v.trust.length === 0) throw cardError('USAGE', 'Give at least one --trust anchor certificate.');
@@ -97,7 +98,48 @@ function parseAugmentArgs(args: string[]) {
     crls: v.crl,
     ocsp: v.ocsp,
     content: v.content,
-    out: v.out ?? `${signed.replace(/\.p7s$/i, '')}.${level.toLowerCase()}.p7s`,
+    out:
+      v.out ??
+      (/\.pdf$/i.test(signed)
+        ? `${signed.replace(/\.pdf$/i, '')}.${level.toLowerCase()}.pdf`
+        : `${signed.replace(/\.p7s$/i, '')}.${level.toLowerCase()}.p7s`),
     json: v.json,
   };
+}
+
+/** A PDF starts with its header (ISO 32000-1 §7.5.2). */
+export const isPdf = (b: Uint8Array): boolean =>
+  b.length > 5 && b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46 && b[4] === 0x2d;
+
+/** PAdES: a DSS update (LT), then a document timestamp (LTA); core's augmentPdf. */
+async function augmentPdfFile(
+  pdf: Uint8Array,
+  a: ReturnType<typeof parseAugmentArgs>,
+  { io, signal }: Pick<CommandContext, 'io' | 'signal'>,
+): Promise<ExitCode> {
+  if (a.level === 'T')
+    throw cardError(
+      'USAGE',
+      'A PDF gets its signature timestamp when signed (shomei sign --tsa); use --level lt or lta.',
+    );
+  if (a.level === 'LTA' && !a.tsa) throw cardError('USAGE', '--level lta on a PDF needs --tsa <url>.');
+  const result = await augmentPdf(pdf, {
+    level: a.level,
+    trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
+    intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
+    crls: await readDerFiles(a.crls, 'CRL', ['X509 CRL']),
+    ocsp: await Promise.all(a.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
+    ...(a.tsa ? { timestamp: tsaTimestamp(a.tsa) } : {}),
+    ...(a.fetch ? { revocationSource: httpRevocationSource() } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  const refused = result.missing.length > 0;
+  if (!refused) await io.writeFile(a.out, result.pdf);
+  if (a.json) printJson(io, { written: refused ? null : a.out, level: a.level, missing: result.missing });
+  else if (refused)
+    io.stderr.write(
+      `shomei augment: not written — no fresh revocation data for:\n${result.missing.map((m) => `  ${m}\n`).join('')}Give it with --ocsp/--crl, or let shomei fetch it with --fetch.\n`,
+    );
+  else io.stdout.write(`${a.out}: PAdES B-${a.level} (${pdf.length} → ${result.pdf.length} bytes)\n`);
+  return refused ? EXIT.refused : EXIT.ok;
 }

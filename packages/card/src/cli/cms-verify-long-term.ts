@@ -1,15 +1,16 @@
 /**
  * `shomei verify <signed.p7s> --long-term --trust <anchor>… [--content <file>] [--intermediate <cert>]…
  * [--crl <crl>]… [--ocsp <response>]… [--at <ISO-8601>] [--json]`: long-term validation (core's
- * verifyCmsLongTerm) — the signature judged at its earliest trustworthy timestamp with the evidence
+ * verifyCmsLongTerm; for a PDF, verifyPdfLongTerm per signature field) — the signature judged at its earliest trustworthy timestamp with the evidence
  * it carries, no network. `--at` sets the validation time ("now"). Prints the proof of existence, the
  * timestamps with their TSA, the revocation answer used for each certificate, and the ETSI
  * indication. Exit 0 valid, 1 invalid or indeterminate, 2 usage or unreadable input.
  */
-import { derObjects, type LongTermReport, verifyCmsLongTerm } from '@shomei/core';
+import { derObjects, type LongTermReport, verifyCmsLongTerm, verifyPdfLongTerm } from '@shomei/core';
 import { useNodeCrypto } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
+import { isPdf } from './cms-augment.js';
 import { type CommandContext, EXIT, type ExitCode } from './command.js';
 import { readDerFiles, readInputFile } from './input-files.js';
 import { printJson } from './output.js';
@@ -29,12 +30,27 @@ export async function runVerifyLongTerm({ args, io, signal }: CommandContext): P
     },
     'verify',
   );
-  if (positionals.length !== 1) throw cardError('USAGE', 'Give exactly one signature file (.p7s).');
+  if (positionals.length !== 1) throw cardError('USAGE', 'Give exactly one signature file (.p7s or .pdf).');
   if (v.trust.length === 0) throw cardError('USAGE', 'Give at least one --trust anchor certificate.');
   if (v.at !== undefined && Number.isNaN(Date.parse(v.at)))
     throw cardError('USAGE', `--at must be an ISO-8601 time, got "${v.at}".`);
   useNodeCrypto();
   const signed = await readInputFile(positionals[0]!, 'signature');
+  if (isPdf(signed)) {
+    const pdf = await verifyPdfLongTerm(signed, {
+      trustAnchors: await readDerFiles(v.trust, 'trust anchor', ['CERTIFICATE']),
+      intermediates: await readDerFiles(v.intermediate, 'intermediate certificate', ['CERTIFICATE']),
+      crls: await readDerFiles(v.crl, 'CRL', ['X509 CRL']),
+      ocsp: await Promise.all(v.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
+      ...(v.at ? { now: new Date(v.at) } : {}),
+      signal,
+    });
+    if (v.json) printJson(io, pdf);
+    else if (pdf.signatures.length === 0) io.stdout.write('The PDF has no signature to validate.\n');
+    else
+      io.stdout.write(pdf.signatures.map((s) => `Field:      ${s.field}\n${formatLongTerm(s)}`).join('\n'));
+    return pdf.verdict === 'valid' ? EXIT.ok : EXIT.refused;
+  }
   const report = await verifyCmsLongTerm(
     signed[0] === 0x30 ? signed : derObjects(signed, ['CMS', 'PKCS7'])[0]!,
     {

@@ -20,6 +20,15 @@ export {
   type TimestampInput,
   validatePast,
 } from './past-validation.js';
+export {
+  type AugmentPdfOptions,
+  type AugmentPdfResult,
+  augmentPdf,
+  type PdfLongTermReport,
+  type PdfLongTermSignature,
+  type VerifyPdfLongTermOptions,
+  verifyPdfLongTerm,
+} from './pdf.js';
 export { type RevocationFinding, revocationAt } from './revocation-at.js';
 export { type HttpRevocationSourceOptions, httpRevocationSource, type RevocationSource } from './sources.js';
 export { type VerifyCmsLongTermOptions, verifyCmsLongTerm } from './validate-cms.js';

@@ -11,7 +11,6 @@ import { encodeOid, encodeTlv } from '../der/writer.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { namesMatch } from '../x509/name.js';
 import type { RawSignedData, RawSignerInfo } from './cms-structure.js';
-import { bytesKey } from './content.js';
 import { LTV_OID } from './oids.js';
 
 export interface EvidenceMaterial {
@@ -41,18 +40,14 @@ export function ocspRevocationChoice(ocspResponse: Uint8Array): Uint8Array {
   return encodeTlv(0xa1, encodeOid(LTV_OID.riOcspResponse), ocspResponse);
 }
 
-const certCache = new Map<string, Certificate>();
-
-/** Parses a certificate, reusing an earlier parse of the same bytes (material repeats across calls). */
+/**
+ * Parses a certificate, or undefined when it is malformed. parseCertificate keeps parses by content
+ * (confirmed byte for byte) and copies what it keeps, so the fresh views each validation extracts of
+ * the same embedded certificates map to the same objects, and path results cached for them are reused.
+ */
 export function certificateOf(der: Uint8Array): Certificate | undefined {
-  const key = bytesKey(der);
-  const hit = certCache.get(key);
-  if (hit && bytesEqual(hit.der, der)) return hit;
   try {
-    const c = parseCertificate(der.slice());
-    if (certCache.size > 512) certCache.delete(certCache.keys().next().value as string);
-    certCache.set(key, c);
-    return c;
+    return parseCertificate(der);
   } catch {
     return undefined;
   }

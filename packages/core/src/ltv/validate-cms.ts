@@ -43,7 +43,8 @@ const algorithmsOf = (
   return out;
 };
 
-function formatFailure(detail: string, now: Date): LongTermReport {
+/** The report for a signature that cannot be read; `code` names the format check that failed. */
+export function formatFailure(detail: string, now: Date, code = 'CMS_MALFORMED'): LongTermReport {
   return {
     verdict: 'invalid',
     indication: LTV_INDICATION.FORMAT_FAILURE,
@@ -54,7 +55,7 @@ function formatFailure(detail: string, now: Date): LongTermReport {
     proofOfExistence: { kind: 'validation-time', time: now.toISOString() },
     chain: [],
     timestamps: [],
-    checks: [{ name: 'format', ok: false, code: 'CMS_MALFORMED', detail }],
+    checks: [{ name: 'format', ok: false, code, detail }],
     warnings: [],
   };
 }

@@ -84,6 +84,27 @@ export async function preparePdfSignature(
   signer: Signer,
   options: SignPdfOptions = {},
 ): Promise<PreparedPdfSignature> {
+  return prepareUpdate(doc, signer, options, false);
+}
+
+/**
+ * Lays out the update for a document timestamp (ETSI EN 319 142-1 §5.4.3: /Type /DocTimeStamp,
+ * /SubFilter /ETSI.RFC3161, an RFC 3161 token over the ranges in /Contents). DocMDP does not restrict
+ * document timestamps (EN 319 142-1 §5.4), so a certified document with P=1 accepts one.
+ */
+export async function prepareDocumentTimestamp(
+  doc: PdfDocument,
+  contentsSize: number,
+): Promise<PreparedPdfSignature> {
+  return prepareUpdate(doc, undefined, { contentsSize }, true);
+}
+
+async function prepareUpdate(
+  doc: PdfDocument,
+  signer: Signer | undefined,
+  options: SignPdfOptions,
+  docTimestamp: boolean,
+): Promise<PreparedPdfSignature> {
   const subFilter = options.subFilter ?? 'adbe.pkcs7.detached';
   if (subFilter !== 'adbe.pkcs7.detached' && subFilter !== 'ETSI.CAdES.detached') {
     throw coreError(
@@ -99,14 +120,15 @@ export async function preparePdfSignature(
       'The document is already signed: a certification signature must come first.',
     );
   }
-  const mdp = await docMdpOf(doc);
+  const mdp = docTimestamp ? undefined : await docMdpOf(doc);
   if (mdp?.permissions === 1) {
     throw coreError(
       'PDF_CHANGE_NOT_ALLOWED',
       'The document is certified with "no changes allowed" (DocMDP P=1): another signature would break its certification.',
     );
   }
-  const contentsSize = options.contentsSize ?? estimateContents(signer, options.timestamp !== undefined);
+  const contentsSize =
+    options.contentsSize ?? (signer ? estimateContents(signer, options.timestamp !== undefined) : 16384);
   const catalog = await doc.catalog();
   const page = await pageAt(doc, (options.page ?? 1) - 1);
   let next = Number(doc.trailer.map.get('Size') ?? 0);
@@ -136,7 +158,7 @@ export async function preparePdfSignature(
     ['F', 132],
     ['P', page.ref],
   ];
-  if (options.visible) {
+  if (options.visible && signer) {
     const ap = await visibleAppearance(options.visible, signer, alloc, options.signingTime);
     objects.push(...ap.objects);
     field.push(['Rect', ap.rect], ['AP', pdfDict({ N: pdfRef(ap.appearance) })]);
@@ -206,10 +228,13 @@ export async function preparePdfSignature(
   if (options.location) extra.push(['Location', pdfText(options.location)]);
   if (options.contactInfo) extra.push(['ContactInfo', pdfText(options.contactInfo)]);
   if (reference) extra.push(['Reference', reference]);
+  const head = docTimestamp
+    ? '/Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161'
+    : `/Type /Sig /Filter /Adobe.PPKLite /SubFilter /${subFilter}`;
   const sigText =
-    `${sigNum} 0 obj\n<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /${subFilter}` +
+    `${sigNum} 0 obj\n<<${head}` +
     ` /ByteRange [${' '.repeat(BYTE_RANGE_WIDTH)}] /Contents <${'0'.repeat(contentsSize * 2)}>` +
-    `${extra.map(([k, v]) => ` /${k} ${valueText(v)}`).join('')}>>\nendobj\n`;
+    `${docTimestamp ? '' : extra.map(([k, v]) => ` /${k} ${valueText(v)}`).join('')}>>\nendobj\n`;
   objects.push({ num: sigNum, bytes: latin1(sigText) });
 
   const update = await incrementalUpdate(doc, objects, next);

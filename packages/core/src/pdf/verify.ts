@@ -82,7 +82,7 @@ const good = (name: PdfCheckName, detail?: string): PdfCheck =>
   detail ? { name, ok: true, detail } : { name, ok: true };
 
 /** The exact DER of the CMS in /Contents; trailing bytes must be the zero padding. */
-function cmsOf(contents: Uint8Array): Uint8Array {
+export function cmsOf(contents: Uint8Array): Uint8Array {
   const end = readTlv(contents, 0, contents.length).end;
   for (let i = end; i < contents.length; i++) if (contents[i] !== 0) throw new Error('data after the CMS');
   return contents.subarray(0, end);

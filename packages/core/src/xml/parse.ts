@@ -77,6 +77,11 @@ function isWs(c: number): boolean {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+// Most elements declare no namespace and carry no attribute: they share these empty lists instead of
+// allocating their own. A large document's tree stays live for the whole verification, so every object
+// per node is copied by each young-generation collection; fewer of them is most of the parse time.
+const NONE: readonly never[] = Object.freeze([]);
+
 /** Line ends (XML 1.0 §2.11) and, in attribute values, whitespace (§3.3.3) normalised. */
 function normalise(x: string, attribute: boolean): string {
   const y = x.includes('\r') ? x.replace(/\r\n?/g, '\n') : x;
@@ -120,6 +125,15 @@ interface MutableElement {
   end: number;
 }
 
+/**
+ * Appends a child. The first child gets a list of exactly one slot: a list grown by push reserves
+ * seventeen, and most elements of a data document hold a single text node.
+ */
+function addChild(el: MutableElement, node: XmlNode): void {
+  if (el.children.length === 0) el.children = [node];
+  else el.children.push(node);
+}
+
 class Parser {
   readonly #s: string;
   #pos = 0;
@@ -128,6 +142,10 @@ class Parser {
   readonly #maxAttributes: number;
   /** prefix → stack of URIs currently bound (Namespaces 1.0 §6.1 scoping). */
   readonly #bindings = new Map<string, string[]>([['xml', [XML_NS]]]);
+  /** Set by #startTag for its caller (no result object per element). */
+  #selfClosing = false;
+  #bound: readonly string[] = NONE;
+  readonly #names = new Map<string, string>();
 
   constructor(text: string, options: XmlParseOptions) {
     this.#s = text;
@@ -191,7 +209,7 @@ class Parser {
             }
           }
         } else {
-          top.children.push({ type: 'text', value: this.#text(this.#pos, textEnd) });
+          addChild(top, { type: 'text', value: this.#text(this.#pos, textEnd) });
         }
       }
       if (lt < 0) break;
@@ -216,17 +234,17 @@ class Parser {
           if (close < 0) throw malformed('A comment is not closed', lt);
           const value = s.slice(lt + 4, close);
           if (value.includes('--') || value.endsWith('-')) throw malformed('A comment contains "--"', lt);
-          (stack[stack.length - 1]?.children ?? docChildren).push({
-            type: 'comment',
-            value: value.replace(/\r\n?/g, '\n'),
-          });
+          const comment: XmlNode = { type: 'comment', value: value.replace(/\r\n?/g, '\n') };
+          const top = stack[stack.length - 1];
+          if (top) addChild(top, comment);
+          else docChildren.push(comment);
           this.#pos = close + 3;
         } else if (s.startsWith('<![CDATA[', lt)) {
           const top = stack[stack.length - 1];
           if (!top) throw malformed('A CDATA section outside the root element', lt);
           const close = s.indexOf(']]>', lt + 9);
           if (close < 0) throw malformed('A CDATA section is not closed', lt);
-          top.children.push({ type: 'text', value: s.slice(lt + 9, close).replace(/\r\n?/g, '\n') });
+          addChild(top, { type: 'text', value: s.slice(lt + 9, close).replace(/\r\n?/g, '\n') });
           this.#pos = close + 3;
         } else if (s.startsWith('<!DOCTYPE', lt)) {
           throw coreError(
@@ -249,11 +267,10 @@ class Parser {
         if (p < close && !isWs(s.charCodeAt(p)))
           throw malformed('A processing-instruction target is malformed', lt);
         while (p < close && isWs(s.charCodeAt(p))) p++;
-        (stack[stack.length - 1]?.children ?? docChildren).push({
-          type: 'pi',
-          target,
-          data: s.slice(p, close).replace(/\r\n?/g, '\n'),
-        });
+        const pi: XmlNode = { type: 'pi', target, data: s.slice(p, close).replace(/\r\n?/g, '\n') };
+        const top = stack[stack.length - 1];
+        if (top) addChild(top, pi);
+        else docChildren.push(pi);
         this.#pos = close + 2;
       } else {
         if (!stack.length && rootSeen) {
@@ -273,9 +290,11 @@ class Parser {
         }
         const parent: XmlElement | XmlDocument =
           (stack[stack.length - 1] as XmlElement | undefined) ?? (doc as unknown as XmlDocument);
-        const { el, selfClosing, bound } = this.#startTag(lt, parent);
+        const el = this.#startTag(lt, parent);
+        const selfClosing = this.#selfClosing;
+        const bound = this.#bound;
         elements.push(el as XmlElement);
-        if (stack.length) stack[stack.length - 1]!.children.push(el as XmlElement);
+        if (stack.length) addChild(stack[stack.length - 1]!, el as XmlElement);
         else {
           docChildren.push(el as XmlElement);
           doc.root = el as XmlElement;
@@ -286,7 +305,7 @@ class Parser {
         } else {
           stack.push(el);
           declared.push(bound.length);
-          boundPrefixes.push(...bound);
+          for (let k = 0; k < bound.length; k++) boundPrefixes.push(bound[k]!);
         }
       }
     }
@@ -306,19 +325,21 @@ class Parser {
       p += 2;
       while (isNameChar(s.charCodeAt(p))) p++;
     }
-    return s.slice(at, p);
+    // One string per distinct name, shared by every element that carries it.
+    const name = s.slice(at, p);
+    const known = this.#names.get(name);
+    if (known !== undefined) return known;
+    this.#names.set(name, name);
+    return name;
   }
 
-  #startTag(
-    lt: number,
-    parent: XmlElement | XmlDocument,
-  ): { el: MutableElement; selfClosing: boolean; bound: string[] } {
+  #startTag(lt: number, parent: XmlElement | XmlDocument): MutableElement {
     const s = this.#s;
     const name = this.#name(lt + 1);
     let p = lt + 1 + name.length;
-    const rawNames: string[] = [];
-    const rawValues: string[] = [];
-    const namespaces: XmlNamespaceDeclaration[] = [];
+    let rawNames: string[] | undefined;
+    let rawValues: string[] | undefined;
+    let namespaces: XmlNamespaceDeclaration[] | undefined;
     let selfClosing = false;
     for (;;) {
       const ws = p;
@@ -351,6 +372,7 @@ class Parser {
       p = close + 1;
       if (an === 'xmlns' || an.startsWith('xmlns:')) {
         const prefix = an === 'xmlns' ? '' : an.slice(6);
+        namespaces ??= [];
         if (namespaces.some((d) => d.prefix === prefix))
           throw malformed(`The namespace ${an} is declared twice on <${name}>`, p);
         // Namespaces 1.0 §3: xml is bound only to its namespace, which no other prefix may take.
@@ -362,18 +384,20 @@ class Parser {
           throw malformed(`Namespaces 1.0 forbids undeclaring a prefix (${an}="")`, p);
         namespaces.push({ prefix, uri: value });
       } else {
+        rawNames ??= [];
+        rawValues ??= [];
         rawNames.push(an);
         rawValues.push(value);
       }
-      if (rawNames.length + namespaces.length > this.#maxAttributes) {
+      if ((rawNames?.length ?? 0) + (namespaces?.length ?? 0) > this.#maxAttributes) {
         throw coreError(
           'XML_LIMIT_EXCEEDED',
           `The element <${name}> has more than ${this.#maxAttributes} attributes.`,
         );
       }
     }
-    const bound: string[] = [];
-    for (const d of namespaces) {
+    let bound: string[] | undefined;
+    for (const d of namespaces ?? NONE) {
       if (d.prefix === 'xml') continue;
       let list = this.#bindings.get(d.prefix);
       if (!list) {
@@ -381,15 +405,16 @@ class Parser {
         this.#bindings.set(d.prefix, list);
       }
       list.push(d.uri);
+      bound ??= [];
       bound.push(d.prefix);
     }
     const colon = name.indexOf(':');
     const prefix = colon < 0 ? '' : name.slice(0, colon);
     const localName = colon < 0 ? name : name.slice(colon + 1);
     const namespaceURI = this.#resolve(prefix, true, lt);
-    const attributes: XmlAttribute[] = [];
-    for (let k = 0; k < rawNames.length; k++) {
-      const an = rawNames[k]!;
+    let attributes: XmlAttribute[] = NONE as never[];
+    for (let k = 0; k < (rawNames?.length ?? 0); k++) {
+      const an = rawNames![k]!;
       const c = an.indexOf(':');
       const ap = c < 0 ? '' : an.slice(0, c);
       const al = c < 0 ? an : an.slice(c + 1);
@@ -398,7 +423,7 @@ class Parser {
         prefix: ap,
         localName: al,
         namespaceURI: ap ? this.#resolve(ap, false, lt) : '',
-        value: rawValues[k]!,
+        value: rawValues![k]!,
       };
       for (const o of attributes) {
         if (
@@ -408,7 +433,8 @@ class Parser {
           throw malformed(`The attribute ${an} appears twice on <${name}>`, lt);
         }
       }
-      attributes.push(attr);
+      if (attributes.length === 0) attributes = [attr];
+      else attributes.push(attr);
     }
     const el: MutableElement = {
       type: 'element',
@@ -417,8 +443,8 @@ class Parser {
       localName,
       namespaceURI,
       attributes,
-      namespaces,
-      children: [],
+      namespaces: namespaces ?? (NONE as never[]),
+      children: NONE as never[],
       parent,
       start: lt,
       contentStart: p,
@@ -426,7 +452,9 @@ class Parser {
       end: p,
     };
     this.#pos = p;
-    return { el, selfClosing, bound };
+    this.#selfClosing = selfClosing;
+    this.#bound = bound ?? NONE;
+    return el;
   }
 
   #resolve(prefix: string, element: boolean, at: number): string {
