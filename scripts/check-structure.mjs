@@ -26,8 +26,8 @@ const FORBIDDEN_RUNTIME = ['pkijs', 'asn1js'];
  */
 const KNOWN_CYCLES = new Map([
   [
-    'core/cms <-> core/ltv <-> core/report',
-    "verifyCms's long-term mode dispatches into ltv/, which builds on cms/; ValidationReport embeds ltv's LongTermReport",
+    'core/cms <-> core/ltv <-> core/pdf <-> core/report',
+    "verifyCms's long-term mode dispatches into ltv/, which builds on cms/ and pdf/ (pdf/ verifies through cms/); ValidationReport embeds ltv's LongTermReport",
   ],
 ]);
 
