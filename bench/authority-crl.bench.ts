@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCrl, syntheticRevokedList } from '../packages/simulator/src/authority/crl.js';
-import { encodeName, keyIdentifier } from '../packages/simulator/src/authority/x509-encode.js';
+import { encodeName, keyIdentifier } from '../packages/simulator/src/issuing/x509-encode.js';
 import { median, QUICK } from './bench-util.js';
 
 const N = QUICK ? 20_000 : 1_000_000;

@@ -1,5 +1,5 @@
 /**
- * Regenerates docs/reliability.md (issue 9 §5) from vitest JSON results: the hardening matrix — hostile
+ * Regenerates docs/reliability.md from vitest JSON results: the hardening matrix — hostile
  * inputs, verifier attacks, faults, load — with cases tried and passed per test.
  *
  *   npx tsx scripts/reliability-report.ts                 # runs the unit hardening suites, writes the doc

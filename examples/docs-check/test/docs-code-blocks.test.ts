@@ -1,6 +1,6 @@
 /**
- * Every ```ts block in the Markdown pages under docs/ type-checks against the current sources
- * (issue 8 §5), so a renamed option or a changed signature breaks CI instead of the guides.
+ * Every ```ts block in the Markdown pages under docs/ type-checks against the current sources,
+ * so a renamed option or a changed signature breaks CI instead of the guides.
  */
 
 import { readFileSync } from 'node:fs';

@@ -133,7 +133,7 @@ export const CARD_ERRORS = {
     message: 'A file on the card does not have the expected format.',
     docs: 'card_data_malformed',
   },
-  // --- card driver and JPKI card API (issue 4: PcscTransport, JpkiCard) ---
+  // --- card driver and JPKI card API (PcscTransport, JpkiCard) ---
   INPUT_INVALID: { message: 'An argument is not valid.', docs: 'input_invalid' },
   PIN_REQUIRED: {
     message: 'This operation needs a PIN: pass { pin } (or verify the PIN first in this session).',
@@ -143,7 +143,7 @@ export const CARD_ERRORS = {
     message: 'This card session was closed. Open the card again with openJpkiCard().',
     docs: 'card_closed',
   },
-  // --- end of issue 4 block ---
+  // --- end of the card driver block ---
   USAGE: { message: 'Invalid command-line usage.', docs: 'usage' },
   INPUT_NOT_FOUND: { message: 'An input file does not exist.', docs: 'input_not_found' },
   OUTPUT_EXISTS: {

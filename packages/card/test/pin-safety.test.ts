@@ -1,5 +1,5 @@
 /**
- * PIN and My Number safety (issue 4 §4–5): every path that takes a PIN is driven — right, wrong,
+ * PIN and My Number safety: every path that takes a PIN is driven — right, wrong,
  * malformed, guard, blocked, change, sign, certificates, attributes, My Number, toSigner, removal
  * mid-operation — and everything an application could see or log is scanned for the secrets:
  * traces (at the `sensitive` level too), error messages, JSON.stringify(error), util.inspect(error)

@@ -72,10 +72,6 @@ export const CORE_ERRORS = {
       'The data is not valid DER: check that the file is a certificate, CRL or CMS object in DER or PEM form.',
     docs: 'der_malformed',
   },
-  DER_UNSUPPORTED: {
-    message: 'The DER structure uses a feature this parser does not support.',
-    docs: 'der_unsupported',
-  },
   PEM_MALFORMED: {
     message: 'The PEM text is malformed: expected -----BEGIN …----- and -----END …----- around base64 data.',
     docs: 'pem_malformed',
@@ -83,7 +79,7 @@ export const CORE_ERRORS = {
   INPUT_INVALID: { message: 'An argument is not valid.', docs: 'input_invalid' },
   ABORTED: { message: 'The operation was aborted by the caller.', docs: 'aborted' },
   TIMEOUT: { message: 'The operation did not finish in time.', docs: 'timeout' },
-  // ---- cms / signer / report (issue 5: CMS/CAdES signing and verification) ----
+  // ---- cms / signer / report (CMS/CAdES signing and verification) ----
   CRYPTO_UNAVAILABLE: {
     message: 'This runtime has no WebCrypto: use Node 20+ or a modern browser on a secure (https) page.',
     docs: 'crypto_unavailable',
@@ -171,10 +167,6 @@ export const CORE_ERRORS = {
     message: 'The SignedData has more SignerInfos than the verifier accepts (maxSigners).',
     docs: 'cms_too_many_signers',
   },
-  CMS_CHAIN_INVALID: {
-    message: 'The signer certificate does not chain to a trusted anchor.',
-    docs: 'cms_chain_invalid',
-  },
   CMS_CHAIN_INDETERMINATE: {
     message: 'The signer certificate chain could not be fully checked (e.g. revocation status unavailable).',
     docs: 'cms_chain_indeterminate',
@@ -211,7 +203,7 @@ export const CORE_ERRORS = {
     docs: 'jpki_identity_malformed',
   },
   // ---- end cms ----
-  // --- path / x509 / revocation (issue 6) -------------------------------------------------------
+  // --- path / x509 / revocation -------------------------------------------------------------
   CERT_MALFORMED: {
     message:
       'The certificate is not a valid X.509 structure: check that the file is a DER or PEM certificate.',
@@ -290,18 +282,10 @@ export const CORE_ERRORS = {
     message: "The CRL signature does not verify with the CRL issuer's key.",
     docs: 'crl_signature_invalid',
   },
-  CRL_ISSUER_MISMATCH: {
-    message: "The CRL was not issued by the certificate's issuer or an authorised CRL issuer.",
-    docs: 'crl_issuer_mismatch',
-  },
   CRL_EXPIRED: { message: 'The CRL is past its nextUpdate: fetch a fresh one.', docs: 'crl_expired' },
   CRL_NOT_YET_VALID: {
     message: 'The CRL thisUpdate is after the validation time.',
     docs: 'crl_not_yet_valid',
-  },
-  CRL_SCOPE: {
-    message: 'The CRL does not cover this certificate (distribution point or scope mismatch).',
-    docs: 'crl_scope',
   },
   CRL_UNKNOWN_CRITICAL_EXTENSION: {
     message: 'The CRL or one of its entries carries a critical extension this validator does not understand.',
@@ -320,6 +304,10 @@ export const CORE_ERRORS = {
   CRL_FETCH_FAILED: {
     message: 'A CRL could not be fetched from its distribution point.',
     docs: 'crl_fetch_failed',
+  },
+  FETCH_FAILED: {
+    message: 'A URL could not be fetched: the server is unreachable or answered with an HTTP error.',
+    docs: 'fetch_failed',
   },
   OCSP_MALFORMED: { message: 'The OCSP response is not a valid OCSP structure.', docs: 'ocsp_malformed' },
   OCSP_STATUS: {

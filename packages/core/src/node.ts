@@ -13,7 +13,7 @@ import { useNodeCrypto } from './node/crypto-backend.js';
 // returns to WebCrypto.
 useNodeCrypto();
 
-// ---- cms (issue 5): streaming files and node:crypto hashing ----
+// ---- cms: streaming files and node:crypto hashing ----
 import type { ContentInput } from './cms/content.js';
 import { type SignCmsOptions, signCms as signCmsPortable } from './cms/sign.js';
 import { type VerifyCmsOptions, verifyCms as verifyCmsPortable } from './cms/verify.js';

@@ -44,7 +44,7 @@ export const SIMULATOR_ERRORS = {
     message: 'The vpcd address must be host:port with a port between 1 and 65535.',
     docs: 'vpcd_address_invalid',
   },
-  // --- authority (issue 7): CA hierarchy, operators, revocation, services ------------------------
+  // --- authority: CA hierarchy, operators, revocation, services ------------------------
   AUTHORITY_NOT_FOUND: {
     message:
       'No authority in that directory. Create one with Authority.create or `shomei-sim authority serve`.',

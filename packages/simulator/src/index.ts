@@ -20,7 +20,6 @@ export {
 } from './authority/ltv-sources.js';
 export { OPERATOR_PIN_FORMAT, OperatorCard } from './authority/operator-card.js';
 export { AuthorityServer, type AuthorityServerOptions } from './authority/server.js';
-export { sharedTestCa, TestCa } from './authority/test-ca.js';
 export { TSA_POLICY_OID } from './authority/tsa.js';
 export { CARD_FILE_FORMAT, type CardFileJson } from './card/card-file.js';
 export { loadCardFile, saveCardFile } from './card/card-file-io.js';

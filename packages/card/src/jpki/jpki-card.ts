@@ -2,7 +2,7 @@
  * `JpkiCard`: one session with a JPKI card (My Number card, Juki card), spec/jpki-card.md §12.
  *
  * Every method is one logical operation run through `CardAccess` (per-reader queue in-process, an
- * exclusive connection across processes). PIN safety (issue 4 §4): the format is checked before
+ * exclusive connection across processes). PIN safety: the format is checked before
  * anything is queued or sent; a PIN is never retried; with one try left VERIFY is refused unless the
  * caller passes `allowLastAttempt: true`; the PIN bytes are wiped after VERIFY; errors carry
  * `remainingAttempts` but never the PIN. An operation that verifies a PIN for its own use releases the
@@ -23,6 +23,7 @@ import {
 } from '../iso7816/commands.js';
 import type { DataClass } from '../iso7816/trace.js';
 import { CardAccess } from '../transport/card-access.js';
+import { isConnectionLoss } from '../transport/connection-loss.js';
 import type { Disposition, Transport } from '../transport/transport.js';
 import { type CardAttributes, parseAttributesEf, parseMyNumberEf } from './assist-data.js';
 import { cardSigner, type SignerPinSource } from './card-signer.js';
@@ -418,10 +419,4 @@ export class JpkiCard {
     if (response.sw !== 0x9000) throw pinError(kind, response.sw, 'VERIFY');
     this.#verified.add(kind);
   }
-}
-
-function isConnectionLoss(error: unknown): boolean {
-  return ['CARD_REMOVED', 'CARD_RESET', 'TIMEOUT', 'TRANSPORT_CLOSED', 'ABORTED'].some((code) =>
-    hasErrorCode(error, code),
-  );
 }

@@ -1,5 +1,5 @@
 /**
- * PIN format validation before anything is sent (issue 4 §4, spec §4.2): a malformed PIN never burns
+ * PIN format validation before anything is sent (spec §4.2): a malformed PIN never burns
  * a try. The PIN lives only as a local string and the byte array handed to VERIFY, which is wiped
  * after use. Errors describe the rule, never the PIN (not even its length).
  */

@@ -12,6 +12,7 @@
  */
 import { hasErrorCode } from '@shomei/core';
 import { cardError } from '../errors.js';
+import { isConnectionLoss } from './connection-loss.js';
 import { delay, withDeadline } from './deadline.js';
 import { type OperationQueue, readerQueue } from './operation-queue.js';
 import type { Disposition, Transport } from './transport.js';
@@ -66,7 +67,7 @@ export class CardAccess {
         keep = options.hold === true || this.#held;
         return result;
       } catch (error) {
-        // A removed or reset card lost its security state; a broken connection cannot be kept.
+        // A removed or reset card lost its security state; a broken or cut-short connection is not kept.
         keep = this.#held && this.transport.connected && !isConnectionLoss(error);
         throw error;
       } finally {
@@ -80,7 +81,7 @@ export class CardAccess {
 
   /**
    * Ends a held connection, with `reset` by default so that the card forgets verified PINs
-   * (issue 4 §4: disposal drops the verified state). Queued behind running operations.
+   * (disposal drops the verified state). Queued behind running operations.
    */
   release(disposition: Disposition = 'reset'): Promise<void> {
     return this.#queue.run(async () => {
@@ -112,13 +113,4 @@ export class CardAccess {
       }
     }
   }
-}
-
-function isConnectionLoss(error: unknown): boolean {
-  return (
-    hasErrorCode(error, 'CARD_REMOVED') ||
-    hasErrorCode(error, 'CARD_RESET') ||
-    hasErrorCode(error, 'TIMEOUT') ||
-    hasErrorCode(error, 'TRANSPORT_CLOSED')
-  );
 }

@@ -1,6 +1,6 @@
 /**
  * Races a pending operation against the caller's AbortSignal and a timeout, so a card (or a pcscd)
- * that stops answering ends in `TIMEOUT` or `ABORTED` instead of a hang (issue 4 §6). The underlying
+ * that stops answering ends in `TIMEOUT` or `ABORTED` instead of a hang. The underlying
  * operation cannot always be cancelled (a native SCardTransmit cannot): the caller learns of it through
  * `onAbandon` and must treat the connection as unusable.
  */

@@ -1,7 +1,7 @@
 /**
  * Per-reader async queue: one logical operation (select → verify → read/sign) runs to its end before
  * the next one on the same card starts, so two callers in one process never interleave APDUs and never
- * see each other's selected file or security state (design.md §2, issue 4 §2). Operations start in
+ * see each other's selected file or security state (design.md §2). Operations start in
  * call order (FIFO). A caller whose signal aborts while waiting leaves the queue without running.
  */
 import { abortedError } from './deadline.js';

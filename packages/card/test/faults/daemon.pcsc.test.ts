@@ -1,5 +1,5 @@
 /**
- * Daemon faults through the real stack (issue 9 §3): pcscd killed and restarted, the vpcd connection
+ * Daemon faults through the real stack: pcscd killed and restarted, the vpcd connection
  * dropped in the middle of an operation. VirtualJpkiCard → VpcdBridge → vpcd → pcscd → PcscTransport →
  * JpkiCard. Every fault ends in a typed error, the next call succeeds once the reader is back, and no
  * PIN try is lost.

@@ -1,5 +1,5 @@
 /**
- * Fault matrix (issue 9 §3) through MemoryTransport + CardFaults: for every operation and every step
+ * Fault matrix through MemoryTransport + CardFaults: for every operation and every step
  * (command) of it, the card is removed before the command, removed while the card answers, the
  * response is corrupted, or a status word is forced. Each case must end in a typed error (or, for
  * faults the protocol cannot see, such as a status word the driver treats as normal, in success); the

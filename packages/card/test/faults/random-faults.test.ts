@@ -1,5 +1,5 @@
 /**
- * Random fault schedules (issue 9 §3): fast-check draws a sequence of operations, each with a fault at
+ * Random fault schedules: fast-check draws a sequence of operations, each with a fault at
  * a random step (removal, corruption, forced status word, delay past the timeout) or none. Invariants
  * over the whole sequence: every failure is typed, no call sends its PIN twice, every fault-free call
  * succeeds, and at the end a clean sign works and no PIN try was lost.

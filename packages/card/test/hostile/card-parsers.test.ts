@@ -1,5 +1,5 @@
 /**
- * Hostile inputs for card's parsers (issue 9 §1): the command and response APDU codec and the parsers
+ * Hostile inputs for card's parsers: the command and response APDU codec and the parsers
  * of card data (card-input-assistance EFs, the TLV length of a file head). A card or a reader is an
  * input source like any other: a counterfeit or broken card must give typed errors, never a crash.
  */

@@ -1,5 +1,5 @@
 /**
- * Load (issue 9 §4): 100 concurrent sign requests on one card, in process. The card can only do one
+ * Load: 100 concurrent sign requests on one card, in process. The card can only do one
  * thing at a time, so JpkiCard must queue them: every request succeeds, each one's APDUs are contiguous
  * (no request's COMPUTE DIGITAL SIGNATURE runs between another's VERIFY and its own), and the PIN
  * counter is untouched. (The portal's 1,000 concurrent verifications belong to the portal's tests.)

@@ -10,12 +10,12 @@ import type { ReportTimestamp, SignerReport } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
 import { parseCertificate } from '../x509/certificate.js';
+import { EXT_OID, KP_OID } from '../x509/oids.js';
 import { digestBytes } from './hasher.js';
 import { ATTRIBUTE_OID, CMS_OID } from './oids.js';
 import { parseSignedData, type SignedData, type SignerInfo } from './signed-data.js';
 import { parseTstInfo } from './timestamp.js';
 
-const KP_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 const HASHES: readonly string[] = ['SHA-256', 'SHA-384', 'SHA-512'];
 
 export type TimestampOutcome =
@@ -84,8 +84,8 @@ export async function checkSignatureTimestamp(
   }
   // Every check is made on the certificate whose key verified the token, never on one found by name.
   const eku = tsaCert.extKeyUsage;
-  const ekuCritical = tsaCert.extensions.find((e) => e.oid === '2.5.29.37')?.critical;
-  if (!eku?.includes(KP_TIME_STAMPING) || !ekuCritical) {
+  const ekuCritical = tsaCert.extensions.find((e) => e.oid === EXT_OID.extKeyUsage)?.critical;
+  if (!eku?.includes(KP_OID.timeStamping) || !ekuCritical) {
     return bad(
       'the TSA certificate lacks the critical id-kp-timeStamping extended key usage (RFC 3161 §2.3)',
     );

@@ -30,6 +30,7 @@ import {
 } from './attributes-check.js';
 import { type ContentInput, hashContentMulti } from './content.js';
 import type { HashFactory } from './hasher.js';
+import { SIGNATURE_OID } from './oids.js';
 import type { PathResultCache } from './path-cache.js';
 import { type SignatureVerifier, verifySignature } from './public-key.js';
 import { parseSignedData, type SignedData, type SignerInfo } from './signed-data.js';
@@ -254,9 +255,9 @@ function policyFailure(
     }
   }
   const certKey =
-    cert.publicKeyAlgorithm.oid === '1.2.840.113549.1.1.1'
+    cert.publicKeyAlgorithm.oid === SIGNATURE_OID.rsaEncryption
       ? 'RSA'
-      : cert.publicKeyAlgorithm.oid === '1.2.840.10045.2.1'
+      : cert.publicKeyAlgorithm.oid === SIGNATURE_OID.ecPublicKey
         ? 'EC'
         : undefined;
   if (certKey !== keyType) {

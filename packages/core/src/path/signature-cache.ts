@@ -1,13 +1,13 @@
 /**
  * Certificate signature checks, cached per (certificate, issuer key): a portal verifying many
- * signatures under the same chain pays for each CA signature once (issue 6: "a cache for repeated
- * chains"). Certificates are themselves cached by bytes, so equal bytes share the cache entry.
+ * signatures under the same chain pays for each CA signature once. Certificates are themselves cached by bytes, so equal bytes share the cache entry.
  */
 import { bytesEqual, toHex } from '../der/bytes.js';
 
 const EMPTY = new Uint8Array(0);
 
 import type { Certificate } from '../x509/certificate.js';
+import { notSignedByKey } from '../x509/key-fit.js';
 import { verifySignature, weakSignatureHash } from '../x509/verify.js';
 import type { WorkBudget } from './budget.js';
 
@@ -49,7 +49,8 @@ export async function checkCertificateSignature(
         allowSha1: true,
       });
     }
-  } catch {
+  } catch (error) {
+    notSignedByKey(error);
     return 'unsupported';
   }
   // The content level is filled lazily, only when a second key is tried for the same certificate.

@@ -3,45 +3,13 @@
  * ValidationReport `chain[]` from `PathResult.path` (leaf first), including `revocation`.
  */
 import type { CoreErrorCode } from '../errors.js';
+import type { CrlIndex } from '../revocation/crl-index.js';
+import type { RevocationMode, RevocationOptions, RevocationStatus } from '../revocation/types.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ValidationProfile } from '../x509/profile.js';
 
 /** A certificate given as DER bytes or already parsed. */
 export type CertificateInput = Uint8Array | Certificate;
-
-/**
- * Revocation policy (issue 6 §4):
- * - `require`: every certificate after the anchor needs a conclusive status, else indeterminate;
- * - `prefer` (default): use every available source; no source → `unknown` with a warning (verdict may
- *   stay valid); a source that fails (unreachable, stale, badly signed) → indeterminate;
- * - `off`: not checked, reported as such.
- */
-export type RevocationMode = 'require' | 'prefer' | 'off';
-
-export type RevocationSourceKind = 'ocsp' | 'crl';
-
-export interface RevocationOptions {
-  readonly mode?: RevocationMode;
-  /** Order in which sources are consulted. Default `['ocsp', 'crl']` (OCSP first, CRL fallback). */
-  readonly order?: readonly RevocationSourceKind[];
-  /** Fetch CRLs from cRLDistributionPoints and query OCSP responders from AIA (opt-in). Default false. */
-  readonly fetch?: boolean;
-  /** Per-request timeout for fetching, in milliseconds. Default 10 000. */
-  readonly fetchTimeoutMs?: number;
-  /** Maximum bytes accepted from one fetch. Default 64 MiB for CRLs, 1 MiB for OCSP. */
-  readonly maxFetchBytes?: number;
-  /**
-   * How long an OCSP response without nextUpdate counts as current after its thisUpdate, in ms.
-   * Default 24 hours.
-   */
-  readonly ocspMaxAgeMs?: number;
-  /**
-   * Where fetched CRLs and OCSP responses are kept between validations: your own
-   * `new RevocationFetchCache()`, `null` for none, or (absent) `defaultRevocationFetchCache`.
-   */
-  readonly fetchCache?: import('../revocation/fetch.js').RevocationFetchCache | null;
-  /** Check certificates the CA issued to itself / the anchor's children only … all by default. */
-  readonly skipLeaf?: boolean;
-}
 
 /** RFC 5280 §6.1.1 (c)–(f): the user inputs to policy processing. */
 export interface PolicyOptions {
@@ -75,12 +43,7 @@ export interface PathBudget {
   readonly policyNodes?: number;
 }
 
-/**
- * `strict` (default): the RFC 5280 profile a conforming CA MUST follow is checked on every certificate
- * of the path. `lenient`: for legacy PKIs, the profile rules listed in
- * docs/path-validation-strictness.md are not checked (RFC 5280 §6.1 itself is always applied).
- */
-export type ValidationProfile = 'strict' | 'lenient';
+export type { ValidationProfile } from '../x509/profile.js';
 
 /**
  * How a trust anchor given as a certificate is used. `certificate` (default): the anchor must be a
@@ -97,7 +60,7 @@ export interface ValidatePathOptions {
   /** Unordered pool of candidate intermediates (may include cross certificates and noise). */
   readonly intermediates?: readonly CertificateInput[];
   /** CRLs (DER or PEM bytes, or an already built index). Full and delta CRLs may be mixed. */
-  readonly crls?: readonly (Uint8Array | import('../revocation/crl-index.js').CrlIndex)[];
+  readonly crls?: readonly (Uint8Array | CrlIndex)[];
   /** DER OCSPResponse messages obtained out of band (e.g. stapled or embedded in a signature). */
   readonly ocsp?: readonly Uint8Array[];
   /** Validation time. Default: now. */
@@ -126,28 +89,6 @@ export interface ValidatePathOptions {
    */
   readonly allowCaLeaf?: boolean;
   readonly signal?: AbortSignal;
-}
-
-export type RevocationReason =
-  | 'unspecified'
-  | 'keyCompromise'
-  | 'cACompromise'
-  | 'affiliationChanged'
-  | 'superseded'
-  | 'cessationOfOperation'
-  | 'certificateHold'
-  | 'removeFromCRL'
-  | 'privilegeWithdrawn'
-  | 'aACompromise';
-
-/** Revocation status of one certificate, in the shape of the ValidationReport's `chain[].revocation`. */
-export interface RevocationStatus {
-  readonly status: 'good' | 'revoked' | 'unknown';
-  readonly source: 'crl' | 'ocsp' | null;
-  readonly reason?: RevocationReason;
-  readonly revokedAt?: Date;
-  /** Why the status is unknown (`not checked`, `no source`, the failing source's error …). */
-  readonly detail?: string;
 }
 
 export interface PathElement {

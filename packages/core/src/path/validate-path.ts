@@ -7,6 +7,7 @@ import { derObjects } from '../der/pem.js';
 import { CORE_ERRORS, coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import { checkRevocation, ensureOcspReadable } from '../revocation/check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
+import type { RevocationOptions, RevocationStatus } from '../revocation/types.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { WorkBudget } from './budget.js';
 import { buildPaths, IssuerIndex } from './build.js';
@@ -17,8 +18,6 @@ import type {
   PathErrorCode,
   PathFailure,
   PathResult,
-  RevocationOptions,
-  RevocationStatus,
   ValidatePathOptions,
 } from './types.js';
 

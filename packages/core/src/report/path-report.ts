@@ -5,8 +5,9 @@
  * or unreadable input).
  */
 import { isShomeiError } from '../errors.js';
-import type { PathResult, RevocationMode, RevocationStatus } from '../path/types.js';
+import type { PathResult } from '../path/types.js';
 import { validatePath } from '../path/validate-path.js';
+import type { RevocationMode, RevocationStatus } from '../revocation/types.js';
 import { neutralizeText } from './neutralize.js';
 
 export interface CommandOutput {

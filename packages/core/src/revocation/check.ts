@@ -10,14 +10,15 @@
  */
 import type { CoreErrorCode } from '../errors.js';
 import { throwIfAborted } from '../errors.js';
-import type { PathFailure, RevocationOptions, RevocationStatus, ValidationProfile } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ValidationProfile } from '../x509/profile.js';
 import type { SignaturePolicy } from '../x509/verify.js';
 import { checkCrls } from './crl-check.js';
 import type { CrlIndex } from './crl-index.js';
 import { fetchCrlsFor, fetchOcspFor } from './fetch.js';
 import { type OcspResponse, parseOcspResponse, verifyOcspResponse } from './ocsp.js';
 import type { SourceOutcome } from './outcome.js';
+import type { RevocationFailure, RevocationOptions, RevocationStatus } from './types.js';
 
 export interface RevocationContext {
   readonly crls: readonly CrlIndex[];
@@ -38,7 +39,7 @@ export interface RevocationContext {
 export interface RevocationResult {
   /** One status per certificate of the path except the trust anchor (leaf first). */
   readonly statuses: RevocationStatus[];
-  readonly failures: PathFailure[];
+  readonly failures: RevocationFailure[];
   readonly warnings: string[];
 }
 
@@ -74,7 +75,7 @@ export async function checkRevocation(
 ): Promise<RevocationResult> {
   const n = path.length - 1;
   const statuses: RevocationStatus[] = [];
-  const failures: PathFailure[] = [];
+  const failures: RevocationFailure[] = [];
   const warnings: string[] = [];
   const { mode } = ctx.options;
   if (mode === 'off') {

@@ -8,15 +8,17 @@
  */
 import { bytesEqual, compareBytes, toHex } from '../der/bytes.js';
 import type { CoreErrorCode } from '../errors.js';
-import type { RevocationStatus, ValidationProfile } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { DistributionPoint, DistributionPointName } from '../x509/extensions.js';
 import type { GeneralName } from '../x509/general-name.js';
+import { notSignedByKey } from '../x509/key-fit.js';
 import { appendRdn, type Name, namesMatch } from '../x509/name.js';
 import { EXT_OID } from '../x509/oids.js';
+import type { ValidationProfile } from '../x509/profile.js';
 import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
 import type { CrlIndex } from './crl-index.js';
 import type { SourceOutcome } from './outcome.js';
+import type { RevocationStatus } from './types.js';
 
 /** All reasons of ReasonFlags bits 1–8 (§6.3.3 (d)); bit 0 is unused. */
 const ALL_REASONS = 0x1fe;
@@ -131,8 +133,8 @@ async function checkCrlSignature(
       ok = await verifySignature(signer.spki, crl.signatureAlgorithm, crl.signature, crl.tbs, {
         allowSha1: true,
       });
-    } catch {
-      ok = false;
+    } catch (error) {
+      ok = notSignedByKey(error);
     }
     if (!ok) continue;
     crl.verifiedKeys.add(toHex(signer.spki));

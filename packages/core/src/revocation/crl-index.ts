@@ -23,7 +23,6 @@ import {
   type Tlv,
 } from '../der/reader.js';
 import { coreError, isShomeiError } from '../errors.js';
-import type { RevocationReason } from '../path/types.js';
 import {
   type AlgorithmIdentifier,
   parseAlgorithmIdentifierAt,
@@ -39,6 +38,7 @@ import {
 import type { GeneralName } from '../x509/general-name.js';
 import { type Name, namesMatch, parseNameAt } from '../x509/name.js';
 import { EXT_OID } from '../x509/oids.js';
+import type { RevocationReason } from './types.js';
 
 /** CRLReason (RFC 5280 §5.3.1); value 7 is unused. */
 export const CRL_REASONS: readonly (RevocationReason | undefined)[] = [

@@ -5,7 +5,6 @@
  */
 import { toBase64 } from '../der/bytes.js';
 import { type CoreErrorCode, coreError, isShomeiError } from '../errors.js';
-import type { RevocationOptions } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
 import { AD_OID } from '../x509/oids.js';
 import { CrlIndex } from './crl-index.js';
@@ -17,6 +16,7 @@ import {
   verifyOcspResponse,
 } from './ocsp.js';
 import type { SourceOutcome } from './outcome.js';
+import type { RevocationOptions } from './types.js';
 
 export interface FetchOptions {
   readonly timeoutMs?: number;
@@ -49,9 +49,16 @@ export async function fetchBytes(url: string, options: FetchOptions = {}): Promi
   } catch (cause) {
     if (timeout.aborted) throw coreError('TIMEOUT', `Fetching ${url} timed out.`, { cause });
     if (options.signal?.aborted) throw coreError('ABORTED', undefined, { cause });
-    throw coreError('INPUT_INVALID', `Fetching ${url} failed.`, { cause });
+    throw coreError(
+      'FETCH_FAILED',
+      `Fetching ${url} failed: ${(cause as Error)?.message ?? String(cause)}.`,
+      { cause },
+    );
   }
-  if (!res.ok) throw coreError('INPUT_INVALID', `Fetching ${url} returned HTTP ${res.status}.`);
+  if (!res.ok)
+    throw coreError('FETCH_FAILED', `Fetching ${url} returned HTTP ${res.status}.`, {
+      details: { status: res.status },
+    });
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw coreError('INPUT_INVALID', `${url} is larger than ${maxBytes} bytes.`);
   const reader = res.body?.getReader();

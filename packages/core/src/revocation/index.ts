@@ -11,3 +11,4 @@ export {
 } from './fetch.js';
 export * from './ocsp.js';
 export type { SourceOutcome } from './outcome.js';
+export * from './types.js';

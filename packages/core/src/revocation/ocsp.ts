@@ -20,7 +20,6 @@ import {
 } from '../der/reader.js';
 import { DER_NULL, encodeOid, encodeTlv } from '../der/writer.js';
 import { coreError, isShomeiError } from '../errors.js';
-import type { RevocationStatus } from '../path/types.js';
 import {
   type AlgorithmIdentifier,
   type Certificate,
@@ -28,11 +27,13 @@ import {
   parseCertificate,
   parseExtensionListAt,
 } from '../x509/certificate.js';
+import { notSignedByKey } from '../x509/key-fit.js';
 import { type Name, namesMatch, parseNameAt } from '../x509/name.js';
 import { ALG_OID, EXT_OID, KP_OID } from '../x509/oids.js';
 import { type SignaturePolicy, spkiKeyBytes, verifySignature, weakSignatureHash } from '../x509/verify.js';
 import { CRL_REASONS } from './crl-index.js';
 import type { SourceOutcome } from './outcome.js';
+import type { RevocationStatus } from './types.js';
 
 const BASIC_RESPONSE = '1.3.6.1.5.5.7.48.1.1';
 
@@ -306,8 +307,8 @@ async function signedBy(resp: OcspResponse, spki: Uint8Array): Promise<boolean> 
     ok = await verifySignature(spki, resp.signatureAlgorithm!, resp.signature!, resp.tbs!, {
       allowSha1: true,
     });
-  } catch {
-    ok = false;
+  } catch (error) {
+    ok = notSignedByKey(error);
   }
   if (ok) {
     const set = verified.get(resp) ?? new Set<string>();
@@ -384,8 +385,8 @@ export async function verifyOcspResponse(
           r.tbs,
           options.algorithms,
         );
-      } catch {
-        issuedByCa = false;
+      } catch (error) {
+        issuedByCa = notSignedByKey(error);
       }
       if (!issuedByCa) continue;
       if (await signedBy(resp, r.spki)) {

@@ -1,6 +1,6 @@
 /** What one revocation source says about one certificate. */
 import type { CoreErrorCode } from '../errors.js';
-import type { RevocationStatus } from '../path/types.js';
+import type { RevocationStatus } from './types.js';
 
 export type SourceOutcome =
   /**

@@ -1,5 +1,5 @@
 /**
- * CMS under attack (issue 9 §1, §2): hostile SignedData for the parser and for verifyCms, DigestInfo
+ * CMS under attack: hostile SignedData for the parser and for verifyCms, DigestInfo
  * forgeries (trailing bytes, wrong OID, absent NULL, non-minimal lengths — the verifier must compare
  * whole encodings), BER re-encodings, and a messageDigest mismatch hidden among several signers.
  */

@@ -1,5 +1,5 @@
 /**
- * Verifier attacks on path validation and revocation (issue 9 §2). Each test is an attacker's move
+ * Verifier attacks on path validation and revocation. Each test is an attacker's move
  * against validatePath; the verdict must be the typed refusal RFC 5280 / RFC 6960 call for.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

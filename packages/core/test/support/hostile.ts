@@ -1,5 +1,5 @@
 /**
- * Hostile-input harness shared by the parser properties (issue 9): seeded fast-check runs over random
+ * Hostile-input harness shared by the parser properties: seeded fast-check runs over random
  * bytes and mutated valid encodings (bit flips, truncation, lying and huge length fields, insertions,
  * deep nesting). A parser passes when every input either parses or throws a typed `ShomeiError` with an
  * expected code, each within the per-input budget (no hang, no stack overflow, no unhandled rejection).

@@ -1,5 +1,5 @@
 /**
- * `Authority`: a JPKI-shaped issuing authority for tests and demos (design.md §2, issue 7).
+ * `Authority`: a JPKI-shaped issuing authority for tests and demos (design.md §2).
  *
  * Two self-signed CAs like the J-LIS ones (spec/jpki-card.md §11), optionally under a common root;
  * counter issuance into a `VirtualJpkiCard` whose keys are generated inside the card; revocation,
@@ -14,6 +14,15 @@ import { fromBase64, JPKI_POLICY_OID, toBase64, toHex } from '@shomei/core';
 import type { CertificateIssuer, CertificateRequest, IssuedCertificate } from '../card/issuer.js';
 import { type CreateCardOptions, VirtualJpkiCard } from '../card/virtual-card.js';
 import { simulatorError } from '../errors.js';
+import { type CaId, type KeyHolder, loadKeyHolder, randomSerial, saveKeyHolder } from '../issuing/ca-key.js';
+import { buildEndEntityCertificate, caName, rootName } from '../issuing/certificate-profile.js';
+import {
+  certifyServices,
+  createHierarchy,
+  DEFAULT_BASE_URL,
+  endEntityUrls,
+  YEAR_MS,
+} from '../issuing/hierarchy.js';
 import type { AuditAction, AuditVerification } from './audit-log.js';
 import { AuditTrail } from './audit-trail.js';
 import {
@@ -26,12 +35,9 @@ import {
   stateMtime,
   writeState,
 } from './authority-state.js';
-import { type CaId, type KeyHolder, loadKeyHolder, randomSerial, saveKeyHolder } from './ca-key.js';
-import { buildEndEntityCertificate, caName, rootName } from './certificate-profile.js';
 import { serialOf, validityOf } from './certificate-serial.js';
 import { buildCrl, type CrlReason, isCrlReason, syntheticRevokedList } from './crl.js';
 import { crlContents } from './crl-contents.js';
-import { certifyServices, createHierarchy, YEAR_MS } from './hierarchy.js';
 import { answerOcsp } from './ocsp-responder.js';
 import type { OperatorCard } from './operator-card.js';
 import { AuthorityServer, type AuthorityServerOptions } from './server.js';
@@ -73,7 +79,7 @@ export interface IssuedCard {
 /** A card, a certificate (DER) or a serial in hex. */
 export type RevocationTarget = VirtualJpkiCard | Uint8Array | string;
 
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:8370';
+export { DEFAULT_BASE_URL };
 
 export class Authority {
   readonly #dir: string | undefined;
@@ -328,9 +334,7 @@ export class Authority {
       policy: this.#state.policies[req.kind],
       ...(req.kind === 'sign' && { holder: req.holder }),
       ca,
-      crlUrl: `${base}/crl/${req.kind}.crl`,
-      ocspUrl: `${base}/ocsp`,
-      caIssuersUrl: `${base}/ca/${req.kind}.crt`,
+      ...endEntityUrls(req.kind, base),
     });
     this.#record(cert, req.kind, req.kind, holderRef);
     return cert;

@@ -5,7 +5,8 @@
  */
 import { type KeyObject, sign as rsaSign } from 'node:crypto';
 import { encodeLength, encodeSmallInteger, encodeTlv } from '@shomei/core';
-import { encodeExtension, encodeTime, SHA256_WITH_RSA } from './x509-encode.js';
+import { simulatorError } from '../errors.js';
+import { encodeExtension, encodeTime, SHA256_WITH_RSA } from '../issuing/x509-encode.js';
 
 /** CRLReason (RFC 5280 §5.3.1). 7 is not used. */
 export const CRL_REASON = {
@@ -46,7 +47,10 @@ export function revokedListFrom(
     let s = e.serial;
     while (s.length > 1 && s[0] === 0) s = s.subarray(1);
     if (s.length > 20)
-      throw new RangeError('A certificate serial number is at most 20 octets (RFC 5280 §4.1.2.2).');
+      throw simulatorError(
+        'AUTHORITY_STATE_INVALID',
+        'A revoked serial number is longer than 20 octets (RFC 5280 §4.1.2.2): the authority state is damaged.',
+      );
     return s;
   });
   let total = 0;

@@ -5,8 +5,8 @@
  * (§2.2), and any failure while answering `internalError`.
  */
 import { toHex } from '@shomei/core';
+import type { KeyHolder } from '../issuing/ca-key.js';
 import type { CertificateRecord } from './authority-state.js';
-import type { KeyHolder } from './ca-key.js';
 import { stripZeros } from './certificate-serial.js';
 import {
   buildOcspResponse,

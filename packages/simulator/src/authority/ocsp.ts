@@ -15,8 +15,7 @@ import {
   readRoot,
   type Tlv,
 } from '@shomei/core';
-import type { KeyHolder } from './ca-key.js';
-import { CRL_REASON, type CrlReason } from './crl.js';
+import type { KeyHolder } from '../issuing/ca-key.js';
 import {
   digest,
   encodeExtension,
@@ -25,7 +24,8 @@ import {
   hashAlgorithmName,
   signStructure,
   subjectPublicKeyBits,
-} from './x509-encode.js';
+} from '../issuing/x509-encode.js';
+import { CRL_REASON, type CrlReason } from './crl.js';
 
 /** OCSPResponseStatus (RFC 6960 §4.2.1); 4 is not used. */
 export const OCSP_STATUS = {

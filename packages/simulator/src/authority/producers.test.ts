@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { CrlIndex, children, readRoot, readSmallInteger, toHex } from '@shomei/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spkiOf } from '../issuing/ca-key.js';
+import { encodeName, keyIdentifier } from '../issuing/x509-encode.js';
 import { Authority } from './authority.js';
-import { spkiOf } from './ca-key.js';
 import { buildCrl, CRL_REASON, type CrlReason, revokedListFrom, syntheticRevokedList } from './crl.js';
-import { encodeName, keyIdentifier } from './x509-encode.js';
 
 const SEED = 0x5eed7;
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fromBase64 } from '@shomei/core';
 import { simulatorError } from '../errors.js';
+import type { CaId } from '../issuing/ca-key.js';
 import type { Authority } from './authority.js';
-import type { CaId } from './ca-key.js';
 import { ocspErrorResponse } from './ocsp.js';
 
 export interface AuthorityServerOptions {

@@ -20,8 +20,8 @@ import {
   readOid,
   readRoot,
 } from '@shomei/core';
-import type { KeyHolder } from './ca-key.js';
-import { digest, encodeGeneralizedTime, hashAlgorithmName } from './x509-encode.js';
+import type { KeyHolder } from '../issuing/ca-key.js';
+import { digest, encodeGeneralizedTime, hashAlgorithmName } from '../issuing/x509-encode.js';
 
 /** Our TSA policy: an OID under the ITU-T/ISO example arc (X.660 §A: 2.999), not a real policy. */
 export const TSA_POLICY_OID = '2.999.3161.1';

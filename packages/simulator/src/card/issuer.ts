@@ -1,6 +1,6 @@
 /**
  * What the card asks of an issuing authority at issuance: certify a public key generated inside the
- * card. The built-in test CA (authority/test-ca.ts) implements it; the full Authority will too.
+ * card. The `Authority` implements it, and so does the card's default in-memory issuer.
  */
 import type { HolderProfile } from './holder.js';
 

@@ -12,7 +12,7 @@ function primes(card: VirtualJpkiCard): string[] {
   });
 }
 
-describe('keys never leave the card (issue 3)', () => {
+describe('keys never leave the card ', () => {
   it('no EF of any AP contains private-key material, even with every PIN verified', async () => {
     const card = await freshCard();
     const secrets = primes(card).map((p) => p.slice(0, 64));

@@ -6,13 +6,13 @@
  * treats an empty reply as a disconnect).
  */
 import { randomBytes } from 'node:crypto';
-import { sharedTestCa } from '../authority/test-ca.js';
 import { simulatorError } from '../errors.js';
 import { encodeAttributesEf, encodeBasicInfoEf, encodeMyNumberEf } from './assist-data.js';
 import { type CardFileJson, decodeCardFile, encodeCardFile } from './card-file.js';
 import { CardKey, MODULUS_BYTES } from './card-key.js';
 import type { CardState, CertificateSlot } from './card-state.js';
 import { type CardConfig, type CardConfigInput, resolveCardConfig } from './config.js';
+import { defaultIssuer } from './default-issuer.js';
 import { type Applet, assistApplet, JPKI_EF, jpkiApplet, tokenEf } from './file-system.js';
 import {
   type CardPins,
@@ -31,7 +31,7 @@ export interface CreateCardOptions {
   /** Default `mynumber`. */
   profile?: CardProfile;
   config?: CardConfigInput;
-  /** Who certifies the keys generated in the card. Default: the built-in test CA (one per process). */
+  /** Who certifies the keys generated in the card. Default: an in-memory test CA pair (one per process). */
   issuer?: CertificateIssuer;
 }
 
@@ -79,7 +79,7 @@ export class VirtualJpkiCard {
     const pins = validatePins(options.pins, profile);
     const config = resolveCardConfig(options.config);
     const [authKey, signKey] = await Promise.all([CardKey.generate(), CardKey.generate()]);
-    const issuer = options.issuer ?? (await sharedTestCa());
+    const issuer = options.issuer ?? (await defaultIssuer());
     const [sign, auth] = await Promise.all([
       issuer.issue({ kind: 'sign', publicKey: signKey.publicKey, holder }),
       issuer.issue({ kind: 'auth', publicKey: authKey.publicKey, holder }),

@@ -1,5 +1,5 @@
 /**
- * Hostile inputs for the simulator's parsers (issue 9 §1): the card's APDU parser and the whole card
+ * Hostile inputs for the simulator's parsers: the card's APDU parser and the whole card
  * behind it, and the vpcd frame reader. A test double that crashes on odd input hides bugs in the code
  * it tests, so the virtual card must answer everything with a status word.
  */

@@ -9,6 +9,21 @@ import { buildCaCertificate, buildTsaCertificate, caName, rootName } from './cer
 
 export const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
+/** Where the simulated authority's services answer unless told otherwise (`shomei-sim serve`). */
+export const DEFAULT_BASE_URL = 'http://127.0.0.1:8370';
+
+/** The CRL, OCSP and CA-issuers URLs an end-entity certificate of `kind` carries under `baseUrl`. */
+export function endEntityUrls(
+  kind: 'sign' | 'auth',
+  baseUrl: string,
+): { crlUrl: string; ocspUrl: string; caIssuersUrl: string } {
+  return {
+    crlUrl: `${baseUrl}/crl/${kind}.crl`,
+    ocspUrl: `${baseUrl}/ocsp`,
+    caIssuersUrl: `${baseUrl}/ca/${kind}.crt`,
+  };
+}
+
 export async function createHierarchy(o: {
   now: Date;
   root: boolean;

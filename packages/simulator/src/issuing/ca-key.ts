@@ -5,7 +5,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { derObjects, toPem } from '@shomei/core';
+import { derObjects, hasErrorCode, toPem } from '@shomei/core';
+import { simulatorError } from '../errors.js';
 import { encodeName, keyIdentifier, type NameAttribute } from './x509-encode.js';
 
 /** `sign` and `auth` are the J-LIS-like CAs; `root` the optional common root; `tsa` the time-stamping unit. */
@@ -76,13 +77,23 @@ export function loadKeyHolder(
   id: CaId,
   name: NameAttribute[] | ((publicKey: Uint8Array) => NameAttribute[]),
 ): KeyHolder {
-  const key = createPrivateKey({
-    key: readFileSync(join(dir, 'ca', `${id}.key.pem`), 'utf8'),
-    format: 'pem',
-  });
-  const [certificate] = derObjects(new Uint8Array(readFileSync(join(dir, 'ca', `${id}.crt.pem`))), [
-    'CERTIFICATE',
-  ]);
-  if (!certificate) throw new Error(`ca/${id}.crt.pem holds no certificate`);
-  return keyHolder(id, typeof name === 'function' ? name(spkiOf(key)) : name, key, certificate);
+  const details = { dir, file: `ca/${id}.key.pem, ca/${id}.crt.pem` };
+  try {
+    const key = createPrivateKey({
+      key: readFileSync(join(dir, 'ca', `${id}.key.pem`), 'utf8'),
+      format: 'pem',
+    });
+    const [certificate] = derObjects(new Uint8Array(readFileSync(join(dir, 'ca', `${id}.crt.pem`))), [
+      'CERTIFICATE',
+    ]);
+    if (!certificate)
+      throw simulatorError('AUTHORITY_STATE_INVALID', `ca/${id}.crt.pem holds no certificate.`, { details });
+    return keyHolder(id, typeof name === 'function' ? name(spkiOf(key)) : name, key, certificate);
+  } catch (cause) {
+    if (hasErrorCode(cause, 'AUTHORITY_STATE_INVALID')) throw cause;
+    throw simulatorError('AUTHORITY_STATE_INVALID', `The ${id} CA's key or certificate cannot be read.`, {
+      cause,
+      details,
+    });
+  }
 }
