@@ -9,10 +9,11 @@ import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { runVerifyLongTerm } from './cms-verify-long-term.js';
 import type { CliCommand, ExitCode } from './command.js';
-import { inputFileSize, readDerFiles, readInputFile } from './input-files.js';
+import { inputFileSize, readInputFile } from './input-files.js';
 import { isPdfFile, runPdfVerify } from './pdf-verify.js';
 import { parseMaxIntermediates } from './pki-path.js';
 import { progressBar } from './progress.js';
+import { cmsVerifyOptions, type VerifyArgs } from './verify-options.js';
 import { runXmlVerify } from './xml-verify.js';
 
 const MODES: readonly RevocationMode[] = ['require', 'prefer', 'off'];
@@ -36,20 +37,7 @@ export function verifyCommand(): CliCommand {
       if (a.content) bar = progressBar('hashing', await inputFileSize(a.content, 'content file'));
       const report = await verifyCms(signed, {
         ...(a.content ? { content: fileSource(a.content) } : {}),
-        trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
-        ...(a.tsaTrust.length > 0
-          ? { tsaTrustAnchors: await readDerFiles(a.tsaTrust, 'TSA trust anchor', ['CERTIFICATE']) }
-          : {}),
-        intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
-        crls: await Promise.all(a.crls.map((f) => readInputFile(f, 'CRL'))),
-        // --fetch: CRLs from cRLDistributionPoints and OCSP from AIA, as `shomei path --fetch`.
-        revocation: { mode: a.revocation, fetch: a.fetch },
-        ...(a.at ? { time: new Date(a.at) } : {}),
-        ...(a.policies.length > 0 ? { policy: { initialPolicySet: a.policies } } : {}),
-        ...(a.maxIntermediates !== undefined
-          ? { pathOptions: { maxIntermediates: a.maxIntermediates } }
-          : {}),
-        signal,
+        ...(await cmsVerifyOptions(a, signal)),
         onProgress: (n) => bar.update(n),
       });
       bar.done();
@@ -59,7 +47,7 @@ export function verifyCommand(): CliCommand {
   };
 }
 
-function parseVerifyArgs(args: string[]) {
+function parseVerifyArgs(args: string[]): VerifyArgs {
   const parsed = parseCommandArgs(
     args,
     {

@@ -4,11 +4,11 @@
  * made after it, allowed or not. Exit 0 when every signature is valid, 1 otherwise, 2 unreadable.
  */
 import { open } from 'node:fs/promises';
-import { formatReport, type PdfReport, type PdfSignatureReport, type RevocationMode } from '@shomei/core';
+import { formatReport, type PdfReport, type PdfSignatureReport } from '@shomei/core';
 import { verifyPdf } from '@shomei/core/node';
 import { EXIT, type ExitCode } from './command.js';
-import { readDerFiles, readInputFile } from './input-files.js';
 import type { CliIo } from './io.js';
+import { cmsVerifyOptions, type VerifyArgs } from './verify-options.js';
 
 /** True when the file starts with a PDF header (within its first 1 KiB, as readers allow). */
 export async function isPdfFile(path: string): Promise<boolean> {
@@ -24,17 +24,6 @@ export async function isPdfFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-export interface PdfVerifyArgs {
-  signed: string;
-  trust: string[];
-  intermediates: string[];
-  crls: string[];
-  revocation: RevocationMode;
-  at?: string | undefined;
-  policies: string[];
-  json: boolean;
 }
 
 const LABEL = { valid: 'VALID', invalid: 'INVALID', indeterminate: 'INDETERMINATE' } as const;
@@ -77,16 +66,8 @@ export function formatPdfReport(r: PdfReport): string {
 }
 
 /** Runs the verification of a PDF for `shomei verify`. */
-export async function runPdfVerify(a: PdfVerifyArgs, io: CliIo, signal: AbortSignal): Promise<ExitCode> {
-  const report = await verifyPdf(a.signed, {
-    trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
-    intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
-    crls: await Promise.all(a.crls.map((f) => readInputFile(f, 'CRL'))),
-    revocation: a.revocation,
-    ...(a.at ? { time: new Date(a.at) } : {}),
-    ...(a.policies.length > 0 ? { policy: { initialPolicySet: a.policies } } : {}),
-    signal,
-  });
+export async function runPdfVerify(a: VerifyArgs, io: CliIo, signal: AbortSignal): Promise<ExitCode> {
+  const report = await verifyPdf(a.signed, await cmsVerifyOptions(a, signal));
   if (a.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(formatPdfReport(report));
   return report.verdict === 'valid' ? EXIT.ok : EXIT.refused;

@@ -140,6 +140,13 @@ describe('shomei sign --format pades / shomei verify <pdf>', () => {
     );
   });
 
+  it('passes --max-intermediates to the PDF verifier: the key signature (one intermediate) fails with 0', async () => {
+    const args = ['--trust', path('sign-ca.der'), '--trust', `${VECTORS}root.pem`, '--revocation', 'off'];
+    const v = harness();
+    const code = await v.run('verify', path('twice.pdf'), ...args, '--max-intermediates', '0');
+    expect([code, /PATH_TOO_LONG/.test(v.stdout())]).toEqual([1, true]);
+  });
+
   it('writes files qpdf --check accepts', () => {
     expect(execFileSync('qpdf', ['--check', path('twice.pdf')]).toString()).toMatch(
       /No syntax or stream encoding errors/,

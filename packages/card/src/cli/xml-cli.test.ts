@@ -74,6 +74,16 @@ describe('shomei sign --format xades / verify XML', () => {
     expect(await runCli(['verify', `${file}.xades.xml`, ...TRUST], io().cli)).toBe(0);
   });
 
+  it('refuses the CMS-only options for XML instead of ignoring them (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shomei-cli-xml-'));
+    const file = join(dir, 'doc.xml');
+    writeFileSync(file, '<doc><a>1</a></doc>');
+    expect(await runCli(['sign', '--format', 'xades', file, ...KEY], io().cli)).toBe(0);
+    expect(
+      await runCli(['verify', `${file}.xades.xml`, ...TRUST, '--max-intermediates', '0'], io().cli),
+    ).toBe(2);
+  });
+
   it('exits 2 for an XML document with a DTD', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shomei-cli-xml-'));
     const file = join(dir, 'evil.xml');

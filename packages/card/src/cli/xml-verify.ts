@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import {
   formatReport,
-  type RevocationMode,
   reportExitCode,
   reportToJson,
   verifyEgovApplication,
@@ -15,23 +14,12 @@ import {
 } from '@shomei/core';
 import { useNodeCrypto } from '@shomei/core/node';
 import type { CommandContext, ExitCode } from './command.js';
-import { readDerFiles, readInputFile } from './input-files.js';
+import { refuseCmsOnlyOptions, sharedVerifyOptions, type VerifyArgs } from './verify-options.js';
 import { besideResolver, isDirectory, looksLikeXml, readFolder } from './xml-files.js';
-
-export interface XmlVerifyArgs {
-  signed: string;
-  trust: string[];
-  intermediates: string[];
-  crls: string[];
-  revocation: RevocationMode;
-  at?: string | undefined;
-  policies: string[];
-  json: boolean;
-}
 
 /** Verifies `a.signed` when it is a folder or an XML file; undefined when it is neither (CMS). */
 export async function runXmlVerify(
-  a: XmlVerifyArgs,
+  a: VerifyArgs,
   { io, signal }: Omit<CommandContext, 'args'>,
 ): Promise<ExitCode | undefined> {
   const folder = await isDirectory(a.signed);
@@ -45,15 +33,8 @@ export async function runXmlVerify(
     if (!looksLikeXml(bytes)) return undefined;
   }
   useNodeCrypto();
-  const options = {
-    trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
-    intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
-    crls: await Promise.all(a.crls.map((f) => readInputFile(f, 'CRL'))),
-    revocation: a.revocation,
-    ...(a.at ? { time: new Date(a.at) } : {}),
-    ...(a.policies.length > 0 ? { policy: { initialPolicySet: a.policies } } : {}),
-    signal,
-  };
+  refuseCmsOnlyOptions(a);
+  const options = await sharedVerifyOptions(a, signal);
   const report: XmlValidationReport = folder
     ? await verifyEgovApplication(await readFolder(a.signed), options)
     : await verifyXml(bytes!, { ...options, resolveExternal: besideResolver(a.signed) });
