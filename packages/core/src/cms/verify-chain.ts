@@ -4,6 +4,7 @@
  */
 import type { CertificateInput, PathElement, PathResult, ValidatePathOptions } from '../path/types.js';
 import type { ReportChainElement, ReportCheck, Verdict } from '../report/types.js';
+import type { Certificate } from '../x509/certificate.js';
 
 /** `validatePath`'s signature; injectable so that tests and callers can supply their own. */
 export type PathValidator = (
@@ -99,4 +100,30 @@ function mapResult(result: PathResult): ChainOutcome {
     checks.push({ check: { name: 'revocation', ok: true, detail }, severity: 'valid' });
   }
   return { chain, checks };
+}
+
+/**
+ * RFC 5280 §4.2.1.3: a key that signs documents needs digitalSignature or nonRepudiation
+ * (contentCommitment). One check for every format whose signer is an X.509 certificate.
+ */
+export function signingKeyUsageCheck(cert: Certificate): { check: ReportCheck; severity: Verdict } {
+  const ku = cert.keyUsage;
+  if (!ku || ku.digitalSignature || ku.nonRepudiation)
+    return {
+      check: {
+        name: 'keyUsage',
+        ok: true,
+        detail: ku ? (ku.nonRepudiation ? 'nonRepudiation' : 'digitalSignature') : 'no keyUsage extension',
+      },
+      severity: 'valid',
+    };
+  return {
+    check: {
+      name: 'keyUsage',
+      ok: false,
+      code: 'CMS_KEY_USAGE',
+      detail: 'keyUsage allows neither digitalSignature nor nonRepudiation',
+    },
+    severity: 'invalid',
+  };
 }

@@ -34,7 +34,7 @@ import { SIGNATURE_OID } from './oids.js';
 import type { PathResultCache } from './path-cache.js';
 import { type SignatureVerifier, verifySignature } from './public-key.js';
 import { parseSignedData, type SignedData, type SignerInfo } from './signed-data.js';
-import { chainChecks, type PathValidator } from './verify-chain.js';
+import { chainChecks, type PathValidator, signingKeyUsageCheck } from './verify-chain.js';
 import { checkSignatureTimestamp } from './verify-timestamp.js';
 
 /** What the algorithm policy accepts (defaults reject MD5, SHA-1 and RSA below 2048 bits). */
@@ -384,16 +384,7 @@ async function verifySignerCertificate(
     }
   }
 
-  // RFC 5280 §4.2.1.3: a signing key needs digitalSignature or nonRepudiation (contentCommitment).
-  const ku = cert.keyUsage;
-  checks.push(
-    !ku || ku.digitalSignature || ku.nonRepudiation
-      ? pass(
-          'keyUsage',
-          ku ? (ku.nonRepudiation ? 'nonRepudiation' : 'digitalSignature') : 'no keyUsage extension',
-        )
-      : fail('keyUsage', 'CMS_KEY_USAGE', 'keyUsage allows neither digitalSignature nor nonRepudiation'),
-  );
+  checks.push(signingKeyUsageCheck(cert));
 
   let chain: SignerReport['chain'] = [];
   try {

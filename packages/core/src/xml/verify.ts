@@ -9,7 +9,7 @@
 import type { HashFactory } from '../cms/hasher.js';
 import type { PathResultCache } from '../cms/path-cache.js';
 import type { AlgorithmPolicy } from '../cms/verify.js';
-import { chainChecks, type PathValidator } from '../cms/verify-chain.js';
+import { chainChecks, type PathValidator, signingKeyUsageCheck } from '../cms/verify-chain.js';
 import { bytesEqual, fromBase64 } from '../der/bytes.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import { parseJpkiIdentity } from '../jpki/identity.js';
@@ -471,16 +471,7 @@ async function verifyOne(
     checks.push(...(xades.checks as Check[]));
   }
 
-  // RFC 5280 §4.2.1.3: a signing key needs digitalSignature or nonRepudiation.
-  const ku = cert.keyUsage;
-  checks.push(
-    !ku || ku.digitalSignature || ku.nonRepudiation
-      ? pass(
-          'keyUsage',
-          ku ? (ku.nonRepudiation ? 'nonRepudiation' : 'digitalSignature') : 'no keyUsage extension',
-        )
-      : fail('keyUsage', 'CMS_KEY_USAGE', 'keyUsage allows neither digitalSignature nor nonRepudiation'),
-  );
+  checks.push(signingKeyUsageCheck(cert));
 
   try {
     const intermediates: Certificate[] = [
