@@ -650,8 +650,13 @@ export const CORE_ERRORS = {
   },
   EXTERNAL_SIGNATURE_MISMATCH: {
     message:
-      'The signature returned for a prepared CMS signature does not verify: it was made over other data or with another key.',
+      'The signature returned for a prepared signature does not verify: it was made over other data or with another key.',
     docs: 'external_signature_mismatch',
+  },
+  EXTERNAL_CERTIFICATE_MISMATCH: {
+    message:
+      'The external signer returned another certificate than the one the signature was prepared for: prepare again with the certificate of the card that signs.',
+    docs: 'external_certificate_mismatch',
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

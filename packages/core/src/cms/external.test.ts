@@ -1,7 +1,6 @@
-import { constants, createPrivateKey, privateEncrypt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pki } from '../../test/pki.js';
-import { fromBase64 } from '../der/bytes.js';
+import { signDigestInfo as signWithTestKey } from '../../test/support/external-signer.js';
 import { hasErrorCode } from '../errors.js';
 import { pkcs8Signer } from '../signer/pkcs8.js';
 import type { Signer } from '../signer.js';
@@ -12,13 +11,7 @@ const content = new TextEncoder().encode('申請書: ブラウザで署名する
 let signer: Signer;
 
 /** The "elsewhere" of the flow: a key that signs a DigestInfo, as the card does. */
-async function signDigestInfo(digestInfo: string): Promise<Uint8Array> {
-  const key = createPrivateKey({ key: Buffer.from(pki.signerKey), format: 'der', type: 'pkcs8' });
-  // RSASSA-PKCS1-v1_5 over a ready DigestInfo is the raw private-key operation with type-1 padding.
-  return new Uint8Array(
-    privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, fromBase64(digestInfo)),
-  );
-}
+const signDigestInfo = async (digestInfo: string) => signWithTestKey(digestInfo);
 
 beforeAll(async () => {
   signer = await pkcs8Signer(pki.signerKey, pki.signer, { chain: [pki.intermediate] });
@@ -60,5 +53,22 @@ describe('prepare → sign the digest elsewhere → finish', () => {
     await expect(
       finishExternalCms(new TextEncoder().encode('changed'), prepared, signature),
     ).rejects.toSatisfy((e) => hasErrorCode(e, 'EXTERNAL_SIGNATURE_MISMATCH'));
+  });
+
+  it('refuses a returned certificate other than the prepared one', async () => {
+    const prepared = await prepareExternalCms(content, { certificate: signer.certificate });
+    await expect(
+      finishExternalCms(content, prepared, await signDigestInfo(prepared.digestInfo), {
+        certificate: pki.intermediate,
+      }),
+    ).rejects.toSatisfy((e) => hasErrorCode(e, 'EXTERNAL_CERTIFICATE_MISMATCH'));
+  });
+
+  it('refuses malformed prepared state with INPUT_INVALID', async () => {
+    const prepared = await prepareExternalCms(content, { certificate: signer.certificate });
+    const broken = { ...prepared, chain: 'not a list' } as unknown as typeof prepared;
+    await expect(finishExternalCms(content, broken, new Uint8Array(256))).rejects.toSatisfy((e) =>
+      hasErrorCode(e, 'INPUT_INVALID'),
+    );
   });
 });

@@ -41,9 +41,43 @@ export interface PreparedCmsSignature {
 }
 
 export interface FinishExternalCmsOptions {
+  /**
+   * The certificate the external signer returned with the signature (the page API's `sign` gives
+   * it back): refused with EXTERNAL_CERTIFICATE_MISMATCH unless it is the prepared one.
+   */
+  certificate?: Uint8Array;
   /** Adds a signature timestamp (CAdES-T), as in `signCms`. */
   timestamp?: SignCmsOptions['timestamp'];
   signal?: AbortSignal;
+}
+
+const HASHES: readonly string[] = ['SHA-256', 'SHA-384', 'SHA-512'];
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/**
+ * Refuses prepared state that is not what `prepareExternalCms` returns (it may have travelled
+ * through a session store or a client): INPUT_INVALID instead of a TypeError deep inside.
+ */
+export function checkPreparedCms(value: unknown): asserts value is PreparedCmsSignature {
+  const p = value as Partial<Record<keyof PreparedCmsSignature, unknown>> | null;
+  const ok =
+    typeof p === 'object' &&
+    p !== null &&
+    HASHES.includes(p.hash as string) &&
+    isText(p.digest) &&
+    isText(p.digestInfo) &&
+    (p.signingTime === null || (isText(p.signingTime) && !Number.isNaN(Date.parse(p.signingTime)))) &&
+    typeof p.detached === 'boolean' &&
+    (p.contentType === undefined || isText(p.contentType)) &&
+    isText(p.certificate) &&
+    Array.isArray(p.chain) &&
+    p.chain.every(isText);
+  if (!ok) {
+    throw coreError(
+      'INPUT_INVALID',
+      'The prepared signature state is malformed: pass what prepare returned.',
+    );
+  }
 }
 
 function algorithmOf(certificate: Uint8Array, hash: HashAlgorithmName): SignerAlgorithm {
@@ -101,7 +135,11 @@ export async function finishExternalCms(
   if (!(signature instanceof Uint8Array) || signature.length === 0) {
     throw coreError('INPUT_INVALID', 'The external signature must be non-empty bytes.');
   }
+  checkPreparedCms(prepared);
   const certificate = fromBase64(prepared.certificate);
+  if (options.certificate && !bytesEqual(options.certificate, certificate)) {
+    throw coreError('EXTERNAL_CERTIFICATE_MISMATCH');
+  }
   const parsed = parseCertificate(certificate);
   const hash = prepared.hash;
   const expected = fromBase64(prepared.digest);

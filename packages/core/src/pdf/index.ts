@@ -2,6 +2,13 @@ export type { VisibleSignature } from './appearance.js';
 export type { PdfChange, PdfChangeKind, PdfRevisionChanges } from './changes.js';
 export type { DocMdpPermissions } from './docmdp.js';
 export { type ObjectLocation, PdfDocument, type PdfRevision } from './document.js';
+export {
+  type FinishExternalPdfOptions,
+  finishExternalPdf,
+  type PreparedExternalPdf,
+  type PrepareExternalPdfOptions,
+  prepareExternalPdf,
+} from './external.js';
 export { type SignatureField, signatureFields } from './form.js';
 export type { PdfDict, PdfName, PdfObject, PdfRef, PdfStream, PdfString, PdfValue } from './objects.js';
 export {

@@ -280,6 +280,11 @@ export async function completePdfSignature(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
   const cms = await signCms(signedChunks(original, prepared), signer, cmsOptions);
+  return embedPdfSignature(prepared, cms);
+}
+
+/** Writes a DER CMS into the hole of `prepared.update` (in place) and returns the update. */
+export function embedPdfSignature(prepared: PreparedPdfSignature, cms: Uint8Array): Uint8Array {
   const room = (prepared.holeEnd - prepared.holeStart - 2) / 2;
   if (cms.length > room) {
     throw coreError(

@@ -2,6 +2,18 @@ export * from './algorithms.js';
 export { type C14nMethod, type C14nOptions, canonicalize, canonicalizeTo } from './c14n.js';
 export * from './dom.js';
 export * from './egov.js';
+export {
+  type FinishExternalEgovOptions,
+  type FinishExternalXmlOptions,
+  finishExternalEgov,
+  finishExternalXml,
+  type PreparedExternalXml,
+  type PreparedXmlReference,
+  type PrepareExternalEgovOptions,
+  type PrepareExternalXmlOptions,
+  prepareExternalEgov,
+  prepareExternalXml,
+} from './external.js';
 export { decodeXml, parseXml, type XmlParseOptions } from './parse.js';
 export {
   DEFAULT_ID_ATTRIBUTES,
