@@ -51,6 +51,11 @@ export interface PortalConfig {
    * it they are kept as B-LTA, without it as B-LT when the signature carries its own timestamp.
    */
   readonly tsaUrl?: string | undefined;
+  /**
+   * The origin citizens open (https://portal.example.jp): card logins are checked against it and the
+   * card routes refuse requests from any other. Default: where the web process listens on loopback.
+   */
+  readonly origin?: string | undefined;
 }
 
 /** A configuration file or value that cannot be used: one sentence, printed without a stack. */
@@ -106,7 +111,7 @@ const NUMBERS = [
   'maxZipEntries',
   'maxUnzippedBytes',
 ] as const;
-const STRINGS = ['host', 'databaseUrl', 'redisUrl', 'queueName', 'tsaUrl'] as const;
+const STRINGS = ['host', 'databaseUrl', 'redisUrl', 'queueName', 'tsaUrl', 'origin'] as const;
 
 /** Reads a configuration file; throws a ConfigError naming the file and the field that is wrong. */
 export function loadConfig(path = process.env.SHOMEI_PORTAL_CONFIG): PortalConfig {

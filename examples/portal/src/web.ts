@@ -14,6 +14,7 @@
 import multipart from '@fastify/multipart';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { cardRoutes } from './card/routes.js';
 import type { PortalConfig } from './config.js';
 import { formatOf, type Upload, UploadRefused } from './formats.js';
 import { type PageResult, renderPage } from './page.js';
@@ -125,6 +126,8 @@ export async function startWeb(config: PortalConfig, options: WebOptions = {}): 
   }
 
   app.get('/', (_req, reply) => sendPage(reply, config, { kind: 'empty' }));
+  // "Log in / sign with your card" (src/card/): its page and JSON routes, feeding `accept`.
+  await app.register(cardRoutes, { config, accept });
 
   app.post('/verify', async (req, reply) => {
     if (!req.isMultipart()) {

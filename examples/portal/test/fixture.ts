@@ -14,6 +14,7 @@ import {
   type VirtualJpkiCard,
 } from '@shomei/simulator';
 import { zipSync } from 'fflate';
+import { onePagePdf } from '../src/card/documents.js';
 
 export const HOLDER: HolderProfile = {
   name: '見本　花子',
@@ -57,27 +58,9 @@ async function signWith(card: VirtualJpkiCard, detached: boolean): Promise<Uint8
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-/** A one-page PDF with a classic xref table (ISO 32000-1 §7.5): objects 1 catalog, 2 pages, 3 page, 4 content. */
+/** A one-page PDF (the portal's own writer, src/card/documents.ts). */
 export function samplePdf(text: string): Uint8Array {
-  const content = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;
-  const objects = [
-    '<</Type /Catalog /Pages 2 0 R>>',
-    '<</Type /Pages /Kids [3 0 R] /Count 1>>',
-    '<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</Font <</F1 5 0 R>>>> /Contents 4 0 R>>',
-    `<</Length ${content.length}>>\nstream\n${content}\nendstream`,
-    '<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>',
-  ];
-  let body = '%PDF-1.7\n';
-  const offsets = objects.map((o, i) => {
-    const at = body.length;
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
-    return at;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f\r\n`;
-  for (const at of offsets) body += `${String(at).padStart(10, '0')} 00000 n\r\n`;
-  body += `trailer\n<</Size ${objects.length + 1} /Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`;
-  return enc(body);
+  return onePagePdf([text]);
 }
 
 export const EGOV_FORM = '900A01020000100001_01.xml';
