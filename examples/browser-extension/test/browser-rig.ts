@@ -17,7 +17,7 @@ import {
   type VirtualJpkiCard,
   VpcdBridge,
 } from '@shomei/simulator';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { HOLDER, PINS } from '../../../packages/card/test/fixtures/virtual-cards.js';
 import { type DemoServer, startDemoServer } from '../src/server.js';
 
@@ -58,9 +58,12 @@ function hostWrapper(dir: string): string {
   return file;
 }
 
-export async function startBrowserRig(): Promise<BrowserRig> {
-  const dir = mkdtempSync(join(tmpdir(), 'shomei-browser-'));
-  const authority = await Authority.create({ label: 'browser' });
+/** A card issued by `authority` at the counter, inserted into the private pcscd's first vpcd reader. */
+export async function insertCard(authority: Authority): Promise<{
+  session: OperatorSession;
+  card: VirtualJpkiCard;
+  bridge: VpcdBridge;
+}> {
   const operator = OperatorCard.create({ name: 'counter', pin: '2468' });
   authority.enrolOperator(operator);
   const session = authority.openSession(operator, '2468');
@@ -69,14 +72,14 @@ export async function startBrowserRig(): Promise<BrowserRig> {
   bridge.start();
   await bridge.whenConnected();
   await waitForCard(true);
+  return { session, card, bridge };
+}
 
-  const server = await startDemoServer({
-    trustAnchors: authority.trustAnchors,
-    // The authority republishes its CRLs on every revocation; the server reads the current ones.
-    crls: () => [authority.crl('auth'), authority.crl('sign')],
-    revocation: { mode: 'require', order: ['crl'] },
-  });
-
+/**
+ * Debian's Chromium, headless, with a fresh profile in `dir` whose NativeMessagingHosts registers
+ * shomei-host (from source) and with the unpacked extension loaded.
+ */
+export async function launchWithExtension(dir: string): Promise<BrowserContext> {
   const profile = join(dir, 'profile');
   mkdirSync(profile);
   const installed = runInstallCli(['install', '--user-data-dir', profile, '--host-path', hostWrapper(dir)], {
@@ -100,6 +103,21 @@ export async function startBrowserRig(): Promise<BrowserRig> {
     ],
   });
   if (context.serviceWorkers().length === 0) await context.waitForEvent('serviceworker', { timeout: 15_000 });
+  return context;
+}
+
+export async function startBrowserRig(): Promise<BrowserRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'shomei-browser-'));
+  const authority = await Authority.create({ label: 'browser' });
+  const { session, card, bridge } = await insertCard(authority);
+
+  const server = await startDemoServer({
+    trustAnchors: authority.trustAnchors,
+    // The authority republishes its CRLs on every revocation; the server reads the current ones.
+    crls: () => [authority.crl('auth'), authority.crl('sign')],
+    revocation: { mode: 'require', order: ['crl'] },
+  });
+  const context = await launchWithExtension(dir);
 
   return {
     authority,
@@ -114,5 +132,31 @@ export async function startBrowserRig(): Promise<BrowserRig> {
       await bridge.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The extension's PIN window, once it opens. */
+export const pinWindow = (context: BrowserContext): Promise<Page> =>
+  context.waitForEvent('page', { predicate: (p) => p.url().includes('/pin.html'), timeout: 20_000 });
+
+/** Types a PIN in the extension's window and presses OK, as a user does. */
+export async function typePin(window: Page, pin: string): Promise<void> {
+  await window.waitForSelector('#origin:not(:empty)');
+  await window.fill('#pin', pin);
+  await window.click('#ok');
+}
+
+/** The verdict an `<output data-verdict data-code>` shows once it is no longer empty or pending. */
+export async function outcome(
+  page: Page,
+  id: string,
+  timeout = 30_000,
+): Promise<{ verdict: string; code: string }> {
+  const handle = await page.waitForSelector(`#${id}:not([data-verdict=""]):not([data-verdict="pending"])`, {
+    timeout,
+  });
+  return {
+    verdict: (await handle.getAttribute('data-verdict'))!,
+    code: (await handle.getAttribute('data-code'))!,
   };
 }

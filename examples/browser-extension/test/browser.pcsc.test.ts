@@ -5,7 +5,14 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserRig, PINS, startBrowserRig } from './browser-rig.js';
+import {
+  type BrowserRig,
+  pinWindow as openedPinWindow,
+  outcome,
+  PINS,
+  startBrowserRig,
+  typePin,
+} from './browser-rig.js';
 
 let rig: BrowserRig;
 
@@ -24,28 +31,7 @@ async function openPortal(): Promise<Page> {
   return page;
 }
 
-const pinWindow = () =>
-  rig.context.waitForEvent('page', { predicate: (p) => p.url().includes('/pin.html'), timeout: 20_000 });
-
-async function typePin(window: Page, pin: string): Promise<void> {
-  await window.waitForSelector('#origin:not(:empty)');
-  await window.fill('#pin', pin);
-  await window.click('#ok');
-}
-
-/** The verdict the page shows once its server answered (or the page API's error code). */
-async function outcome(
-  page: Page,
-  id: 'login-result' | 'sign-result',
-): Promise<{ verdict: string; code: string }> {
-  const handle = await page.waitForSelector(`#${id}:not([data-verdict=""]):not([data-verdict="pending"])`, {
-    timeout: 30_000,
-  });
-  return {
-    verdict: (await handle.getAttribute('data-verdict'))!,
-    code: (await handle.getAttribute('data-code'))!,
-  };
-}
+const pinWindow = () => openedPinWindow(rig.context);
 
 describe.skipIf(!process.env.SHOMEI_PCSC)(
   'the card from a web page (Chromium, extension, host, pcscd)',
