@@ -25,7 +25,7 @@ export { PINS };
 
 export const READER = 'Virtual PCD 00 00';
 export const EXTENSION_DIR = fileURLToPath(new URL('../extension/', import.meta.url));
-const HOST_MAIN = fileURLToPath(new URL('../../../packages/card/src/host/main.ts', import.meta.url));
+export const HOST_MAIN = fileURLToPath(new URL('../../../packages/card/src/host/main.ts', import.meta.url));
 
 export interface BrowserRig {
   authority: Authority;
@@ -47,7 +47,7 @@ async function waitForCard(present: boolean): Promise<void> {
 }
 
 /** A host executable for the manifest: node + tsx on the host's TypeScript source, bound to READER. */
-function hostWrapper(dir: string): string {
+export function hostWrapper(dir: string): string {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const file = join(dir, 'shomei-host');
   writeFileSync(
