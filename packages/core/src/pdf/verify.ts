@@ -16,6 +16,7 @@ import { readTlv } from '../der/reader.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { SignerReport, Verdict } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
+import type { PdfAnnotationFact } from './annotations.js';
 import { type PdfChange, type PdfRevisionChanges, revisionChanges } from './changes.js';
 import { type DocMdpPermissions, docMdpOf } from './docmdp.js';
 import { PdfDocument } from './document.js';
@@ -49,6 +50,12 @@ export interface PdfSignatureFacts {
   readonly checks: readonly PdfCheck[];
   /** Every incremental update after this signature, classified. */
   readonly changesAfter: readonly PdfRevisionChanges[];
+  /**
+   * Annotations and widgets added or modified after this signature that can cover page content
+   * (annotations.ts), whether or not DocMDP allows them: what the reader sees may differ from what
+   * was signed. Absent when there are none.
+   */
+  readonly overlays?: readonly PdfAnnotationFact[];
 }
 
 /** A signer report with the PDF facts; verdict and code combine the CMS checks and the PDF checks. */
@@ -321,18 +328,43 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
           .join('; '),
       ),
     );
-  } else
+  }
+  // A widget is listed twice when it joins both the page's /Annots and the form's /Fields.
+  const overlays = [
+    ...new Map(
+      after
+        .flatMap((r) => r.changes.flatMap((x) => x.annotations ?? []))
+        .filter((a) => a.overlay && a.action !== 'removed')
+        .map((a, i) => [a.object ?? -1 - i, a] as const),
+    ).values(),
+  ];
+  if (notAllowed.length === 0) {
+    const covering =
+      overlays.length > 0
+        ? `; ${overlays.length} annotation(s) that can cover signed page content: ${overlays
+            .slice(0, 3)
+            .map((a) => `/${a.subtype}${a.object === undefined ? '' : ` ${a.object}`}`)
+            .join(', ')}`
+        : '';
     checks.push(
       good(
         'changes',
         after.length === 0
           ? 'no changes after this signature'
-          : `${after.length} later update(s), all allowed`,
+          : `${after.length} later update(s), all allowed${covering}`,
       ),
     );
+  }
   const cert = ctx.certification;
   const out = finish(report, after, cert && cert.num === holder ? cert.permissions : undefined);
-  return { ...out, pdf: { ...out.pdf, coversWholeFile: signedEnd === doc.size } };
+  return {
+    ...out,
+    pdf: {
+      ...out.pdf,
+      coversWholeFile: signedEnd === doc.size,
+      ...(overlays.length > 0 ? { overlays } : {}),
+    },
+  };
 }
 
 /**
