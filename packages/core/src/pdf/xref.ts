@@ -231,22 +231,17 @@ async function parseStreamSection(
  * is never merged into the original revision.
  */
 export async function linearizedFirstPage(r: WindowReader): Promise<number | undefined> {
+  // The parameter dictionary is a few hundred bytes (Annex F.2.2): one 4 KiB window, never grown.
+  const lx = await r.window(0, 4096);
   try {
-    return await withWindow(
-      r,
-      0,
-      (lx) => {
-        lx.skipWs();
-        const { value } = parseObjectHeader(lx);
-        lx.expectWord('endobj');
-        if (!isDict(value) || typeof value.map.get('Linearized') !== 'number') return undefined;
-        lx.skipWs();
-        return lx.offset;
-      },
-      1024,
-    );
+    lx.skipWs();
+    const { value } = parseObjectHeader(lx);
+    lx.expectWord('endobj');
+    if (!isDict(value) || typeof value.map.get('Linearized') !== 'number') return undefined;
+    lx.skipWs();
+    return lx.offset;
   } catch {
-    // The first object is not a small dictionary: not a linearization parameter dictionary.
+    // The first object is not a small, complete dictionary: not a linearization parameter dictionary.
     return undefined;
   }
 }
