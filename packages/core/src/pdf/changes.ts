@@ -7,6 +7,7 @@
  * resources, an existing signature — and bytes appended that no cross-reference section covers.
  */
 
+import { annotationFact, describeAnnotation, type PdfAnnotationFact } from './annotations.js';
 import type { DocMdpPermissions } from './docmdp.js';
 import type { PdfDocument } from './document.js';
 import {
@@ -45,6 +46,8 @@ export interface PdfChange {
   readonly kind: PdfChangeKind;
   readonly allowed: boolean;
   readonly detail: string;
+  /** The annotations (widgets included) this change adds, modifies or removes, with what they can cover. */
+  readonly annotations?: readonly PdfAnnotationFact[];
 }
 
 export interface PdfRevisionChanges {
@@ -103,7 +106,17 @@ async function signatureFill(ctx: Ctx, num: number, dict: PdfDict): Promise<PdfC
   );
 }
 
-/** Widgets/annotations added to a page's /Annots or to /Fields. */
+/** One line naming the annotations of a change: `…: /FreeText (object 40) at [..], can cover page content`. */
+const listed = (facts: readonly PdfAnnotationFact[]): string =>
+  facts.length > 0
+    ? `: ${facts.slice(0, 4).map(describeAnnotation).join('; ')}${facts.length > 4 ? '; …' : ''}`
+    : '';
+
+/**
+ * Widgets/annotations added to a page's /Annots or to /Fields. §12.8.2.2 Table 254: signing is allowed
+ * at P ≥ 2, annotations (and new form fields, whose widgets are annotations) at P = 3 only; filling an
+ * existing field is classified where the field changes.
+ */
 async function classifyAdded(
   ctx: Ctx,
   num: number,
@@ -111,22 +124,42 @@ async function classifyAdded(
   what: string,
 ): Promise<PdfChange> {
   let kind: PdfChangeKind = 'signature';
+  const facts: PdfAnnotationFact[] = [];
   for (const a of added) {
     const d = await ctx.doc.resolveDict(a, ctx.revision);
     const ft =
       nameOf(d?.map.get('FT')) ??
       nameOf((await ctx.doc.resolveDict(d?.map.get('Parent'), ctx.revision))?.map.get('FT'));
+    facts.push(await annotationFact(ctx.doc, a, ctx.revision, 'added'));
     if (ft === 'Sig') continue;
     if (isName(d?.map.get('Subtype'), 'Widget') || ft) kind = kind === 'annotation' ? 'annotation' : 'form';
     else kind = 'annotation';
   }
-  const allowed = kind === 'annotation' ? ctx.level >= 3 : ctx.level >= 2;
-  return change(
-    num,
-    kind,
-    allowed,
-    `${added.length} ${kind === 'annotation' ? 'annotation(s)' : 'field widget(s)'} added to ${what}`,
+  const allowed = kind === 'signature' ? ctx.level >= 2 : ctx.level >= 3;
+  const noun =
+    kind === 'annotation'
+      ? 'annotation(s)'
+      : kind === 'form'
+        ? 'form field widget(s)'
+        : 'signature widget(s)';
+  return {
+    ...change(num, kind, allowed, `${added.length} ${noun} added to ${what}${listed(facts)}`),
+    annotations: facts,
+  };
+}
+
+/** Annotations dropped from an /Annots array: allowed at P3 (§12.8.2.2), listed with what they covered. */
+async function removedAnnotations(
+  ctx: Ctx,
+  num: number,
+  removed: readonly PdfValue[],
+  what: string,
+): Promise<PdfChange> {
+  const facts = await Promise.all(
+    removed.map((x) => annotationFact(ctx.doc, x, ctx.revision - 1, 'removed')),
   );
+  const detail = `${what}: ${removed.length} annotation(s) removed${listed(facts)}`;
+  return { ...change(num, 'annotation', ctx.level >= 3, detail), annotations: facts };
 }
 
 async function classify(ctx: Ctx, num: number, before: PdfObject, after: PdfObject): Promise<PdfChange> {
@@ -145,8 +178,7 @@ async function classify(ctx: Ctx, num: number, before: PdfObject, after: PdfObje
   if (Array.isArray(before) && Array.isArray(after)) {
     const { added, removed } = arrayDiff(before, after);
     if (removed.length === 0 && added.length > 0) return classifyAdded(ctx, num, added, `array ${num}`);
-    if (ctx.level >= 3 && added.length === 0)
-      return change(num, 'annotation', true, `array ${num}: ${removed.length} element(s) removed`);
+    if (ctx.level >= 3 && added.length === 0) return removedAnnotations(ctx, num, removed, `array ${num}`);
     return change(num, 'object', false, `array ${num} was rewritten`);
   }
   if (!bd || !ad) return change(num, 'object', false, `object ${num} was redefined`);
@@ -171,13 +203,7 @@ async function classify(ctx: Ctx, num: number, before: PdfObject, after: PdfObje
     const b = await ctx.doc.resolve(bd.map.get('Annots'), ctx.revision - 1);
     const a = await ctx.doc.resolve(ad.map.get('Annots'), ctx.revision);
     const { added, removed } = arrayDiff(Array.isArray(b) ? b : [], Array.isArray(a) ? a : []);
-    if (removed.length > 0)
-      return change(
-        num,
-        'annotation',
-        ctx.level >= 3,
-        `page ${num}: ${removed.length} annotation(s) removed`,
-      );
+    if (removed.length > 0) return removedAnnotations(ctx, num, removed, `page ${num}`);
     return classifyAdded(ctx, num, added, `page object ${num}`);
   }
   if (type === 'Sig' || type === 'DocTimeStamp' || bd.map.has('ByteRange')) {
@@ -218,7 +244,11 @@ async function classify(ctx: Ctx, num: number, before: PdfObject, after: PdfObje
     return change(num, 'form', false, `form field ${num}: ${keys.map((k) => `/${k}`).join(', ')} changed`);
   }
   if (type === 'Annot' || (bd.map.has('Subtype') && bd.map.has('Rect'))) {
-    return change(num, 'annotation', ctx.level >= 3, `annotation ${num} modified`);
+    const fact = await annotationFact(ctx.doc, { type: 'ref', num, gen: 0 }, ctx.revision, 'modified');
+    return {
+      ...change(num, 'annotation', ctx.level >= 3, `annotation ${num} modified${listed([fact])}`),
+      annotations: [fact],
+    };
   }
   return change(num, 'object', false, `object ${num}${type ? ` (/${type})` : ''} was redefined`);
 }

@@ -1,3 +1,4 @@
+export type { PdfAnnotationFact } from './annotations.js';
 export type { VisibleSignature } from './appearance.js';
 export type { PdfChange, PdfChangeKind, PdfRevisionChanges } from './changes.js';
 export type { DocMdpPermissions } from './docmdp.js';

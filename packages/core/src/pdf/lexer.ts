@@ -36,6 +36,35 @@ const ESCAPES: Readonly<Record<number, number>> = {
 };
 const isRegular = (c: number): boolean => WS[c] === 0 && DELIM[c] === 0;
 
+/**
+ * Long hex strings (a signature's /Contents: the CMS and its zero padding, 10–40 thousand digits) are
+ * decoded by the platform when it can: a JavaScript loop over that many digits is hot enough for V8 to
+ * optimise it, and its optimising compiler costs a verifying process ~4 MiB of peak memory for that one
+ * loop (bench/pdf-verify.bench.ts). Only plain digits take this path; white-space, bad digits and
+ * platforms without a decoder use the loop, which reports the offending offset.
+ */
+const NATIVE_HEX_MIN = 1024;
+type HexDecoder = (hex: string) => Uint8Array;
+const platformHex: HexDecoder | undefined = (() => {
+  const fromHex = (Uint8Array as unknown as { fromHex?: HexDecoder }).fromHex;
+  if (typeof fromHex === 'function') return (h) => fromHex(h);
+  const B = (globalThis as { Buffer?: { from(s: string, enc: 'hex'): Uint8Array } }).Buffer;
+  return B ? (h) => new Uint8Array(B.from(h, 'hex')) : undefined;
+})();
+const latin1 = new TextDecoder('latin1');
+
+/** `digits` decoded when it is only hex digits and a platform decoder exists; else undefined. */
+export function nativeHex(
+  digits: Uint8Array,
+  decode: HexDecoder | null = platformHex ?? null,
+): Uint8Array | undefined {
+  if (!decode) return undefined;
+  const text = latin1.decode(digits);
+  if (!/^[0-9A-Fa-f]*$/.test(text)) return undefined;
+  // §7.3.4.3: an odd final digit is followed by an implied 0.
+  return decode(text.length % 2 === 0 ? text : `${text}0`);
+}
+
 export class Lexer {
   pos = 0;
   constructor(
@@ -239,6 +268,11 @@ export class Lexer {
     this.pos++;
     const end = b.indexOf(0x3e, this.pos);
     if (end < 0) this.more('a hex string');
+    const fast = end - this.pos >= NATIVE_HEX_MIN ? nativeHex(b.subarray(this.pos, end)) : undefined;
+    if (fast) {
+      this.pos = end + 1;
+      return { type: 'string', bytes: fast, hex: true, start, end: this.offset };
+    }
     const out = new Uint8Array((end - this.pos + 1) >> 1);
     let n = 0;
     let hi = -1;

@@ -1,6 +1,6 @@
 /**
  * `verifyPdf`: one report per signature field. For each signature: the revision it signs, its
- * /ByteRange (four integers from 0 to the end of that revision, the only gap exactly the /Contents
+ * /ByteRange (ascending ranges from 0 to the end of that revision, the only gap exactly the /Contents
  * hex string of this dictionary), the CMS checks of `verifyCms` over the ranges (chain, revocation,
  * JPKI facts), and every later incremental update classified as allowed or not (changes.ts). A
  * signature whose later changes are not allowed is `invalid`. Malformed structure gives a typed error
@@ -16,11 +16,12 @@ import { readTlv } from '../der/reader.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { SignerReport, Verdict } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
+import type { PdfAnnotationFact } from './annotations.js';
 import { type PdfChange, type PdfRevisionChanges, revisionChanges } from './changes.js';
 import { type DocMdpPermissions, docMdpOf } from './docmdp.js';
 import { PdfDocument } from './document.js';
 import { type SignatureField, signatureFields } from './form.js';
-import { isPdfString, isRef, nameOf, type PdfDict, textOf } from './objects.js';
+import { isPdfString, isRef, nameOf, type PdfDict, type PdfObject, textOf } from './objects.js';
 import { bytesSource, type PdfSource, rangeChunks } from './source.js';
 
 export type PdfCheckName = 'structure' | 'subFilter' | 'byteRange' | 'contents' | 'revision' | 'changes';
@@ -49,6 +50,12 @@ export interface PdfSignatureFacts {
   readonly checks: readonly PdfCheck[];
   /** Every incremental update after this signature, classified. */
   readonly changesAfter: readonly PdfRevisionChanges[];
+  /**
+   * Annotations and widgets added or modified after this signature that can cover page content
+   * (annotations.ts), whether or not DocMDP allows them: what the reader sees may differ from what
+   * was signed. Absent when there are none.
+   */
+  readonly overlays?: readonly PdfAnnotationFact[];
 }
 
 /** A signer report with the PDF facts; verdict and code combine the CMS checks and the PDF checks. */
@@ -86,6 +93,48 @@ export function cmsOf(contents: Uint8Array): Uint8Array {
   const end = readTlv(contents, 0, contents.length).end;
   for (let i = end; i < contents.length; i++) if (contents[i] !== 0) throw new Error('data after the CMS');
   return contents.subarray(0, end);
+}
+
+/** Most ranges a /ByteRange may list (writers use 2; a few split the signed bytes further). */
+const MAX_RANGES = 64;
+
+/**
+ * ISO 32000-1 §12.8.1: /ByteRange is pairs of offset and length. Accepted: at least two pairs of
+ * integers, the first from offset 0, each non-empty and starting at or after the end of the one
+ * before (ascending, non-overlapping), the last inside the file. Returns the ranges, the gaps between
+ * them (the caller requires exactly one, the /Contents value) and where the signed bytes end; or why
+ * the array is unusable.
+ */
+export function byteRangeShape(
+  raw: PdfObject | undefined,
+  numbers: readonly number[],
+  size: number,
+): { ranges: [number, number][]; gaps: [number, number][]; end: number } | string {
+  const n = numbers.length;
+  if (
+    !Array.isArray(raw) ||
+    raw.length !== n ||
+    n < 4 ||
+    n % 2 !== 0 ||
+    !numbers.every((x) => Number.isSafeInteger(x) && x >= 0)
+  )
+    return 'the /ByteRange is not pairs of non-negative integers (at least two ranges)';
+  if (n / 2 > MAX_RANGES) return `the /ByteRange lists more than ${MAX_RANGES} ranges`;
+  if (numbers[0] !== 0) return 'the /ByteRange does not start at offset 0';
+  const ranges: [number, number][] = [];
+  const gaps: [number, number][] = [];
+  let end = 0;
+  for (let i = 0; i < n; i += 2) {
+    const [offset, length] = [numbers[i]!, numbers[i + 1]!];
+    if (length === 0) return `the /ByteRange range ${i / 2 + 1} is empty`;
+    if (offset < end) return 'the /ByteRange ranges overlap or are not in ascending order';
+    if (offset + length > size) return 'the /ByteRange points past the end of the file';
+    if (offset > end) gaps.push([end, offset]);
+    ranges.push([offset, length]);
+    end = offset + length;
+  }
+  if (gaps.length === 0) return 'the /ByteRange ranges leave no gap for /Contents';
+  return { ranges, gaps, end };
 }
 
 function emptyReport(): Omit<SignerReport, 'verdict' | 'checks'> {
@@ -201,23 +250,9 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
     );
     return finish(undefined, []);
   }
-  // ISO 32000-1 §12.8.1: /ByteRange is pairs of offset and length; shomei accepts exactly two ranges
-  // from 0 whose gap is the /Contents value (what every signing implementation writes).
-  const [a, b, c, d] = byteRange;
-  const ints =
-    Array.isArray(br) &&
-    br.length === 4 &&
-    byteRange.length === 4 &&
-    byteRange.every((x) => Number.isSafeInteger(x) && x >= 0);
-  if (!ints || a !== 0 || b! <= 0 || c! <= b! || c! + d! > doc.size) {
-    const why = !ints
-      ? 'the /ByteRange is not four non-negative integers'
-      : a !== 0
-        ? 'the /ByteRange does not start at offset 0'
-        : c! <= b!
-          ? 'the /ByteRange ranges overlap or leave no gap'
-          : 'the /ByteRange points past the end of the file';
-    checks.push(bad('byteRange', 'PDF_BYTE_RANGE_INVALID', why));
+  const shape = byteRangeShape(br, byteRange, doc.size);
+  if (typeof shape === 'string') {
+    checks.push(bad('byteRange', 'PDF_BYTE_RANGE_INVALID', shape));
     return finish(undefined, []);
   }
   const contents = sig.map.get('Contents');
@@ -227,23 +262,26 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
     );
     return finish(undefined, []);
   }
-  if (contents.start !== b || contents.end !== c) {
+  const [gap, ...moreGaps] = shape.gaps;
+  if (!gap || moreGaps.length > 0 || gap[0] !== contents.start || gap[1] !== contents.end) {
+    const gaps = shape.gaps.map(([x, y]) => `[${x}, ${y})`).join(', ');
     checks.push(
       bad(
         'byteRange',
         'PDF_BYTE_RANGE_HOLE',
-        `the /ByteRange gap [${b}, ${c}) is not this signature's /Contents [${contents.start}, ${contents.end})`,
+        `the /ByteRange ${moreGaps.length > 0 ? 'gaps' : 'gap'} ${gaps} ${moreGaps.length > 0 ? 'are' : 'is'} not exactly this signature's /Contents [${contents.start}, ${contents.end})`,
       ),
     );
     return finish(undefined, []);
   }
+  const { ranges: signedRanges, end: signedEnd } = shape;
   const rev = doc.revisions[loc.revision]!;
-  if (c! + d! < rev.eofEnd || c! + d! > rev.end) {
+  if (signedEnd < rev.eofEnd || signedEnd > rev.end) {
     checks.push(
       bad(
         'revision',
         'PDF_REVISION_MISMATCH',
-        `the /ByteRange ends at ${c! + d!}, but the revision holding this signature (${loc.revision + 1}) ends at ${rev.eofEnd}`,
+        `the /ByteRange ends at ${signedEnd}, but the revision holding this signature (${loc.revision + 1}) ends at ${rev.eofEnd}`,
       ),
     );
     return finish(undefined, []);
@@ -270,8 +308,7 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
   checks.push(good('contents', `${cms.length}-byte CMS`));
   const signal = ctx.options.signal;
   async function* ranges() {
-    yield* rangeChunks(ctx.source, 0, b!, signal);
-    yield* rangeChunks(ctx.source, c!, d!, signal);
+    for (const [offset, length] of signedRanges) yield* rangeChunks(ctx.source, offset, length, signal);
   }
   const report =
     subFilter === 'ETSI.RFC3161'
@@ -291,18 +328,43 @@ async function verifySignature(ctx: SigContext, field: SignatureField): Promise<
           .join('; '),
       ),
     );
-  } else
+  }
+  // A widget is listed twice when it joins both the page's /Annots and the form's /Fields.
+  const overlays = [
+    ...new Map(
+      after
+        .flatMap((r) => r.changes.flatMap((x) => x.annotations ?? []))
+        .filter((a) => a.overlay && a.action !== 'removed')
+        .map((a, i) => [a.object ?? -1 - i, a] as const),
+    ).values(),
+  ];
+  if (notAllowed.length === 0) {
+    const covering =
+      overlays.length > 0
+        ? `; ${overlays.length} annotation(s) that can cover signed page content: ${overlays
+            .slice(0, 3)
+            .map((a) => `/${a.subtype}${a.object === undefined ? '' : ` ${a.object}`}`)
+            .join(', ')}`
+        : '';
     checks.push(
       good(
         'changes',
         after.length === 0
           ? 'no changes after this signature'
-          : `${after.length} later update(s), all allowed`,
+          : `${after.length} later update(s), all allowed${covering}`,
       ),
     );
+  }
   const cert = ctx.certification;
   const out = finish(report, after, cert && cert.num === holder ? cert.permissions : undefined);
-  return { ...out, pdf: { ...out.pdf, coversWholeFile: c! + d! === doc.size } };
+  return {
+    ...out,
+    pdf: {
+      ...out.pdf,
+      coversWholeFile: signedEnd === doc.size,
+      ...(overlays.length > 0 ? { overlays } : {}),
+    },
+  };
 }
 
 /**

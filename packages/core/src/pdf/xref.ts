@@ -5,7 +5,7 @@
  */
 import { coreError } from '../errors.js';
 import { decodeStream } from './filters.js';
-import { type Lexer, NeedMore } from './lexer.js';
+import { type Lexer, NeedMore, parseObjectHeader } from './lexer.js';
 import { isDict, isName, isStream, type PdfDict, type PdfStream, type PdfValue } from './objects.js';
 
 export type XrefEntry =
@@ -223,11 +223,35 @@ async function parseStreamSection(
   return { offset, kind: 'stream', entries, trailer: obj.value.dict, streamObject: obj.num, objEnd: obj.end };
 }
 
+/**
+ * ISO 32000-1 Annex F.2: a linearized file starts with the linearization parameter dictionary as its
+ * first object, and the first-page cross-reference section follows it directly. Returns that
+ * section's offset, or undefined when the file is not linearized. Only this one position is treated
+ * as a first-page section, so a section placed anywhere else (in a signature's /Contents hole, say)
+ * is never merged into the original revision.
+ */
+export async function linearizedFirstPage(r: WindowReader): Promise<number | undefined> {
+  // The parameter dictionary is a few hundred bytes (Annex F.2.2): one 4 KiB window, never grown.
+  const lx = await r.window(0, 4096);
+  try {
+    lx.skipWs();
+    const { value } = parseObjectHeader(lx);
+    lx.expectWord('endobj');
+    if (!isDict(value) || typeof value.map.get('Linearized') !== 'number') return undefined;
+    lx.skipWs();
+    return lx.offset;
+  } catch {
+    // The first object is not a small, complete dictionary: not a linearization parameter dictionary.
+    return undefined;
+  }
+}
+
 /** Every section reachable from the final startxref, newest first (chain order). */
 export async function readSections(r: WindowReader): Promise<XrefSection[]> {
   const out: XrefSection[] = [];
   const seen = new Set<number>();
   const budget = { entries: LIMITS.entries };
+  const firstPage = await linearizedFirstPage(r);
   let next: number | undefined = await lastStartxref(r);
   while (next !== undefined) {
     if (seen.has(next)) throw xrefError('The /Prev chain of cross-reference sections loops', next);
@@ -251,8 +275,12 @@ export async function readSections(r: WindowReader): Promise<XrefSection[]> {
       }
     } else {
       const s = await parseStreamSection(r, at, budget);
-      const eof = await withWindow(r, s.objEnd, (lx) => readEof(lx, at), 256);
       const { objEnd: _, ...rest } = s;
+      // Annex F: a first-page cross-reference stream need not be followed by startxref and %%EOF.
+      const eof =
+        at === firstPage
+          ? await withWindow(r, s.objEnd, (lx) => readEof(lx, at), 256).catch(() => ({ eofEnd: -1, end: -1 }))
+          : await withWindow(r, s.objEnd, (lx) => readEof(lx, at), 256);
       section = { ...rest, ...eof };
     }
     out.push(section);
@@ -260,5 +288,21 @@ export async function readSections(r: WindowReader): Promise<XrefSection[]> {
     next = prev === undefined ? undefined : intOf(prev);
     if (prev !== undefined && next === undefined) throw xrefError('/Prev is not an offset', at);
   }
-  return out;
+  return firstPage === undefined ? out : joinFirstPage(out, firstPage);
+}
+
+/**
+ * Annex F.2.3, F.2.10: the first-page section's /Prev names the main cross-reference section at the end
+ * of the file, and the two together index the original document. The first-page section takes the
+ * main section's end, so both form revision 0 (a reader unaware of linearization would take the
+ * first-page section for an update).
+ */
+function joinFirstPage(chain: XrefSection[], firstPage: number): XrefSection[] {
+  return chain.map((s) => {
+    if (s.offset !== firstPage) return s;
+    const main = chain.find((m) => m.offset === intOf(s.trailer.map.get('Prev')));
+    if (main && main.offset > s.offset) return { ...s, eofEnd: main.eofEnd, end: main.end };
+    if (s.end < 0) throw xrefError('A cross-reference section is not followed by startxref', s.offset);
+    return s;
+  });
 }
