@@ -146,6 +146,7 @@ class Parser {
   #selfClosing = false;
   #bound: readonly string[] = NONE;
   readonly #names = new Map<string, string>();
+  readonly #recent: (string | undefined)[] = new Array(256).fill(undefined);
 
   constructor(text: string, options: XmlParseOptions) {
     this.#s = text;
@@ -325,12 +326,19 @@ class Parser {
       p += 2;
       while (isNameChar(s.charCodeAt(p))) p++;
     }
-    // One string per distinct name, shared by every element that carries it.
+    // One string per distinct name, shared by every element that carries it. A small direct-mapped
+    // cache compares in place (no slice, no hashing) for the names a document repeats.
+    const slot = (s.charCodeAt(at) * 31 + s.charCodeAt(p - 1) * 7 + (p - at)) & 255;
+    const cached = this.#recent[slot];
+    if (cached !== undefined && cached.length === p - at && s.startsWith(cached, at)) return cached;
     const name = s.slice(at, p);
-    const known = this.#names.get(name);
-    if (known !== undefined) return known;
-    this.#names.set(name, name);
-    return name;
+    let known = this.#names.get(name);
+    if (known === undefined) {
+      this.#names.set(name, name);
+      known = name;
+    }
+    this.#recent[slot] = known;
+    return known;
   }
 
   #startTag(lt: number, parent: XmlElement | XmlDocument): MutableElement {
