@@ -249,12 +249,11 @@ function consider(
   if (prefix === 'xml') return emit;
   const have = rendered.get(prefix);
   if (prefix === '' && uri === '') {
-    if (have) (emit ??= []).push(['', '']);
-    return emit;
-  }
-  if (uri === '' || have === uri) return emit;
-  (emit ??= []).push([prefix, uri]);
-  return emit;
+    if (!have) return emit;
+  } else if (uri === '' || have === uri) return emit;
+  const out = emit ?? [];
+  out.push([prefix, uri]);
+  return out;
 }
 
 function xmlAttr(localName: string, value: string): XmlAttribute {
