@@ -5,8 +5,8 @@
  * without comments. The walk is iterative, so a document of any depth canonicalizes without
  * touching the call stack; output is handed out in chunks so that hashing need not hold it all.
  */
-import { coreError } from '../errors.js';
 import { XML_NS, type XmlAttribute, type XmlDocument, type XmlElement, type XmlNode } from './dom.js';
+import { joinUriReferences } from './uri.js';
 
 export type C14nMethod = 'c14n' | 'c14n11' | 'exc-c14n';
 
@@ -290,18 +290,9 @@ function inheritedXmlAttributes(up: readonly XmlElement[], apex: XmlElement, v11
   return out;
 }
 
-/** C14N 1.1 §2.4 xml:base fixup, for absolute bases (RFC 3986 §5.2 via URL). */
+/** C14N 1.1 §2.4 xml:base fixup: the values joined outermost first (RFC 3986 §5.2, relative or not). */
 function joinBases(values: readonly string[]): string {
-  let base: URL | undefined;
-  for (const v of values) {
-    try {
-      base = base ? new URL(v, base) : new URL(v);
-    } catch {
-      throw coreError(
-        'XML_ALGORITHM_UNSUPPORTED',
-        `C14N 1.1 xml:base fixup needs an absolute base URI; "${v}" cannot be joined.`,
-      );
-    }
-  }
-  return base!.href;
+  let base = values[0]!;
+  for (let i = 1; i < values.length; i++) base = joinUriReferences(base, values[i]!);
+  return base;
 }
