@@ -134,6 +134,12 @@ function addChild(el: MutableElement, node: XmlNode): void {
   else el.children.push(node);
 }
 
+/**
+ * Recently seen names by a hash of first character, last character and length, shared by every parse
+ * (names are immutable strings; 256 of them are all it keeps).
+ */
+const RECENT_NAMES: (string | undefined)[] = new Array(256).fill(undefined);
+
 class Parser {
   readonly #s: string;
   #pos = 0;
@@ -146,7 +152,6 @@ class Parser {
   #selfClosing = false;
   #bound: readonly string[] = NONE;
   readonly #names = new Map<string, string>();
-  readonly #recent: (string | undefined)[] = new Array(256).fill(undefined);
 
   constructor(text: string, options: XmlParseOptions) {
     this.#s = text;
@@ -329,7 +334,7 @@ class Parser {
     // One string per distinct name, shared by every element that carries it. A small direct-mapped
     // cache compares in place (no slice, no hashing) for the names a document repeats.
     const slot = (s.charCodeAt(at) * 31 + s.charCodeAt(p - 1) * 7 + (p - at)) & 255;
-    const cached = this.#recent[slot];
+    const cached = RECENT_NAMES[slot];
     if (cached !== undefined && cached.length === p - at && s.startsWith(cached, at)) return cached;
     const name = s.slice(at, p);
     let known = this.#names.get(name);
@@ -337,7 +342,7 @@ class Parser {
       this.#names.set(name, name);
       known = name;
     }
-    this.#recent[slot] = known;
+    RECENT_NAMES[slot] = known;
     return known;
   }
 
