@@ -6,7 +6,6 @@
  */
 import type { HashFactory } from '../cms/hasher.js';
 import { coreError } from '../errors.js';
-import type { HashAlgorithmName } from '../signer.js';
 import { type C14nOptions, canonicalize, canonicalizeTo } from './c14n.js';
 import { xmlDigest } from './digest.js';
 import { elementPath, isWithin, XML_NS, type XmlDocument, type XmlElement } from './dom.js';
@@ -57,7 +56,7 @@ export function decodeFragment(fragment: string): string {
 }
 
 /**
- * What a reference resolved to, and the exact bytes that were digested. For a same-document
+ * What a reference resolved to, and the exact bytes that were digested. For a large same-document
  * reference verified with a streaming hasher, `bytes` is computed again when read (the canonical
  * form is deterministic), so a verifier never holds the whole canonical document beside its tree.
  */
@@ -92,14 +91,14 @@ export async function referenceContent(
 ): Promise<XmlSignedContent> {
   const r = await dereference(ref, ctx);
   if (r.kind === 'file') return r.content;
-  const bytes = canonicalize(r.node, r.options);
-  return signedNode(r.node, r.uri, r.id, () => bytes);
+  return signedNode(r.node, r.uri, r.id, canonicalize(r.node, r.options));
 }
 
 /**
- * Dereferences one reference and digests it. With a streaming `hasher`, a same-document node-set is
- * hashed while it is canonicalized (XML Signature 1.1 §4.4.3.2 only needs the octets' digest), so
- * the canonical document is never held in memory whole; the content's `bytes` are recomputed on read.
+ * Dereferences one reference and digests it. With a streaming `hasher`, a same-document node-set
+ * larger than one output chunk (64 KiB) is hashed while it is canonicalized (XML Signature 1.1
+ * §4.4.3.2 only needs the octets' digest), so the canonical document is never held in memory whole;
+ * the content's `bytes` are then recomputed on read.
  */
 export async function referenceDigest(
   ref: ParsedReference,
@@ -109,55 +108,77 @@ export async function referenceDigest(
   const r = await dereference(ref, ctx);
   if (r.kind === 'file')
     return { content: r.content, digest: await xmlDigest(ref.digest, r.content.bytes, hasher) };
-  if (!hasher) {
-    const bytes = canonicalize(r.node, r.options);
-    return {
-      content: signedNode(r.node, r.uri, r.id, () => bytes),
-      digest: await xmlDigest(ref.digest, bytes, hasher),
-    };
-  }
-  const digest = await streamDigest(ref.digest, hasher, r.node, r.options);
   const { node, options } = r;
-  return { content: signedNode(node, r.uri, r.id, () => canonicalize(node, options)), digest };
-}
-
-async function streamDigest(
-  hash: HashAlgorithmName,
-  hasher: HashFactory,
-  node: XmlDocument | XmlElement,
-  options: C14nOptions,
-): Promise<Uint8Array> {
-  // Small node-sets (most element references, every e-Gov one) arrive in one chunk: one-shot is cheaper.
+  // Small node-sets (most element references, every e-Gov one) arrive in one chunk: kept and hashed once.
   let first: Uint8Array | undefined;
   let h: ReturnType<HashFactory> | undefined;
+  const chunks: Uint8Array[] = [];
   canonicalizeTo(node, options, (chunk) => {
-    if (!first && !h) {
-      first = chunk;
-      return;
+    if (h) h.update(chunk);
+    else if (!first) first = chunk;
+    else if (hasher) {
+      h = hasher(ref.digest);
+      h.update(first);
+      h.update(chunk);
+    } else {
+      if (chunks.length === 0) chunks.push(first);
+      chunks.push(chunk);
     }
-    if (!h) {
-      h = hasher(hash);
-      h.update(first!);
-      first = undefined;
-    }
-    h.update(chunk);
   });
-  if (h) return h.digest();
-  return xmlDigest(hash, first ?? new Uint8Array(0), hasher);
+  if (h) {
+    const digest = await h.digest();
+    return { content: signedNode(node, r.uri, r.id, () => canonicalize(node, options)), digest };
+  }
+  const bytes = chunks.length ? concat(chunks) : (first ?? new Uint8Array(0));
+  return {
+    content: signedNode(node, r.uri, r.id, bytes),
+    digest: await xmlDigest(ref.digest, bytes, hasher),
+  };
 }
 
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/** The signed node and its canonical bytes (or a function that recomputes them, for large ones). */
 function signedNode(
   node: XmlDocument | XmlElement,
   uri: string,
   id: string,
-  bytes: () => Uint8Array,
+  bytes: Uint8Array | (() => Uint8Array),
 ): XmlSignedContent {
-  const out =
-    node.type === 'document'
-      ? { kind: 'document' as const, uri, document: node }
-      : { kind: 'element' as const, uri, id, element: node, path: elementPath(node) };
-  Object.defineProperty(out, 'bytes', { get: bytes, enumerable: true });
-  return out as XmlSignedContent;
+  if (bytes instanceof Uint8Array) {
+    return node.type === 'document'
+      ? { kind: 'document', uri, document: node, bytes }
+      : { kind: 'element', uri, id, element: node, path: elementPath(node), bytes };
+  }
+  return node.type === 'document'
+    ? {
+        kind: 'document',
+        uri,
+        document: node,
+        get bytes() {
+          return bytes();
+        },
+      }
+    : {
+        kind: 'element',
+        uri,
+        id,
+        element: node,
+        path: elementPath(node),
+        get bytes() {
+          return bytes();
+        },
+      };
 }
 
 type Dereferenced =
