@@ -6,6 +6,9 @@
  * 2. In process, a ~10 KB e-Gov application (kousei.xml + two files) verified with verifyEgovApplication,
  *    path results cached, revocation from indexed CRLs, against a bare node:crypto RSA-2048 verify
  *    with a cached KeyObject. Target: ≥ 40 % of the baseline rate.
+ * 3. Memory: peak RSS of the bundled verifier on 2 MB and 20 MB documents, less the same process
+ *    loading everything and reading the file without verifying (the baseline), as a multiple of the
+ *    document size; xmlsec1's peak RSS beside it. Target: ≤ 3× the document.
  */
 import { spawnSync } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
@@ -56,7 +59,9 @@ writeFileSync(
   `import { readFileSync } from 'node:fs';
 import { verifyXml } from ${JSON.stringify(coreNode)};
 const [file, ...trust] = process.argv.slice(2);
-const r = await verifyXml(readFileSync(file), { trustAnchors: trust.map((t) => readFileSync(t)), revocation: { mode: 'off' } });
+const bytes = readFileSync(file);
+if (process.env.SHOMEI_BENCH_LOAD_ONLY) process.exit(bytes.length > 0 ? 0 : 1);
+const r = await verifyXml(bytes, { trustAnchors: trust.map((t) => readFileSync(t)), revocation: { mode: 'off' } });
 process.stdout.write(r.verdict + '\\n');
 process.exit(r.verdict === 'valid' ? 0 : 1);
 `,
@@ -248,3 +253,52 @@ console.log(`   baseline node:crypto RSA-2048 verify  ${fmt(b, 'verifies/s')}`);
 console.log(
   `   verifyEgovApplication                 ${fmt(o, 'verifies/s')}   ratio ${((o / b) * 100).toFixed(0)} % (target ≥ 40 %)`,
 );
+
+// ---- 3. memory -------------------------------------------------------------------------------------
+/** Peak resident set (bytes) of a command, from GNU time. */
+function peakRss(cmd: string, args: readonly string[], env: Record<string, string> = {}): number {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  const kb = Number(r.stderr.trim().split('\n').at(-1));
+  return kb * 1024;
+}
+console.log(
+  '3. memory while verifying (peak RSS less the loaded process that only read the file; median of 3)',
+);
+for (const mbSize of QUICK ? [0.2] : [2, 20]) {
+  let text = '';
+  const parts: string[] = [];
+  for (let i = 0, len = 0; len * 2 < mbSize * 1e6; i++) {
+    const r = record(i);
+    parts.push(r);
+    len += r.length;
+  }
+  text = `<?xml version="1.0" encoding="UTF-8"?>\n<源泉徴収票一覧 xmlns="urn:example:etax">\n${parts.join('')}</源泉徴収票一覧>\n`;
+  const big = join(work, `signed-${mbSize}.xml`);
+  const signedBig = await signXml(text, signer);
+  writeFileSync(big, signedBig);
+  const args = [bundle, big, join(vectors, 'root.der')];
+  const loaded = median(
+    [0, 1, 2].map(() => peakRss(process.execPath, args, { SHOMEI_BENCH_LOAD_ONLY: '1' })),
+  );
+  const verifying = median([0, 1, 2].map(() => peakRss(process.execPath, args)));
+  const xmlsec = median(
+    [0, 1, 2].map(() =>
+      peakRss('xmlsec1', [
+        '--verify',
+        '--trusted-der',
+        join(vectors, 'root.der'),
+        '--untrusted-der',
+        join(vectors, 'intermediate.der'),
+        big,
+      ]),
+    ),
+  );
+  const size = signedBig.length;
+  console.log(
+    `   ${(size / 1e6).toFixed(1)} MB: shomei +${fmt((verifying - loaded) / 1e6, 'MB')} = ${((verifying - loaded) / size).toFixed(1)}× the document (target ≤ 3×); xmlsec1 peak ${fmt(xmlsec / 1e6, 'MB')} = ${(xmlsec / size).toFixed(1)}×`,
+  );
+}

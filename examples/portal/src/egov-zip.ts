@@ -1,15 +1,11 @@
 /**
- * An e-Gov application arrives as a zip of its folder (kousei.xml and the files it lists, possibly
- * inside one top folder). A zip is hostile until read: its central directory may claim thousands of
- * entries, a few kilobytes may inflate to gigabytes (a zip bomb), and its names may climb out of the
- * folder (`../`, `/etc/…`, `C:\…`). The limits are checked on the central directory before a byte is
- * inflated, and each entry is inflated into a buffer of its declared size, so memory never exceeds
- * the declared total. An entry that inflates to less is refused as malformed; one whose data runs
- * past its declared size is cut there (and then fails its reference digest), the extra inflation
- * costing CPU only — bounded by the upload limit times deflate's maximum ratio (about 1032:1,
- * RFC 1951) and by the verification's time budget.
+ * The portal's view of an uploaded e-Gov application zip: core's hostile-zip reader (`readEgovZip`,
+ * limits checked on the central directory before a byte is inflated) with the portal's limits, its
+ * refusals turned into the portal's problem codes (`EGOV_ZIP_X` → `UPLOAD_ZIP_X`).
  */
-import { unzipSync } from 'fflate';
+import { isShomeiError, looksLikeZip, readEgovZip } from '@shomei/core';
+
+export { looksLikeZip };
 
 export interface ZipLimits {
   /** Most entries (files and folders) the archive may list. */
@@ -34,25 +30,6 @@ export class ZipRefused extends Error {
   }
 }
 
-/** A local file header (PK\3\4) or an empty archive's end record (PK\5\6). */
-export function looksLikeZip(bytes: Uint8Array): boolean {
-  return (
-    bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && bytes[3] === bytes[2] + 1
-  );
-}
-
-/**
- * A plain relative name: at most one folder level (the application's folder), no empty, `.` or `..`
- * segment, no backslash, drive letter, control character or absolute path.
- */
-function safeName(name: string): boolean {
-  if (name.length === 0 || name.length > 255) return false;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\\:\u0000-\u001f\u007f]/.test(name) || name.startsWith('/')) return false;
-  const segments = name.replace(/\/$/, '').split('/');
-  return segments.length <= 2 && segments.every((s) => s !== '' && s !== '.' && s !== '..');
-}
-
 /**
  * Reads the archive's files (folders are left out) within `limits`; throws ZipRefused with the
  * problem code otherwise. With `inflate: false` only the central directory is checked (the web
@@ -63,58 +40,12 @@ export function readZip(
   limits: ZipLimits,
   options: { inflate?: boolean } = {},
 ): Map<string, Uint8Array> {
-  const declared = new Map<string, number>();
-  let entries = 0;
-  let total = 0;
-  let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, {
-      filter(entry) {
-        entries++;
-        if (entries > limits.maxEntries) {
-          throw new ZipRefused(
-            'UPLOAD_ZIP_TOO_MANY_ENTRIES',
-            `The zip has more than ${limits.maxEntries} entries. Zip only the application's folder.`,
-          );
-        }
-        if (!safeName(entry.name)) {
-          throw new ZipRefused(
-            'UPLOAD_ZIP_UNSAFE_NAME',
-            `The zip holds an entry named "${entry.name.slice(0, 80)}", which is not a plain file name in the application's folder. Zip only the application's folder.`,
-          );
-        }
-        if (entry.name.endsWith('/')) return false;
-        if (declared.has(entry.name)) {
-          throw new ZipRefused('UPLOAD_ZIP_MALFORMED', `The zip holds "${entry.name}" twice.`);
-        }
-        total += entry.originalSize;
-        if (total > limits.maxUnzippedBytes) {
-          throw new ZipRefused(
-            'UPLOAD_ZIP_TOO_LARGE',
-            `The files in the zip come to more than ${limits.maxUnzippedBytes} bytes unzipped. Send a smaller application.`,
-          );
-        }
-        declared.set(entry.name, entry.originalSize);
-        return options.inflate !== false;
-      },
-    });
+    return readEgovZip(bytes, limits, options);
   } catch (e) {
-    if (e instanceof ZipRefused) throw e;
-    throw new ZipRefused(
-      'UPLOAD_ZIP_MALFORMED',
-      `The zip cannot be read (${e instanceof Error ? e.message : String(e)}). Zip the application's folder again.`,
-    );
-  }
-  const out = new Map<string, Uint8Array>();
-  if (options.inflate === false) return out;
-  for (const [name, data] of Object.entries(files)) {
-    if (data.length !== declared.get(name)) {
-      throw new ZipRefused(
-        'UPLOAD_ZIP_MALFORMED',
-        `The zip entry "${name}" does not inflate to the size its directory declares.`,
-      );
+    if (isShomeiError(e) && e.code.startsWith('EGOV_ZIP_')) {
+      throw new ZipRefused(`UPLOAD_${e.code.slice('EGOV_'.length)}` as ZipProblemCode, e.message);
     }
-    out.set(name, data);
+    throw e;
   }
-  return out;
 }

@@ -43,8 +43,9 @@ the application inside, or the application document and its detached <b>.p7s</b>
 or an e-Gov application folder (kousei.xml and its files) as one <b>.zip</b>. Up to
 ${escapeHtml(formatBytes(limits.maxUploadBytes))} in total.</p>
 <form method="post" action="/verify" enctype="multipart/form-data">
-<label>Signed file (.p7s, .pdf or e-Gov .zip) <input type="file" name="signature" id="signature" required></label>
+<label>Signed file (.p7s, .pdf or e-Gov .zip) <input type="file" name="signature" id="signature"></label>
 <label>Document (only for a detached signature) <input type="file" name="document" id="document"></label>
+<label>Or an e-Gov application's files (kousei.xml and the files it lists) <input type="file" name="files" id="files" multiple></label>
 <button type="submit" id="submit">Verify the signature</button>
 </form>
 </section>

@@ -4,8 +4,9 @@
  * verifying. Stateless: any number may run behind a load balancer.
  *
  *   GET  /                        the upload page
- *   POST /verify                  the page's form (`signature`, optional `document`); redirects to
- *                                 the application's page, after waiting briefly for the verdict
+ *   POST /verify                  the page's form (`signature`, optional `document`; or an e-Gov
+ *                                 application's files as `files` parts); redirects to the
+ *                                 application's page, after waiting briefly for the verdict
  *   GET  /applications/:id        the application's page: pending (refreshes itself) or the report
  *   POST /api/applications        multipart as above, or the raw .p7s as the body → 202 { id, status, statusUrl }
  *   GET  /api/applications/:id    { id, status, receivedAt, verifiedAt?, report? }
@@ -14,6 +15,7 @@
 import multipart from '@fastify/multipart';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { zipSync } from 'fflate';
 import { cardRoutes } from './card/routes.js';
 import type { PortalConfig } from './config.js';
 import { formatOf, type Upload, UploadRefused } from './formats.js';
@@ -49,7 +51,14 @@ export async function startWeb(config: PortalConfig, options: WebOptions = {}): 
   // Every body but a form is the signature file itself, whatever type the client declared.
   app.removeAllContentTypeParsers();
   await app.register(multipart, {
-    limits: { fileSize: config.maxUploadBytes, files: 2, fields: 4, parts: 4, headerPairs: 20 },
+    // An e-Gov application may come as its files (kousei.xml and what it lists), one part each.
+    limits: {
+      fileSize: config.maxUploadBytes,
+      files: config.maxZipEntries + 2,
+      fields: 4,
+      parts: config.maxZipEntries + 4,
+      headerPairs: 20,
+    },
   });
   // Any other body is the raw signature file (POST /api/verify, /api/applications).
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -223,6 +232,7 @@ async function enqueueSoon(queue: Queue<VerifyJob>, id: string): Promise<void> {
 async function readForm(req: FastifyRequest, limit: number): Promise<Received> {
   let signature: { data: Uint8Array; fileName: string } | undefined;
   let document: Uint8Array | undefined;
+  const files = new Map<string, Uint8Array>();
   let total = 0;
   for await (const part of req.parts()) {
     if (part.type !== 'file') continue;
@@ -231,7 +241,23 @@ async function readForm(req: FastifyRequest, limit: number): Promise<Received> {
     if (total > limit) throw tooLarge(limit);
     if (part.fieldname === 'signature') signature = { data, fileName: part.filename };
     else if (part.fieldname === 'document') document = data;
+    else if (part.fieldname === 'files' && (part.filename || data.length)) {
+      if (files.has(part.filename)) {
+        throw new PortalProblem(
+          'UPLOAD_MALFORMED',
+          `The file "${part.filename}" was sent twice. Choose each file of the application once.`,
+        );
+      }
+      files.set(part.filename, data);
+    }
   }
+  if (files.size > 0 && signature && signature.data.length > 0) {
+    throw new PortalProblem(
+      'UPLOAD_MALFORMED',
+      "Send either one signed file or an e-Gov application's files, not both.",
+    );
+  }
+  if (files.size > 0) return { signature: zipApplication(files), fileName: 'application.zip' };
   if (!signature || signature.data.length === 0) throw noSignature();
   return {
     signature: signature.data,
@@ -239,6 +265,19 @@ async function readForm(req: FastifyRequest, limit: number): Promise<Received> {
     ...(signature.fileName ? { fileName: signature.fileName } : {}),
   };
 }
+
+/**
+ * An e-Gov application sent as separate files is stored as the zip it would have been sent as, so it
+ * meets the same checks (core's hostile-zip reader: names, entry count, size) and the same verifier.
+ * Names sorted, a fixed time and no compression: the same files make the same bytes, so a second
+ * upload of them is recognised as a duplicate.
+ */
+function zipApplication(files: ReadonlyMap<string, Uint8Array>): Uint8Array {
+  const entries: Record<string, Uint8Array> = {};
+  for (const name of [...files.keys()].sort()) entries[name] = files.get(name)!;
+  return zipSync(entries, { level: 0, mtime: ZIP_TIME });
+}
+const ZIP_TIME = new Date('2000-01-01T00:00:00Z');
 
 function rawUpload(req: FastifyRequest): Received {
   const body = req.body;

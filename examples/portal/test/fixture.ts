@@ -43,6 +43,8 @@ export interface PortalFixture {
   pdf: Uint8Array;
   /** An e-Gov application folder signed by the card in force, zipped inside one top folder. */
   egovZip: Uint8Array;
+  /** The same signed application as its files (name → bytes), for a multi-file upload. */
+  egovFiles: ReadonlyMap<string, Uint8Array>;
   /** The same application with its form file changed after signing. */
   egovZipTampered: Uint8Array;
   /** `count` distinct applications (attached signatures by the card in force), about `bytes` each. */
@@ -133,6 +135,7 @@ export async function portalFixture(): Promise<PortalFixture> {
     revoked,
     pdf,
     egovZip: zipFolder(egov),
+    egovFiles: egov,
     egovZipTampered: zipFolder(tampered),
     applications,
     close: () => server.close(),

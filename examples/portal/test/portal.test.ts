@@ -356,6 +356,36 @@ describe('PDF and e-Gov uploads', () => {
     ]);
   });
 
+  it('an e-Gov application sent as separate files is verified like its zip; the same files again are the same application', async () => {
+    const body = () => {
+      const f = new FormData();
+      for (const [name, data] of fixture.egovFiles) f.append('files', new Blob([new Uint8Array(data)]), name);
+      return f;
+    };
+    const first = await fetch(`${base}/verify`, { method: 'POST', body: body() });
+    const again = await fetch(`${base}/verify`, { method: 'POST', body: body() });
+    let page = await first.text();
+    for (let i = 0; i < 100 && verdictOf(page) === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      page = await (await fetch(first.url)).text();
+    }
+    expect([
+      verdictOf(page),
+      page.includes('element /DataRoot[1]/構成情報[1]'),
+      page.includes(`file ${EGOV_FORM}`),
+      again.url === first.url,
+    ]).toEqual(['valid — the signature is genuine and the certificate is in force', true, true, true]);
+  });
+
+  it("a form with both a signed file and an application's files is refused", async () => {
+    const f = new FormData();
+    f.append('signature', new Blob([new Uint8Array(fixture.egovZip)]), 'application.zip');
+    f.append('files', new Blob([new Uint8Array(fixture.egovFiles.get('kousei.xml')!)]), 'kousei.xml');
+    const response = await fetch(`${base}/api/applications`, { method: 'POST', body: f });
+    const json = (await response.json()) as { error: { code: string } };
+    expect([response.status, json.error.code]).toEqual([400, 'UPLOAD_MALFORMED']);
+  });
+
   it('an e-Gov application whose form was changed after signing is invalid, naming the reference', async () => {
     const { status, json } = await postApplication(fixture.egovZipTampered);
     const done = (await waitVerified(json.statusUrl)) as Status & {

@@ -620,6 +620,22 @@ export const CORE_ERRORS = {
       'The e-Gov application folder does not have the expected shape (kousei.xml, 構成情報, listed files).',
     docs: 'egov_application_invalid',
   },
+  EGOV_ZIP_MALFORMED: {
+    message: 'The zipped e-Gov application cannot be read as a zip.',
+    docs: 'egov_zip_malformed',
+  },
+  EGOV_ZIP_TOO_MANY_ENTRIES: {
+    message: 'The zipped e-Gov application lists more entries than allowed.',
+    docs: 'egov_zip_too_many_entries',
+  },
+  EGOV_ZIP_TOO_LARGE: {
+    message: 'The zipped e-Gov application inflates to more bytes than allowed.',
+    docs: 'egov_zip_too_large',
+  },
+  EGOV_ZIP_UNSAFE_NAME: {
+    message: "The zipped e-Gov application holds a name outside the application's folder.",
+    docs: 'egov_zip_unsafe_name',
+  },
   // --- end xml signatures ----------------------------------------------------------------------
   // --- login (card login from a web page) ---
   LOGIN_TOKEN_MALFORMED: {

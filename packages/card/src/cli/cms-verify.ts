@@ -24,7 +24,7 @@ export function verifyCommand(): CliCommand {
     summary:
       'Verify a CMS/CAdES signature, an XML one (XMLDSig, XAdES, e-Gov folder) or every signature of a PDF: chain, revocation, JPKI facts.',
     usage:
-      'shomei verify (<signed.p7s> [--content <file>] | <signed.xml> | <e-Gov folder> | <signed.pdf>) --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--max-intermediates <n>] [--long-term [--ocsp <response>]…] [--json]',
+      'shomei verify (<signed.p7s> [--content <file>] | <signed.xml> | <e-Gov folder or .zip> | <signed.pdf>) --trust <anchor>… [--tsa-trust <anchor>]… [--intermediate <cert>]… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--max-intermediates <n>] [--long-term [--ocsp <response>]…] [--json]',
     async run({ args, io, signal }) {
       if (args.includes('--long-term')) return runVerifyLongTerm({ args, io, signal });
       const a = parseVerifyArgs(args);

@@ -13,6 +13,10 @@ const USAGE_CODES = new Set([
   'OUTPUT_EXISTS',
   'OUTPUT_DIR_MISSING',
   'PURPOSE_REQUIRED',
+  'EGOV_ZIP_MALFORMED',
+  'EGOV_ZIP_TOO_MANY_ENTRIES',
+  'EGOV_ZIP_TOO_LARGE',
+  'EGOV_ZIP_UNSAFE_NAME',
 ]);
 
 export function exitCodeOf(error: unknown): ExitCode {

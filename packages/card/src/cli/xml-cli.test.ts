@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './io.js';
 import { runCli } from './router.js';
@@ -93,5 +94,47 @@ describe('shomei sign --format xades / verify XML', () => {
       2,
       'XML_DTD_FORBIDDEN',
     ]);
+  });
+
+  it('verifies a zipped e-Gov application (one top folder) like the folder; a changed form exits 1', async () => {
+    const app = folder();
+    expect(await runCli(['sign', '--format', 'xades', app, ...KEY], io().cli)).toBe(0);
+    const signed = `${app}-signed`;
+    const entries = (form: Uint8Array) => ({
+      'app/kousei.xml': new Uint8Array(readFileSync(join(signed, 'kousei.xml'))),
+      'app/form.xml': form,
+    });
+    const zip = join(signed, '..', 'app.zip');
+    writeFileSync(zip, zipSync(entries(new Uint8Array(readFileSync(join(signed, 'form.xml'))))));
+    const t = io();
+    expect(await runCli(['verify', zip, ...TRUST], t.cli)).toBe(0);
+    writeFileSync(zip, zipSync(entries(new TextEncoder().encode('<申請書>改ざん</申請書>'))));
+    const u = io();
+    const code = await runCli(['verify', zip, ...TRUST, '--json'], u.cli);
+    expect([t.stdout().includes('file form.xml'), code, JSON.parse(u.stdout()).code]).toEqual([
+      true,
+      1,
+      'XML_DIGEST_MISMATCH',
+    ]);
+  });
+
+  it('refuses a hostile zip with the e-Gov zip codes before inflating it (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shomei-cli-xml-'));
+    const cases: [string, Record<string, Uint8Array>][] = [
+      ['EGOV_ZIP_UNSAFE_NAME', { '../kousei.xml': new Uint8Array(1) }],
+      [
+        'EGOV_ZIP_TOO_MANY_ENTRIES',
+        Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}.xml`, new Uint8Array(1)])),
+      ],
+      ['EGOV_ZIP_TOO_LARGE', { 'kousei.xml': new Uint8Array(17 * 1024 * 1024) }],
+    ];
+    const got: [number, string][] = [];
+    for (const [i, [, files]] of cases.entries()) {
+      const zip = join(dir, `bad${i}.zip`);
+      writeFileSync(zip, zipSync(files, { level: 0 }));
+      const t = io();
+      got.push([await runCli(['verify', zip, ...TRUST, '--json'], t.cli), JSON.parse(t.stdout()).error.code]);
+    }
+    expect(got).toEqual(cases.map(([code]) => [2, code]));
   });
 });

@@ -1,23 +1,23 @@
 /**
- * `shomei verify` for XML: a folder is verified as an e-Gov application, an XML file as an XML
- * signature (XMLDSig / XAdES) whose file references resolve beside it. The report lists what each
- * reference covered.
+ * `shomei verify` for XML: a folder or a zip (core's hostile-zip reader, the portal's limits) is
+ * verified as an e-Gov application, an XML file as an XML signature (XMLDSig / XAdES) whose file
+ * references resolve beside it. The report lists what each reference covered.
  */
 import { readFile } from 'node:fs/promises';
 import {
   formatReport,
+  looksLikeZip,
+  readEgovZip,
   reportExitCode,
   reportToJson,
-  verifyEgovApplication,
-  verifyXml,
   type XmlValidationReport,
 } from '@shomei/core';
-import { useNodeCrypto } from '@shomei/core/node';
+import { useNodeCrypto, verifyEgovApplication, verifyXml } from '@shomei/core/node';
 import type { CommandContext, ExitCode } from './command.js';
 import { refuseCmsOnlyOptions, sharedVerifyOptions, type VerifyArgs } from './verify-options.js';
 import { besideResolver, isDirectory, looksLikeXml, readFolder } from './xml-files.js';
 
-/** Verifies `a.signed` when it is a folder or an XML file; undefined when it is neither (CMS). */
+/** Verifies `a.signed` when it is a folder, a zip or an XML file; undefined when it is none (CMS). */
 export async function runXmlVerify(
   a: VerifyArgs,
   { io, signal }: Omit<CommandContext, 'args'>,
@@ -30,14 +30,16 @@ export async function runXmlVerify(
     } catch {
       return undefined;
     }
-    if (!looksLikeXml(bytes)) return undefined;
+    if (!looksLikeXml(bytes) && !looksLikeZip(bytes)) return undefined;
   }
   useNodeCrypto();
   refuseCmsOnlyOptions(a);
   const options = await sharedVerifyOptions(a, signal);
   const report: XmlValidationReport = folder
     ? await verifyEgovApplication(await readFolder(a.signed), options)
-    : await verifyXml(bytes!, { ...options, resolveExternal: besideResolver(a.signed) });
+    : looksLikeZip(bytes!)
+      ? await verifyEgovApplication(readEgovZip(bytes!), options)
+      : await verifyXml(bytes!, { ...options, resolveExternal: besideResolver(a.signed) });
   io.stdout.write(a.json ? reportToJson(report) : `${formatReport(report)}${referenceLines(report)}`);
   return reportExitCode(report) as ExitCode;
 }

@@ -5,8 +5,8 @@
  * without comments. The walk is iterative, so a document of any depth canonicalizes without
  * touching the call stack; output is handed out in chunks so that hashing need not hold it all.
  */
-import { coreError } from '../errors.js';
 import { XML_NS, type XmlAttribute, type XmlDocument, type XmlElement, type XmlNode } from './dom.js';
+import { joinUriReferences } from './uri.js';
 
 export type C14nMethod = 'c14n' | 'c14n11' | 'exc-c14n';
 
@@ -56,22 +56,22 @@ function escapeAttr(s: string): string {
 
 const CHUNK = 1 << 16;
 
-/** Collects output strings and passes them on in UTF-8 chunks of about 64 KiB. */
+/**
+ * Collects output and passes it on in UTF-8 chunks of about 64 KiB. Appending to one string (a V8
+ * rope, flattened once by the encoder) costs less than an array of parts joined at each flush.
+ */
 class Writer {
-  #parts: string[] = [];
-  #size = 0;
+  #buf = '';
   readonly #encoder = new TextEncoder();
   constructor(readonly sink: (chunk: Uint8Array) => void) {}
   write(s: string): void {
-    this.#parts.push(s);
-    this.#size += s.length;
-    if (this.#size >= CHUNK) this.flush();
+    this.#buf += s;
+    if (this.#buf.length >= CHUNK) this.flush();
   }
   flush(): void {
-    if (!this.#parts.length) return;
-    this.sink(this.#encoder.encode(this.#parts.join('')));
-    this.#parts = [];
-    this.#size = 0;
+    if (!this.#buf) return;
+    this.sink(this.#encoder.encode(this.#buf));
+    this.#buf = '';
   }
 }
 
@@ -147,10 +147,10 @@ function walk(apex: XmlElement, options: C14nOptions, w: Writer): void {
   const inScope = new Map<string, string>();
   const up = ancestors(apex);
   for (const a of up) for (const d of a.namespaces) inScope.set(d.prefix, d.uri);
-  const inherited = exclusive ? [] : inheritedXmlAttributes(up, apex, options.method === 'c14n11');
-  const inclusivePrefixes = new Set(
-    (options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)),
-  );
+  const inherited = exclusive ? NONE : inheritedXmlAttributes(up, apex, options.method === 'c14n11');
+  const inclusivePrefixes = exclusive
+    ? (options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p))
+    : [];
 
   const stack: Frame[] = [];
   const open = (el: XmlElement, parent: Frame | undefined, extraAttrs: readonly XmlAttribute[]): void => {
@@ -161,27 +161,34 @@ function walk(apex: XmlElement, options: C14nOptions, w: Writer): void {
       for (const d of el.namespaces) own.set(d.prefix, d.uri);
     }
     const rendered0 = parent ? parent.rendered : EMPTY;
-    const emit: [string, string][] = [];
+    let emit: [string, string][] | undefined;
     if (exclusive) {
       // Exclusive C14N §3: only namespaces visibly utilized, plus the InclusiveNamespaces list.
-      const used = new Set<string>([el.prefix]);
-      for (const a of el.attributes) if (a.prefix && a.prefix !== 'xml') used.add(a.prefix);
-      for (const p of inclusivePrefixes) if (own.has(p)) used.add(p);
-      for (const p of used) consider(p, own.get(p) ?? '', rendered0, emit);
+      emit = consider(el.prefix, own.get(el.prefix) ?? '', rendered0, emit);
+      for (const a of el.attributes) {
+        if (!a.prefix || a.prefix === 'xml' || a.prefix === el.prefix) continue;
+        if (emit?.some((e) => e[0] === a.prefix)) continue;
+        emit = consider(a.prefix, own.get(a.prefix) ?? '', rendered0, emit);
+      }
+      for (const p of inclusivePrefixes) {
+        if (!own.has(p) || p === el.prefix || emit?.some((e) => e[0] === p)) continue;
+        if (el.attributes.some((a) => a.prefix === p)) continue;
+        emit = consider(p, own.get(p)!, rendered0, emit);
+      }
     } else if (!parent) {
-      for (const [p, u] of own) consider(p, u, rendered0, emit);
+      for (const [p, u] of own) emit = consider(p, u, rendered0, emit);
     } else {
-      for (const d of el.namespaces) consider(d.prefix, own.get(d.prefix) ?? '', rendered0, emit);
+      for (const d of el.namespaces) emit = consider(d.prefix, own.get(d.prefix) ?? '', rendered0, emit);
     }
     let rendered = rendered0;
-    if (emit.length) {
+    let out = `<${el.name}`;
+    if (emit) {
       const m = new Map(rendered0);
       for (const [p, u] of emit) m.set(p, u);
       rendered = m;
-      emit.sort((a, b) => compareCodePoints(a[0], b[0]));
+      if (emit.length > 1) emit.sort((a, b) => compareCodePoints(a[0], b[0]));
+      for (const [p, u] of emit) out += p ? ` xmlns:${p}="${escapeAttr(u)}"` : ` xmlns="${escapeAttr(u)}"`;
     }
-    let out = `<${el.name}`;
-    for (const [p, u] of emit) out += p ? ` xmlns:${p}="${escapeAttr(u)}"` : ` xmlns="${escapeAttr(u)}"`;
     const attrs = extraAttrs.length
       ? [...el.attributes.filter((a) => !extraAttrs.some((x) => x.name === a.name)), ...extraAttrs]
       : el.attributes;
@@ -237,16 +244,16 @@ function consider(
   prefix: string,
   uri: string,
   rendered: ReadonlyMap<string, string>,
-  emit: [string, string][],
-): void {
-  if (prefix === 'xml') return;
+  emit: [string, string][] | undefined,
+): [string, string][] | undefined {
+  if (prefix === 'xml') return emit;
   const have = rendered.get(prefix);
   if (prefix === '' && uri === '') {
-    if (have) emit.push(['', '']);
-    return;
-  }
-  if (uri === '' || have === uri) return;
-  emit.push([prefix, uri]);
+    if (!have) return emit;
+  } else if (uri === '' || have === uri) return emit;
+  const out = emit ?? [];
+  out.push([prefix, uri]);
+  return out;
 }
 
 function xmlAttr(localName: string, value: string): XmlAttribute {
@@ -283,18 +290,9 @@ function inheritedXmlAttributes(up: readonly XmlElement[], apex: XmlElement, v11
   return out;
 }
 
-/** C14N 1.1 §2.4 xml:base fixup, for absolute bases (RFC 3986 §5.2 via URL). */
+/** C14N 1.1 §2.4 xml:base fixup: the values joined outermost first (RFC 3986 §5.2, relative or not). */
 function joinBases(values: readonly string[]): string {
-  let base: URL | undefined;
-  for (const v of values) {
-    try {
-      base = base ? new URL(v, base) : new URL(v);
-    } catch {
-      throw coreError(
-        'XML_ALGORITHM_UNSUPPORTED',
-        `C14N 1.1 xml:base fixup needs an absolute base URI; "${v}" cannot be joined.`,
-      );
-    }
-  }
-  return base!.href;
+  let base = values[0]!;
+  for (let i = 1; i < values.length; i++) base = joinUriReferences(base, values[i]!);
+  return base;
 }

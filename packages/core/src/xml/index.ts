@@ -2,6 +2,7 @@ export * from './algorithms.js';
 export { type C14nMethod, type C14nOptions, canonicalize, canonicalizeTo } from './c14n.js';
 export * from './dom.js';
 export * from './egov.js';
+export * from './egov-zip.js';
 export {
   type FinishExternalEgovOptions,
   type FinishExternalXmlOptions,

@@ -134,6 +134,12 @@ function addChild(el: MutableElement, node: XmlNode): void {
   else el.children.push(node);
 }
 
+/**
+ * Recently seen names by a hash of first character, last character and length, shared by every parse
+ * (names are immutable strings; 256 of them are all it keeps).
+ */
+const RECENT_NAMES: (string | undefined)[] = new Array(256).fill(undefined);
+
 class Parser {
   readonly #s: string;
   #pos = 0;
@@ -325,12 +331,19 @@ class Parser {
       p += 2;
       while (isNameChar(s.charCodeAt(p))) p++;
     }
-    // One string per distinct name, shared by every element that carries it.
+    // One string per distinct name, shared by every element that carries it. A small direct-mapped
+    // cache compares in place (no slice, no hashing) for the names a document repeats.
+    const slot = (s.charCodeAt(at) * 31 + s.charCodeAt(p - 1) * 7 + (p - at)) & 255;
+    const cached = RECENT_NAMES[slot];
+    if (cached !== undefined && cached.length === p - at && s.startsWith(cached, at)) return cached;
     const name = s.slice(at, p);
-    const known = this.#names.get(name);
-    if (known !== undefined) return known;
-    this.#names.set(name, name);
-    return name;
+    let known = this.#names.get(name);
+    if (known === undefined) {
+      this.#names.set(name, name);
+      known = name;
+    }
+    RECENT_NAMES[slot] = known;
+    return known;
   }
 
   #startTag(lt: number, parent: XmlElement | XmlDocument): MutableElement {

@@ -4,8 +4,10 @@
  * are `""` (the whole document) and `#id` (percent-decoded, so e-Gov's `#%E6%A7%8B…` form and the raw
  * form both resolve); anything else is external and resolves only through the caller's resolver.
  */
+import type { HashFactory } from '../cms/hasher.js';
 import { coreError } from '../errors.js';
-import { type C14nOptions, canonicalize } from './c14n.js';
+import { type C14nOptions, canonicalize, canonicalizeTo } from './c14n.js';
+import { xmlDigest } from './digest.js';
 import { elementPath, isWithin, XML_NS, type XmlDocument, type XmlElement } from './dom.js';
 import { parseXml } from './parse.js';
 import type { ParsedReference } from './signature.js';
@@ -53,7 +55,11 @@ export function decodeFragment(fragment: string): string {
   }
 }
 
-/** What a reference resolved to, and the exact bytes that were digested. */
+/**
+ * What a reference resolved to, and the exact bytes that were digested. For a large same-document
+ * reference verified with a streaming hasher, `bytes` is computed again when read (the canonical
+ * form is deterministic), so a verifier never holds the whole canonical document beside its tree.
+ */
 export type XmlSignedContent =
   | {
       readonly kind: 'document';
@@ -83,6 +89,104 @@ export async function referenceContent(
   ref: ParsedReference,
   ctx: DereferenceContext,
 ): Promise<XmlSignedContent> {
+  const r = await dereference(ref, ctx);
+  if (r.kind === 'file') return r.content;
+  return signedNode(r.node, r.uri, r.id, canonicalize(r.node, r.options));
+}
+
+/**
+ * Dereferences one reference and digests it. With a streaming `hasher`, a same-document node-set
+ * larger than one output chunk (64 KiB) is hashed while it is canonicalized (XML Signature 1.1
+ * §4.4.3.2 only needs the octets' digest), so the canonical document is never held in memory whole;
+ * the content's `bytes` are then recomputed on read.
+ */
+export async function referenceDigest(
+  ref: ParsedReference,
+  ctx: DereferenceContext,
+  hasher?: HashFactory,
+): Promise<{ content: XmlSignedContent; digest: Uint8Array }> {
+  const r = await dereference(ref, ctx);
+  if (r.kind === 'file')
+    return { content: r.content, digest: await xmlDigest(ref.digest, r.content.bytes, hasher) };
+  const { node, options } = r;
+  // Small node-sets (most element references, every e-Gov one) arrive in one chunk: kept and hashed once.
+  let first: Uint8Array | undefined;
+  let h: ReturnType<HashFactory> | undefined;
+  const chunks: Uint8Array[] = [];
+  canonicalizeTo(node, options, (chunk) => {
+    if (h) h.update(chunk);
+    else if (!first) first = chunk;
+    else if (hasher) {
+      h = hasher(ref.digest);
+      h.update(first);
+      h.update(chunk);
+    } else {
+      if (chunks.length === 0) chunks.push(first);
+      chunks.push(chunk);
+    }
+  });
+  if (h) {
+    const digest = await h.digest();
+    return { content: signedNode(node, r.uri, r.id, () => canonicalize(node, options)), digest };
+  }
+  const bytes = chunks.length ? concat(chunks) : (first ?? new Uint8Array(0));
+  return {
+    content: signedNode(node, r.uri, r.id, bytes),
+    digest: await xmlDigest(ref.digest, bytes, hasher),
+  };
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/** The signed node and its canonical bytes (or a function that recomputes them, for large ones). */
+function signedNode(
+  node: XmlDocument | XmlElement,
+  uri: string,
+  id: string,
+  bytes: Uint8Array | (() => Uint8Array),
+): XmlSignedContent {
+  if (bytes instanceof Uint8Array) {
+    return node.type === 'document'
+      ? { kind: 'document', uri, document: node, bytes }
+      : { kind: 'element', uri, id, element: node, path: elementPath(node), bytes };
+  }
+  return node.type === 'document'
+    ? {
+        kind: 'document',
+        uri,
+        document: node,
+        get bytes() {
+          return bytes();
+        },
+      }
+    : {
+        kind: 'element',
+        uri,
+        id,
+        element: node,
+        path: elementPath(node),
+        get bytes() {
+          return bytes();
+        },
+      };
+}
+
+type Dereferenced =
+  | { kind: 'file'; content: XmlSignedContent }
+  | { kind: 'node'; node: XmlDocument | XmlElement; uri: string; id: string; options: C14nOptions };
+
+/** URI dereference and transform checks (§4.4.3); the node-set is canonicalized by the caller. */
+async function dereference(ref: ParsedReference, ctx: DereferenceContext): Promise<Dereferenced> {
   const uri = ref.uri ?? '';
   const enveloped = ref.transforms.filter((t) => t.kind === 'enveloped');
   const c14ns = ref.transforms.filter((t) => t.kind === 'c14n');
@@ -138,10 +242,7 @@ export async function referenceContent(
       ...(c14n?.inclusivePrefixes ? { inclusivePrefixes: c14n.inclusivePrefixes } : {}),
       ...(enveloped.length ? { exclude: new Set([ctx.signature]) } : {}),
     };
-    const bytes = canonicalize(node, opts);
-    return node.type === 'document'
-      ? { kind: 'document', uri, document: node, bytes }
-      : { kind: 'element', uri, id, element: node, path: elementPath(node), bytes };
+    return { kind: 'node', node, uri, id, options: opts };
   }
   if (!ctx.resolveExternal) {
     throw coreError(
@@ -159,5 +260,5 @@ export async function referenceContent(
   if (!raw) throw coreError('XML_REFERENCE_NOT_FOUND', `The referenced file "${uri}" was not found.`);
   // An external XML file under a canonicalization transform is parsed (strictly) and canonicalized.
   const bytes = c14n ? canonicalize(parseXml(raw), { method: c14n.method, comments: c14n.comments }) : raw;
-  return { kind: 'file', uri, name: decodeFragment(uri), bytes };
+  return { kind: 'file', content: { kind: 'file', uri, name: decodeFragment(uri), bytes } };
 }

@@ -27,13 +27,12 @@ import { ecdsaRawToDer } from '../x509/ecdsa-signature.js';
 import { verifySchemeSignature } from '../x509/verify.js';
 import { DSIG_NS } from './algorithms.js';
 import { canonicalize } from './c14n.js';
-import { xmlDigest } from './digest.js';
 import type { XmlDocument, XmlElement } from './dom.js';
 import { parseXml, type XmlParseOptions } from './parse.js';
 import {
   DEFAULT_ID_ATTRIBUTES,
   indexIds,
-  referenceContent,
+  referenceDigest,
   type XmlExternalResolver,
   type XmlSignedContent,
 } from './references.js';
@@ -429,14 +428,13 @@ async function verifyOne(
       transforms: ref.transforms.map((t) => t.uri),
     };
     try {
-      const content = await referenceContent(ref, ctx);
+      const { content, digest } = await referenceDigest(ref, ctx, options.hasher);
       const where = content.kind === 'element' ? content.path : content.kind === 'file' ? content.name : '/';
       const at = {
         kind: content.kind,
         ...(content.kind === 'element' ? { path: content.path } : {}),
         ...(content.kind === 'file' ? { file: content.name } : {}),
       };
-      const digest = await xmlDigest(ref.digest, content.bytes, options.hasher);
       const ok = bytesEqual(digest, ref.digestValue);
       references.push({ ...base, ...at, ok, ...(ok ? {} : { code: 'XML_DIGEST_MISMATCH' }) });
       signedContent.push(content);

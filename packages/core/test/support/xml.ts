@@ -133,3 +133,31 @@ export async function xmldsigjsVerifies(xml: string): Promise<boolean> {
   sx.LoadXml(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0]);
   return sx.Verify().catch(() => false);
 }
+
+/**
+ * What libxml2 canonicalizes for `URI="#t"` under `transform` (an algorithm URI), read from xmlsec1's
+ * pre-digest debug output: the referee for subtree canonicalization (`xmllint` only does documents).
+ * `xml` holds one element with `ID="t"` named `idElement`; a Signature template is added to its root.
+ */
+export function xmlsecPreDigest(xml: string, idElement: string, transform: string): string {
+  const template = `<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><Reference URI="#t"><Transforms><Transform Algorithm="${transform}"/></Transforms><DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><DigestValue></DigestValue></Reference></SignedInfo><SignatureValue/></Signature>`;
+  const at = xml.lastIndexOf('</');
+  const file = tempFile(enc(`${xml.slice(0, at)}${template}${xml.slice(at)}`), '.xml');
+  const out = execFileSync(
+    'xmlsec1',
+    [
+      '--sign',
+      '--privkey-pem',
+      `${VECTORS}signer.key.pem`,
+      `--id-attr:ID`,
+      idElement,
+      '--store-references',
+      '--print-debug',
+      file,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  ).toString('utf8');
+  const start = '== PreDigest data - start buffer:\n';
+  const from = out.indexOf(start) + start.length;
+  return out.slice(from, out.indexOf('\n== PreDigest data - end buffer', from));
+}
