@@ -24,7 +24,8 @@ import {
 } from './cms-structure.js';
 import { digestWith } from './content.js';
 import type { LtvReason } from './evidence.js';
-import { certificateOf } from './material.js';
+import { certificateOf, type EvidenceMaterial } from './material.js';
+import type { TimestampInput } from './past-validation.js';
 import { reasonForCheck } from './reasons.js';
 
 const KP_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
@@ -148,3 +149,50 @@ export function pathOf(chain: readonly ReportChainElement[], pool: readonly Cert
 }
 
 export const isAborted = (e: unknown): boolean => isShomeiError(e) && e.code === 'ABORTED';
+
+/**
+ * One timestamp as past-time validation takes it: malformed (FORMAT_FAILURE), not covering `data`
+ * (HASH_FAILURE with `coverDetail`; `data` undefined when what it covers cannot be rebuilt), or
+ * checked by checkToken against the material at its genTime.
+ */
+export async function timestampInput(
+  kind: TimestampInput['kind'],
+  tok: ParsedToken | undefined,
+  data: Uint8Array | undefined,
+  coverDetail: string,
+  material: EvidenceMaterial,
+  now: Date,
+  options: Parameters<typeof checkToken>[2],
+): Promise<TimestampInput> {
+  if (!tok)
+    return {
+      kind,
+      genTime: now,
+      hashAlgorithm: '',
+      check: {
+        ok: false,
+        code: 'FORMAT_FAILURE',
+        detail: 'the timestamp token is malformed',
+        path: [],
+        authority: '',
+      },
+      algorithms: [],
+    };
+  if (!data || !(await coversData(tok, data, options.hasher)))
+    return {
+      kind,
+      genTime: tok.info.genTime,
+      hashAlgorithm: String(tok.info.hash),
+      check: { ok: false, code: 'HASH_FAILURE', detail: coverDetail, path: [], authority: '' },
+      algorithms: [],
+    };
+  const check = await checkToken(tok, material.certificates, options);
+  const bits = check.path[0]?.rsaModulusBits;
+  return {
+    kind,
+    genTime: tok.info.genTime,
+    hashAlgorithm: String(tok.info.hash),
+    check,
+    algorithms: [String(tok.info.hash), ...(bits ? [`RSA-${bits}`] : [])],
+  };
+}
