@@ -7,21 +7,16 @@
 
 import type { HashFactory } from '../cms/hasher.js';
 import { CMS_OID } from '../cms/oids.js';
+import { parseSignedData, type SignedData } from '../cms/signed-data.js';
 import { parseTstInfo, type TstInfo } from '../cms/timestamp.js';
-import { type VerifyCmsOptions, verifyCms } from '../cms/verify.js';
+import { type VerifyCmsOptions, verifySignedData } from '../cms/verify.js';
 import { bytesEqual } from '../der/bytes.js';
 import { isShomeiError } from '../errors.js';
 import type { CertificateInput } from '../path/types.js';
 import type { ReportChainElement } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
-import {
-  attribute,
-  type RawSignedData,
-  readRawSignedData,
-  withoutEvidence,
-  writeRawSignedData,
-} from './cms-structure.js';
+import { attribute, type RawSignedData, readRawSignedData, writeRawSignedData } from './cms-structure.js';
 import { digestWith } from './content.js';
 import type { LtvReason } from './evidence.js';
 import { certificateOf, type EvidenceMaterial } from './material.js';
@@ -35,6 +30,8 @@ const HASHES: readonly string[] = ['SHA-256', 'SHA-384', 'SHA-512'];
 export interface ParsedToken {
   readonly der: Uint8Array;
   readonly raw: RawSignedData;
+  /** The token parsed for verification once, without its certificates and CRLs (judged from the material). */
+  readonly sd: SignedData;
   readonly info: TstInfo;
 }
 
@@ -44,7 +41,8 @@ export function readToken(der: Uint8Array): ParsedToken | undefined {
     const raw = readRawSignedData(der);
     if (raw.eContentTypeOid !== CMS_OID.tstInfo || !raw.content || raw.signerInfos.length !== 1)
       return undefined;
-    return { der, raw, info: parseTstInfo(raw.content) };
+    const sd = parseSignedData(der);
+    return { der, raw, sd: { ...sd, certificates: [], crls: [] }, info: parseTstInfo(raw.content) };
   } catch {
     return undefined;
   }
@@ -99,7 +97,7 @@ export async function checkToken(
     const c = certificateOf(d);
     return c ? [c] : [];
   });
-  const report = await verifyCms(withoutEvidence(t.raw), {
+  const report = await verifySignedData(t.sd, {
     trustAnchors: options.trustAnchors,
     intermediates: [...own, ...pool.filter((c) => !own.includes(c))],
     time: t.info.genTime,
