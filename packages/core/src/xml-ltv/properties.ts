@@ -65,12 +65,7 @@ export function timestampProperty(el: XmlElement): XmlTimestampProperty {
   const cm = childElements(el, DSIG_NS, 'CanonicalizationMethod')[0];
   const c14n = cm ? C14N_BY_URI[attributeValue(cm, 'Algorithm') ?? ''] : C14N_BY_URI[C14N.c14n];
   const enc = childElements(el, XADES_NS, 'EncapsulatedTimeStamp')[0];
-  let token: Uint8Array | undefined;
-  if (enc) {
-    const text = textContent(enc);
-    if (/^[A-Za-z0-9+/=\s]*$/.test(text)) token = fromBase64(text);
-  }
-  return { element: el, c14n, token };
+  return { element: el, c14n, token: enc ? decoded(enc) : undefined };
 }
 
 /** An EncapsulatedOCSPValue is an OCSPResponse; some writers store the BasicOCSPResponse instead. */
@@ -83,10 +78,17 @@ function ocspResponse(der: Uint8Array): Uint8Array | undefined {
   }
 }
 
-const decoded = (el: XmlElement): Uint8Array | undefined => {
-  const text = textContent(el);
-  return /^[A-Za-z0-9+/=\s]*$/.test(text) ? fromBase64(text) : undefined;
-};
+/** base64 text decoded, or undefined when it is not base64 (it then gives no evidence). */
+function base64(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(text)) return undefined;
+  try {
+    return fromBase64(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const decoded = (el: XmlElement): Uint8Array | undefined => base64(textContent(el));
 
 /** Adds what one CertificateValues or RevocationValues element holds (unreadable entries give nothing). */
 function addValues(m: EvidenceMaterial, el: XmlElement): void {
@@ -113,7 +115,8 @@ function addValues(m: EvidenceMaterial, el: XmlElement): void {
 /** KeyInfo certificates and every CertificateValues/RevocationValues, also inside TimeStampValidationData. */
 export function addXadesMaterial(m: EvidenceMaterial, sig: ParsedSignature, u: XadesUnsigned): void {
   for (const b64 of sig.certificates) {
-    if (/^[A-Za-z0-9+/=\s]*$/.test(b64)) addCertificate(m, certificateOf(fromBase64(b64)));
+    const der = base64(b64);
+    if (der) addCertificate(m, certificateOf(der));
   }
   for (const p of u.properties) {
     if (isProperty(p, XADES141_NS, 'TimeStampValidationData'))
