@@ -47,7 +47,7 @@ export interface PortalConfig {
   /** The files of an e-Gov application zip may inflate to at most this many bytes together. */
   readonly maxUnzippedBytes: number;
   /**
-   * RFC 3161 time-stamping authority for the long-term evidence of accepted CMS applications: with
+   * RFC 3161 time-stamping authority for the long-term evidence of accepted CMS and e-Gov applications: with
    * it they are kept as B-LTA, without it as B-LT when the signature carries its own timestamp.
    */
   readonly tsaUrl?: string | undefined;

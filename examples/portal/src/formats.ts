@@ -4,7 +4,10 @@
  * it (in a worker's verification thread). A new format is one more entry.
  */
 import {
+  type AugmentCmsOptions,
+  type AugmentEgovOptions,
   augmentCms,
+  augmentEgovApplication,
   type CrlIndex,
   type EgovValidationReport,
   httpRevocationSource,
@@ -146,7 +149,9 @@ const cms: Format = {
       revocation: { mode: ctx.revocation, fetch: ctx.fetchRevocation },
     });
     if (report.verdict !== 'valid') return { report: { ...report, format: 'cms' } };
-    return withEvidence(u, { ...report, format: 'cms' }, ctx);
+    return withEvidence({ ...report, format: 'cms' }, ctx, (sources) =>
+      augmentCms(u.signature, { ...sources, ...(u.document ? { content: u.document } : {}) }),
+    );
   },
 };
 
@@ -158,7 +163,13 @@ const cms: Format = {
  * the configured CRLs and, when fetching is on, the certificates' OCSP responders and CRL
  * distribution points.
  */
-async function withEvidence(u: Upload, report: PortalReport, ctx: VerifyContext): Promise<VerifiedUpload> {
+async function withEvidence(
+  report: PortalReport,
+  ctx: VerifyContext,
+  augment: (
+    o: AugmentCmsOptions & AugmentEgovOptions,
+  ) => Promise<{ signed: Uint8Array; missing: readonly string[] }>,
+): Promise<VerifiedUpload> {
   const noTimestamp = {
     reason:
       'No long-term evidence: the signature carries no timestamp and the portal has no TSA configured (B-LT needs a signature timestamp).',
@@ -167,12 +178,11 @@ async function withEvidence(u: Upload, report: PortalReport, ctx: VerifyContext)
   if (!ctx.tsaUrl && !report.timestamp) return { report: { ...report, evidence: noTimestamp } };
   const level = ctx.tsaUrl ? 'LTA' : 'LT';
   try {
-    const result = await augmentCms(u.signature, {
+    const result = await augment({
       level,
       trustAnchors: ctx.trustAnchors,
       intermediates: ctx.intermediates,
       crls: ctx.crls.map((c) => c.der),
-      ...(u.document ? { content: u.document } : {}),
       ...(ctx.tsaUrl ? { timestamp: tsaTimestamp(ctx.tsaUrl) } : {}),
       ...(ctx.fetchRevocation ? { revocationSource: httpRevocationSource() } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -248,17 +258,25 @@ const egov: Format = {
       format,
       ...report
     } = JSON.parse(JSON.stringify(r)) as EgovValidationReport;
-    return {
-      report: {
-        ...report,
-        format: 'egov',
-        xml: {
-          format,
-          references,
-          ...(shape ? { listedFiles: shape.listedFiles, unsignedFiles: shape.unsignedFiles } : {}),
-        },
+    const portal: PortalReport = {
+      ...report,
+      format: 'egov',
+      xml: {
+        format,
+        references,
+        ...(shape ? { listedFiles: shape.listedFiles, unsignedFiles: shape.unsignedFiles } : {}),
       },
     };
+    if (portal.verdict !== 'valid') return { report: portal };
+    if (format === 'XMLDSig')
+      return {
+        report: {
+          ...portal,
+          evidence: { reason: 'No long-term evidence: plain XMLDSig has no XAdES properties to carry it.' },
+        },
+      };
+    // The evidence is kousei.xml augmented to XAdES B-LT(A); the other files are the stored upload.
+    return withEvidence(portal, ctx, (o) => augmentEgovApplication(files, o));
   },
 };
 

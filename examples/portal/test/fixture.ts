@@ -106,7 +106,7 @@ export async function portalFixture(): Promise<PortalFixture> {
     const signer = await driver.toSigner('sign', { pin: PINS.sign });
     return {
       pdf: await signPdf(samplePdf('Juminhyo request'), signer),
-      egov: await signEgovApplication(egovFolder(), signer),
+      egov: await signEgovApplication(egovFolder(), signer, { xades: {} }),
     };
   })();
   const tampered = new Map(egov);

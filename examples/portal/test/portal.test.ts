@@ -3,8 +3,8 @@
  * stored, queued, verified by a worker and read back — from HTTP and straight from the database. Also
  * the upload limits, the problem codes, escaping, and a double upload recognised.
  */
-import { verifyCmsLongTerm } from '@shomei/core/node';
-import { zipSync } from 'fflate';
+import { verifyCmsLongTerm, verifyEgovApplicationLongTerm } from '@shomei/core/node';
+import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICATION, EGOV_FORM, type PortalFixture, portalFixture } from './fixture.js';
 import { type InProcessPortal, inProcessPortal, verdicts } from './harness.js';
@@ -466,5 +466,25 @@ describe('long-term evidence', () => {
       offline?.level,
       evidence.get(ids[1]!.id),
     ]).toEqual([['valid', 'invalid'], 'LTA', 'valid', 'LTA', null]);
+  });
+
+  it('an accepted e-Gov application keeps kousei.xml as XAdES B-LTA that validates offline with the upload', async () => {
+    const { json } = await postApplication(fixture.egovZip);
+    const done = await waitVerified(json.statusUrl);
+    const rows = await portal.services.query('SELECT evidence FROM applications WHERE id = $1', [json.id]);
+    const kousei = rows.rows[0]?.evidence as Buffer | null;
+    const files = new Map(
+      Object.entries(unzipSync(fixture.egovZip)).map(([name, data]) => [name.replace(/^.*\//, ''), data]),
+    );
+    if (kousei) files.set('kousei.xml', new Uint8Array(kousei));
+    const offline = kousei
+      ? await verifyEgovApplicationLongTerm(files, { trustAnchors: fixture.authority.trustAnchors })
+      : undefined;
+    expect([
+      done.status,
+      (done.report as { evidence?: { level?: string } }).evidence?.level,
+      offline?.verdict,
+      offline?.level,
+    ]).toEqual(['valid', 'LTA', 'valid', 'LTA']);
   });
 });

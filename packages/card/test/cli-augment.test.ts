@@ -3,10 +3,17 @@
  * on loopback: the TSA by --tsa, revocation data by --fetch (AIA/CDP) or given as --ocsp files; then
  * the card is revoked and long-term verification still says valid, offline.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOcspRequest, parseCertificate, signCms, signPdf } from '@shomei/core';
+import {
+  buildOcspRequest,
+  parseCertificate,
+  signCms,
+  signEgovApplication,
+  signPdf,
+  signXml,
+} from '@shomei/core';
 import {
   Authority,
   type AuthorityServer,
@@ -42,6 +49,27 @@ beforeAll(async () => {
   writeFileSync(path('doc.p7s'), await signCms(new TextEncoder().encode('申請書'), signer));
   writeFileSync(path('doc.pdf'), await signPdf(samplePdf(), signer, { subFilter: 'ETSI.CAdES.detached' }));
   writeFileSync(path('ca.der'), authority.caCertificate('sign'));
+  writeFileSync(
+    path('doc.xml'),
+    await signXml('<?xml version="1.0" encoding="UTF-8"?><届出><氏名>山田</氏名></届出>', signer, {
+      xades: {},
+    }),
+  );
+  const egov = await signEgovApplication(
+    new Map([
+      [
+        'kousei.xml',
+        new TextEncoder().encode(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<DataRoot><構成情報 ID="構成情報"><申請書属性情報><申請書ファイル名称>form.xml</申請書ファイル名称></申請書属性情報></構成情報><署名情報></署名情報></DataRoot>\n',
+        ),
+      ],
+      ['form.xml', new TextEncoder().encode('<申請書>住所変更</申請書>')],
+    ]),
+    signer,
+    { xades: {} },
+  );
+  mkdirSync(path('app'));
+  for (const [name, bytes] of egov) writeFileSync(join(path('app'), name), bytes);
 });
 
 afterAll(() => {
@@ -115,6 +143,45 @@ describe('shomei augment / verify --long-term', () => {
       'LTA',
       'signature-timestamp',
     ]);
+  });
+
+  it('a XAdES file: augment --level lta writes B-LTA beside it, and verify --long-term finds it valid', async () => {
+    const a = await shomei(
+      'augment',
+      path('doc.xml'),
+      '--level',
+      'lta',
+      '--trust',
+      path('ca.der'),
+      '--tsa',
+      `${server.url}/tsa`,
+      '--fetch',
+    );
+    expect([a.code, a.out]).toEqual([
+      0,
+      expect.stringContaining(`${path('doc.lta.xml')}: B-LTA (added signature-timestamp, archive-timestamp`),
+    ]);
+    const v = await shomei('verify', path('doc.lta.xml'), '--long-term', '--trust', path('ca.der'), '--json');
+    const report = JSON.parse(v.out);
+    expect([v.code, report.verdict, report.level]).toEqual([0, 'valid', 'LTA']);
+  });
+
+  it('an e-Gov folder: augment writes a new folder <folder>.lta, and verify --long-term on it is valid', async () => {
+    const a = await shomei(
+      'augment',
+      path('app'),
+      '--level',
+      'lta',
+      '--trust',
+      path('ca.der'),
+      '--tsa',
+      `${server.url}/tsa`,
+      '--fetch',
+      '--json',
+    );
+    expect([a.code, JSON.parse(a.out).written]).toEqual([0, path('app.lta')]);
+    const v = await shomei('verify', path('app.lta'), '--long-term', '--trust', path('ca.der'));
+    expect([v.code, v.out]).toEqual([0, expect.stringMatching(/VALID \(TOTAL-PASSED\)[\s\S]*Level: +B-LTA/)]);
   });
 
   it('augment --level lt with an --ocsp file that does not cover the TSA refuses and writes nothing', async () => {

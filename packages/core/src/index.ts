@@ -17,3 +17,4 @@ export * from './signer/index.js';
 export * from './signer.js';
 export * from './x509/index.js';
 export * from './xml/index.js';
+export * from './xml-ltv/index.js';

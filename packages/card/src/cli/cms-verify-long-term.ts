@@ -1,12 +1,20 @@
 /**
  * `shomei verify <signed.p7s> --long-term --trust <anchor>… [--content <file>] [--intermediate <cert>]…
  * [--crl <crl>]… [--ocsp <response>]… [--at <ISO-8601>] [--json]`: long-term validation (core's
- * verifyCmsLongTerm; for a PDF, verifyPdfLongTerm per signature field) — the signature judged at its earliest trustworthy timestamp with the evidence
+ * verifyCmsLongTerm; for a PDF, verifyPdfLongTerm per signature field; verifyXmlLongTerm for an XML
+ * file, verifyEgovApplicationLongTerm for an e-Gov folder) — the signature judged at its earliest trustworthy timestamp with the evidence
  * it carries, no network. `--at` sets the validation time ("now"). Prints the proof of existence, the
  * timestamps with their TSA, the revocation answer used for each certificate, and the ETSI
  * indication. Exit 0 valid, 1 invalid or indeterminate, 2 usage or unreadable input.
  */
-import { derObjects, type LongTermReport, verifyCmsLongTerm, verifyPdfLongTerm } from '@shomei/core';
+import {
+  derObjects,
+  type LongTermReport,
+  verifyCmsLongTerm,
+  verifyEgovApplicationLongTerm,
+  verifyPdfLongTerm,
+  verifyXmlLongTerm,
+} from '@shomei/core';
 import { useNodeCrypto } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
@@ -14,6 +22,7 @@ import { isPdf } from './cms-augment.js';
 import { type CommandContext, EXIT, type ExitCode } from './command.js';
 import { readDerFiles, readInputFile } from './input-files.js';
 import { printJson } from './output.js';
+import { besideResolver, isDirectory, looksLikeXml, readFolder } from './xml-files.js';
 
 export async function runVerifyLongTerm({ args, io, signal }: CommandContext): Promise<ExitCode> {
   const { values: v, positionals } = parseCommandArgs(
@@ -30,12 +39,35 @@ export async function runVerifyLongTerm({ args, io, signal }: CommandContext): P
     },
     'verify',
   );
-  if (positionals.length !== 1) throw cardError('USAGE', 'Give exactly one signature file (.p7s or .pdf).');
+  if (positionals.length !== 1)
+    throw cardError('USAGE', 'Give exactly one signature file (.p7s, .pdf or .xml) or e-Gov folder.');
   if (v.trust.length === 0) throw cardError('USAGE', 'Give at least one --trust anchor certificate.');
   if (v.at !== undefined && Number.isNaN(Date.parse(v.at)))
     throw cardError('USAGE', `--at must be an ISO-8601 time, got "${v.at}".`);
   useNodeCrypto();
+  const common = async () => ({
+    trustAnchors: await readDerFiles(v.trust, 'trust anchor', ['CERTIFICATE']),
+    intermediates: await readDerFiles(v.intermediate, 'intermediate certificate', ['CERTIFICATE']),
+    crls: await readDerFiles(v.crl, 'CRL', ['X509 CRL']),
+    ocsp: await Promise.all(v.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
+    ...(v.at ? { now: new Date(v.at) } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  const done = (report: LongTermReport) => {
+    if (v.json) printJson(io, report);
+    else io.stdout.write(formatLongTerm(report));
+    return report.verdict === 'valid' ? EXIT.ok : EXIT.refused;
+  };
+  if (await isDirectory(positionals[0]!))
+    return done(await verifyEgovApplicationLongTerm(await readFolder(positionals[0]!), await common()));
   const signed = await readInputFile(positionals[0]!, 'signature');
+  if (looksLikeXml(signed))
+    return done(
+      await verifyXmlLongTerm(signed, {
+        ...(await common()),
+        resolveExternal: besideResolver(positionals[0]!),
+      }),
+    );
   if (isPdf(signed)) {
     const pdf = await verifyPdfLongTerm(signed, {
       trustAnchors: await readDerFiles(v.trust, 'trust anchor', ['CERTIFICATE']),

@@ -8,5 +8,5 @@ export * from './path-cache.js';
 export type { SignatureVerifier } from './public-key.js';
 export * from './sign.js';
 export * from './timestamp.js';
-export * from './verify.js';
+export { type AlgorithmPolicy, type VerifyCmsOptions, verifyCms } from './verify.js';
 export type { PathValidator } from './verify-chain.js';

@@ -562,6 +562,14 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
   } catch (e) {
     return unreadable(e);
   }
+  return verifySignedData(sd, options);
+}
+
+/**
+ * verifyCms on an already parsed SignedData: long-term validation hands down the structures it has
+ * parsed once (without the evidence it judges itself) instead of encoding and parsing them again.
+ */
+export async function verifySignedData(sd: SignedData, options: VerifyCmsOptions): Promise<ValidationReport> {
   if (sd.signerInfos.length === 0) {
     return unreadable(coreError('CMS_NO_SIGNERS'));
   }

@@ -55,7 +55,7 @@ import {
 import { type SignatureAtTime, type TimestampInput, validatePast } from './past-validation.js';
 import { reasonForCheck } from './reasons.js';
 import type { RevocationSource } from './sources.js';
-import { anchorsOf, checkToken, coversData, type ParsedToken, pathOf, readToken } from './token.js';
+import { anchorsOf, type ParsedToken, pathOf, readToken, timestampInput } from './token.js';
 import { formatFailure, type VerifyCmsLongTermOptions } from './validate-cms.js';
 
 const DOC_TS_CONTENTS = 16384;
@@ -458,52 +458,18 @@ export async function verifyPdfLongTerm(
     const rsi = s.raw.signerInfos[0]!;
     const sigTokens = signatureTokens(rsi);
     const later = docTs.filter((d) => d.end > s.end);
-    const input = async (
-      tok: ParsedToken | undefined,
-      kind: TimestampInput['kind'],
-      data: Uint8Array,
-    ): Promise<TimestampInput> => {
-      if (!tok)
-        return {
-          kind,
-          genTime: now,
-          hashAlgorithm: '',
-          check: {
-            ok: false,
-            code: 'FORMAT_FAILURE',
-            detail: 'the timestamp token is malformed',
-            path: [],
-            authority: '',
-          },
-          algorithms: [],
-        };
-      if (!(await coversData(tok, data, options.hasher)))
-        return {
-          kind,
-          genTime: tok.info.genTime,
-          hashAlgorithm: String(tok.info.hash),
-          check: {
-            ok: false,
-            code: 'HASH_FAILURE',
-            detail:
-              kind === 'document-timestamp'
-                ? 'the document timestamp imprint is not the hash of its byte ranges'
-                : 'the token does not cover this signature value',
-            path: [],
-            authority: '',
-          },
-          algorithms: [],
-        };
-      const check = await checkToken(tok, material.certificates, options);
-      const bits = check.path[0]?.rsaModulusBits;
-      return {
+    const input = (tok: ParsedToken | undefined, kind: TimestampInput['kind'], data: Uint8Array) =>
+      timestampInput(
         kind,
-        genTime: tok.info.genTime,
-        hashAlgorithm: String(tok.info.hash),
-        check,
-        algorithms: [String(tok.info.hash), ...(bits ? [`RSA-${bits}`] : [])],
-      };
-    };
+        tok,
+        data,
+        kind === 'document-timestamp'
+          ? 'the document timestamp imprint is not the hash of its byte ranges'
+          : 'the token does not cover this signature value',
+        material,
+        now,
+        options,
+      );
     const timestamps = await Promise.all([
       ...sigTokens.map((t) => input(t, 'signature-timestamp', rsi.signature)),
       ...later.map((d) => input(d.token, 'document-timestamp', d.ranges)),

@@ -21,7 +21,12 @@ import type { EvidenceMaterial } from './material.js';
 // verification results stay keyed by the parsed object inside revocation/ (signature caches).
 const ocspParsed = new Map<string, OcspResponse | null>();
 const crlParsed = new Map<string, CrlIndex | null>();
+// Within one validation every certificate of every chain asks about the same views of the material:
+// remembered per view, so the content key is computed once per view, not once per question.
+const byView = new WeakMap<Uint8Array, { readonly map: object; readonly value: unknown }>();
 function memo<T>(map: Map<string, T | null>, der: Uint8Array, parse: (d: Uint8Array) => T): T | null {
+  const seen = byView.get(der);
+  if (seen?.map === map) return seen.value as T | null;
   const key = bytesKey(der);
   let v = map.get(key);
   if (v === undefined) {
@@ -33,6 +38,7 @@ function memo<T>(map: Map<string, T | null>, der: Uint8Array, parse: (d: Uint8Ar
     if (map.size > 1024) map.delete(map.keys().next().value as string);
     map.set(key, v);
   }
+  byView.set(der, { map, value: v });
   return v;
 }
 

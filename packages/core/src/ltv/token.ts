@@ -7,24 +7,20 @@
 
 import type { HashFactory } from '../cms/hasher.js';
 import { CMS_OID } from '../cms/oids.js';
+import { parseSignedData, type SignedData } from '../cms/signed-data.js';
 import { parseTstInfo, type TstInfo } from '../cms/timestamp.js';
-import { type VerifyCmsOptions, verifyCms } from '../cms/verify.js';
+import { type VerifyCmsOptions, verifySignedData } from '../cms/verify.js';
 import { bytesEqual } from '../der/bytes.js';
 import { isShomeiError } from '../errors.js';
 import type { CertificateInput } from '../path/types.js';
 import type { ReportChainElement } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
-import {
-  attribute,
-  type RawSignedData,
-  readRawSignedData,
-  withoutEvidence,
-  writeRawSignedData,
-} from './cms-structure.js';
+import { attribute, type RawSignedData, readRawSignedData, writeRawSignedData } from './cms-structure.js';
 import { digestWith } from './content.js';
 import type { LtvReason } from './evidence.js';
-import { certificateOf } from './material.js';
+import { certificateOf, type EvidenceMaterial } from './material.js';
+import type { TimestampInput } from './past-validation.js';
 import { reasonForCheck } from './reasons.js';
 
 const KP_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
@@ -34,6 +30,8 @@ const HASHES: readonly string[] = ['SHA-256', 'SHA-384', 'SHA-512'];
 export interface ParsedToken {
   readonly der: Uint8Array;
   readonly raw: RawSignedData;
+  /** The token parsed for verification once, without its certificates and CRLs (judged from the material). */
+  readonly sd: SignedData;
   readonly info: TstInfo;
 }
 
@@ -43,7 +41,8 @@ export function readToken(der: Uint8Array): ParsedToken | undefined {
     const raw = readRawSignedData(der);
     if (raw.eContentTypeOid !== CMS_OID.tstInfo || !raw.content || raw.signerInfos.length !== 1)
       return undefined;
-    return { der, raw, info: parseTstInfo(raw.content) };
+    const sd = parseSignedData(der);
+    return { der, raw, sd: { ...sd, certificates: [], crls: [] }, info: parseTstInfo(raw.content) };
   } catch {
     return undefined;
   }
@@ -98,7 +97,7 @@ export async function checkToken(
     const c = certificateOf(d);
     return c ? [c] : [];
   });
-  const report = await verifyCms(withoutEvidence(t.raw), {
+  const report = await verifySignedData(t.sd, {
     trustAnchors: options.trustAnchors,
     intermediates: [...own, ...pool.filter((c) => !own.includes(c))],
     time: t.info.genTime,
@@ -148,3 +147,50 @@ export function pathOf(chain: readonly ReportChainElement[], pool: readonly Cert
 }
 
 export const isAborted = (e: unknown): boolean => isShomeiError(e) && e.code === 'ABORTED';
+
+/**
+ * One timestamp as past-time validation takes it: malformed (FORMAT_FAILURE), not covering `data`
+ * (HASH_FAILURE with `coverDetail`; `data` undefined when what it covers cannot be rebuilt), or
+ * checked by checkToken against the material at its genTime.
+ */
+export async function timestampInput(
+  kind: TimestampInput['kind'],
+  tok: ParsedToken | undefined,
+  data: Uint8Array | undefined,
+  coverDetail: string,
+  material: EvidenceMaterial,
+  now: Date,
+  options: Parameters<typeof checkToken>[2],
+): Promise<TimestampInput> {
+  if (!tok)
+    return {
+      kind,
+      genTime: now,
+      hashAlgorithm: '',
+      check: {
+        ok: false,
+        code: 'FORMAT_FAILURE',
+        detail: 'the timestamp token is malformed',
+        path: [],
+        authority: '',
+      },
+      algorithms: [],
+    };
+  if (!data || !(await coversData(tok, data, options.hasher)))
+    return {
+      kind,
+      genTime: tok.info.genTime,
+      hashAlgorithm: String(tok.info.hash),
+      check: { ok: false, code: 'HASH_FAILURE', detail: coverDetail, path: [], authority: '' },
+      algorithms: [],
+    };
+  const check = await checkToken(tok, material.certificates, options);
+  const bits = check.path[0]?.rsaModulusBits;
+  return {
+    kind,
+    genTime: tok.info.genTime,
+    hashAlgorithm: String(tok.info.hash),
+    check,
+    algorithms: [String(tok.info.hash), ...(bits ? [`RSA-${bits}`] : [])],
+  };
+}

@@ -9,12 +9,12 @@ import { DIGEST_BY_OID, SIGNATURE_BY_OID } from '../cms/algorithms.js';
 import { signingTime as readSigningTime } from '../cms/attributes-check.js';
 import { ATTRIBUTE_OID } from '../cms/oids.js';
 import { parseSignedData, type SignedData } from '../cms/signed-data.js';
-import { type VerifyCmsOptions, verifyCms } from '../cms/verify.js';
+import { type VerifyCmsOptions, verifySignedData } from '../cms/verify.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { SignerReport } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { atsV3Input, checkHashIndex } from './ats-v3.js';
-import { type RawSignedData, readRawSignedData, withoutEvidence } from './cms-structure.js';
+import { type RawSignedData, readRawSignedData } from './cms-structure.js';
 import { digestWith, readContent } from './content.js';
 import { type LongTermReport, LTV_INDICATION } from './evidence.js';
 import { addSupplied, addTokenMaterial, cmsMaterial } from './material.js';
@@ -182,7 +182,7 @@ async function signerLongTerm(
         }
       }
     }
-    const tokenSd = parseSignedData(tok.der).signerInfos[0]!;
+    const tokenSd = tok.sd.signerInfos[0]!;
     const tsaAlgs = (path: readonly { rsaModulusBits?: number }[]) =>
       algorithmsOf(
         tok.info.hash as string,
@@ -218,16 +218,22 @@ async function signerLongTerm(
         ? 'T'
         : 'B';
 
+  // The signer alone, without the evidence and timestamps judged here (parsed once, handed down).
+  const bare: SignedData = {
+    ...sd,
+    certificates: [],
+    crls: [],
+    signerInfos: [{ ...psi, unsignedAttrs: [] }],
+  };
   let lastReport: SignerReport | undefined;
   const signatureAt = async (t: Date): Promise<SignatureAtTime> => {
-    const full = await verifyCms(withoutEvidence(raw, index), {
+    const report = (await verifySignedData(bare, {
       ...options,
       ...(content && !raw.content ? { content } : {}),
       intermediates: material.certificates,
       time: t,
       revocation: 'off',
-    });
-    const report = full.signers ? full.signers[index]! : full;
+    })) as SignerReport;
     lastReport = report;
     const path = pathOf(report.chain, [...material.certificates, ...anchors]);
     const digest = DIGEST_BY_OID[psi.digestAlgorithm.oid];

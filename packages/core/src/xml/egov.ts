@@ -187,15 +187,7 @@ export async function verifyEgovApplication(
   const report = await verifyXml(shape.doc, {
     ...options,
     idAttributes: ['ID', 'Id'],
-    resolveExternal: (uri) => {
-      let name: string;
-      try {
-        name = decodeURIComponent(uri);
-      } catch {
-        return undefined;
-      }
-      return safeName(name) && name !== EGOV_CONFIGURATION_FILE ? map.get(name) : undefined;
-    },
+    resolveExternal: resolverIn(map),
   });
   const failures: { name: 'format'; ok: false; code: string; detail: string }[] = [];
   const sigs = findSignatures(shape.doc);
@@ -256,4 +248,28 @@ function withEgov(
   Object.defineProperty(out, 'signedContent', { value: report.signedContent ?? [], enumerable: false });
   Object.defineProperty(out, 'signatureElement', { value: report.signatureElement, enumerable: false });
   return out as unknown as EgovValidationReport;
+}
+
+/**
+ * The folder as a map (a single enclosing folder stripped, as verifyEgovApplication does) and a
+ * resolver for its file references: plain names inside the folder only, never kousei.xml itself.
+ */
+export function egovFolder(files: EgovFiles): {
+  files: Map<string, Uint8Array>;
+  resolve: (uri: string) => Uint8Array | undefined;
+} {
+  const map = toMap(files);
+  return { files: map, resolve: resolverIn(map) };
+}
+
+function resolverIn(map: ReadonlyMap<string, Uint8Array>): (uri: string) => Uint8Array | undefined {
+  return (uri) => {
+    let name: string;
+    try {
+      name = decodeURIComponent(uri);
+    } catch {
+      return undefined;
+    }
+    return safeName(name) && name !== EGOV_CONFIGURATION_FILE ? map.get(name) : undefined;
+  };
 }

@@ -1,0 +1,424 @@
+/**
+ * XAdES long-term validation end to end, as the CAdES story: a card issued at the authority signs an
+ * XML document (XAdES-BES) and an e-Gov application; both are augmented to B-T, B-LT and B-LTA with
+ * the authority's TSA and OCSP responder; the authority's clock then moves past the certificate's
+ * expiry and the card is revoked, and long-term validation still says valid from the embedded
+ * material alone. Outside referees: xmlsec1 still verifies the augmented signature as XMLDSig (it
+ * ignores the unsigned properties), and `openssl ts -verify` accepts the archive timestamp token
+ * over the archive input rebuilt here.
+ *
+ * Simulated time starts eleven years ago so that every simulated instant is in the real past.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openJpkiCard } from '@shomei/card';
+import {
+  type AugmentResult,
+  augmentEgovApplication,
+  augmentXml,
+  buildOcspRequest,
+  DEFAULT_ID_ATTRIBUTES,
+  findSignatures,
+  indexIds,
+  type LongTermReport,
+  parseCertificate,
+  parseXml,
+  signEgovApplication,
+  signXml,
+  verifyEgovApplicationLongTerm,
+  verifyXml,
+  verifyXmlLongTerm,
+} from '@shomei/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRawSignedData } from '../../core/src/ltv/cms-structure.js';
+import { readSignature } from '../../core/src/xml/signature.js';
+import { qualifyingProperties } from '../../core/src/xml/xades-verify.js';
+import { archiveInput, unsignedOf, XADES141_NS } from '../../core/src/xml-ltv/properties.js';
+import { Authority, type OperatorSession } from '../src/authority/authority.js';
+import {
+  authorityRevocationSource,
+  authorityTimestampSource,
+  MovableClock,
+} from '../src/authority/ltv-sources.js';
+import { OperatorCard } from '../src/authority/operator-card.js';
+import type { VirtualJpkiCard } from '../src/card/virtual-card.js';
+import { MemoryTransport } from '../src/transport/memory.js';
+import { HOLDER, PINS } from './fixture.js';
+
+const YEAR = 365.25 * 24 * 3600_000;
+const MINUTE = 60_000;
+const T0 = new Date(Date.now() - 11 * YEAR);
+const DOC =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<転出届 xmlns="urn:example:jichitai"><氏名>山田 太郎</氏名><転出先>大阪府大阪市</転出先></転出届>\n';
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = new TextDecoder();
+
+const clock = new MovableClock(new Date(T0.getTime() - 30 * 24 * 3600_000));
+let authority: Authority;
+let session: OperatorSession;
+
+beforeAll(async () => {
+  authority = await Authority.create({ label: 'xades-ltv', root: true, clock: clock.now });
+  const operator = OperatorCard.create({ name: 'counter', pin: '2468' });
+  authority.enrolOperator(operator);
+  session = authority.openSession(operator, '2468');
+});
+
+type CardSigner = Parameters<typeof signXml>[1];
+
+/** Runs `fn` with the card's signing key, the driver closed afterwards. */
+async function withSigner<T>(card: VirtualJpkiCard, fn: (signer: CardSigner) => Promise<T>): Promise<T> {
+  await using driver = await openJpkiCard({ transport: new MemoryTransport(card) });
+  return await fn(await driver.toSigner('sign', { pin: PINS.sign }));
+}
+
+async function issue(): Promise<VirtualJpkiCard> {
+  return (await authority.issue(session, { holder: HOLDER, pins: PINS })).card;
+}
+
+async function signDoc(): Promise<{ card: VirtualJpkiCard; xml: Uint8Array }> {
+  const card = await issue();
+  const xml = await withSigner(card, (s) => signXml(DOC, s, { xades: { signingTime: clock.now() } }));
+  return { card, xml };
+}
+
+const sources = () => ({
+  trustAnchors: authority.trustAnchors,
+  timestamp: authorityTimestampSource(authority),
+  revocationSource: authorityRevocationSource(authority),
+});
+
+async function augment(xml: Uint8Array, level: 'T' | 'LT' | 'LTA', extra = {}): Promise<AugmentResult> {
+  clock.advance(MINUTE);
+  return augmentXml(xml, { level, ...sources(), ...extra });
+}
+
+const longTerm = (xml: Uint8Array | string, extra = {}): Promise<LongTermReport> =>
+  verifyXmlLongTerm(xml, { trustAnchors: authority.trustAnchors, now: clock.now(), ...extra });
+
+const brief = (r: LongTermReport) => [r.verdict, r.indication, r.code];
+
+const dir = mkdtempSync(join(tmpdir(), 'shomei-xades-ltv-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, data: string | Uint8Array) => {
+  const p = join(dir, name);
+  writeFileSync(p, data);
+  return p;
+};
+const pem = (der: Uint8Array) =>
+  `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+const gmt = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
+
+/** xmlsec1 --verify of the XMLDSig core at `at` (the XAdES unsigned properties are opaque to it). */
+function xmlsecVerifies(xml: Uint8Array, at: Date): boolean {
+  try {
+    execFileSync(
+      'xmlsec1',
+      [
+        '--verify',
+        '--trusted-pem',
+        file('root.pem', authority.trustAnchors.map(pem).join('')),
+        '--untrusted-der',
+        file('sign-ca.der', authority.caCertificate('sign')),
+        '--id-attr:Id',
+        'http://uri.etsi.org/01903/v1.3.2#:SignedProperties',
+        '--verification-gmt-time',
+        gmt(at),
+        file('signed.xml', xml),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `openssl ts -verify` of each archive timestamp over the archive input rebuilt from the document. */
+async function opensslVerifiesArchiveTokens(xml: Uint8Array, at: Date): Promise<number> {
+  const doc = parseXml(xml);
+  const el = findSignatures(doc)[0]!;
+  const sig = readSignature(el);
+  const u = unsignedOf(qualifyingProperties(sig)!);
+  const ctx = { document: doc, signature: el, ids: indexIds(doc, DEFAULT_ID_ATTRIBUTES) };
+  let checked = 0;
+  for (const p of u.properties) {
+    if (p.namespaceURI !== XADES141_NS || p.localName !== 'ArchiveTimeStamp') continue;
+    const input = await archiveInput(sig, u, p, { method: 'c14n', comments: false }, ctx);
+    const b64 = p.children
+      .flatMap((c) => (c.type === 'element' && c.localName === 'EncapsulatedTimeStamp' ? [c] : []))
+      .flatMap((c) => c.children.map((t) => (t.type === 'text' ? t.value : '')))
+      .join('');
+    const token = new Uint8Array(Buffer.from(b64, 'base64'));
+    const untrusted = readRawSignedData(token).certificates.map(pem).join('');
+    execFileSync(
+      'openssl',
+      [
+        'ts',
+        '-verify',
+        '-token_in',
+        '-in',
+        file(`ats-${checked}.der`, token),
+        '-digest',
+        createHash('sha256').update(input).digest('hex'),
+        '-CAfile',
+        file('root.pem', authority.trustAnchors.map(pem).join('')),
+        '-untrusted',
+        file('tsa.pem', untrusted),
+        '-attime',
+        String(Math.floor(at.getTime() / 1000)),
+      ],
+      { stdio: 'pipe' },
+    );
+    checked++;
+  }
+  return checked;
+}
+
+async function currentOcsp(card: VirtualJpkiCard): Promise<Uint8Array> {
+  const cert = parseCertificate(card.certificate('sign'));
+  return authority.respondOcsp(
+    (await buildOcspRequest(cert, parseCertificate(authority.caCertificate('sign')))).der,
+  );
+}
+
+describe('XAdES sub-indications', () => {
+  it('REVOKED: a signature timestamped only after the revocation is invalid', async () => {
+    clock.set(T0);
+    const { card, xml } = await signDoc();
+    clock.set(new Date(T0.getTime() + YEAR));
+    authority.revoke(session, card, 'keyCompromise');
+    const lta = await augment(xml, 'LTA');
+    expect(brief(await longTerm(lta.signed))).toEqual(['invalid', 'TOTAL-FAILED', 'REVOKED']);
+  });
+
+  it('OUT_OF_BOUNDS_NO_POE: timestamped only after the certificate expired', async () => {
+    clock.set(T0);
+    const { xml } = await signDoc();
+    clock.set(new Date(T0.getTime() + 5.2 * YEAR));
+    const lt = await augment(xml, 'LT');
+    expect(brief(await longTerm(lt.signed))).toEqual([
+      'indeterminate',
+      'INDETERMINATE',
+      'OUT_OF_BOUNDS_NO_POE',
+    ]);
+  });
+
+  it('HASH_FAILURE: the signed content was changed after augmenting', async () => {
+    clock.set(T0);
+    const { xml } = await signDoc();
+    const lta = await augment(xml, 'LTA');
+    const bad = dec.decode(lta.signed).replace('大阪府大阪市', '京都府京都市');
+    expect(brief(await longTerm(bad))).toEqual(['invalid', 'TOTAL-FAILED', 'HASH_FAILURE']);
+  });
+
+  it('FORMAT_FAILURE: a document without a signature', async () => {
+    expect(brief(await longTerm(DOC))).toEqual(['invalid', 'TOTAL-FAILED', 'FORMAT_FAILURE']);
+  });
+
+  it('augmenting plain XMLDSig (no XAdES properties) is refused with INPUT_INVALID', async () => {
+    clock.set(T0);
+    const plain = await withSigner(await issue(), (s) => signXml(DOC, s));
+    await expect(augment(plain, 'LT')).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+  });
+});
+
+describe('e-Gov application: B-LTA, then valid years later after expiry and revocation', () => {
+  const FORM = '900A01020000100001_01.xml';
+  const folder = () =>
+    new Map([
+      [
+        'kousei.xml',
+        enc(`<?xml version="1.0" encoding="UTF-8"?>
+<DataRoot><様式ID>900A010200001000</様式ID><構成情報 ID="構成情報"><申請書属性情報><申請書ファイル名称>${FORM}</申請書ファイル名称></申請書属性情報></構成情報>
+<署名情報></署名情報></DataRoot>
+`),
+      ],
+      [FORM, enc('<?xml version="1.0" encoding="UTF-8"?><申請書><新住所>東京都千代田区</新住所></申請書>')],
+    ]);
+
+  it('augmented with the folder, long-term valid after expiry and revocation; a changed form file fails', async () => {
+    clock.set(T0);
+    const card = await issue();
+    const signed = await withSigner(card, (s) => signEgovApplication(folder(), s, { xades: {} }));
+    clock.advance(MINUTE);
+    const lta = await augmentEgovApplication(signed, { level: 'LTA', ...sources() });
+    expect(lta.missing).toEqual([]);
+    clock.set(new Date(T0.getTime() + 5.5 * YEAR));
+    authority.revoke(session, card, 'keyCompromise');
+    const verify = (files: Map<string, Uint8Array>) =>
+      verifyEgovApplicationLongTerm(files, { trustAnchors: authority.trustAnchors, now: clock.now() });
+    const ok = await verify(lta.files);
+    const changed = new Map(lta.files).set(
+      FORM,
+      enc('<?xml version="1.0" encoding="UTF-8"?><申請書><新住所>大阪府</新住所></申請書>'),
+    );
+    const bad = await verify(changed);
+    expect([[...brief(ok), ok.level, ok.egov.listedFiles], brief(bad)]).toEqual([
+      ['valid', 'TOTAL-PASSED', undefined, 'LTA', [FORM]],
+      ['invalid', 'TOTAL-FAILED', 'HASH_FAILURE'],
+    ]);
+  });
+});
+
+describe('XAdES: sign → B-T → B-LT → B-LTA → expiry and revocation → still valid at the proven time', () => {
+  let card: VirtualJpkiCard;
+  let b: Uint8Array;
+  let t: AugmentResult;
+  let lt: AugmentResult;
+  let lta: AugmentResult;
+  let signedAt: Date;
+  beforeAll(async () => {
+    clock.set(T0);
+    ({ card, xml: b } = await signDoc());
+    signedAt = clock.now();
+    t = await augment(b, 'T');
+    lt = await augment(t.signed, 'LT');
+    lta = await augment(lt.signed, 'LTA');
+  });
+
+  it('each level adds what it should: SignatureTimeStamp, then CertificateValues/RevocationValues, then an ArchiveTimeStamp with its TSA data after it', () => {
+    const text = dec.decode(lta.signed);
+    expect([t.added.timestamps, lt.added.timestamps, lta.added.timestamps]).toEqual([
+      ['signature-timestamp'],
+      [],
+      ['archive-timestamp'],
+    ]);
+    expect([lt.added.ocsp >= 2, lt.added.crls >= 1, lt.missing, lta.missing]).toEqual([true, true, [], []]);
+    const order = [
+      'xades:SignatureTimeStamp>',
+      'xades:CertificateValues>',
+      'xades:RevocationValues>',
+      'xades141:ArchiveTimeStamp ',
+      'xades141:TimeStampValidationData ',
+    ].map((s) => text.indexOf(`<${s}`));
+    expect(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
+  });
+
+  it('on the day, the B-LTA is valid at its signature timestamp with OCSP for the signer and the root CRL for its CA', async () => {
+    const r = await longTerm(lta.signed);
+    expect([...brief(r), r.level, r.proofOfExistence.kind]).toEqual([
+      'valid',
+      'TOTAL-PASSED',
+      undefined,
+      'LTA',
+      'signature-timestamp',
+    ]);
+    expect(r.chain.map((c) => [c.trustAnchor, c.revocation?.source, c.revocation?.status])).toEqual([
+      [false, 'ocsp', 'good'],
+      [false, 'crl', 'good'],
+      [true, undefined, undefined],
+    ]);
+  });
+
+  it('referees: xmlsec1 verifies the augmented signature as XMLDSig, and openssl ts -verify the archive timestamp', async () => {
+    expect(xmlsecVerifies(lta.signed, clock.now())).toBe(true);
+    expect(await opensslVerifiesArchiveTokens(lta.signed, clock.now())).toBe(1);
+  });
+
+  it('verifyXml still says valid for the augmented document (the unsigned properties change nothing signed)', async () => {
+    const r = await verifyXml(lta.signed, {
+      trustAnchors: authority.trustAnchors,
+      time: clock.now(),
+      revocation: 'off',
+    });
+    expect([r.verdict, r.format]).toEqual(['valid', 'XAdES-T']);
+  });
+
+  describe('five and a half years later: the certificate has expired and the card is revoked', () => {
+    beforeAll(() => {
+      clock.set(new Date(T0.getTime() + 5.5 * YEAR));
+      authority.revoke(session, card, 'keyCompromise');
+    });
+
+    it('plain verification now says the signature is not valid', async () => {
+      const r = await verifyXml(lta.signed, {
+        trustAnchors: authority.trustAnchors,
+        time: clock.now(),
+        ocsp: [await currentOcsp(card)],
+      });
+      expect(r.verdict).not.toBe('valid');
+    });
+
+    it('long-term validation is valid at the signature timestamp, offline, with both timestamps as evidence', async () => {
+      const r = await longTerm(lta.signed);
+      expect([...brief(r), r.proofOfExistence.kind]).toEqual([
+        'valid',
+        'TOTAL-PASSED',
+        undefined,
+        'signature-timestamp',
+      ]);
+      expect(Math.abs(new Date(r.proofOfExistence.time).getTime() - signedAt.getTime())).toBeLessThan(
+        3 * MINUTE,
+      );
+      expect(r.timestamps.map((x) => [x.kind, x.ok, x.chain.length])).toEqual([
+        ['archive-timestamp', true, 3],
+        ['signature-timestamp', true, 3],
+      ]);
+      expect(r.chain[0]!.revocation!.issuedAt >= r.proofOfExistence.time).toBe(true);
+    });
+
+    it('a current OCSP answer saying revoked (after the proven time) does not invalidate, and is reported', async () => {
+      const r = await longTerm(lta.signed, { ocsp: [await currentOcsp(card)] });
+      expect(brief(r)).toEqual(['valid', 'TOTAL-PASSED', undefined]);
+      expect(r.warnings.join(' ')).toMatch(/revoked .* after .*does not affect/);
+    });
+
+    it('a tampered archive timestamp token is not trusted (the signature timestamp still proves the time)', async () => {
+      const text = dec.decode(lta.signed);
+      const at = text.indexOf('<xades141:ArchiveTimeStamp');
+      // A character near the end of the token: the TSA's signature value.
+      const tokenAt = text.indexOf('</xades:EncapsulatedTimeStamp>', at) - 12;
+      const flipped = text[tokenAt] === 'A' ? 'B' : 'A';
+      const bad = text.slice(0, tokenAt) + flipped + text.slice(tokenAt + 1);
+      const r = await longTerm(bad);
+      const archive = r.timestamps.find((x) => x.kind === 'archive-timestamp')!;
+      expect([archive.ok, archive.code, brief(r)]).toEqual([
+        false,
+        'SIG_CRYPTO_FAILURE',
+        ['valid', 'TOTAL-PASSED', undefined],
+      ]);
+    });
+
+    it('evidence removed after the archive timestamp breaks it: HASH_FAILURE on that token', async () => {
+      const text = dec.decode(lta.signed);
+      const bad = text.replace(/<xades:EncapsulatedOCSPValue>[^<]*<\/xades:EncapsulatedOCSPValue>/, '');
+      const r = await longTerm(bad);
+      const archive = r.timestamps.find((x) => x.kind === 'archive-timestamp')!;
+      expect([archive.ok, archive.code]).toEqual([false, 'HASH_FAILURE']);
+    });
+  });
+
+  describe('re-augmenting the B-LTA before the TSA certificate expires extends it', () => {
+    let extended: AugmentResult;
+    beforeAll(async () => {
+      clock.set(new Date(T0.getTime() + 9.5 * YEAR));
+      authority.setBaseUrl('http://127.0.0.1:8371');
+      extended = await augment(lta.signed, 'LTA');
+      clock.set(new Date(T0.getTime() + 10.5 * YEAR));
+    });
+
+    it('adds a second ArchiveTimeStamp; after the first TSA certificate expired, the extended one is valid and the old one is not', async () => {
+      expect(extended.added.timestamps).toEqual(['archive-timestamp']);
+      const [ext, old] = [await longTerm(extended.signed), await longTerm(lta.signed)];
+      expect([brief(ext), ext.timestamps.map((x) => [x.kind, x.ok])]).toEqual([
+        ['valid', 'TOTAL-PASSED', undefined],
+        [
+          ['archive-timestamp', true],
+          ['archive-timestamp', true],
+          ['signature-timestamp', true],
+        ],
+      ]);
+      expect(brief(old)).toEqual(['indeterminate', 'INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE']);
+    });
+
+    it('referee: openssl ts -verify accepts both archive timestamps', async () => {
+      expect(
+        await opensslVerifiesArchiveTokens(extended.signed, new Date(T0.getTime() + 9.5 * YEAR + MINUTE * 5)),
+      ).toBe(2);
+    });
+  });
+});
