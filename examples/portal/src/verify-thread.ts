@@ -5,11 +5,18 @@
  *
  * Revocation caches belong to this thread: configured CRL files are indexed once (`CrlIndex`) and
  * re-read when they change, at most every `crlRefreshSeconds`; CRLs and OCSP answers fetched from the
- * certificates' distribution points and responders are kept by core until their nextUpdate.
+ * certificates' distribution points and responders are kept in the thread's `RevocationFetchCache`
+ * until their nextUpdate.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CrlIndex, derObjects, type RevocationMode, type ValidationReport } from '@shomei/core';
+import {
+  CrlIndex,
+  derObjects,
+  RevocationFetchCache,
+  type RevocationMode,
+  type ValidationReport,
+} from '@shomei/core';
 import { formatNamed, type Upload } from './formats.js';
 import { ownsBuffer } from './verifier-pool.js';
 
@@ -58,6 +65,13 @@ let crls = settings.crls.map((der) => CrlIndex.from(der));
 let checkedAt = Date.now();
 let stamps = settings.crlFiles.map(mtimeOf).join();
 
+/**
+ * OCSP answers and CRLs fetched from the certificates' responders and distribution points, owned by
+ * this thread and kept warm across its jobs: each until its nextUpdate (RFC 6960 §2.4, RFC 5280
+ * §5.1.2.5), then asked for again.
+ */
+const fetchCache = new RevocationFetchCache({ maxEntries: 1024 });
+
 function mtimeOf(file: string): number {
   try {
     return statSync(file).mtimeMs;
@@ -93,6 +107,7 @@ parentPort?.on('message', async (req: ThreadRequest) => {
       crls,
       revocation: settings.revocation,
       fetchRevocation: settings.fetchRevocation,
+      fetchCache,
       tsaUrl: settings.tsaUrl,
       zip: { maxEntries: settings.maxZipEntries, maxUnzippedBytes: settings.maxUnzippedBytes },
     });

@@ -147,7 +147,7 @@ export function startRole(
     await exited;
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`portal ${role} did not start: ${log}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`portal ${role} did not start: ${log}`)), 60_000);
     child.stderr?.on('data', (d: Buffer) => {
       log += d.toString();
     });
