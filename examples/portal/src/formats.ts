@@ -14,6 +14,7 @@ import {
   isShomeiError,
   type PdfReport,
   type PdfSignatureFacts,
+  type RevocationFetchCache,
   type RevocationMode,
   type SignerReport,
   tsaTimestamp,
@@ -37,6 +38,11 @@ export interface VerifyContext {
   readonly crls: readonly CrlIndex[];
   readonly revocation: RevocationMode;
   readonly fetchRevocation: boolean;
+  /**
+   * The thread's own cache of fetched OCSP answers and CRLs (each kept until its nextUpdate); without
+   * it core's default cache of the thread is used.
+   */
+  readonly fetchCache?: RevocationFetchCache;
   /** RFC 3161 time-stamping authority for the long-term evidence (B-LTA); without it B-LT only. */
   readonly tsaUrl?: string | undefined;
   readonly zip: ZipLimits;
@@ -127,6 +133,15 @@ const noDocument = (what: string) => (u: Upload) => {
   }
 };
 
+/** The revocation options every format passes to core. */
+function revocationOptions(ctx: VerifyContext) {
+  return {
+    mode: ctx.revocation,
+    fetch: ctx.fetchRevocation,
+    ...(ctx.fetchCache ? { fetchCache: ctx.fetchCache } : {}),
+  };
+}
+
 /** The path options every format passes to core. */
 function trust(ctx: VerifyContext) {
   return {
@@ -146,7 +161,7 @@ const cms: Format = {
       // the citizen presented with it, never against whatever it happens to carry.
       ...(u.document ? { content: u.document } : {}),
       ...trust(ctx),
-      revocation: { mode: ctx.revocation, fetch: ctx.fetchRevocation },
+      revocation: revocationOptions(ctx),
     });
     if (report.verdict !== 'valid') return { report: { ...report, format: 'cms' } };
     return withEvidence({ ...report, format: 'cms' }, ctx, (sources) =>
@@ -206,7 +221,7 @@ const pdf: Format = {
   async verify(u, ctx) {
     const r = await verifyPdf(u.signature, {
       ...trust(ctx),
-      revocation: { mode: ctx.revocation, fetch: ctx.fetchRevocation },
+      revocation: revocationOptions(ctx),
     });
     return { report: pdfReport(r) };
   },
@@ -249,7 +264,7 @@ const egov: Format = {
     }
     const r: EgovValidationReport = await verifyEgovApplication(files, {
       ...trust(ctx),
-      revocation: { mode: ctx.revocation, fetch: ctx.fetchRevocation },
+      revocation: revocationOptions(ctx),
     });
     // JSON keeps what a report says and drops the nodes and bytes `signedContent` holds.
     const {

@@ -5,6 +5,7 @@
  */
 import { Queue } from 'bullmq';
 import type { PortalConfig } from './config.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface VerifyJob {
   readonly applicationId: string;
@@ -37,6 +38,22 @@ export function verifyQueue(config: PortalConfig): Queue<VerifyJob> {
   });
 }
 
-export async function enqueue(queue: Queue<VerifyJob>, applicationId: string): Promise<void> {
-  await queue.add(JOB_NAME, { applicationId }, { jobId: applicationId });
+/** Per queue, the jobs being added together (group commit: one Redis pipeline for a burst). */
+const adding = new WeakMap<Queue<VerifyJob>, GroupCommit<string, void>>();
+
+export function enqueue(queue: Queue<VerifyJob>, applicationId: string): Promise<void> {
+  let group = adding.get(queue);
+  if (!group) {
+    group = new GroupCommit(
+      async (ids) => {
+        await queue.addBulk(
+          ids.map((id) => ({ name: JOB_NAME, data: { applicationId: id }, opts: { jobId: id } })),
+        );
+        return ids.map(() => undefined);
+      },
+      { maxBatch: 64, parallel: 2 },
+    );
+    adding.set(queue, group);
+  }
+  return group.add(applicationId);
 }

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { ValidationReport } from '@shomei/core';
 import pg from 'pg';
 import type { PortalReport } from './formats.js';
+import { GroupCommit } from './group-commit.js';
 
 const MIGRATIONS = new URL('../migrations/', import.meta.url);
 /** An arbitrary constant: the key of the advisory lock that serialises migrations. */
@@ -39,7 +40,8 @@ export interface Application {
 export interface VerdictRecord {
   readonly verdict: Verdict;
   readonly code?: string | undefined;
-  readonly report: PortalReport;
+  /** The report, or its JSON already serialised (by the verification thread). */
+  readonly report: PortalReport | string;
   readonly signerSerial?: string | undefined;
   readonly signerIssuer?: string | undefined;
   readonly evidence?: Uint8Array | undefined;
@@ -51,6 +53,12 @@ export function contentHash(a: Pick<NewApplication, 'signature' | 'document'>): 
   h.update(`signature:${a.signature.length}:`).update(a.signature);
   if (a.document) h.update(`document:${a.document.length}:`).update(a.document);
   return h.digest();
+}
+
+export interface Accepted {
+  readonly id: string;
+  readonly duplicate: boolean;
+  readonly receivedAt: Date;
 }
 
 export class ApplicationStore {
@@ -95,22 +103,52 @@ export class ApplicationStore {
     return applied;
   }
 
-  /** Stores an upload; an upload already stored (same content hash) answers its first id. */
-  async accept(a: NewApplication): Promise<{ id: string; duplicate: boolean; receivedAt: Date }> {
-    const hash = contentHash(a);
-    const inserted = await this.pool.query<{ id: string; received_at: Date }>(
-      `INSERT INTO applications (id, content_hash, format, file_name, signature, document)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (content_hash) DO NOTHING RETURNING id, received_at`,
-      [randomUUID(), hash, a.format, a.fileName ?? null, a.signature, a.document ?? null],
-    );
-    const row = inserted.rows[0];
-    if (row) return { id: row.id, duplicate: false, receivedAt: row.received_at };
-    const existing = await this.pool.query<{ id: string; received_at: Date }>(
-      'SELECT id, received_at FROM applications WHERE content_hash = $1',
-      [hash],
-    );
-    return { id: existing.rows[0]!.id, duplicate: true, receivedAt: existing.rows[0]!.received_at };
+  /**
+   * Stores an upload; an upload already stored (same content hash) answers its first id. Uploads
+   * arriving together are stored by one INSERT (group commit, below).
+   */
+  accept(a: NewApplication): Promise<Accepted> {
+    return this.#accepts.add({ ...a, hash: contentHash(a) });
   }
+
+  readonly #accepts = new GroupCommit<NewApplication & { readonly hash: Buffer }, Accepted>(
+    async (items) => {
+      const values: unknown[] = [];
+      const rows = items.map((a) => {
+        values.push(randomUUID(), a.hash, a.format, a.fileName ?? null, a.signature, a.document ?? null);
+        const n = values.length;
+        return `($${n - 5}::uuid, $${n - 4}::bytea, $${n - 3}, $${n - 2}, $${n - 1}::bytea, $${n}::bytea)`;
+      });
+      // ON CONFLICT DO NOTHING also skips a second copy inside the same batch; both then answer the
+      // row that was stored.
+      const inserted = await this.pool.query<{ id: string; content_hash: Buffer; received_at: Date }>(
+        `INSERT INTO applications (id, content_hash, format, file_name, signature, document)
+         VALUES ${rows.join(', ')} ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash, received_at`,
+        values,
+      );
+      const byHash = new Map(inserted.rows.map((r) => [r.content_hash.toString('hex'), r]));
+      const firstOf = new Map<string, number>();
+      const missing = items.filter((a) => !byHash.has(a.hash.toString('hex'))).map((a) => a.hash);
+      if (missing.length > 0) {
+        const existing = await this.pool.query<{ id: string; content_hash: Buffer; received_at: Date }>(
+          'SELECT id, content_hash, received_at FROM applications WHERE content_hash = ANY($1::bytea[])',
+          [missing],
+        );
+        for (const r of existing.rows) byHash.set(r.content_hash.toString('hex'), r);
+      }
+      return items.map((a, i) => {
+        const key = a.hash.toString('hex');
+        const row = byHash.get(key);
+        if (!row) throw new Error('an accepted upload is neither stored nor found by its content hash');
+        // The first upload of a content hash in this batch stored the row; any other is a duplicate.
+        const first = firstOf.get(key) ?? i;
+        firstOf.set(key, first);
+        const duplicate = !inserted.rows.includes(row) || first !== i;
+        return { id: row.id, duplicate, receivedAt: row.received_at };
+      });
+    },
+    { maxBatch: 32, parallel: 2 },
+  );
 
   async get(id: string): Promise<Application | undefined> {
     if (!isUuid(id)) return undefined;
@@ -118,40 +156,83 @@ export class ApplicationStore {
     return r.rows[0] ? fromRow(r.rows[0]) : undefined;
   }
 
-  /** The application to verify, or undefined when it already has a verdict (a job run again). */
-  async pending(id: string): Promise<Application | undefined> {
-    const r = await this.pool.query(`SELECT ${COLUMNS} FROM applications WHERE id = $1 AND verdict IS NULL`, [
-      id,
-    ]);
-    return r.rows[0] ? fromRow(r.rows[0]) : undefined;
+  /**
+   * The application to verify, or undefined when it already has a verdict (a job run again). Jobs
+   * taken together are read by one SELECT.
+   */
+  pending(id: string): Promise<Application | undefined> {
+    return this.#pending.add(id);
   }
+
+  readonly #pending = new GroupCommit<string, Application | undefined>(
+    async (ids) => {
+      const r = await this.pool.query<Row>(
+        `SELECT ${COLUMNS} FROM applications WHERE id = ANY($1::uuid[]) AND verdict IS NULL`,
+        [ids],
+      );
+      const byId = new Map(r.rows.map((row) => [row.id, row]));
+      return ids.map((id) => {
+        const row = byId.get(id);
+        byId.delete(id); // the same id twice in one batch: only the first caller verifies it
+        return row ? fromRow(row) : undefined;
+      });
+    },
+    { maxBatch: 64, parallel: 2 },
+  );
 
   /**
    * Records the verdict once: the first worker to finish wins, a second (a job run again after its
    * worker was presumed dead) changes nothing. Returns whether this call recorded it. Web processes
-   * waiting on the application hear of it through NOTIFY.
+   * waiting on the application hear of it through NOTIFY. Verdicts finished together are written by
+   * one UPDATE.
    */
-  async recordVerdict(id: string, v: VerdictRecord, by: string, attempts: number): Promise<boolean> {
-    const r = await this.pool.query(
-      `WITH done AS (
-         UPDATE applications SET verdict = $2, code = $3, report = $4, signer_serial = $5, signer_issuer = $6,
-           evidence = $7, verified_at = clock_timestamp(), verified_by = $8, attempts = $9
-         WHERE id = $1 AND verdict IS NULL RETURNING id)
-       SELECT pg_notify('application_verified', id::text) FROM done`,
-      [
-        id,
-        v.verdict,
-        v.code ?? null,
-        JSON.stringify(v.report),
-        v.signerSerial ?? null,
-        v.signerIssuer ?? null,
-        v.evidence ?? null,
-        by,
-        attempts,
-      ],
-    );
-    return (r.rowCount ?? 0) > 0;
+  recordVerdict(id: string, v: VerdictRecord, by: string, attempts: number): Promise<boolean> {
+    return this.#verdicts.add({ id, v, by, attempts });
   }
+
+  readonly #verdicts = new GroupCommit<
+    { id: string; v: VerdictRecord; by: string; attempts: number },
+    boolean
+  >(
+    async (items) => {
+      const values: unknown[] = [];
+      const seen = new Set<string>();
+      const rows: string[] = [];
+      for (const { id, v, by, attempts } of items) {
+        // The same application twice in one batch: the first is written, the second records nothing.
+        if (seen.has(id)) continue;
+        seen.add(id);
+        values.push(
+          id,
+          v.verdict,
+          v.code ?? null,
+          typeof v.report === 'string' ? v.report : JSON.stringify(v.report),
+          v.signerSerial ?? null,
+          v.signerIssuer ?? null,
+          v.evidence ?? null,
+          by,
+          attempts,
+        );
+        const n = values.length - 9;
+        rows.push(
+          `($${n + 1}::uuid, $${n + 2}::text, $${n + 3}::text, $${n + 4}::jsonb, $${n + 5}::text, $${n + 6}::text, $${n + 7}::bytea, $${n + 8}::text, $${n + 9}::integer)`,
+        );
+      }
+      const r = await this.pool.query<{ id: string }>(
+        `WITH done AS (
+           UPDATE applications a SET verdict = v.verdict, code = v.code, report = v.report,
+             signer_serial = v.serial, signer_issuer = v.issuer, evidence = v.evidence,
+             verified_at = clock_timestamp(), verified_by = v.by, attempts = v.attempts
+           FROM (VALUES ${rows.join(', ')}) AS v(id, verdict, code, report, serial, issuer, evidence, by, attempts)
+           WHERE a.id = v.id AND a.verdict IS NULL RETURNING a.id)
+         SELECT id, pg_notify('application_verified', id::text) FROM done`,
+        values,
+      );
+      const recorded = new Set(r.rows.map((row) => row.id));
+      return items.map(({ id }) => recorded.delete(id));
+    },
+    { maxBatch: 64, parallel: 2 },
+  );
 
   /** Applications older than `ageMs` still without a verdict (for the recovery sweep). */
   async pendingOlderThan(ageMs: number, limit = 1000): Promise<string[]> {

@@ -6,8 +6,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { PortalConfig } from './config.js';
-import type { PortalReport, Upload, VerifiedUpload } from './formats.js';
-import type { ThreadAnswer, ThreadRequest, ThreadSettings } from './verify-thread.js';
+import type { Upload } from './formats.js';
+import type { ThreadAnswer, ThreadRequest, ThreadSettings, ThreadVerdict } from './verify-thread.js';
+
+export type { ThreadVerdict as Verified } from './verify-thread.js';
 
 /** Why an attempt produced no report; the job is retried, and the last reason ends in the verdict. */
 export class VerifyFailure extends Error {
@@ -29,8 +31,19 @@ interface Slot {
 
 interface Pending {
   readonly req: Omit<ThreadRequest, 'seq'>;
-  resolve(v: VerifiedUpload): void;
+  /** Buffers moved to the thread with the request instead of copied. */
+  readonly transfer: ArrayBuffer[];
+  resolve(v: ThreadVerdict): void;
   reject(e: Error): void;
+}
+
+/** Whether `bytes` is the whole of its (non-shared) buffer, so moving the buffer moves nothing else. */
+export function ownsBuffer(bytes: Uint8Array): boolean {
+  return (
+    bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength
+  );
 }
 
 /** A small .mjs entry that registers tsx in the thread, then loads verify-thread.ts. */
@@ -92,8 +105,18 @@ export class VerifierPool {
     return { thread, ready, busy: false };
   }
 
-  verify(format: string, upload: Upload): Promise<VerifiedUpload> {
+  /**
+   * Verifies `upload` in a thread. With `transfer`, the caller gives up the upload's bytes: their
+   * buffers are moved to the thread rather than copied (the worker does so with the bytes it has just
+   * read from the database; a caller that keeps using its bytes must not).
+   */
+  verify(format: string, upload: Upload, options: { transfer?: boolean } = {}): Promise<ThreadVerdict> {
     if (this.#closed) return Promise.reject(new VerifyFailure('VERIFY_FAILED', 'the worker is stopping'));
+    const transfer = options.transfer
+      ? [upload.signature, upload.document]
+          .filter((b): b is Uint8Array => b !== undefined && ownsBuffer(b))
+          .map((b) => b.buffer as ArrayBuffer)
+      : [];
     return new Promise((resolve, reject) => {
       this.#queue.push({
         req: {
@@ -101,6 +124,7 @@ export class VerifierPool {
           signature: upload.signature,
           ...(upload.document ? { document: upload.document } : {}),
         },
+        transfer,
         resolve,
         reject,
       });
@@ -121,7 +145,10 @@ export class VerifierPool {
     slot.busy = true;
     const seq = ++this.#seq;
     const { thread } = slot;
+    let timer: NodeJS.Timeout | undefined;
+    let finished = false;
     const finish = (replace: boolean) => {
+      finished = true;
       clearTimeout(timer);
       thread.off('message', onMessage);
       thread.off('error', onError);
@@ -135,13 +162,10 @@ export class VerifierPool {
     const onMessage = (a: ThreadAnswer) => {
       if (a.seq !== seq) return;
       finish(false);
-      if (a.ok)
-        job.resolve({
-          report: a.report as PortalReport,
-          ...(a.evidence ? { evidence: a.evidence } : {}),
-          ...(a.evidenceRetry ? { evidenceRetry: a.evidenceRetry } : {}),
-        });
-      else job.reject(new VerifyFailure('VERIFY_FAILED', `The verification failed: ${a.message}`));
+      if (a.ok) {
+        const { seq: _, ok: __, ...verified } = a;
+        job.resolve(verified);
+      } else job.reject(new VerifyFailure('VERIFY_FAILED', `The verification failed: ${a.message}`));
     };
     const onError = (e: Error & { code?: string }) => {
       finish(true);
@@ -158,19 +182,24 @@ export class VerifierPool {
       finish(true);
       job.reject(new VerifyFailure('VERIFY_FAILED', 'The verification thread stopped.'));
     };
-    const timer = setTimeout(() => {
-      finish(true);
-      job.reject(
-        new VerifyFailure(
-          'VERIFY_TIMEOUT',
-          `The verification took longer than its budget of ${this.#timeoutMs} ms.`,
-        ),
-      );
-    }, this.#timeoutMs);
+    // The budget runs from when the thread has loaded: a thread that replaces a stopped one (or the
+    // first, before `ready()`) does not spend the job's budget on its start-up.
+    slot.ready.then(() => {
+      if (finished) return;
+      timer = setTimeout(() => {
+        finish(true);
+        job.reject(
+          new VerifyFailure(
+            'VERIFY_TIMEOUT',
+            `The verification took longer than its budget of ${this.#timeoutMs} ms.`,
+          ),
+        );
+      }, this.#timeoutMs);
+    });
     thread.on('message', onMessage);
     thread.once('error', onError);
     thread.once('exit', onExit);
-    thread.postMessage({ ...job.req, seq } satisfies ThreadRequest);
+    thread.postMessage({ ...job.req, seq } satisfies ThreadRequest, job.transfer);
   }
 
   async close(): Promise<void> {

@@ -5,12 +5,20 @@
  *
  * Revocation caches belong to this thread: configured CRL files are indexed once (`CrlIndex`) and
  * re-read when they change, at most every `crlRefreshSeconds`; CRLs and OCSP answers fetched from the
- * certificates' distribution points and responders are kept by core until their nextUpdate.
+ * certificates' distribution points and responders are kept in the thread's `RevocationFetchCache`
+ * until their nextUpdate.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CrlIndex, derObjects, type RevocationMode } from '@shomei/core';
+import {
+  CrlIndex,
+  derObjects,
+  RevocationFetchCache,
+  type RevocationMode,
+  type ValidationReport,
+} from '@shomei/core';
 import { formatNamed, type Upload } from './formats.js';
+import { ownsBuffer } from './verifier-pool.js';
 
 export interface ThreadSettings {
   readonly trustAnchors: readonly Uint8Array[];
@@ -30,15 +38,25 @@ export interface ThreadRequest extends Upload {
   readonly format: string;
 }
 
+/**
+ * What the thread answers: the report already serialised to JSON (one string crosses to the worker,
+ * which stores it as is), with the few fields the worker needs beside it.
+ */
+export interface ThreadVerdict {
+  readonly verdict: Verdict;
+  readonly code?: string;
+  readonly reportJson: string;
+  readonly signerSerial?: string;
+  readonly signerIssuer?: string;
+  readonly evidence?: Uint8Array;
+  readonly evidenceRetry?: string;
+}
+
 export type ThreadAnswer =
-  | {
-      readonly seq: number;
-      readonly ok: true;
-      readonly report: unknown;
-      readonly evidence?: Uint8Array;
-      readonly evidenceRetry?: string;
-    }
+  | ({ readonly seq: number; readonly ok: true } & ThreadVerdict)
   | { readonly seq: number; readonly ok: false; readonly message: string };
+
+type Verdict = ValidationReport['verdict'];
 
 const settings = workerData as ThreadSettings;
 
@@ -46,6 +64,13 @@ const settings = workerData as ThreadSettings;
 let crls = settings.crls.map((der) => CrlIndex.from(der));
 let checkedAt = Date.now();
 let stamps = settings.crlFiles.map(mtimeOf).join();
+
+/**
+ * OCSP answers and CRLs fetched from the certificates' responders and distribution points, owned by
+ * this thread and kept warm across its jobs: each until its nextUpdate (RFC 6960 §2.4, RFC 5280
+ * §5.1.2.5), then asked for again.
+ */
+const fetchCache = new RevocationFetchCache({ maxEntries: 1024 });
 
 function mtimeOf(file: string): number {
   try {
@@ -82,16 +107,24 @@ parentPort?.on('message', async (req: ThreadRequest) => {
       crls,
       revocation: settings.revocation,
       fetchRevocation: settings.fetchRevocation,
+      fetchCache,
       tsaUrl: settings.tsaUrl,
       zip: { maxEntries: settings.maxZipEntries, maxUnzippedBytes: settings.maxUnzippedBytes },
     });
-    answer({
+    const leaf = report.chain[0];
+    const ok: ThreadAnswer = {
       seq: req.seq,
       ok: true,
-      report,
+      verdict: report.verdict,
+      ...(report.code ? { code: report.code } : {}),
+      reportJson: JSON.stringify(report),
+      ...(leaf?.serial ? { signerSerial: leaf.serial } : {}),
+      ...(leaf?.issuer ? { signerIssuer: leaf.issuer } : {}),
       ...(evidence ? { evidence } : {}),
       ...(evidenceRetry ? { evidenceRetry } : {}),
-    });
+    };
+    // The evidence is this thread's own fresh buffer: moved to the worker, not copied.
+    parentPort?.postMessage(ok, evidence && ownsBuffer(evidence) ? [evidence.buffer as ArrayBuffer] : []);
   } catch (e) {
     answer({ seq: req.seq, ok: false, message: e instanceof Error ? e.message : String(e) });
   }

@@ -63,25 +63,26 @@ export async function startWorker(config: PortalConfig): Promise<PortalWorker> {
     // BullMQ counts failed attempts; a job taken again after its worker died counts as stalled.
     const attempt = job.attemptsMade + (job.stalledCounter ?? 0) + 1;
     try {
-      const { report, evidence, evidenceRetry } = await pool.verify(app.format, {
-        signature: app.signature,
-        ...(app.document ? { document: app.document } : {}),
-      });
+      // The bytes were read for this job alone: they move to the thread instead of being copied.
+      const v = await pool.verify(
+        app.format,
+        { signature: app.signature, ...(app.document ? { document: app.document } : {}) },
+        { transfer: true },
+      );
       // An accepted application is kept with its long-term evidence: a TSA or responder that failed
       // gets the job's remaining attempts; the last one records the verdict without it (and why).
-      if (evidenceRetry && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
-        throw new VerifyFailure('EVIDENCE_FAILED', evidenceRetry);
+      if (v.evidenceRetry && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+        throw new VerifyFailure('EVIDENCE_FAILED', v.evidenceRetry);
       }
-      const leaf = report.chain[0];
       await store.recordVerdict(
         id,
         {
-          verdict: report.verdict,
-          code: report.code,
-          report,
-          signerSerial: leaf?.serial,
-          signerIssuer: leaf?.issuer,
-          evidence,
+          verdict: v.verdict,
+          code: v.code,
+          report: v.reportJson,
+          signerSerial: v.signerSerial,
+          signerIssuer: v.signerIssuer,
+          evidence: v.evidence,
         },
         name,
         attempt,

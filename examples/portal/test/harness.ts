@@ -121,16 +121,24 @@ export interface Role {
  * runs it directly with tsx's loader (not through the tsx CLI, which would put a second process in
  * between), so a signal sent to the child reaches the portal process itself.
  */
-export function startRole(role: 'web' | 'worker', configPath: string): Promise<Role> {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, role, '--config', configPath], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      TSX_TSCONFIG_PATH: TSCONFIG,
-      SHOMEI_PORTAL_DATABASE_URL: '',
-      SHOMEI_PORTAL_REDIS_URL: '',
+export function startRole(
+  role: 'web' | 'worker',
+  configPath: string,
+  nodeArgs: readonly string[] = [],
+): Promise<Role> {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', TSX_LOADER, MAIN, role, '--config', configPath],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: TSCONFIG,
+        SHOMEI_PORTAL_DATABASE_URL: '',
+        SHOMEI_PORTAL_REDIS_URL: '',
+      },
     },
-  });
+  );
   let log = '';
   const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -139,7 +147,7 @@ export function startRole(role: 'web' | 'worker', configPath: string): Promise<R
     await exited;
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`portal ${role} did not start: ${log}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`portal ${role} did not start: ${log}`)), 60_000);
     child.stderr?.on('data', (d: Buffer) => {
       log += d.toString();
     });

@@ -45,10 +45,9 @@ describe('verification budgets', () => {
         settle(pool.verify('cms', { signature: hostile })),
         settle(pool.verify('cms', { signature: fixture.valid })),
       ]);
-      const badOutcome =
-        'error' in bad ? (bad.error as VerifyFailure).code : (bad.value.report.verdict as string);
+      const badOutcome = 'error' in bad ? (bad.error as VerifyFailure).code : (bad.value.verdict as string);
       expect([
-        'value' in good ? good.value.report.verdict : 'failed',
+        'value' in good ? good.value.verdict : 'failed',
         good.at - t0 < budget,
         bad.at - t0 < budget + 3000,
         ['VERIFY_TIMEOUT', 'indeterminate'].includes(badOutcome),

@@ -271,6 +271,23 @@ describe('the JSON API', () => {
     ]).toEqual([202, 200, true, true, 1]);
   });
 
+  it('the same upload posted several times at once is one application, stored by the first post only', async () => {
+    const [fresh] = await fixture.applications(1);
+    // Sent together, the posts reach the store in one batch: one INSERT carries all four copies.
+    const posts = await Promise.all([0, 1, 2, 3].map(() => postApplication(fresh!)));
+    const ids = new Set(posts.map((p) => p.json.id));
+    const { rows } = await portal.services.query(
+      'SELECT count(*)::int AS n FROM applications WHERE id = $1',
+      [posts[0]!.json.id],
+    );
+    expect([
+      ids.size,
+      posts.filter((p) => p.status === 202 && !p.json.duplicate).length,
+      posts.filter((p) => p.status === 200 && p.json.duplicate).length,
+      rows[0].n,
+    ]).toEqual([1, 1, 3, 1]);
+  });
+
   it('answers problems as { error: { code, message } }', async () => {
     const response = await fetch(`${base}/api/verify`, { method: 'POST', body: 'plain text' });
     const body = (await response.json()) as { error: { code: string; message: string } };
