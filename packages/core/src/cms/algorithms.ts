@@ -34,7 +34,8 @@ export interface SignatureAlgorithmInfo {
   readonly name: string;
 }
 
-// RSASSA-PSS is verified for certificates, CRLs and OCSP (x509/verify.ts), not yet as a SignerInfo algorithm.
+// RSASSA-PSS is verified for certificates, CRLs and OCSP (x509/verify.ts); as a SignerInfo algorithm it is
+// refused with CMS_ALGORITHM_UNSUPPORTED (JPKI cards and the signers of core sign PKCS#1 v1.5 or ECDSA).
 export const SIGNATURE_BY_OID: Readonly<Record<string, SignatureAlgorithmInfo>> = Object.fromEntries(
   SIGNATURE_ALGORITHMS.filter((s) => s.kind !== 'pss' && (s.hash || s.name === 'rsaEncryption')).map((s) => [
     s.oid,
