@@ -10,6 +10,7 @@ import {
   encodeOid,
   encodeTlv,
 } from '../packages/core/src/der/writer.js';
+import { signatureAlgorithmFor } from '../packages/core/src/x509/algorithms.js';
 
 const subtle = globalThis.crypto.subtle;
 
@@ -94,7 +95,7 @@ export async function generateCrl(
       p += reason.length;
     }
   }
-  const alg = encodeTlv(0x30, encodeOid('1.2.840.113549.1.1.11'), DER_NULL);
+  const alg = encodeTlv(0x30, encodeOid(signatureAlgorithmFor('RSA', 'SHA-256').oid), DER_NULL);
   const issuer =
     options.issuerName ??
     encodeTlv(

@@ -470,4 +470,29 @@ describe('toSigner', () => {
     const signer = await jpki.toSigner('auth', { pinProvider: () => PINS.auth });
     await expect(signer.sign(new Uint8Array(32))).rejects.toMatchObject({ code: 'INPUT_INVALID' });
   });
+
+  it('signs the DigestInfo of the hash the call names', async () => {
+    const { jpki } = await open();
+    const signer = await jpki.toSigner('auth', { pinProvider: () => PINS.auth });
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-384', message));
+    const signature = await signer.sign(digestInfo('SHA-384', digest), { hash: 'SHA-384' });
+    expect(rsaVerify('sha384', message, certificateKey(signer.certificate), Buffer.from(signature))).toBe(
+      true,
+    );
+  });
+
+  it('refuses a DigestInfo of another hash than the call names, before the card is asked', async () => {
+    const { jpki } = await open();
+    let asked = 0;
+    const signer = await jpki.toSigner('auth', {
+      pinProvider: () => {
+        asked++;
+        return PINS.auth;
+      },
+    });
+    await expect(
+      signer.sign(digestInfo('SHA-256', new Uint8Array(32)), { hash: 'SHA-512' }),
+    ).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    expect(asked).toBe(0);
+  });
 });

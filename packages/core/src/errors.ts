@@ -197,6 +197,11 @@ export const CORE_ERRORS = {
     message: 'The TSA answered with a hash other than the one the archive timestamp index was computed with.',
     docs: 'ltv_hash_mismatch',
   },
+  JPKI_AUTH_KEY_SIGNATURE: {
+    message:
+      'The document was signed with the JPKI user-authentication key (利用者証明用), which is for login only: a document signature needs the signing key (署名用).',
+    docs: 'jpki_auth_key_signature',
+  },
   JPKI_IDENTITY_MALFORMED: {
     message:
       'The certificate carries some JPKI identity fields but not all four (name, address, birth date, sex), or one is not a string.',

@@ -19,6 +19,12 @@ export type SignerAlgorithm =
 
 export interface SignOptions {
   signal?: AbortSignal;
+  /**
+   * The hash of the input: for a `digest-info` signer, the hash whose DigestInfo `input` is (core
+   * always passes it, so a signer never has to recognise the hash from the bytes); for a `data`
+   * signer, its own `algorithm.hash`.
+   */
+  hash?: HashAlgorithmName;
 }
 
 export interface Signer {

@@ -1,5 +1,5 @@
 /**
- * The whole flow as an application meets it (issue 8, asked for by the authority work): a card issued
+ * The whole flow as an application meets it: a card issued
  * at the counter, a document signed through the card driver (openJpkiCard over MemoryTransport),
  * verifyCms with the live OCSP responder → valid; the loss report → the CRL and OCSP both say revoked
  * and verifyCms says invalid with CERT_REVOKED; then a hold and its release round trip.
@@ -121,5 +121,22 @@ describe('hold and release', () => {
       ['valid', undefined, 'good', 'ocsp'],
       ['valid', undefined, 'good', 'crl'],
     ]);
+  });
+});
+
+describe('the JPKI profile in verification', () => {
+  it('refuses a document signed with the user-authentication key with JPKI_AUTH_KEY_SIGNATURE', async () => {
+    const { card } = await authority.issue(session, { holder: HOLDER, pins: PINS });
+    await using driver = await openJpkiCard({ transport: new MemoryTransport(card) });
+    const signer = await driver.toSigner('auth', { pin: PINS.auth });
+    const report = await verifyCms(await signCms(DOCUMENT, signer), {
+      trustAnchors: authority.trustAnchors,
+      revocation: { mode: 'off' },
+    });
+    expect([report.verdict, report.code]).toEqual(['invalid', 'JPKI_AUTH_KEY_SIGNATURE']);
+    expect(report.checks.find((c) => c.name === 'keyUsage')).toMatchObject({
+      ok: false,
+      code: 'JPKI_AUTH_KEY_SIGNATURE',
+    });
   });
 });

@@ -1,6 +1,5 @@
-import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { neutralizeText, toPem } from '@shomei/core';
+import { neutralizeText, parseCertificate, toPem } from '@shomei/core';
 import type { CertificateKind } from '../jpki/tables.js';
 import { type CardCliDeps, cardTarget, defaultCardDeps, parseCardArgs } from './card-options.js';
 import type { CliCommand } from './command.js';
@@ -57,13 +56,14 @@ export function cardCertsCommand(deps: CardCliDeps = defaultCardDeps): CliComman
   };
 }
 
+/** The fields shown for a certificate, from core's parser; names in RFC 4514 form, as every other command prints them. */
 function summarize(der: Uint8Array) {
-  const cert = new X509Certificate(Buffer.from(der));
+  const cert = parseCertificate(der);
   return {
-    subject: cert.subject.replaceAll('\n', ', '),
-    issuer: cert.issuer.replaceAll('\n', ', '),
-    serial: cert.serialNumber,
-    notBefore: new Date(cert.validFrom).toISOString(),
-    notAfter: new Date(cert.validTo).toISOString(),
+    subject: cert.subject.text,
+    issuer: cert.issuer.text,
+    serial: cert.serialHex,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
   };
 }

@@ -3,8 +3,8 @@
  * (design.md §4): CAdES-BES with signingCertificateV2, SHA-256 by default, the file streamed in
  * constant memory. With --card the PIN is prompted (or read with --pin-stdin), never an argument.
  */
-import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import type { HashAlgorithmName, Signer } from '@shomei/core';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { bytesEqual, derObjects, type HashAlgorithmName, parseCertificate, type Signer } from '@shomei/core';
 import { fileSource, loadPkcs8Signer, signCms } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
@@ -137,8 +137,9 @@ async function loadKeySigner(a: ReturnType<typeof parseSignArgs>): Promise<Signe
       type: 'spki',
       format: 'der',
     });
-    const certSpki = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
-    matches = keySpki.equals(certSpki);
+    const [certDer] = derObjects(cert, ['CERTIFICATE']);
+    const certSpki = parseCertificate(certDer!).spki;
+    matches = bytesEqual(keySpki, certSpki);
   } catch (cause) {
     throw cardError('INPUT_INVALID', `Cannot read ${a.key} as a PKCS#8 key and ${a.cert} as a certificate.`, {
       cause,

@@ -6,7 +6,7 @@
  */
 import { fromBase64, isWebOrigin } from '@shomei/core';
 import { cardError } from '../errors.js';
-import { DIGEST_LENGTH } from '../jpki/digest-info.js';
+import { digestLength } from '../jpki/digest-info.js';
 
 export const HOST_PROTOCOL_VERSION = 1;
 export const HOST_NAME = 'jp.shomei.host';
@@ -139,8 +139,8 @@ function parseCommand(type: string, p: Json): HostCommand {
       } catch {
         throw malformed('hash must be base64');
       }
-      if (hash.length !== DIGEST_LENGTH[algorithm])
-        throw malformed(`a ${algorithm} hash has ${DIGEST_LENGTH[algorithm]} bytes`);
+      if (hash.length !== digestLength(algorithm))
+        throw malformed(`a ${algorithm} hash has ${digestLength(algorithm)} bytes`);
       const description = p.description;
       if (
         typeof description !== 'string' ||

@@ -1,6 +1,8 @@
 import { fromHex, toHex } from '@shomei/core';
 import { describe, expect, it } from 'vitest';
 import { ScriptedTransport } from '../../test/support/scripted-transport.js';
+import { cardError } from '../errors.js';
+import type { Transport } from '../transport/transport.js';
 import { ApduChannel } from './channel.js';
 import { readBinary, readDerObject, verifyCommand } from './commands.js';
 import type { ApduTraceEvent } from './trace.js';
@@ -83,6 +85,23 @@ describe('ApduChannel pipeline', () => {
     const channel = new ApduChannel(new ScriptedTransport([{ expect: '00b0000000', hang: true }]), {
       timeoutMs: 20,
     });
+    await expect(channel.transmit(readCmd)).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+
+  it('reports its own timeout as TIMEOUT when the transport answers the abort with a typed ABORTED', async () => {
+    // The PC/SC transport keeps no timer of its own: the channel's timer aborts it through the signal,
+    // and the transport rejects with ABORTED (withDeadline). One timeout, named as such.
+    const transport: Transport = {
+      name: 'abort-aware',
+      connect: async () => {},
+      disconnect: async () => {},
+      close: async () => {},
+      transmit: (_command: Uint8Array, options?: { signal?: AbortSignal }) =>
+        new Promise((_resolve, reject) => {
+          options?.signal?.addEventListener('abort', () => reject(cardError('ABORTED')), { once: true });
+        }),
+    } as unknown as Transport;
+    const channel = new ApduChannel(transport, { timeoutMs: 20 });
     await expect(channel.transmit(readCmd)).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 

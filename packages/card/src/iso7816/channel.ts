@@ -4,7 +4,8 @@
  * - SW 6Cxx: re-send the same command once with Le = xx;
  * - short/extended length chosen from the command;
  * - a trace hook that redacts secrets (see trace.ts);
- * - AbortSignal and a per-exchange timeout on every call.
+ * - AbortSignal and a per-exchange timeout on every call. This is the one APDU timeout of the card
+ *   package: transports take only the signal (the timer aborts it) and keep no timer of their own.
  * Card-specific knowledge stays out: this layer knows ISO 7816, not JPKI.
  */
 import { isShomeiError } from '@shomei/core';
@@ -184,9 +185,8 @@ function toTransportError(
   timedOut: boolean,
   timeoutMs: number,
 ) {
-  if (isShomeiError(cause)) return cause;
-  if (callerSignal?.aborted) return cardError('ABORTED', undefined, { cause: callerSignal.reason });
-  if (timedOut) {
+  // Our timer aborted the transport; whatever it reports for that abort (ABORTED), the cause is the timeout.
+  if (timedOut && !callerSignal?.aborted) {
     return cardError(
       'TIMEOUT',
       `The card did not answer within ${timeoutMs} ms. Check the reader and the card.`,
@@ -195,6 +195,8 @@ function toTransportError(
       },
     );
   }
+  if (isShomeiError(cause)) return cause;
+  if (callerSignal?.aborted) return cardError('ABORTED', undefined, { cause: callerSignal.reason });
   return cardError(
     'PCSC_ERROR',
     `The transport failed: ${cause instanceof Error ? cause.message : String(cause)}`,

@@ -14,11 +14,18 @@
  *   signature is checked against it, so a certificate of another card ends in CERTIFICATE_MISMATCH
  *   instead of signatures nobody can verify.
  */
-import { publicDecrypt, X509Certificate } from 'node:crypto';
-import { bytesEqual, type Signer, type SignerAlgorithm, type SignOptions } from '@shomei/core';
+import { createPublicKey, publicDecrypt } from 'node:crypto';
+import {
+  bytesEqual,
+  parseCertificate,
+  type Signer,
+  type SignerAlgorithm,
+  type SignOptions,
+} from '@shomei/core';
 import { cardError } from '../errors.js';
 import type { PinOptions } from './card-types.js';
 import type { JpkiCard } from './jpki-card.js';
+import { checkDigestInfo } from './sign-input.js';
 import type { KeyKind } from './tables.js';
 
 export type PinProvider = (request: { kind: KeyKind; signal?: AbortSignal }) => Promise<string> | string;
@@ -60,10 +67,14 @@ export async function cardSigner(card: JpkiCard, kind: KeyKind, source: SignerPi
     chain,
     algorithm: ALGORITHM,
     async sign(input: Uint8Array, options: SignOptions = {}): Promise<Uint8Array> {
+      // Checked before the PIN is asked for: a wrong input costs the holder nothing.
+      checkDigestInfo(input, options.hash);
       const callSignal = options.signal ?? signal;
+      // The hash comes with the call (core's Signer contract); the card checks the DigestInfo against it.
       const base = {
         ...(callSignal ? { signal: callSignal } : {}),
         ...(allowLastAttempt ? { allowLastAttempt } : {}),
+        ...(options.hash ? { hash: options.hash } : {}),
       };
       let signature: Uint8Array;
       if (!provider) signature = await card.signDigestInfo(kind, input, base);
@@ -87,9 +98,11 @@ export async function cardSigner(card: JpkiCard, kind: KeyKind, source: SignerPi
 function checkSignatureMatches(certificate: Uint8Array, digestInfo: Uint8Array, signature: Uint8Array): void {
   let recovered: Uint8Array | undefined;
   try {
-    const key = new X509Certificate(certificate).publicKey;
+    const spki = Buffer.from(parseCertificate(certificate).spki);
+    const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
     recovered = new Uint8Array(publicDecrypt(key, signature));
   } catch {
+    // An unreadable certificate or key, or a signature the key cannot open: not this card's certificate.
     recovered = undefined;
   }
   if (!recovered || !bytesEqual(recovered, digestInfo)) {

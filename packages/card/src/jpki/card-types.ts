@@ -1,4 +1,5 @@
 /** Options and results of the `JpkiCard` API. */
+import type { HashAlgorithmName } from '@shomei/core';
 import type { ChannelOptions } from '../iso7816/channel.js';
 import type { CardAccessOptions } from '../transport/card-access.js';
 import type { CardKind } from './tables.js';
@@ -37,6 +38,11 @@ export interface PinStatus {
 export interface SignOptions extends PinOptions {
   /** Required unless this session verified the key's PIN with `verifyPin()`. */
   pin?: string;
+}
+
+export interface SignDigestInfoOptions extends SignOptions {
+  /** The hash of the DigestInfo, as core's `Signer` call names it; the bytes are checked against it. */
+  hash?: HashAlgorithmName;
 }
 
 export interface ReadCertificateOptions extends PinOptions {

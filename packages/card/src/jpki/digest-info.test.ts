@@ -25,6 +25,16 @@ describe('digestInfo', () => {
     expect(checkDigestInfo(digestInfo('SHA-384', new Uint8Array(48)))).toBe('SHA-384');
   });
 
+  it('accepts a DigestInfo of the hash the caller names', () => {
+    expect(checkDigestInfo(digestInfo('SHA-512', new Uint8Array(64)), 'SHA-512')).toBe('SHA-512');
+  });
+
+  it('refuses a DigestInfo of another hash than the caller names', () => {
+    expect(() => checkDigestInfo(digestInfo('SHA-256', new Uint8Array(32)), 'SHA-384')).toThrow(
+      expect.objectContaining({ code: 'INPUT_INVALID' }),
+    );
+  });
+
   it('rejects bytes that are not a known DigestInfo', () => {
     expect(() => checkDigestInfo(new Uint8Array(51))).toThrow(
       expect.objectContaining({ code: 'INPUT_INVALID' }),

@@ -36,6 +36,7 @@ import type {
   PinStatus,
   ReadCertificateOptions,
   ReadMyNumberOptions,
+  SignDigestInfoOptions,
   SignOptions,
 } from './card-types.js';
 import { pinBytes, wipe } from './pin.js';
@@ -166,10 +167,18 @@ export class JpkiCard {
     return this.#sign(kind, prepareDigestInfo(input), options);
   }
 
-  /** Like `sign`, with a ready DER DigestInfo (what core's Signer hands over). */
-  async signDigestInfo(kind: KeyKind, info: Uint8Array, options: SignOptions = {}): Promise<Uint8Array> {
-    checkDigestInfo(info);
-    return this.#sign(kind, info, options);
+  /**
+   * Like `sign`, with a ready DER DigestInfo (what core's Signer hands over, naming its hash in
+   * `options.hash`; the bytes are checked against it).
+   */
+  async signDigestInfo(
+    kind: KeyKind,
+    info: Uint8Array,
+    options: SignDigestInfoOptions = {},
+  ): Promise<Uint8Array> {
+    const { hash, ...rest } = options;
+    checkDigestInfo(info, hash);
+    return this.#sign(kind, info, rest);
   }
 
   #sign(kind: KeyKind, info: Uint8Array | Promise<Uint8Array>, options: SignOptions): Promise<Uint8Array> {

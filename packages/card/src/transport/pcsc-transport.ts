@@ -9,8 +9,8 @@
  *   reset the binding's flag before connecting.
  * - Receive buffers are sized for the largest response the command can produce plus SW1 SW2 (the
  *   binding passes the size to SCardTransmit; too small fails with SCARD_E_INSUFFICIENT_BUFFER).
- * - A native SCardTransmit cannot be cancelled: on timeout/abort the call ends with `TIMEOUT`/`ABORTED`
- *   and the connection is marked broken; the next `connect()` starts afresh.
+ * - A native SCardTransmit cannot be cancelled: on abort (the APDU layer's timeout arrives as one) the
+ *   call ends with `ABORTED` and the connection is marked broken; the next `connect()` starts afresh.
  */
 import { hasErrorCode } from '@shomei/core';
 import { cardError } from '../errors.js';
@@ -23,7 +23,12 @@ import type { ConnectOptions, Disposition, TransmitOptions, Transport } from './
 export interface PcscTransportOptions extends PcscContextOptions {
   /** Reader name; default: the first reader holding a card, else the first reader. */
   reader?: string;
-  /** Per-APDU timeout in ms (a card that stops answering ends in TIMEOUT). Default 30 000. */
+  /**
+   * Per-APDU timeout in ms for callers that drive this transport directly. Default none: the one
+   * per-exchange timeout belongs to the APDU layer (`ApduChannel`, `timeoutMs` of `openJpkiCard`,
+   * default 30 000), which aborts this transmit through its signal; a second timer here would only
+   * race it with the same limit.
+   */
   transmitTimeoutMs?: number;
   /** Timeout for SCardConnect/SCardDisconnect in ms. Default 10 000. */
   connectTimeoutMs?: number;
@@ -44,7 +49,7 @@ export class PcscTransport implements Transport {
   #reader: PcscCardReader;
   /** Options to establish a new context after pcscd restarted (only for a context we own). */
   readonly #contextOptions: PcscContextOptions;
-  readonly #transmitTimeoutMs: number;
+  readonly #transmitTimeoutMs: number | undefined;
   readonly #connectTimeoutMs: number;
   #protocol: number | undefined;
   #atr: Uint8Array | undefined;
@@ -66,7 +71,7 @@ export class PcscTransport implements Transport {
       ...(options.factory ? { factory: options.factory } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     };
-    this.#transmitTimeoutMs = options.transmitTimeoutMs ?? 30_000;
+    this.#transmitTimeoutMs = options.transmitTimeoutMs;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   }
 

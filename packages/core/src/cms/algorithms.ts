@@ -1,89 +1,68 @@
 /**
- * Digest and signature algorithm tables: OID ⇄ name, and the DER AlgorithmIdentifiers shomei writes.
- * Kept as data so that signing, verifying and the algorithm policy read one table.
+ * CMS views of the one algorithm table (x509/algorithms.ts): OID ⇄ name lookups and the DER
+ * AlgorithmIdentifiers shomei writes in SignerInfos and timestamp requests.
  */
 import { DER_NULL, encodeOid, encodeTlv } from '../der/writer.js';
 import type { HashAlgorithmName } from '../signer.js';
-import { DIGEST_OID, SIGNATURE_OID } from './oids.js';
+import {
+  DIGEST_ALGORITHMS,
+  type DigestName,
+  digestAlgorithm,
+  type KeyType,
+  SIGNATURE_ALGORITHMS,
+  signatureAlgorithmFor,
+} from '../x509/algorithms.js';
 
-/** Digest algorithms shomei recognises; `MD5` is known only so that policy can name it when rejecting. */
-export type DigestName = HashAlgorithmName | 'MD5';
+export type { DigestName } from '../x509/algorithms.js';
 
-export const DIGEST_BY_OID: Readonly<Record<string, DigestName>> = {
-  [DIGEST_OID.md5]: 'MD5',
-  [DIGEST_OID.sha1]: 'SHA-1',
-  [DIGEST_OID.sha256]: 'SHA-256',
-  [DIGEST_OID.sha384]: 'SHA-384',
-  [DIGEST_OID.sha512]: 'SHA-512',
-};
+export const DIGEST_BY_OID: Readonly<Record<string, DigestName>> = Object.fromEntries(
+  DIGEST_ALGORITHMS.map((d) => [d.oid, d.name]),
+);
 
-export const DIGEST_OID_BY_NAME: Readonly<Record<DigestName, string>> = {
-  MD5: DIGEST_OID.md5,
-  'SHA-1': DIGEST_OID.sha1,
-  'SHA-256': DIGEST_OID.sha256,
-  'SHA-384': DIGEST_OID.sha384,
-  'SHA-512': DIGEST_OID.sha512,
-};
+export const DIGEST_OID_BY_NAME: Readonly<Record<DigestName, string>> = Object.fromEntries(
+  DIGEST_ALGORITHMS.map((d) => [d.name, d.oid]),
+) as Record<DigestName, string>;
 
-export const DIGEST_LENGTH: Readonly<Record<DigestName, number>> = {
-  MD5: 16,
-  'SHA-1': 20,
-  'SHA-256': 32,
-  'SHA-384': 48,
-  'SHA-512': 64,
-};
+export const DIGEST_LENGTH: Readonly<Record<DigestName, number>> = Object.fromEntries(
+  DIGEST_ALGORITHMS.map((d) => [d.name, d.length]),
+) as Record<DigestName, number>;
 
 /** What a SignerInfo's signatureAlgorithm says: the key type and, when the OID fixes it, the hash. */
 export interface SignatureAlgorithmInfo {
-  readonly key: 'RSA' | 'EC';
+  readonly key: KeyType;
   readonly hash?: DigestName;
   readonly name: string;
 }
 
-export const SIGNATURE_BY_OID: Readonly<Record<string, SignatureAlgorithmInfo>> = {
-  // RFC 5652 §12.2 / RFC 3370 §3.2: rsaEncryption here means "PKCS#1 v1.5 with the digestAlgorithm".
-  [SIGNATURE_OID.rsaEncryption]: { key: 'RSA', name: 'rsaEncryption' },
-  [SIGNATURE_OID.md5WithRSAEncryption]: { key: 'RSA', hash: 'MD5', name: 'md5WithRSAEncryption' },
-  [SIGNATURE_OID.sha1WithRSAEncryption]: { key: 'RSA', hash: 'SHA-1', name: 'sha1WithRSAEncryption' },
-  [SIGNATURE_OID.sha256WithRSAEncryption]: { key: 'RSA', hash: 'SHA-256', name: 'sha256WithRSAEncryption' },
-  [SIGNATURE_OID.sha384WithRSAEncryption]: { key: 'RSA', hash: 'SHA-384', name: 'sha384WithRSAEncryption' },
-  [SIGNATURE_OID.sha512WithRSAEncryption]: { key: 'RSA', hash: 'SHA-512', name: 'sha512WithRSAEncryption' },
-  [SIGNATURE_OID.ecdsaWithSha1]: { key: 'EC', hash: 'SHA-1', name: 'ecdsa-with-SHA1' },
-  [SIGNATURE_OID.ecdsaWithSha256]: { key: 'EC', hash: 'SHA-256', name: 'ecdsa-with-SHA256' },
-  [SIGNATURE_OID.ecdsaWithSha384]: { key: 'EC', hash: 'SHA-384', name: 'ecdsa-with-SHA384' },
-  [SIGNATURE_OID.ecdsaWithSha512]: { key: 'EC', hash: 'SHA-512', name: 'ecdsa-with-SHA512' },
-};
-
-const RSA_SIG_OID: Readonly<Record<HashAlgorithmName, string>> = {
-  'SHA-1': SIGNATURE_OID.sha1WithRSAEncryption,
-  'SHA-256': SIGNATURE_OID.sha256WithRSAEncryption,
-  'SHA-384': SIGNATURE_OID.sha384WithRSAEncryption,
-  'SHA-512': SIGNATURE_OID.sha512WithRSAEncryption,
-};
-
-const ECDSA_SIG_OID: Readonly<Record<HashAlgorithmName, string>> = {
-  'SHA-1': SIGNATURE_OID.ecdsaWithSha1,
-  'SHA-256': SIGNATURE_OID.ecdsaWithSha256,
-  'SHA-384': SIGNATURE_OID.ecdsaWithSha384,
-  'SHA-512': SIGNATURE_OID.ecdsaWithSha512,
-};
+// RSASSA-PSS is verified for certificates, CRLs and OCSP (x509/verify.ts); as a SignerInfo algorithm it is
+// refused with CMS_ALGORITHM_UNSUPPORTED (JPKI cards and the signers of core sign PKCS#1 v1.5 or ECDSA).
+export const SIGNATURE_BY_OID: Readonly<Record<string, SignatureAlgorithmInfo>> = Object.fromEntries(
+  SIGNATURE_ALGORITHMS.filter((s) => s.kind !== 'pss' && (s.hash || s.name === 'rsaEncryption')).map((s) => [
+    s.oid,
+    { key: s.key, name: s.name, ...(s.hash ? { hash: s.hash } : {}) },
+  ]),
+);
 
 /** AlgorithmIdentifier for a digest. RFC 5754 §2: parameters absent (accepting NULL when reading). */
 export function digestAlgorithmIdentifier(hash: HashAlgorithmName): Uint8Array {
-  return encodeTlv(0x30, encodeOid(DIGEST_OID_BY_NAME[hash]));
+  return encodeTlv(0x30, encodeOid(digestAlgorithm(hash).oid));
 }
 
 /**
- * AlgorithmIdentifier for the SignerInfo signatureAlgorithm. RFC 4055 §5: sha*WithRSAEncryption
- * carries NULL parameters; RFC 5758 §3.2: ecdsa-with-SHA* has absent parameters.
+ * AlgorithmIdentifier for the SignerInfo signatureAlgorithm, with the parameters the table gives:
+ * NULL for sha*WithRSAEncryption (RFC 4055 §5), absent for ecdsa-with-SHA* (RFC 5758 §3.2).
  */
-export function signatureAlgorithmIdentifier(key: 'RSA' | 'EC', hash: HashAlgorithmName): Uint8Array {
-  return key === 'RSA'
-    ? encodeTlv(0x30, encodeOid(RSA_SIG_OID[hash]), DER_NULL)
-    : encodeTlv(0x30, encodeOid(ECDSA_SIG_OID[hash]));
+export function signatureAlgorithmIdentifier(key: KeyType, hash: HashAlgorithmName): Uint8Array {
+  const row = signatureAlgorithmFor(key, hash);
+  return row.parameters === 'null'
+    ? encodeTlv(0x30, encodeOid(row.oid), DER_NULL)
+    : encodeTlv(0x30, encodeOid(row.oid));
 }
 
-export function signatureAlgorithmName(key: 'RSA' | 'EC', hash: DigestName): string {
-  const h = hash.replace('-', '');
-  return key === 'RSA' ? `${h.toLowerCase()}WithRSAEncryption` : `ecdsa-with-${h}`;
+/** The report name of a key type with a hash (`sha256WithRSAEncryption`, `ecdsa-with-SHA384`). */
+export function signatureAlgorithmName(key: KeyType, hash: DigestName): string {
+  return (
+    SIGNATURE_ALGORITHMS.find((s) => s.key === key && s.hash === hash && s.kind !== 'pss')?.name ??
+    `${key}-${hash}`
+  );
 }

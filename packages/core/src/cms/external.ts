@@ -12,7 +12,7 @@ import { parseCertificate } from '../x509/certificate.js';
 import type { ContentInput } from './content.js';
 import { digestInfo } from './digest-info.js';
 import { digestBytes } from './hasher.js';
-import { signerScheme, verifySignature } from './public-key.js';
+import { signerScheme, verifySignerSignature } from './public-key.js';
 import { type SignCmsOptions, signCms } from './sign.js';
 
 export interface PrepareExternalCmsOptions
@@ -154,7 +154,7 @@ export async function finishExternalCms(
           'The content or signing parameters differ from what was prepared: prepare and sign again.',
         );
       }
-      if (!(await verifySignature(parsed, hash, signature, attrs))) {
+      if (!(await verifySignerSignature(parsed, hash, signature, attrs))) {
         throw coreError('EXTERNAL_SIGNATURE_MISMATCH');
       }
       return signature;

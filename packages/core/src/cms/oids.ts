@@ -1,4 +1,11 @@
 /** Object identifiers used by CMS and CAdES (RFC 5652, RFC 5035, RFC 3161, RFC 8017, RFC 5758). */
+import {
+  type DigestName,
+  digestAlgorithm,
+  KEY_ALGORITHM,
+  namedCurve,
+  SIGNATURE_ALGORITHMS,
+} from '../x509/algorithms.js';
 
 export const CMS_OID = {
   /** RFC 5652 §4 */
@@ -24,32 +31,37 @@ export const ATTRIBUTE_OID = {
   timeStampToken: '1.2.840.113549.1.9.16.2.14',
 } as const;
 
+const digestOid = (name: DigestName): string => digestAlgorithm(name).oid;
+const signatureOid = (name: string): string => SIGNATURE_ALGORITHMS.find((a) => a.name === name)!.oid;
+
+/** Digest OIDs by short name: a view of the algorithm table (x509/algorithms.ts). */
 export const DIGEST_OID = {
-  md5: '1.2.840.113549.2.5',
-  sha1: '1.3.14.3.2.26',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  sha384: '2.16.840.1.101.3.4.2.2',
-  sha512: '2.16.840.1.101.3.4.2.3',
+  md5: digestOid('MD5'),
+  sha1: digestOid('SHA-1'),
+  sha256: digestOid('SHA-256'),
+  sha384: digestOid('SHA-384'),
+  sha512: digestOid('SHA-512'),
 } as const;
 
+/** Signature and key OIDs by their ASN.1 names: a view of the algorithm table. */
 export const SIGNATURE_OID = {
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  md5WithRSAEncryption: '1.2.840.113549.1.1.4',
-  sha1WithRSAEncryption: '1.2.840.113549.1.1.5',
-  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
-  sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
-  sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
-  rsassaPss: '1.2.840.113549.1.1.10',
-  ecPublicKey: '1.2.840.10045.2.1',
-  ecdsaWithSha1: '1.2.840.10045.4.1',
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-  ecdsaWithSha384: '1.2.840.10045.4.3.3',
-  ecdsaWithSha512: '1.2.840.10045.4.3.4',
+  rsaEncryption: KEY_ALGORITHM.rsaEncryption,
+  md5WithRSAEncryption: signatureOid('md5WithRSAEncryption'),
+  sha1WithRSAEncryption: signatureOid('sha1WithRSAEncryption'),
+  sha256WithRSAEncryption: signatureOid('sha256WithRSAEncryption'),
+  sha384WithRSAEncryption: signatureOid('sha384WithRSAEncryption'),
+  sha512WithRSAEncryption: signatureOid('sha512WithRSAEncryption'),
+  rsassaPss: KEY_ALGORITHM.rsassaPss,
+  ecPublicKey: KEY_ALGORITHM.ecPublicKey,
+  ecdsaWithSha1: signatureOid('ecdsa-with-SHA1'),
+  ecdsaWithSha256: signatureOid('ecdsa-with-SHA256'),
+  ecdsaWithSha384: signatureOid('ecdsa-with-SHA384'),
+  ecdsaWithSha512: signatureOid('ecdsa-with-SHA512'),
 } as const;
 
-/** Named curves (RFC 5480 §2.1.1.1). */
+/** Named curves (RFC 5480 §2.1.1.1): a view of the algorithm table. */
 export const CURVE_OID = {
-  'P-256': '1.2.840.10045.3.1.7',
-  'P-384': '1.3.132.0.34',
-  'P-521': '1.3.132.0.35',
+  'P-256': namedCurve('P-256').oid,
+  'P-384': namedCurve('P-384').oid,
+  'P-521': namedCurve('P-521').oid,
 } as const;

@@ -75,11 +75,17 @@ describe('signCms interop with openssl cms -verify', () => {
       certificate: pki.signer,
       chain: [pki.intermediate],
       algorithm: { name: 'RSASSA-PKCS1-v1_5', input: 'digest-info' },
-      sign: async (di) => new Uint8Array(privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, di)),
+      sign: async (di, options) => {
+        hashes.push(options?.hash);
+        return new Uint8Array(privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, di));
+      },
     };
+    const hashes: unknown[] = [];
     expect(opensslVerifies(await signCms(content, card, { hash: 'SHA-384', detached: true }), content)).toBe(
       true,
     );
+    // The Signer learns the DigestInfo's hash from the call, not by reading the bytes back.
+    expect(hashes).toEqual(['SHA-384']);
   });
 
   it('signs a web ReadableStream in chunks', async () => {

@@ -86,7 +86,7 @@ export async function signCms(
   try {
     const input =
       signer.algorithm.input === 'digest-info' ? digestInfo(hash, await digestBytes(hash, attrs)) : attrs;
-    signature = await signer.sign(input, signal ? { signal } : {});
+    signature = await signer.sign(input, { hash, ...(signal ? { signal } : {}) });
   } catch (cause) {
     if ((cause as { code?: string }).code) throw cause;
     throw coreError('SIGNER_FAILED', undefined, { cause });

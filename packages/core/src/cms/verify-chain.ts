@@ -2,6 +2,7 @@
  * Chain and revocation for verifyCms: delegated to `validatePath` (RFC 5280 §6 lives in path/ only),
  * and its PathResult mapped onto the report's `chain`, `chain` check and `revocation` check.
  */
+import { jpkiDocumentSignerCheck } from '../jpki/profile.js';
 import type { CertificateInput, PathElement, PathResult, ValidatePathOptions } from '../path/types.js';
 import type { ReportChainElement, ReportCheck, Verdict } from '../report/types.js';
 import type { Certificate } from '../x509/certificate.js';
@@ -104,9 +105,13 @@ function mapResult(result: PathResult): ChainOutcome {
 
 /**
  * RFC 5280 §4.2.1.3: a key that signs documents needs digitalSignature or nonRepudiation
- * (contentCommitment). One check for every format whose signer is an X.509 certificate.
+ * (contentCommitment), and a JPKI user-authentication key signs no documents (spec §11). One check
+ * for every format whose signer is an X.509 certificate.
  */
 export function signingKeyUsageCheck(cert: Certificate): { check: ReportCheck; severity: Verdict } {
+  // The JPKI profile (spec §11) names what each key is for, beyond its keyUsage bits.
+  const profile = jpkiDocumentSignerCheck(cert);
+  if (profile) return { check: profile, severity: 'invalid' };
   const ku = cert.keyUsage;
   if (!ku || ku.digitalSignature || ku.nonRepudiation)
     return {

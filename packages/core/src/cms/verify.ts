@@ -20,6 +20,7 @@ import type {
   Verdict,
 } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
+import { keyTypeOf } from '../x509/algorithms.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { DIGEST_BY_OID, type DigestName, SIGNATURE_BY_OID, signatureAlgorithmName } from './algorithms.js';
 import {
@@ -30,9 +31,8 @@ import {
 } from './attributes-check.js';
 import { type ContentInput, hashContentMulti } from './content.js';
 import type { HashFactory } from './hasher.js';
-import { SIGNATURE_OID } from './oids.js';
 import type { PathResultCache } from './path-cache.js';
-import { type SignatureVerifier, verifySignature } from './public-key.js';
+import { type SignatureVerifier, verifySignerSignature } from './public-key.js';
 import { parseSignedData, type SignedData, type SignerInfo } from './signed-data.js';
 import { chainChecks, type PathValidator, signingKeyUsageCheck } from './verify-chain.js';
 import { checkSignatureTimestamp } from './verify-timestamp.js';
@@ -254,12 +254,7 @@ function policyFailure(
       return fail('algorithm', 'CMS_WEAK_DIGEST', `${h} is rejected by the algorithm policy`);
     }
   }
-  const certKey =
-    cert.publicKeyAlgorithm.oid === SIGNATURE_OID.rsaEncryption
-      ? 'RSA'
-      : cert.publicKeyAlgorithm.oid === SIGNATURE_OID.ecPublicKey
-        ? 'EC'
-        : undefined;
+  const certKey = keyTypeOf(cert.publicKeyAlgorithm.oid);
   if (certKey !== keyType) {
     return fail(
       'algorithm',
@@ -469,7 +464,7 @@ async function cryptoChecks(
   }
   let ok: boolean;
   try {
-    ok = await (ctx.options.verifier ?? verifySignature)(cert, sigHash, si.signature, data);
+    ok = await (ctx.options.verifier ?? verifySignerSignature)(cert, sigHash, si.signature, data);
   } catch (e) {
     checks.push(
       fail(

@@ -5,7 +5,7 @@
  */
 
 import { digestBytes } from '../cms/hasher.js';
-import { verifySignature } from '../cms/public-key.js';
+import { verifySignerSignature } from '../cms/public-key.js';
 import { chainChecks, type PathValidator } from '../cms/verify-chain.js';
 import { coreError, isShomeiError } from '../errors.js';
 import { JPKI_POLICY_OID } from '../jpki/oids.js';
@@ -139,7 +139,7 @@ export async function verifyLogin(token: string, options: VerifyLoginOptions): P
 
   let signatureOk = false;
   try {
-    signatureOk = await verifySignature(
+    signatureOk = await verifySignerSignature(
       certificate,
       fields.hash,
       fields.signature,

@@ -19,6 +19,7 @@ import { bytesEqual } from '../der/bytes.js';
 import { children, contentsOf, expectTag, readOid, readRoot, Tag } from '../der/reader.js';
 import { concatBytes, encodeTlv } from '../der/writer.js';
 import type { HashAlgorithmName } from '../signer.js';
+import { isStrongDigest } from '../x509/algorithms.js';
 import type { RawSignedData, RawSignerInfo } from './cms-structure.js';
 import { digestWith } from './content.js';
 
@@ -79,7 +80,7 @@ export async function checkHashIndex(
     if (parts[0]?.tag === Tag.SEQUENCE && parts.length === 4) {
       const [oid] = children(index, parts[0]);
       const name = DIGEST_BY_OID[readOid(index, oid!)];
-      if (name !== 'SHA-256' && name !== 'SHA-384' && name !== 'SHA-512')
+      if (!name || !isStrongDigest(name))
         return { ok: false, detail: `the hash index uses ${name ?? 'an unknown algorithm'}` };
       alg = name;
       i = 1;

@@ -15,6 +15,7 @@ import { isShomeiError } from '../errors.js';
 import type { CertificateInput } from '../path/types.js';
 import type { ReportChainElement } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
+import { isStrongDigest } from '../x509/algorithms.js';
 import type { Certificate } from '../x509/certificate.js';
 import { attribute, type RawSignedData, readRawSignedData, writeRawSignedData } from './cms-structure.js';
 import { digestWith } from './content.js';
@@ -25,7 +26,6 @@ import { reasonForCheck } from './reasons.js';
 
 const KP_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 const EKU_OID = '2.5.29.37';
-const HASHES: readonly string[] = ['SHA-256', 'SHA-384', 'SHA-512'];
 
 export interface ParsedToken {
   readonly der: Uint8Array;
@@ -67,7 +67,7 @@ export type TokenCheck =
 
 /** Whether the token's imprint is the hash of `data` under the token's own algorithm. */
 export async function coversData(t: ParsedToken, data: Uint8Array, hasher?: HashFactory): Promise<boolean> {
-  if (!HASHES.includes(t.info.hash)) return false;
+  if (!isStrongDigest(t.info.hash)) return false;
   return bytesEqual(await digestWith(hasher, t.info.hash as HashAlgorithmName, data), t.info.imprint);
 }
 
@@ -83,7 +83,7 @@ export async function checkToken(
     'trustAnchors' | 'verifier' | 'hasher' | 'algorithms' | 'signal' | 'pathCache'
   >,
 ): Promise<TokenCheck> {
-  if (!HASHES.includes(t.info.hash))
+  if (!isStrongDigest(t.info.hash))
     return {
       ok: false,
       code: 'CRYPTO_CONSTRAINTS_FAILURE',

@@ -44,7 +44,9 @@ export const nodeSignatureBackend: SignatureBackend = {
     try {
       return Promise.resolve(verify(hash, data, options, signature));
     } catch {
-      return Promise.resolve(false);
+      // node:crypto refused the call itself (a hash or key it cannot use here), which says nothing about
+      // the signature: fall back to WebCrypto, which gives the verdict or a typed error, never "invalid".
+      return Promise.resolve(undefined);
     }
   },
 };

@@ -6,6 +6,7 @@
  * signature whose later changes are not allowed is `invalid`. Malformed structure gives a typed error
  * from `PdfDocument.open`, or an `invalid`/`indeterminate` signature with a precise code.
  */
+
 import { hashContent } from '../cms/content.js';
 import { CMS_OID } from '../cms/oids.js';
 import { parseSignedData } from '../cms/signed-data.js';
@@ -16,6 +17,7 @@ import { readTlv } from '../der/reader.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { SignerReport, Verdict } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
+import { isStrongDigest } from '../x509/algorithms.js';
 import type { PdfAnnotationFact } from './annotations.js';
 import { type PdfChange, type PdfRevisionChanges, revisionChanges } from './changes.js';
 import { type DocMdpPermissions, docMdpOf } from './docmdp.js';
@@ -391,7 +393,7 @@ async function verifyDocumentTimestamp(
     return report;
   }
   const hash = info.hash as HashAlgorithmName;
-  if (!['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) {
+  if (!isStrongDigest(hash)) {
     checks.push(bad('contents', 'TIMESTAMP_INVALID', `the document timestamp uses ${info.hash}`));
     return report;
   }

@@ -20,6 +20,7 @@ import {
 } from '../der/reader.js';
 import { DER_NULL, encodeOid, encodeTlv } from '../der/writer.js';
 import { coreError, isShomeiError } from '../errors.js';
+import { digestByOid } from '../x509/algorithms.js';
 import {
   type AlgorithmIdentifier,
   type Certificate,
@@ -83,13 +84,6 @@ const STATUS_NAMES = [
   'unauthorized',
 ] as const;
 
-const HASH_NAME: Readonly<Record<string, 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512'>> = {
-  [ALG_OID.sha1]: 'SHA-1',
-  [ALG_OID.sha256]: 'SHA-256',
-  [ALG_OID.sha384]: 'SHA-384',
-  [ALG_OID.sha512]: 'SHA-512',
-};
-
 const digest = async (alg: string, data: Uint8Array): Promise<Uint8Array> =>
   new Uint8Array(await globalThis.crypto.subtle.digest(alg, data as Uint8Array<ArrayBuffer>));
 
@@ -99,8 +93,9 @@ export async function certIdFor(
   issuer: Certificate,
   hashOid: string = ALG_OID.sha1,
 ): Promise<CertId> {
-  const h = HASH_NAME[hashOid];
-  if (!h) throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', `Unsupported CertID hash ${hashOid}.`);
+  const h = digestByOid(hashOid)?.name;
+  if (!h || h === 'MD5')
+    throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', `Unsupported CertID hash ${hashOid}.`);
   return {
     hashAlgorithm: hashOid,
     issuerNameHash: await digest(h, issuer.subject.der),

@@ -3,6 +3,7 @@
 import { subtleCrypto } from '../cms/hasher.js';
 import { coreError, throwIfAborted } from '../errors.js';
 import type { HashAlgorithmName, Signer, SignerAlgorithm } from '../signer.js';
+import { isHashAlgorithmName } from '../x509/algorithms.js';
 
 export interface CryptoKeySignerOptions {
   /** DER certificates of the issuing chain, leaf's issuer first. */
@@ -22,13 +23,11 @@ export interface WebCryptoKey {
   readonly usages: readonly string[];
 }
 
-const HASHES: readonly string[] = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
-
 function algorithmOf(key: WebCryptoKey, options: CryptoKeySignerOptions): SignerAlgorithm {
   const alg = key.algorithm as RsaHashedKeyAlgorithm | EcKeyAlgorithm;
   if (alg.name === 'RSASSA-PKCS1-v1_5') {
     const hash = (alg as RsaHashedKeyAlgorithm).hash.name;
-    if (!HASHES.includes(hash)) {
+    if (!isHashAlgorithmName(hash)) {
       throw coreError(
         'SIGNER_KEY_INVALID',
         `The RSA key was imported with hash ${hash}; use SHA-256/384/512.`,

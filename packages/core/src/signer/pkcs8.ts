@@ -4,11 +4,11 @@
  */
 
 import { subtleCrypto } from '../cms/hasher.js';
-import { CURVE_OID, SIGNATURE_OID } from '../cms/oids.js';
 import { derObjects } from '../der/pem.js';
 import { children, expectTag, readOid, readRoot, Tag } from '../der/reader.js';
 import { coreError } from '../errors.js';
 import type { HashAlgorithmName, Signer } from '../signer.js';
+import { curveByOid, keyTypeOf } from '../x509/algorithms.js';
 import { cryptoKeySigner } from './crypto-key.js';
 
 export interface Pkcs8SignerOptions {
@@ -26,11 +26,11 @@ function importParams(der: Uint8Array, hash: HashAlgorithmName): ImportParams {
   if (!version || !algorithm) throw coreError('SIGNER_KEY_INVALID', 'PrivateKeyInfo is truncated.');
   const [oid, params] = children(der, expectTag(algorithm, Tag.SEQUENCE, 'AlgorithmIdentifier'));
   const keyOid = oid ? readOid(der, oid) : '';
-  if (keyOid === SIGNATURE_OID.rsaEncryption) return { name: 'RSASSA-PKCS1-v1_5', hash };
-  if (keyOid === SIGNATURE_OID.ecPublicKey && params?.tag === Tag.OID) {
-    const curveOid = readOid(der, params);
-    const curve = Object.entries(CURVE_OID).find(([, v]) => v === curveOid)?.[0];
-    if (curve) return { name: 'ECDSA', namedCurve: curve };
+  const keyType = keyTypeOf(keyOid);
+  if (keyType === 'RSA') return { name: 'RSASSA-PKCS1-v1_5', hash };
+  if (keyType === 'EC' && params?.tag === Tag.OID) {
+    const curve = curveByOid(readOid(der, params));
+    if (curve) return { name: 'ECDSA', namedCurve: curve.name };
   }
   throw coreError(
     'SIGNER_KEY_INVALID',

@@ -1,4 +1,5 @@
-/** Object identifiers of RFC 5280 and the algorithms shomei verifies, kept as one table. */
+/** Object identifiers of RFC 5280; algorithm OIDs are views of the algorithm table (algorithms.ts). */
+import { digestAlgorithm, KEY_ALGORITHM, namedCurve, signatureAlgorithmFor } from './algorithms.js';
 
 /** Certificate and CRL extensions (RFC 5280 §4.2, §5.2, §5.3). */
 export const EXT_OID = {
@@ -45,25 +46,25 @@ export const AD_OID = {
   caIssuers: '1.3.6.1.5.5.7.48.2',
 } as const;
 
-/** Signature and key algorithms (RFC 4055, RFC 5758, RFC 8017). */
+/** Signature, key, digest and curve OIDs by short name: a view of the algorithm table (algorithms.ts). */
 export const ALG_OID = {
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  sha1WithRSA: '1.2.840.113549.1.1.5',
-  sha256WithRSA: '1.2.840.113549.1.1.11',
-  sha384WithRSA: '1.2.840.113549.1.1.12',
-  sha512WithRSA: '1.2.840.113549.1.1.13',
-  rsassaPss: '1.2.840.113549.1.1.10',
-  ecPublicKey: '1.2.840.10045.2.1',
-  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
-  ecdsaWithSHA384: '1.2.840.10045.4.3.3',
-  ecdsaWithSHA512: '1.2.840.10045.4.3.4',
-  sha1: '1.3.14.3.2.26',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  sha384: '2.16.840.1.101.3.4.2.2',
-  sha512: '2.16.840.1.101.3.4.2.3',
-  p256: '1.2.840.10045.3.1.7',
-  p384: '1.3.132.0.34',
-  p521: '1.3.132.0.35',
+  rsaEncryption: KEY_ALGORITHM.rsaEncryption,
+  sha1WithRSA: signatureAlgorithmFor('RSA', 'SHA-1').oid,
+  sha256WithRSA: signatureAlgorithmFor('RSA', 'SHA-256').oid,
+  sha384WithRSA: signatureAlgorithmFor('RSA', 'SHA-384').oid,
+  sha512WithRSA: signatureAlgorithmFor('RSA', 'SHA-512').oid,
+  rsassaPss: KEY_ALGORITHM.rsassaPss,
+  ecPublicKey: KEY_ALGORITHM.ecPublicKey,
+  ecdsaWithSHA256: signatureAlgorithmFor('EC', 'SHA-256').oid,
+  ecdsaWithSHA384: signatureAlgorithmFor('EC', 'SHA-384').oid,
+  ecdsaWithSHA512: signatureAlgorithmFor('EC', 'SHA-512').oid,
+  sha1: digestAlgorithm('SHA-1').oid,
+  sha256: digestAlgorithm('SHA-256').oid,
+  sha384: digestAlgorithm('SHA-384').oid,
+  sha512: digestAlgorithm('SHA-512').oid,
+  p256: namedCurve('P-256').oid,
+  p384: namedCurve('P-384').oid,
+  p521: namedCurve('P-521').oid,
 } as const;
 
 /** Attribute types of distinguished names with their RFC 4514 §3 short names. */

@@ -6,49 +6,28 @@
 import { toHex } from '../der/bytes.js';
 import { children, contentsOf, readOid, readRoot, readSmallInteger } from '../der/reader.js';
 import { coreError } from '../errors.js';
+import type { HashAlgorithmName } from '../signer.js';
+import {
+  curveByOid,
+  digestByOid,
+  KEY_ALGORITHM,
+  type NamedCurve,
+  type SignatureScheme,
+  signatureByOid,
+} from './algorithms.js';
 import type { AlgorithmIdentifier } from './certificate.js';
 import { ecdsaDerToRaw } from './ecdsa-signature.js';
-import { ALG_OID } from './oids.js';
 
-type Hash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+type Scheme = SignatureScheme;
 
-/** How a signature is checked: the padding or curve family and the hash. */
-export type SignatureScheme = Scheme;
-
-type Scheme =
-  | { kind: 'rsa'; hash: Hash }
-  | { kind: 'pss'; hash: Hash; saltLength: number }
-  | { kind: 'ecdsa'; hash: Hash };
-
-const HASH_BY_OID: Readonly<Record<string, Hash>> = {
-  [ALG_OID.sha1]: 'SHA-1',
-  [ALG_OID.sha256]: 'SHA-256',
-  [ALG_OID.sha384]: 'SHA-384',
-  [ALG_OID.sha512]: 'SHA-512',
-};
-
-const SCHEMES: Readonly<Record<string, Scheme>> = {
-  [ALG_OID.sha1WithRSA]: { kind: 'rsa', hash: 'SHA-1' },
-  [ALG_OID.sha256WithRSA]: { kind: 'rsa', hash: 'SHA-256' },
-  [ALG_OID.sha384WithRSA]: { kind: 'rsa', hash: 'SHA-384' },
-  [ALG_OID.sha512WithRSA]: { kind: 'rsa', hash: 'SHA-512' },
-  [ALG_OID.ecdsaWithSHA256]: { kind: 'ecdsa', hash: 'SHA-256' },
-  [ALG_OID.ecdsaWithSHA384]: { kind: 'ecdsa', hash: 'SHA-384' },
-  [ALG_OID.ecdsaWithSHA512]: { kind: 'ecdsa', hash: 'SHA-512' },
-};
-
-const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
-  [ALG_OID.p256]: { name: 'P-256', size: 32 },
-  [ALG_OID.p384]: { name: 'P-384', size: 48 },
-  [ALG_OID.p521]: { name: 'P-521', size: 66 },
-};
+export type { SignatureScheme } from './algorithms.js';
 
 const unsupported = (detail: string) =>
   coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', `Unsupported signature algorithm: ${detail}.`);
 
 /** RSASSA-PSS-params (RFC 4055 §3.1): hash and salt length; MGF1 must use the same hash. */
 function pssScheme(params: Uint8Array | undefined): Scheme {
-  let hash: Hash = 'SHA-1';
+  let hash: HashAlgorithmName = 'SHA-1';
   let saltLength = 20;
   if (params) {
     const r = readRoot(params);
@@ -57,27 +36,27 @@ function pssScheme(params: Uint8Array | undefined): Scheme {
       if (!inner) continue;
       if (c.tag === 0xa0) {
         const [o] = children(params, inner);
-        const h = o && HASH_BY_OID[readOid(params, o)];
-        if (!h) throw unsupported('RSASSA-PSS hash');
-        hash = h;
+        const h = o && digestByOid(readOid(params, o));
+        if (!h || h.strength === 'broken') throw unsupported('RSASSA-PSS hash');
+        hash = h.name as HashAlgorithmName;
       } else if (c.tag === 0xa2) saltLength = readSmallInteger(params, inner);
     }
   }
   return { kind: 'pss', hash, saltLength };
 }
 
+/** The scheme of a signatureAlgorithm that fixes its hash (RFC 5280 §4.1.1.2) or RSASSA-PSS with its parameters. */
 export function signatureScheme(alg: AlgorithmIdentifier): Scheme {
-  const known = SCHEMES[alg.oid];
-  if (known) return known;
-  if (alg.oid === ALG_OID.rsassaPss) return pssScheme(alg.params);
-  const s = SCHEMES[alg.oid];
-  if (!s) throw unsupported(alg.oid);
-  return s;
+  const row = signatureByOid(alg.oid);
+  if (row?.kind === 'pss') return pssScheme(alg.params);
+  if (!row?.hash || row.broken) throw unsupported(alg.oid);
+  const hash = row.hash as HashAlgorithmName;
+  return row.kind === 'ecdsa' ? { kind: 'ecdsa', hash } : { kind: 'rsa', hash };
 }
 
 interface SpkiInfo {
   keyOid: string;
-  curve?: { name: string; size: number };
+  curve?: NamedCurve;
 }
 
 const spkiInfoCache = new WeakMap<Uint8Array, SpkiInfo>();
@@ -96,8 +75,8 @@ function readSpkiInfo(spki: Uint8Array): SpkiInfo {
   if (!algT) throw coreError('DER_MALFORMED', 'SubjectPublicKeyInfo without algorithm.');
   const [o, p] = children(spki, algT);
   const keyOid = readOid(spki, o!);
-  if (keyOid === ALG_OID.ecPublicKey) {
-    const curve = p && p.tag === 0x06 ? CURVES[readOid(spki, p)] : undefined;
+  if (keyOid === KEY_ALGORITHM.ecPublicKey) {
+    const curve = p && p.tag === 0x06 ? curveByOid(readOid(spki, p)) : undefined;
     if (!curve) throw unsupported('EC curve');
     return { keyOid, curve };
   }
@@ -158,11 +137,6 @@ export interface SignaturePolicy {
   readonly allowSha1?: boolean;
 }
 
-// md2WithRSAEncryption, md5WithRSAEncryption: broken, refused whatever the policy.
-const BROKEN = new Set(['1.2.840.113549.1.1.2', '1.2.840.113549.1.1.4']);
-// ecdsa-with-SHA1 (RSA PKCS#1 and PSS with SHA-1 are found through their scheme; DSA is unsupported).
-const SHA1_ONLY = new Set(['1.2.840.10045.4.1']);
-
 /**
  * The weak hash an algorithm signs with, when it is refused under `policy` (SHA-1 unless allowed,
  * MD5/MD2 always; RSASSA-PSS without parameters defaults to SHA-1, RFC 4055 §3.1); undefined if fine.
@@ -171,8 +145,9 @@ export function weakSignatureHash(
   algorithm: AlgorithmIdentifier,
   policy: SignaturePolicy = {},
 ): 'MD5' | 'SHA-1' | undefined {
-  if (BROKEN.has(algorithm.oid)) return 'MD5';
-  let sha1 = SHA1_ONLY.has(algorithm.oid);
+  const row = signatureByOid(algorithm.oid);
+  if (row?.broken) return 'MD5';
+  let sha1 = row?.hash === 'SHA-1';
   if (!sha1) {
     try {
       sha1 = signatureScheme(algorithm).hash === 'SHA-1';
@@ -184,18 +159,33 @@ export function weakSignatureHash(
 }
 
 /**
- * Verifies `signature` over `data` with the key in `spki` under `algorithm`. Returns false for a
- * signature that does not verify (including a malformed one); throws `SIGNATURE_ALGORITHM_WEAK` when
- * the policy refuses the hash (SHA-1 by default, MD5 always) and `SIGNATURE_ALGORITHM_UNSUPPORTED`
- * when the algorithm or key type is not supported or the key does not fit the algorithm.
+ * The one signature check of core. Verifies `signature` over `data` with the key in `spki` under
+ * `algorithm`: an AlgorithmIdentifier that fixes its hash (certificates, CRLs, OCSP, timestamps;
+ * RFC 5280 §4.1.1.2), or an explicit scheme where the format names the hash and the key type
+ * apart from any signature OID (a CMS SignerInfo, RFC 5652 §5.3; an XML SignatureMethod).
+ *
+ * Returns false for a signature that does not verify (including a malformed one); throws
+ * `SIGNATURE_ALGORITHM_WEAK` when `policy` refuses the hash (SHA-1 by default, MD5 always) and
+ * `SIGNATURE_ALGORITHM_UNSUPPORTED` when the algorithm or key type is not supported or the key does
+ * not fit the algorithm. The backend installed by `useNodeCrypto()` is used first, then WebCrypto.
  */
 export async function verifySignature(
   spki: Uint8Array,
-  algorithm: AlgorithmIdentifier,
+  algorithm: AlgorithmIdentifier | SignatureScheme,
   signature: Uint8Array,
   data: Uint8Array,
   policy: SignaturePolicy = {},
 ): Promise<boolean> {
+  if (!('oid' in algorithm)) {
+    if (algorithm.hash === 'SHA-1' && !policy.allowSha1) {
+      throw coreError(
+        'SIGNATURE_ALGORITHM_WEAK',
+        `The signature uses SHA-1 (${algorithm.kind}), which the algorithm policy refuses.`,
+        { details: { algorithm: `${algorithm.kind}-${algorithm.hash}` } },
+      );
+    }
+    return verifyWithScheme(spki, algorithm, signature, data, `${algorithm.kind}-${algorithm.hash}`);
+  }
   const weak = weakSignatureHash(algorithm, policy);
   if (weak) {
     throw coreError(
@@ -204,19 +194,29 @@ export async function verifySignature(
       { details: { algorithm: algorithm.oid } },
     );
   }
-  return verifySchemeSignature(spki, signatureScheme(algorithm), signature, data, algorithm.oid);
+  return verifyWithScheme(spki, signatureScheme(algorithm), signature, data, algorithm.oid);
 }
 
 /**
- * Verifies with an explicit scheme (CMS names the hash and the key type separately from any
- * signature-algorithm OID). The backend installed by `useNodeCrypto()` is used first, then WebCrypto.
+ * @deprecated Use `verifySignature(spki, scheme, signature, data, policy)`. Kept for callers of the
+ * earlier API; it applies no hash policy (the caller's own policy check ran before it).
  */
-export async function verifySchemeSignature(
+export function verifySchemeSignature(
   spki: Uint8Array,
   scheme: SignatureScheme,
   signature: Uint8Array,
   data: Uint8Array,
   algorithmName: string = `${scheme.kind}-${scheme.hash}`,
+): Promise<boolean> {
+  return verifyWithScheme(spki, scheme, signature, data, algorithmName);
+}
+
+async function verifyWithScheme(
+  spki: Uint8Array,
+  scheme: SignatureScheme,
+  signature: Uint8Array,
+  data: Uint8Array,
+  algorithmName: string,
 ): Promise<boolean> {
   let info: SpkiInfo;
   try {
@@ -224,8 +224,8 @@ export async function verifySchemeSignature(
   } catch (cause) {
     throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', 'The public key cannot be read.', { cause });
   }
-  const expectedKey = scheme.kind === 'ecdsa' ? ALG_OID.ecPublicKey : ALG_OID.rsaEncryption;
-  if (info.keyOid !== expectedKey && !(scheme.kind === 'pss' && info.keyOid === ALG_OID.rsassaPss)) {
+  const expectedKey = scheme.kind === 'ecdsa' ? KEY_ALGORITHM.ecPublicKey : KEY_ALGORITHM.rsaEncryption;
+  if (info.keyOid !== expectedKey && !(scheme.kind === 'pss' && info.keyOid === KEY_ALGORITHM.rsassaPss)) {
     throw unsupported(`${algorithmName} with a ${info.keyOid} key`);
   }
   if (backend) {

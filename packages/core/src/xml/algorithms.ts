@@ -4,6 +4,12 @@
  * c14n.ts. Everything not listed here is refused with a typed error.
  */
 import type { HashAlgorithmName } from '../signer.js';
+import {
+  DIGEST_ALGORITHMS,
+  type KeyType,
+  SIGNATURE_ALGORITHMS,
+  signatureAlgorithmFor,
+} from '../x509/algorithms.js';
 import type { C14nMethod } from './c14n.js';
 
 export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -31,35 +37,28 @@ export const C14N_BY_URI: Readonly<Record<string, { method: C14nMethod; comments
   [C14N.excComments]: { method: 'exc-c14n', comments: true },
 };
 
-export const DIGEST_URI: Readonly<Record<HashAlgorithmName, string>> = {
-  'SHA-1': 'http://www.w3.org/2000/09/xmldsig#sha1',
-  'SHA-256': 'http://www.w3.org/2001/04/xmlenc#sha256',
-  'SHA-384': 'http://www.w3.org/2001/04/xmldsig-more#sha384',
-  'SHA-512': 'http://www.w3.org/2001/04/xmlenc#sha512',
-};
+/** DigestMethod URIs by hash: a view of the algorithm table (x509/algorithms.ts). */
+export const DIGEST_URI: Readonly<Record<HashAlgorithmName, string>> = Object.fromEntries(
+  DIGEST_ALGORITHMS.filter((d) => d.xmlUri).map((d) => [d.name, d.xmlUri]),
+) as Record<HashAlgorithmName, string>;
 
 export const DIGEST_BY_URI: Readonly<Record<string, HashAlgorithmName>> = Object.fromEntries(
   Object.entries(DIGEST_URI).map(([k, v]) => [v, k as HashAlgorithmName]),
 );
 
-export type XmlKeyType = 'RSA' | 'EC';
+export type XmlKeyType = KeyType;
 
-const MORE = 'http://www.w3.org/2001/04/xmldsig-more#';
-
+/** The SignatureMethod URI of a key type with a hash (XML Signature 1.1 §6.4, RFC 6931 §2.3). */
 export function signatureMethodUri(key: XmlKeyType, hash: HashAlgorithmName): string {
-  if (hash === 'SHA-1') return key === 'RSA' ? `${DSIG_NS}rsa-sha1` : `${MORE}ecdsa-sha1`;
-  const h = hash.replace('SHA-', 'sha');
-  return `${MORE}${key === 'RSA' ? 'rsa' : 'ecdsa'}-${h}`;
+  return signatureAlgorithmFor(key, hash).xmlUri!;
 }
 
 export const SIGNATURE_BY_URI: Readonly<Record<string, { key: XmlKeyType; hash: HashAlgorithmName }>> =
   Object.fromEntries(
-    (['RSA', 'EC'] as const).flatMap((key) =>
-      (['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const).map((hash) => [
-        signatureMethodUri(key, hash),
-        { key, hash },
-      ]),
-    ),
+    SIGNATURE_ALGORITHMS.filter((s) => s.xmlUri && s.hash).map((s) => [
+      s.xmlUri,
+      { key: s.key, hash: s.hash as HashAlgorithmName },
+    ]),
   );
 
 /** Transforms refused outright: they run code-like selections over the document (XPath, XSLT). */

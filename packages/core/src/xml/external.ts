@@ -14,7 +14,7 @@
 
 import { digestInfo } from '../cms/digest-info.js';
 import { checkPreparedCms } from '../cms/external.js';
-import { verifySignature } from '../cms/public-key.js';
+import { verifySignerSignature } from '../cms/public-key.js';
 import type { TimestampSource } from '../cms/sign.js';
 import { bytesEqual, fromBase64, toBase64 } from '../der/bytes.js';
 import { coreError } from '../errors.js';
@@ -285,7 +285,7 @@ function finishingSigner(
       }
       // XMLDSig 1.1 §6.4.3: an ECDSA SignatureValue is r‖s; the verifier takes DER.
       const value = algorithm.name === 'ECDSA' ? ecdsaRawToDer(signature) : signature;
-      if (!(await verifySignature(parsed, prepared.hash, value, signedInfo))) {
+      if (!(await verifySignerSignature(parsed, prepared.hash, value, signedInfo))) {
         throw coreError('EXTERNAL_SIGNATURE_MISMATCH');
       }
       return signature;

@@ -230,7 +230,7 @@ export async function signXml(
       signer.algorithm.input === 'digest-info'
         ? digestInfo(hash, await xmlDigest(hash, signedInfo))
         : signedInfo;
-    value = await signer.sign(input, signal ? { signal } : {});
+    value = await signer.sign(input, { hash, ...(signal ? { signal } : {}) });
   } catch (cause) {
     if ((cause as { code?: string }).code) throw cause;
     throw coreError('SIGNER_FAILED', undefined, { cause });

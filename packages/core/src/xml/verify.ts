@@ -22,9 +22,10 @@ import type {
   ValidationReport,
   Verdict,
 } from '../report/types.js';
+import { keyTypeOf } from '../x509/algorithms.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { ecdsaRawToDer } from '../x509/ecdsa-signature.js';
-import { verifySchemeSignature } from '../x509/verify.js';
+import { verifySignature } from '../x509/verify.js';
 import { DSIG_NS } from './algorithms.js';
 import { canonicalize } from './c14n.js';
 import type { XmlDocument, XmlElement } from './dom.js';
@@ -346,12 +347,7 @@ async function verifyOne(
   const weak = [sig.hash, ...sig.references.map((r) => r.digest)].find(
     (h) => h === 'SHA-1' && !policy.allowSha1,
   );
-  const certKey =
-    cert.publicKeyAlgorithm.oid === '1.2.840.113549.1.1.1'
-      ? 'RSA'
-      : cert.publicKeyAlgorithm.oid === '1.2.840.10045.2.1'
-        ? 'EC'
-        : undefined;
+  const certKey = keyTypeOf(cert.publicKeyAlgorithm.oid);
   const minBits = policy.minRsaBits ?? 2048;
   let algorithmOk = false;
   if (weak) checks.push(fail('algorithm', 'XML_WEAK_ALGORITHM', 'SHA-1 is rejected by the algorithm policy'));
@@ -388,11 +384,12 @@ async function verifyOne(
         ...(c.inclusivePrefixes ? { inclusivePrefixes: c.inclusivePrefixes } : {}),
       });
       const value = sig.keyType === 'EC' ? ecdsaRawToDer(sig.signatureValue) : sig.signatureValue;
-      const ok = await verifySchemeSignature(
+      const ok = await verifySignature(
         cert.spki,
         { kind: sig.keyType === 'EC' ? 'ecdsa' : 'rsa', hash: sig.hash },
         value,
         signedInfo,
+        policy,
       );
       checks.push(
         ok

@@ -10,7 +10,7 @@
 import { randomBytes, verify } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromBase64, JPKI_POLICY_OID, toBase64, toHex } from '@shomei/core';
+import { fromBase64, JPKI_CERTIFICATE_PROFILE, toBase64, toHex } from '@shomei/core';
 import type { CertificateIssuer, CertificateRequest, IssuedCertificate } from '../card/issuer.js';
 import { type CreateCardOptions, VirtualJpkiCard } from '../card/virtual-card.js';
 import { simulatorError } from '../errors.js';
@@ -123,8 +123,8 @@ export class Authority {
       root: cas.has('root'),
       baseUrl,
       policies: {
-        sign: options.policies?.sign ?? JPKI_POLICY_OID.sign,
-        auth: options.policies?.auth ?? JPKI_POLICY_OID.auth,
+        sign: options.policies?.sign ?? JPKI_CERTIFICATE_PROFILE.sign.policy,
+        auth: options.policies?.auth ?? JPKI_CERTIFICATE_PROFILE.auth.policy,
       },
       validity: {
         signYears: options.validity?.signYears ?? 5,

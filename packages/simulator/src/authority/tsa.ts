@@ -9,6 +9,7 @@ import {
   compareBytes,
   contentsOf,
   DER_NULL,
+  digestAlgorithm,
   encodeOid,
   encodeSmallInteger,
   encodeTlv,
@@ -19,6 +20,7 @@ import {
   readIntegerBytes,
   readOid,
   readRoot,
+  signatureAlgorithmFor,
 } from '@shomei/core';
 import type { KeyHolder } from '../issuing/ca-key.js';
 import { digest, encodeGeneralizedTime, hashAlgorithmName } from '../issuing/x509-encode.js';
@@ -32,8 +34,8 @@ const OID = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  sha256WithRsa: '1.2.840.113549.1.1.11',
+  sha256: digestAlgorithm('SHA-256').oid,
+  sha256WithRsa: signatureAlgorithmFor('RSA', 'SHA-256').oid,
 } as const;
 
 /** PKIFailureInfo bits (§2.4.2). */

@@ -6,8 +6,7 @@
  * slipped into a virtual card by mistake. `decodeCardFile` checks every field, and that each key matches
  * its certificate, and throws CARD_FILE_INVALID naming the field.
  */
-import { X509Certificate } from 'node:crypto';
-import { fromBase64, fromHex, toBase64, toHex } from '@shomei/core';
+import { bytesEqual, fromBase64, fromHex, parseCertificate, toBase64, toHex } from '@shomei/core';
 import { simulatorError } from '../errors.js';
 import { CardKey } from './card-key.js';
 import type { CardState, CertificateSlot } from './card-state.js';
@@ -143,7 +142,7 @@ export function decodeCardFile(input: string | CardFileJson): CardState {
     let der: Uint8Array;
     try {
       der = fromBase64(stringAt(certsIn[slot], field, bad));
-      new X509Certificate(der);
+      parseCertificate(der);
     } catch (cause) {
       throw bad(field, 'is not a base64 DER X.509 certificate', cause);
     }
@@ -156,8 +155,8 @@ export function decodeCardFile(input: string | CardFileJson): CardState {
     const key = CardKey.fromCardFilePem(stringAt(keysIn[id], `keys.${id}`, bad));
     if (!key) throw bad(`keys.${id}`, 'is not an RSA-2048 PKCS#8 PEM private key');
     // spec §7 item 9: the key of EF 0017/001A must match the certificate in EF 000A/0001.
-    const certKey = new X509Certificate(certificates[id]).publicKey.export({ type: 'spki', format: 'der' });
-    if (!Buffer.from(key.publicKey).equals(certKey)) {
+    const certKey = parseCertificate(certificates[id]).spki;
+    if (!bytesEqual(key.publicKey, certKey)) {
       throw bad(`keys.${id}`, `does not match the public key of certificates.${id}`);
     }
     keys[id] = key;

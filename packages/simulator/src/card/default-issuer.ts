@@ -4,7 +4,7 @@
  * once per process because RSA key generation is slow. It keeps no records and offers no revocation;
  * tests that need CRLs, OCSP or an audit log issue cards through an `Authority`.
  */
-import { JPKI_POLICY_OID } from '@shomei/core';
+import { JPKI_CERTIFICATE_PROFILE } from '@shomei/core';
 import { randomSerial } from '../issuing/ca-key.js';
 import { buildEndEntityCertificate } from '../issuing/certificate-profile.js';
 import { createHierarchy, DEFAULT_BASE_URL, endEntityUrls, YEAR_MS } from '../issuing/hierarchy.js';
@@ -37,7 +37,7 @@ async function memoryIssuer(): Promise<CertificateIssuer> {
         publicKey: req.publicKey,
         notBefore: new Date(now - 60_000),
         notAfter: new Date(now + VALIDITY_YEARS[req.kind] * YEAR_MS),
-        policy: JPKI_POLICY_OID[req.kind],
+        policy: JPKI_CERTIFICATE_PROFILE[req.kind].policy,
         ...(req.kind === 'sign' && { holder: req.holder }),
         ca,
         ...endEntityUrls(req.kind, DEFAULT_BASE_URL),

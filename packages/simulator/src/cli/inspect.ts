@@ -1,5 +1,4 @@
 /** `shomei-sim inspect`: holder, certificates and PIN counters of a card file (never the PINs). */
-import { X509Certificate } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { formatBirthDate, parseCertificate, toHex, toPem } from '@shomei/core';
 import { loadCardFile } from '../card/card-file-io.js';
@@ -24,7 +23,6 @@ export async function runInspect(args: readonly string[]): Promise<number> {
     holder: card.holder,
     certificates: SLOTS.map((slot) => {
       const der = card.certificate(slot);
-      const c = new X509Certificate(der);
       const parsed = parseCertificate(der);
       // One format everywhere (docs/cli.md): DNs as "C=JP, O=…", serials lower-case hex, ISO 8601 dates;
       // the certificate itself as DER (hex) and PEM, so a trust anchor can be taken from a card file.
@@ -32,9 +30,9 @@ export async function runInspect(args: readonly string[]): Promise<number> {
         slot,
         subject: parsed.subject.text,
         issuer: parsed.issuer.text,
-        serial: c.serialNumber.toLowerCase(),
-        notBefore: new Date(c.validFrom).toISOString(),
-        notAfter: new Date(c.validTo).toISOString(),
+        serial: parsed.serialHex,
+        notBefore: parsed.notBefore.toISOString(),
+        notAfter: parsed.notAfter.toISOString(),
         der: toHex(der),
         pem: toPem('CERTIFICATE', der),
       };

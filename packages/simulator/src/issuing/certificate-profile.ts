@@ -5,7 +5,15 @@
  * Where §11 marks a field [U] (end-entity DN, key usage, CRL DP/AIA), the choice is ours and says so.
  */
 import type { KeyObject } from 'node:crypto';
-import { encodeOid, encodeTlv, JPKI_SAN_OID, type JpkiSanField } from '@shomei/core';
+import {
+  encodeOid,
+  encodeTlv,
+  JPKI_CERTIFICATE_PROFILE,
+  JPKI_SAN_OID,
+  type JpkiSanField,
+  KEY_USAGE_BITS,
+  type KeyUsageName,
+} from '@shomei/core';
 import {
   encodeExtension,
   encodeName,
@@ -74,7 +82,7 @@ export function caName(
   label: string | undefined,
   publicKey: Uint8Array,
 ): NameAttribute[] {
-  const ou = purpose === 'sign' ? 'JPKI for digital signature' : 'JPKI for user authentication';
+  const ou = JPKI_CERTIFICATE_PROFILE[purpose].caUnit;
   const tag = Array.from(keyIdentifier(publicKey).subarray(0, 4), (b) =>
     b.toString(16).padStart(2, '0'),
   ).join('');
@@ -104,16 +112,14 @@ export function holderName(serialHex: string): NameAttribute[] {
   ];
 }
 
-/** KeyUsage BIT STRING (RFC 5280 §4.2.1.3) from bit numbers 0 (digitalSignature) … 8. */
-function keyUsage(bits: readonly number[]): Uint8Array {
+/** KeyUsage BIT STRING (RFC 5280 §4.2.1.3) of named bits 0 (digitalSignature) … 7 (encipherOnly). */
+function keyUsage(names: readonly KeyUsageName[]): Uint8Array {
   let value = 0;
-  for (const b of bits) value |= 0x80 >> b;
+  for (const name of names) value |= 0x80 >> KEY_USAGE_BITS.indexOf(name);
   let unused = 0;
   while (unused < 7 && (value & (1 << unused)) === 0) unused++;
   return encodeTlv(0x03, Uint8Array.of(unused, value));
 }
-
-const KU = { digitalSignature: 0, nonRepudiation: 1, keyCertSign: 5, cRLSign: 6 } as const;
 
 function akiExtension(issuerKeyId: Uint8Array): Uint8Array {
   return encodeExtension(EXT.authorityKeyIdentifier, false, encodeTlv(0x30, encodeTlv(0x80, issuerKeyId)));
@@ -149,7 +155,7 @@ export function buildCaCertificate(o: CaCertificateOptions): Uint8Array {
   const subject = encodeName(o.subject);
   const ski = keyIdentifier(o.publicKey);
   const extensions = [
-    encodeExtension(EXT.keyUsage, true, keyUsage([KU.keyCertSign, KU.cRLSign])),
+    encodeExtension(EXT.keyUsage, true, keyUsage(JPKI_CERTIFICATE_PROFILE.ca.keyUsage)),
     encodeExtension(EXT.basicConstraints, true, encodeTlv(0x30, Uint8Array.of(0x01, 0x01, 0xff))),
     encodeExtension(
       EXT.subjectAltName,
@@ -253,11 +259,7 @@ export interface EndEntityOptions {
  */
 export function buildEndEntityCertificate(o: EndEntityOptions): Uint8Array {
   const extensions = [
-    encodeExtension(
-      EXT.keyUsage,
-      true,
-      keyUsage(o.kind === 'sign' ? [KU.digitalSignature, KU.nonRepudiation] : [KU.digitalSignature]),
-    ),
+    encodeExtension(EXT.keyUsage, true, keyUsage(JPKI_CERTIFICATE_PROFILE[o.kind].keyUsage)),
     encodeExtension(EXT.certificatePolicies, false, encodeTlv(0x30, encodeTlv(0x30, encodeOid(o.policy)))),
     encodeExtension(EXT.crlDistributionPoints, false, crlDistributionPointsUri(o.crlUrl)),
     encodeExtension(
@@ -272,7 +274,7 @@ export function buildEndEntityCertificate(o: EndEntityOptions): Uint8Array {
     akiExtension(keyIdentifier(o.ca.publicKey)),
     encodeExtension(EXT.subjectKeyIdentifier, false, encodeTlv(0x04, keyIdentifier(o.publicKey))),
   ];
-  if (o.kind === 'sign' && o.holder) {
+  if (JPKI_CERTIFICATE_PROFILE[o.kind].holderFacts.length > 0 && o.holder) {
     extensions.push(encodeExtension(EXT.subjectAltName, false, holderSubjectAltName(o.holder)));
   }
   const serialHex = Buffer.from(o.serial).toString('hex');
@@ -313,7 +315,7 @@ export function buildTsaCertificate(o: {
       notAfter: o.notAfter,
       publicKey: o.publicKey,
       extensions: [
-        encodeExtension(EXT.keyUsage, true, keyUsage([KU.digitalSignature, KU.nonRepudiation])),
+        encodeExtension(EXT.keyUsage, true, keyUsage(['digitalSignature', 'nonRepudiation'])),
         encodeExtension(EXT.extKeyUsage, true, encodeTlv(0x30, encodeOid(EKU_TIME_STAMPING))),
         encodeExtension(EXT.crlDistributionPoints, false, crlDistributionPointsUri(o.crlUrl)),
         encodeExtension(

@@ -6,7 +6,16 @@
  * million entries without an object each, and one encoder for every structure keeps them consistent.
  */
 import { createHash, type KeyObject, sign as rsaSign } from 'node:crypto';
-import { DER_NULL, encodeOid, encodeTlv, encodeUnsignedInteger } from '@shomei/core';
+import {
+  DER_NULL,
+  digestAlgorithm,
+  digestByOid,
+  encodeOid,
+  encodeTlv,
+  encodeUnsignedInteger,
+  type HashAlgorithmName,
+  signatureAlgorithmFor,
+} from '@shomei/core';
 
 /** X.500 attribute types (RFC 5280 Appendix A.1). */
 export const ATTRIBUTE_TYPE = {
@@ -55,24 +64,22 @@ export function encodeTime(date: Date): Uint8Array {
 }
 
 /** sha256WithRSAEncryption with NULL parameters (RFC 4055 §5). */
-export const SHA256_WITH_RSA = encodeTlv(0x30, encodeOid('1.2.840.113549.1.1.11'), DER_NULL);
+export const SHA256_WITH_RSA = encodeTlv(
+  0x30,
+  encodeOid(signatureAlgorithmFor('RSA', 'SHA-256').oid),
+  DER_NULL,
+);
 
-export const HASH_ALGORITHM_OID = {
-  'SHA-1': '1.3.14.3.2.26',
-  'SHA-256': '2.16.840.1.101.3.4.2.1',
-  'SHA-384': '2.16.840.1.101.3.4.2.2',
-  'SHA-512': '2.16.840.1.101.3.4.2.3',
-} as const;
+export type HashName = HashAlgorithmName;
 
-export type HashName = keyof typeof HASH_ALGORITHM_OID;
-
+/** The SHA hash an OID names (core's algorithm table); undefined for MD5 and unknown OIDs. */
 export function hashAlgorithmName(oid: string): HashName | undefined {
-  for (const [name, o] of Object.entries(HASH_ALGORITHM_OID)) if (o === oid) return name as HashName;
-  return undefined;
+  const d = digestByOid(oid);
+  return d && d.name !== 'MD5' ? d.name : undefined;
 }
 
 export function digest(hash: HashName, data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash(hash.replace('-', '').toLowerCase()).update(data).digest());
+  return new Uint8Array(createHash(digestAlgorithm(hash).nodeName).update(data).digest());
 }
 
 /** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } (RFC 5280 §4.1). */
