@@ -27,6 +27,8 @@ interface Slot {
   /** Resolves when the thread has loaded its modules (start-up is not part of any job's budget). */
   ready: Promise<void>;
   busy: boolean;
+  /** Set once `ready` has resolved. */
+  started: boolean;
 }
 
 interface Pending {
@@ -47,6 +49,11 @@ export function ownsBuffer(bytes: Uint8Array): boolean {
 }
 
 /** A small .mjs entry that registers tsx in the thread, then loads verify-thread.ts. */
+/**
+ * How long a thread may take to load before its job fails: far above a normal start (well under a
+ * second, a few seconds on a loaded machine), so only a thread that hangs while loading reaches it.
+ */
+const THREAD_START_BUDGET_MS = 60_000;
 const THREAD_FILE = new URL('./verify-thread.mjs', import.meta.url);
 
 function threadOptions(settings: ThreadSettings, heapMb: number) {
@@ -102,7 +109,7 @@ export class VerifierPool {
       };
       thread.on('message', onReady);
     });
-    return { thread, ready, busy: false };
+    return { thread, ready, busy: false, started: false };
   }
 
   /**
@@ -146,10 +153,12 @@ export class VerifierPool {
     const seq = ++this.#seq;
     const { thread } = slot;
     let timer: NodeJS.Timeout | undefined;
+    let startTimer: NodeJS.Timeout | undefined;
     let finished = false;
     const finish = (replace: boolean) => {
       finished = true;
       clearTimeout(timer);
+      clearTimeout(startTimer);
       thread.off('message', onMessage);
       thread.off('error', onError);
       thread.off('exit', onExit);
@@ -183,8 +192,23 @@ export class VerifierPool {
       job.reject(new VerifyFailure('VERIFY_FAILED', 'The verification thread stopped.'));
     };
     // The budget runs from when the thread has loaded: a thread that replaces a stopped one (or the
-    // first, before `ready()`) does not spend the job's budget on its start-up.
+    // first, before `ready()`) does not spend the job's budget on its start-up. Start-up has its own,
+    // wider bound, so a thread that never loads cannot hold the job forever.
+    if (!slot.started) {
+      startTimer = setTimeout(() => {
+        if (finished) return;
+        finish(true);
+        job.reject(
+          new VerifyFailure(
+            'VERIFY_FAILED',
+            `The verification thread did not start within ${THREAD_START_BUDGET_MS / 1000} s.`,
+          ),
+        );
+      }, THREAD_START_BUDGET_MS);
+    }
     slot.ready.then(() => {
+      slot.started = true;
+      clearTimeout(startTimer);
       if (finished) return;
       timer = setTimeout(() => {
         finish(true);
