@@ -88,21 +88,19 @@ interface IndefiniteEnds {
 
 const ends = new WeakMap<Tlv, IndefiniteEnds>();
 
-// The header last read by `readHeader` (module scratch: the walk over indefinite lengths allocates no
-// object per element).
-let hTag = 0;
-let hTagNumber = 0;
-let hValueOffset = 0;
-/** Contents length, or -1 for an indefinite length. */
-let hLength = 0;
-
-/** Reads identifier and length octets at `offset` into the scratch fields above. */
-function readHeader(
+/**
+ * Reads the element at `offset`. `known`: ends already resolved by an enclosing walk; `null` asks for
+ * the header only (an indefinite element then comes back with `length` and `end` of -1, for
+ * `resolveIndefinite` to walk into).
+ */
+function readAt(
   bytes: Uint8Array,
   offset: number,
   limit: number,
   options: ReadOptions | undefined,
-): void {
+  known: IndefiniteEnds | undefined | null,
+): Tlv {
+  if (limit > bytes.length) limit = bytes.length;
   if (offset >= limit) throw malformed('unexpected end of data (no identifier octet)', offset);
   const tag = bytes[offset]!;
   let p = offset + 1;
@@ -123,11 +121,13 @@ function readHeader(
   if (p >= limit) throw malformed('truncated length', offset);
   const first = bytes[p++]!;
   let length: number;
+  let indefinite = false;
   if (first < 0x80) {
     length = first;
   } else if (first === 0x80) {
     if (!options?.ber) throw malformed('indefinite length is not allowed in DER', offset);
     if ((tag & 0x20) === 0) throw malformed('indefinite length on a primitive element', offset);
+    indefinite = true;
     length = -1;
   } else {
     const n = first & 0x7f;
@@ -140,70 +140,57 @@ function readHeader(
       throw malformed('length is not minimally encoded', offset);
     p += n;
   }
-  if (length >= 0 && p + length > limit) {
-    throw malformed(
-      `length ${length} runs past the end of the enclosing data (${limit - p} bytes left)`,
-      offset,
-    );
-  }
-  hTag = tag;
-  hTagNumber = tagNumber;
-  hValueOffset = p;
-  hLength = length;
-}
-
-function readAt(
-  bytes: Uint8Array,
-  offset: number,
-  limit: number,
-  options: ReadOptions | undefined,
-  known: IndefiniteEnds | undefined,
-): Tlv {
-  if (limit > bytes.length) limit = bytes.length;
-  readHeader(bytes, offset, limit, options);
-  const tag = hTag;
-  const tagNumber = hTagNumber;
-  const p = hValueOffset;
   const tagClass = (tag >> 6) as TagClass;
   const constructed = (tag & 0x20) !== 0;
-  if (hLength >= 0) {
-    return {
+  let end = p + length;
+  if (!indefinite) {
+    if (end > limit) {
+      throw malformed(
+        `length ${length} runs past the end of the enclosing data (${limit - p} bytes left)`,
+        offset,
+      );
+    }
+  } else if (known === null) {
+    end = -1;
+  } else {
+    // Indefinite length: the contents run to the end-of-contents octets 00 00 (X.690 §8.1.5).
+    const maxDepth = options?.maxDepth ?? 64;
+    let memo = known;
+    end = memo && memo.maxDepth <= maxDepth ? endOf(memo, offset) : -1;
+    if (end < 0) {
+      memo = resolveIndefinite(bytes, offset, p, limit, options, maxDepth);
+      end = memo.ends[0]!;
+    } else if (end > limit) {
+      throw malformed('missing end-of-contents octets', offset);
+    }
+    length = end - 2 - p;
+    const tlv: Tlv = {
       tag,
       tagClass,
       constructed,
       tagNumber,
       offset,
       headerLength: p - offset,
-      length: hLength,
+      length,
       valueOffset: p,
-      end: p + hLength,
-      indefinite: false,
+      end,
+      indefinite,
     };
+    ends.set(tlv, memo!);
+    return tlv;
   }
-  // Indefinite length: the contents run to the end-of-contents octets 00 00 (X.690 §8.1.5).
-  const maxDepth = options?.maxDepth ?? 64;
-  let found = known && known.maxDepth <= maxDepth ? endOf(known, offset) : -1;
-  let memo = known;
-  if (found < 0) {
-    memo = resolveIndefinite(bytes, offset, p, limit, options, maxDepth);
-    found = memo.ends[0]!;
-  } else if (found > limit) {
-    throw malformed('missing end-of-contents octets', offset);
-  }
-  const tlv: Tlv = {
+  return {
     tag,
     tagClass,
     constructed,
     tagNumber,
     offset,
     headerLength: p - offset,
-    length: found - 2 - p,
+    length,
     valueOffset: p,
-    end: found,
-    indefinite: true,
+    end,
+    indefinite,
   };
-  ends.set(tlv, memo!);
-  return tlv;
 }
 
 /** The recorded end of the indefinite-length element at `offset`, or -1. */
@@ -248,9 +235,9 @@ function resolveIndefinite(
       found[open.pop()!] = q;
       continue;
     }
-    readHeader(bytes, q, limit, options);
-    if (hLength >= 0) {
-      q = hValueOffset + hLength;
+    const child = readAt(bytes, q, limit, options, null);
+    if (!child.indefinite) {
+      q = child.end;
       continue;
     }
     if (open.length >= maxDepth) throw malformed('indefinite-length nesting too deep', q);
@@ -264,7 +251,7 @@ function resolveIndefinite(
     }
     offsets[count] = q;
     open.push(count++);
-    q = hValueOffset;
+    q = child.valueOffset;
   }
   return { offsets, ends: found, count, maxDepth };
 }

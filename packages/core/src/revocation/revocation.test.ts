@@ -12,6 +12,7 @@ import { buildCrl, buildOcspResponse } from '../../test/support/crl-factory.js';
 import type { ValidatePathOptions } from '../path/types.js';
 import { validatePath } from '../path/validate-path.js';
 import { KP_OID } from '../x509/oids.js';
+import { CrlIndex } from './crl-index.js';
 
 let root: TestCert;
 let ca: TestCert;
@@ -477,7 +478,6 @@ describe('CRL issuer keyUsage (§6.3.3 (f))', () => {
 
 describe('CRL signature memo', () => {
   it('a key that signed a CRL does not excuse another certificate of that key lacking cRLSign', async () => {
-    const { CrlIndex } = await import('./crl-index.js');
     // The same CA key certified twice under the same name: once for CRLs, once without cRLSign.
     const noCrlSign = await issue({
       subject: 'CN=Rev CA,C=JP',
@@ -488,7 +488,7 @@ describe('CRL signature memo', () => {
     });
     const crlDer = await buildCrl({ issuer: ca, crlNumber: 3 });
     const shared = CrlIndex.from(crlDer);
-    const o = (crl: InstanceType<typeof CrlIndex>, intermediate: TestCert) => ({
+    const o = (crl: CrlIndex, intermediate: TestCert) => ({
       trustAnchors: [root.der],
       intermediates: [intermediate.der],
       time: NOW,
