@@ -4,7 +4,8 @@
  *     by node) vs `openssl crl -inform DER -noout`
  *     on the same 1,000,000-entry (~43 MB) CRL — wall time and peak RSS, medians over repeats;
  *  2. in process: CrlIndex lookups per second (baseline: a Map keyed by hex serial built from the same list);
- *  3. parse of a 100,000-entry CRL: CrlIndex.from vs pkijs (asn1js limits raised).
+ *  3. parse of a 100,000-entry CRL: CrlIndex.from vs pkijs (asn1js limits raised);
+ *  4. load of a 5,000,000-entry CRL: time per entry against the 1,000,000-entry load (linear ⇒ ≈ 1×).
  * BENCH_QUICK=1 shrinks every size so the script finishes in seconds.
  */
 import { spawnSync } from 'node:child_process';
@@ -136,6 +137,24 @@ try {
   console.log(`   pkijs (limits raised)   : ${fmt(median(pk), 0)} ms   (baseline)`);
   console.log(
     `   CrlIndex.from           : ${fmt(median(ix), 1)} ms   ratio ${fmt(median(pk) / median(ix), 0)}x faster`,
+  );
+
+  // --- 4. a CRL five times larger: loading must stay linear --------------------------------------------
+  const N_HUGE = QUICK ? 100_000 : 5_000_000;
+  const huge = (await generateCrl(N_HUGE)).der;
+  const hugeTimes: number[] = [];
+  for (let r = 0; r < (QUICK ? 1 : 3); r++) {
+    const s = performance.now();
+    if (CrlIndex.from(huge).size !== N_HUGE) throw new Error('5M index size mismatch');
+    hugeTimes.push(performance.now() - s);
+  }
+  const perEntry = (ms: number, n: number) => (ms * 1e6) / n;
+  console.log(`\n4. load of a ${N_HUGE.toLocaleString()}-entry CRL (${fmt(huge.length / 1e6, 0)} MB):`);
+  console.log(
+    `   CrlIndex.from           : ${fmt(median(hugeTimes), 0)} ms (median of ${hugeTimes.length}), ${fmt(perEntry(median(hugeTimes), N_HUGE), 0)} ns/entry`,
+  );
+  console.log(
+    `   per entry vs ${N.toLocaleString()} entries (${fmt(perEntry(median(parseTimes), N), 0)} ns/entry, baseline): ratio ${fmt(perEntry(median(hugeTimes), N_HUGE) / perEntry(median(parseTimes), N))}x`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import {
   encodingOf,
   expectTag,
   type ReadOptions,
+  readChild,
   readIntegerBytes,
   readOid,
   readRoot,
@@ -121,19 +122,19 @@ function octetString(bytes: Uint8Array, tlv: Tlv): Uint8Array {
   if (tlv.tag === Tag.OCTET_STRING) return contentsOf(bytes, tlv);
   if (tlv.tag !== 0x24) throw malformed('eContent is not an OCTET STRING');
   const walk = (visit: (from: number, length: number) => void): void => {
-    // Each frame: the next child offset and the end of its parent's contents.
-    const stack: [number, number][] = [[tlv.valueOffset, tlv.valueOffset + tlv.length]];
+    // Each frame: the next child offset, the end of its parent's contents, and the parent.
+    const stack: [number, number, Tlv][] = [[tlv.valueOffset, tlv.valueOffset + tlv.length, tlv]];
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       if (top[0] >= top[1]) {
         stack.pop();
         continue;
       }
-      const child = readTlv(bytes, top[0], top[1], BER);
+      const child = readChild(bytes, top[2], top[0], BER);
       top[0] = child.end;
       if (child.tag === Tag.OCTET_STRING) visit(child.valueOffset, child.length);
       else if (child.tag === 0x24 && stack.length < 8)
-        stack.push([child.valueOffset, child.valueOffset + child.length]);
+        stack.push([child.valueOffset, child.valueOffset + child.length, child]);
       else throw malformed('a segment of the constructed eContent is not an OCTET STRING');
     }
   };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isShomeiError } from '../errors.js';
 import { fromHex } from './bytes.js';
-import { children, readOid, readRoot, readTime, readTlv } from './reader.js';
+import { children, readChild, readOid, readRoot, readTime, readTlv, type Tlv } from './reader.js';
 import { encodeOid, encodeTlv } from './writer.js';
 
 describe('DER reader', () => {
@@ -49,5 +49,93 @@ describe('DER reader', () => {
       }),
       { numRuns: 2000, seed: 0x5107 },
     );
+  });
+});
+
+describe('nested indefinite lengths (X.690 §8.1.3.6)', () => {
+  /** `depth` nested `30 80` around `leaves` three-octet OCTET STRINGs, each level closed by 00 00. */
+  function nested(depth: number, leaves: number): Uint8Array {
+    const out = new Uint8Array(depth * 4 + leaves * 3);
+    for (let i = 0; i < depth; i++) out.set([0x30, 0x80], i * 2);
+    for (let k = 0; k < leaves; k++) out.set([0x04, 0x01, k & 0xff], depth * 2 + k * 3);
+    return out;
+  }
+
+  /** The bytes behind a proxy that counts every octet the reader looks at. */
+  function counted(bytes: Uint8Array): { view: Uint8Array; reads: () => number } {
+    let reads = 0;
+    const view = new Proxy(bytes, {
+      get(target, key) {
+        if (typeof key === 'string' && key.length > 0 && key.charCodeAt(0) <= 0x39) reads++;
+        return Reflect.get(target, key);
+      },
+    });
+    return { view, reads: () => reads };
+  }
+
+  /** Visits every element the way a parser does (children of children), without recursion. */
+  function walk(bytes: Uint8Array, maxDepth?: number): { elements: number; leaves: number } {
+    const options = { ber: true, ...(maxDepth ? { maxDepth } : {}) };
+    const stack: Tlv[] = [readRoot(bytes, options)];
+    let elements = 0;
+    let leaves = 0;
+    while (stack.length > 0) {
+      const t = stack.pop()!;
+      elements++;
+      if (t.constructed) stack.push(...children(bytes, t, options));
+      else leaves++;
+    }
+    return { elements, leaves };
+  }
+
+  it('a parser walking 60 nested levels reads each octet a bounded number of times', () => {
+    const bytes = nested(60, 2000);
+    const { view, reads } = counted(bytes);
+    const seen = walk(view);
+    // Walking each level again from every ancestor would read the 2,000 leaves 60 times (> 240,000 reads).
+    expect([seen, reads() <= 3 * bytes.length]).toEqual([{ elements: 2060, leaves: 2000 }, true]);
+  });
+
+  it('20,000 nested levels under a raised maxDepth: linear work and no recursion', () => {
+    const bytes = nested(20_000, 10);
+    const { view, reads } = counted(bytes);
+    const seen = walk(view, 50_000);
+    expect([seen, reads() <= 3 * bytes.length]).toEqual([{ elements: 20_010, leaves: 10 }, true]);
+  });
+
+  it('keeps the depth bound and finds a missing end-of-contents at every level', () => {
+    const deep = nested(65, 1);
+    const cut = nested(5, 1).subarray(0, 5 * 4 + 3 - 2);
+    const errors = [() => readRoot(deep, { ber: true }), () => readRoot(cut, { ber: true })].map((f) => {
+      try {
+        f();
+        return 'read';
+      } catch (e) {
+        return isShomeiError(e)
+          ? `${e.code}: ${/nesting too deep|end-of-contents/.exec(e.message)?.[0]}`
+          : 'other';
+      }
+    });
+    expect(errors).toEqual(['DER_MALFORMED: nesting too deep', 'DER_MALFORMED: end-of-contents']);
+  });
+
+  it('readChild reads inside a parent with the ends its read resolved, like children', () => {
+    // 24 80 | 24 80 04 01 aa 00 00 | 04 02 bb cc | 00 00: a constructed OCTET STRING in two segments.
+    const bytes = fromHex('2480 2480 0401aa 0000 0402bbcc 0000');
+    const root = readRoot(bytes, { ber: true });
+    const first = readChild(bytes, root, root.valueOffset, { ber: true });
+    const second = readChild(bytes, root, first.end, { ber: true });
+    const inner = readChild(bytes, first, first.valueOffset, { ber: true });
+    expect([
+      [first.indefinite, first.end, first.length],
+      [second.tag, second.length],
+      [inner.tag, bytes[inner.valueOffset]],
+      children(bytes, root, { ber: true }).map((c) => c.end),
+    ]).toEqual([
+      [true, 9, 3],
+      [0x04, 2],
+      [0x04, 0xaa],
+      [9, 13],
+    ]);
   });
 });

@@ -61,15 +61,44 @@ const malformed = (detail: string, offset: number) =>
 
 /** Reads the element starting at `offset`, which must end at or before `limit`. */
 export function readTlv(bytes: Uint8Array, offset = 0, limit = bytes.length, options?: ReadOptions): Tlv {
-  return readAt(bytes, offset, limit, options, 0);
+  return readAt(bytes, offset, limit, options, undefined);
 }
 
+/**
+ * Reads the element at `offset` inside `parent`'s contents. Prefer it (or `children`) to `readTlv` when
+ * walking into BER: the ends of nested indefinite-length elements found when `parent` was read are
+ * reused, so a walk down nested indefinite lengths visits each octet a bounded number of times
+ * instead of once per enclosing level.
+ */
+export function readChild(bytes: Uint8Array, parent: Tlv, offset: number, options?: ReadOptions): Tlv {
+  return readAt(bytes, offset, parent.valueOffset + parent.length, options, ends.get(parent));
+}
+
+/**
+ * The ends of the indefinite-length elements found while resolving one (X.690 §8.1.3.6): offsets in
+ * ascending order with their ends, and the `maxDepth` the walk was bounded by. Shared by every Tlv read
+ * from that walk, so reading a nested one again costs a binary search, not a second walk.
+ */
+interface IndefiniteEnds {
+  readonly offsets: Int32Array;
+  readonly ends: Int32Array;
+  readonly count: number;
+  readonly maxDepth: number;
+}
+
+const ends = new WeakMap<Tlv, IndefiniteEnds>();
+
+/**
+ * Reads the element at `offset`. `known`: ends already resolved by an enclosing walk; `null` asks for
+ * the header only (an indefinite element then comes back with `length` and `end` of -1, for
+ * `resolveIndefinite` to walk into).
+ */
 function readAt(
   bytes: Uint8Array,
   offset: number,
   limit: number,
   options: ReadOptions | undefined,
-  depth: number,
+  known: IndefiniteEnds | undefined | null,
 ): Tlv {
   if (limit > bytes.length) limit = bytes.length;
   if (offset >= limit) throw malformed('unexpected end of data (no identifier octet)', offset);
@@ -99,7 +128,7 @@ function readAt(
     if (!options?.ber) throw malformed('indefinite length is not allowed in DER', offset);
     if ((tag & 0x20) === 0) throw malformed('indefinite length on a primitive element', offset);
     indefinite = true;
-    length = 0;
+    length = -1;
   } else {
     const n = first & 0x7f;
     if (n === 0x7f) throw malformed('reserved length octet 0xFF', offset);
@@ -113,15 +142,29 @@ function readAt(
   }
   const tagClass = (tag >> 6) as TagClass;
   const constructed = (tag & 0x20) !== 0;
+  let end = p + length;
   if (!indefinite) {
-    const end = p + length;
     if (end > limit) {
       throw malformed(
         `length ${length} runs past the end of the enclosing data (${limit - p} bytes left)`,
         offset,
       );
     }
-    return {
+  } else if (known === null) {
+    end = -1;
+  } else {
+    // Indefinite length: the contents run to the end-of-contents octets 00 00 (X.690 §8.1.5).
+    const maxDepth = options?.maxDepth ?? 64;
+    let memo = known;
+    end = memo && memo.maxDepth <= maxDepth ? endOf(memo, offset) : -1;
+    if (end < 0) {
+      memo = resolveIndefinite(bytes, offset, p, limit, options, maxDepth);
+      end = memo.ends[0]!;
+    } else if (end > limit) {
+      throw malformed('missing end-of-contents octets', offset);
+    }
+    length = end - 2 - p;
+    const tlv: Tlv = {
       tag,
       tagClass,
       constructed,
@@ -133,15 +176,8 @@ function readAt(
       end,
       indefinite,
     };
-  }
-  // Indefinite length: walk children until the end-of-contents octets 00 00 (X.690 §8.1.5).
-  const maxDepth = options?.maxDepth ?? 64;
-  if (depth >= maxDepth) throw malformed('indefinite-length nesting too deep', offset);
-  let q = p;
-  for (;;) {
-    if (q + 2 > limit) throw malformed('missing end-of-contents octets', offset);
-    if (bytes[q] === 0 && bytes[q + 1] === 0) break;
-    q = readAt(bytes, q, limit, options, depth + 1).end;
+    ends.set(tlv, memo!);
+    return tlv;
   }
   return {
     tag,
@@ -150,11 +186,74 @@ function readAt(
     tagNumber,
     offset,
     headerLength: p - offset,
-    length: q - p,
+    length,
     valueOffset: p,
-    end: q + 2,
+    end,
     indefinite,
   };
+}
+
+/** The recorded end of the indefinite-length element at `offset`, or -1. */
+function endOf(memo: IndefiniteEnds, offset: number): number {
+  let lo = 0;
+  let hi = memo.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const o = memo.offsets[mid]!;
+    if (o === offset) return memo.ends[mid]!;
+    if (o < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * Finds the end of the indefinite-length element at `offset` (contents from `from`) in one pass with
+ * an explicit stack: a definite child is skipped by its length, an indefinite one is entered, and
+ * every indefinite element met is recorded with its end. Nesting of indefinite lengths is bounded by
+ * `maxDepth`.
+ */
+function resolveIndefinite(
+  bytes: Uint8Array,
+  offset: number,
+  from: number,
+  limit: number,
+  options: ReadOptions | undefined,
+  maxDepth: number,
+): IndefiniteEnds {
+  if (maxDepth <= 0) throw malformed('indefinite-length nesting too deep', offset);
+  let offsets = new Int32Array(8);
+  let found = new Int32Array(8);
+  offsets[0] = offset;
+  let count = 1;
+  const open: number[] = [0];
+  let q = from;
+  while (open.length > 0) {
+    if (q + 2 > limit) throw malformed('missing end-of-contents octets', offsets[open[open.length - 1]!]!);
+    if (bytes[q] === 0 && bytes[q + 1] === 0) {
+      q += 2;
+      found[open.pop()!] = q;
+      continue;
+    }
+    const child = readAt(bytes, q, limit, options, null);
+    if (!child.indefinite) {
+      q = child.end;
+      continue;
+    }
+    if (open.length >= maxDepth) throw malformed('indefinite-length nesting too deep', q);
+    if (count === offsets.length) {
+      const o = new Int32Array(count * 2);
+      o.set(offsets);
+      offsets = o;
+      const e = new Int32Array(count * 2);
+      e.set(found);
+      found = e;
+    }
+    offsets[count] = q;
+    open.push(count++);
+    q = child.valueOffset;
+  }
+  return { offsets, ends: found, count, maxDepth };
 }
 
 /** Reads a whole buffer that must contain exactly one element (no trailing bytes). */
@@ -170,9 +269,10 @@ export function children(bytes: Uint8Array, parent: Tlv, options?: ReadOptions):
   if (!parent.constructed) throw malformed('expected a constructed element', parent.offset);
   const out: Tlv[] = [];
   const end = parent.valueOffset + parent.length;
+  const known = parent.indefinite ? ends.get(parent) : undefined;
   let p = parent.valueOffset;
   while (p < end) {
-    const child = readTlv(bytes, p, end, options);
+    const child = readAt(bytes, p, end, options, known);
     out.push(child);
     p = child.end;
   }

@@ -96,6 +96,30 @@ function reasonsMask(crl: CrlIndex, dp: DistributionPoint | undefined): number {
   return idpMask & dpMask & ALL_REASONS;
 }
 
+/**
+ * What is known about one parsed CRL's signature. Kept here, beside the only code that may decide it,
+ * and never on the public `CrlIndex`: a caller able to add a key to it would make any CRL "verified".
+ */
+interface CrlSignatureMemo {
+  /** Keys (SPKI hex) whose signature over this CRL verified — the signature is checked once per key. */
+  readonly keys: Set<string>;
+  /** The same, by identity of the SPKI view (no hex per check). */
+  readonly spkis: WeakSet<Uint8Array>;
+  /** Issuer certificates found good for this CRL (keyUsage and signature). */
+  readonly signers: WeakSet<Certificate>;
+}
+
+const signatureMemos = new WeakMap<CrlIndex, CrlSignatureMemo>();
+
+function signatureMemo(crl: CrlIndex): CrlSignatureMemo {
+  let memo = signatureMemos.get(crl);
+  if (!memo) {
+    memo = { keys: new Set(), spkis: new WeakSet(), signers: new WeakSet() };
+    signatureMemos.set(crl, memo);
+  }
+  return memo;
+}
+
 /** §6.3.3 (f)–(g): finds and checks the CRL signer; returns an error detail or undefined on success. */
 async function checkCrlSignature(
   crl: CrlIndex,
@@ -109,16 +133,9 @@ async function checkCrlSignature(
       signers.push(c);
   }
   if (signers.length === 0) return `no certificate for CRL issuer "${crl.issuer.text}" is available`;
-  if (crl.verifiedSigners.has(issuer) && signers[0] === issuer) return undefined;
+  const memo = signatureMemo(crl);
+  if (memo.signers.has(issuer) && signers[0] === issuer) return undefined;
   for (const signer of signers) {
-    if (crl.verifiedSpkis.has(signer.spki) || crl.verifiedKeys.has(toHex(signer.spki))) {
-      if (signer === issuer) {
-        crl.verifiedSigners.add(signer);
-        return undefined;
-      }
-      if (await ctx.validateCrlSigner(signer)) return undefined;
-      continue;
-    }
     // AKI of the CRL, when present, selects the key (§5.2.1).
     if (
       crl.authorityKeyIdentifier &&
@@ -126,8 +143,17 @@ async function checkCrlSignature(
       !bytesEqual(crl.authorityKeyIdentifier, signer.subjectKeyIdentifier)
     )
       continue;
-    // (f): the signer's keyUsage must allow cRLSign.
+    // (f): the signer's keyUsage must allow cRLSign — checked on every certificate, also when its key
+    // is already known to have signed this CRL (another certificate may certify the same key).
     if (signer.keyUsage && !signer.keyUsage.cRLSign) continue;
+    if (memo.spkis.has(signer.spki) || memo.keys.has(toHex(signer.spki))) {
+      if (signer === issuer) {
+        memo.signers.add(signer);
+        return undefined;
+      }
+      if (await ctx.validateCrlSigner(signer)) return undefined;
+      continue;
+    }
     let ok = false;
     try {
       ok = await verifySignature(signer.spki, crl.signatureAlgorithm, crl.signature, crl.tbs, {
@@ -137,11 +163,11 @@ async function checkCrlSignature(
       ok = notSignedByKey(error);
     }
     if (!ok) continue;
-    crl.verifiedKeys.add(toHex(signer.spki));
-    crl.verifiedSpkis.add(signer.spki);
+    memo.keys.add(toHex(signer.spki));
+    memo.spkis.add(signer.spki);
     // Only the issuer's own key is cached as a signer: a distinct signer's path depends on the time.
     if (signer === issuer) {
-      crl.verifiedSigners.add(signer);
+      memo.signers.add(signer);
       return undefined;
     }
     if (await ctx.validateCrlSigner(signer)) return undefined;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, issue, type TestCert } from '../../test/support/cert-factory.js';
 import { buildCrl, extension } from '../../test/support/crl-factory.js';
-import { utf8 } from '../../test/support/der-build.js';
+import { concatBytes, int, oid, seq, time, uint, utf8 } from '../../test/support/der-build.js';
 import { hasErrorCode } from '../errors.js';
 import { CrlIndex, serialFromHex } from './crl-index.js';
 
@@ -97,5 +97,52 @@ describe('CrlIndex', () => {
       }),
       { seed: 61, numRuns: 400 },
     );
+  });
+
+  it('finds every serial of a list too large for the in-cache table, repeats included, and no other', () => {
+    // 80,000 distinct serials (a table of 2^18 slots, filled in home-slot order), every 1000th listed
+    // a second time at the end; built directly (indexing does not need the signature).
+    const serial = (i: number) =>
+      Uint8Array.of(0x10 + (i % 7), (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff, 0x5a);
+    const date = time(new Date('2026-01-01T00:00:00Z'));
+    const n = 80_000;
+    const listed = [
+      ...Array.from({ length: n }, (_, i) => i),
+      ...Array.from({ length: n / 1000 }, (_, k) => k * 1000),
+    ];
+    const entries = listed.map((i) => seq(uint(serial(i)), date));
+    const list = concatBytes(...entries);
+    const len = list.length;
+    const revoked = concatBytes(Uint8Array.of(0x30, 0x83, len >>> 16, (len >>> 8) & 0xff, len & 0xff), list);
+    const ecdsa = seq(oid('1.2.840.10045.4.3.2'));
+    const tbs = seq(int(1), ecdsa, ca.cert.subject.der, date, revoked);
+    const index = CrlIndex.from(seq(tbs, ecdsa, Uint8Array.of(0x03, 0x02, 0x00, 0x00)));
+    let wrong = 0;
+    for (let i = 0; i < n; i++) {
+      const s = serial(i);
+      if (index.find(s) !== i) wrong++;
+      if (index.findAll(s).length !== (i % 1000 === 0 ? 2 : 1)) wrong++;
+      if (index.find(serial(n + i)) !== -1) wrong++;
+    }
+    expect([index.size, wrong, index.findAll(serial(5000)).sort((a, b) => a - b)]).toEqual([
+      n + n / 1000,
+      0,
+      [5000, n + 5],
+    ]);
+  });
+});
+
+describe('CrlIndex public surface', () => {
+  it('exposes no mutable cache a caller could fill (what verified this CRL is decided inside core)', () => {
+    const own = Object.getOwnPropertyNames(crl).map((k) => (crl as unknown as Record<string, unknown>)[k]);
+    const caches = own.filter(
+      (v) => v instanceof Set || v instanceof Map || v instanceof WeakSet || v instanceof WeakMap,
+    );
+    expect([caches.length, 'verifiedKeys' in crl, 'verifiedSpkis' in crl, 'verifiedSigners' in crl]).toEqual([
+      0,
+      false,
+      false,
+      false,
+    ]);
   });
 });

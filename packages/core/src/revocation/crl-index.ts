@@ -156,18 +156,15 @@ export class CrlIndex {
   readonly #entryStart: Int32Array;
   readonly #serialOffset: Int32Array;
   readonly #serialLength: Uint8Array;
+  /** Open-addressing hash table over the serials; see `buildTable` for the slot layout. */
   readonly #table: Int32Array;
   readonly #mask: number;
+  /** Bits of a slot that hold the entry number; the bits above hold a fingerprint of the hash. */
+  readonly #shift: number;
   /** For each entry, the next entry with the same serial plus one (0 ends the chain); absent when none repeats. */
   readonly #next: Int32Array | undefined;
   /** Entry indexes where the certificate issuer changes (indirect CRLs), with the issuer from there on. */
   readonly #segments: { start: number; issuer: readonly GeneralName[] }[] = [];
-  /** Issuer keys (SPKI hex) whose signature over this CRL verified — signature checked once per key. */
-  readonly verifiedKeys = new Set<string>();
-  /** Signer certificates already found good for this CRL (signature and, if needed, their path). */
-  readonly verifiedSigners = new WeakSet<object>();
-  /** The same as `verifiedKeys`, by identity of the SPKI view (no hex per check). */
-  readonly verifiedSpkis = new WeakSet<Uint8Array>();
 
   private constructor(der: Uint8Array) {
     this.der = der;
@@ -261,6 +258,8 @@ export class CrlIndex {
     let starts = new Int32Array(cap);
     let serialOffs = new Int32Array(cap);
     let serialLens = new Uint8Array(cap);
+    // The serial's hash, taken while its octets are in cache (the table is built after the walk).
+    let hashes = new Int32Array(cap);
     let n = 0;
     if (revoked) {
       const b = der;
@@ -311,6 +310,7 @@ export class CrlIndex {
           };
           starts = grow(starts);
           serialOffs = grow(serialOffs);
+          hashes = grow(hashes);
           const l = new Uint8Array(serialLens.length * 2);
           l.set(serialLens);
           serialLens = l;
@@ -318,6 +318,7 @@ export class CrlIndex {
         starts[n] = entryStart;
         serialOffs[n] = so;
         serialLens[n] = sl;
+        hashes[n] = hashBytes(b, so, sl);
         n++;
         q = entryEnd;
       }
@@ -326,44 +327,11 @@ export class CrlIndex {
     this.#entryStart = starts.subarray(0, n);
     this.#serialOffset = serialOffs.subarray(0, n);
     this.#serialLength = serialLens.subarray(0, n);
-    let size = 16;
-    while (size < n * 2) size *= 2;
-    // Slot k holds (entry + 1, full hash) side by side: a probe reads one cache line and compares
-    // serial bytes only when the hashes agree.
-    const table = new Int32Array(size * 2);
-    const mask = size - 1;
-    // A serial listed several times (indirect CRLs: one per certificate issuer; or a hostile list)
-    // takes one table slot; its other entries hang off the first in a chain, so indexing stays
-    // linear however often a serial repeats.
-    let chain: Int32Array | undefined;
-    for (let i = 0; i < n; i++) {
-      const so = serialOffs[i]!;
-      const sl = serialLens[i]!;
-      const full = hashBytes(der, so, sl) | 0;
-      let h = full & mask;
-      let duplicateOf = -1;
-      while (table[2 * h] !== 0) {
-        if (table[2 * h + 1] === full) {
-          const j = table[2 * h]! - 1;
-          if (serialLens[j] === sl && sameBytes(der, serialOffs[j]!, so, sl)) {
-            duplicateOf = j;
-            break;
-          }
-        }
-        h = (h + 1) & mask;
-      }
-      if (duplicateOf < 0) {
-        table[2 * h] = i + 1;
-        table[2 * h + 1] = full;
-        continue;
-      }
-      chain ??= new Int32Array(n);
-      chain[i] = chain[duplicateOf]!;
-      chain[duplicateOf] = i + 1;
-    }
-    this.#table = table;
-    this.#mask = mask;
-    this.#next = chain;
+    const built = buildTable(der, serialOffs, serialLens, hashes, n);
+    this.#table = built.table;
+    this.#mask = built.mask;
+    this.#shift = built.shift;
+    this.#next = built.next;
   }
 
   /** Checks entry extensions on the fast path; returns a new certificateIssuer when one starts here. */
@@ -460,14 +428,17 @@ export class CrlIndex {
     const der = this.der;
     const table = this.#table;
     const mask = this.#mask;
+    const shift = this.#shift;
+    const low = lowBits(shift);
     const sl = serial.length;
-    const full = hashBytes(serial, 0, sl) | 0;
+    const full = hashBytes(serial, 0, sl);
+    const fp = fingerprint(full, shift);
     let h = full & mask;
     for (;;) {
-      const slot = table[2 * h]!;
+      const slot = table[h]!;
       if (slot === 0) return -1;
-      if (table[2 * h + 1] === full) {
-        const i = slot - 1;
+      if (slot >>> shift === fp) {
+        const i = (slot & low) - 1;
         if (this.#serialLength[i] === sl) {
           const o = this.#serialOffset[i]!;
           let eq = true;
@@ -572,6 +543,88 @@ export class CrlIndex {
 }
 
 const NO_OIDS: readonly string[] = Object.freeze([]);
+
+/** Mask of the `shift` low bits of a slot (the entry number plus one). */
+const lowBits = (shift: number): number => (1 << shift) - 1;
+
+/**
+ * The bits of `hash` kept beside the entry number in a slot. An entry takes at least 20 octets of DER,
+ * so n < 2^27 and at least five bits remain.
+ */
+const fingerprint = (hash: number, shift: number): number => hash >>> shift;
+
+/**
+ * The serial hash table. Linear probing at load ≤ 1/2; one Int32 per slot: the entry number plus one in
+ * the low `shift` bits (0 = empty) and the top bits of the serial's hash above them, so a probe compares
+ * serial bytes only when that fingerprint agrees and the table stays as small as a plain index table.
+ * A serial listed several times (indirect CRLs: once per certificate issuer; or a hostile list) takes
+ * one slot; its other entries hang off the first in a chain, so building stays linear however often a
+ * serial repeats.
+ *
+ * A table larger than the CPU caches is filled in order of home slot (entries counting-sorted by the
+ * top bits of their home slot first): inserting in CRL order would miss the cache on nearly every entry.
+ */
+function buildTable(
+  der: Uint8Array,
+  serialOffs: Int32Array,
+  serialLens: Uint8Array,
+  hashes: Int32Array,
+  n: number,
+): { table: Int32Array; mask: number; shift: number; next: Int32Array | undefined } {
+  let size = 16;
+  while (size < n * 2) size *= 2;
+  const table = new Int32Array(size);
+  const mask = size - 1;
+  const shift = 32 - Math.clz32(n);
+  const low = lowBits(shift);
+  let next: Int32Array | undefined;
+  const insert = (i: number, full: number): void => {
+    const fp = fingerprint(full, shift);
+    let h = full & mask;
+    let slot = table[h]!;
+    while (slot !== 0) {
+      if (slot >>> shift === fp) {
+        const j = (slot & low) - 1;
+        const sl = serialLens[i]!;
+        if (serialLens[j] === sl && sameBytes(der, serialOffs[j]!, serialOffs[i]!, sl)) {
+          next ??= new Int32Array(n);
+          next[i] = next[j]!;
+          next[j] = i + 1;
+          return;
+        }
+      }
+      h = (h + 1) & mask;
+      slot = table[h]!;
+    }
+    table[h] = (i + 1) | (fp << shift);
+  };
+  const bits = 31 - Math.clz32(size);
+  if (bits <= IN_CACHE_TABLE_BITS) {
+    for (let i = 0; i < n; i++) insert(i, hashes[i]! >>> 0);
+    return { table, mask, shift, next };
+  }
+  // Counting sort by the top PARTITION_BITS of the home slot; stable, so the first entry of a serial
+  // is still inserted first and heads its chain.
+  const down = bits - PARTITION_BITS;
+  const start = new Int32Array((1 << PARTITION_BITS) + 1);
+  for (let i = 0; i < n; i++) start[((hashes[i]! & mask) >>> down) + 1]!++;
+  for (let k = 1; k < start.length; k++) start[k]! += start[k - 1]!;
+  const order = new Int32Array(n);
+  const orderHash = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const hash = hashes[i]!;
+    const at = start[(hash & mask) >>> down]!++;
+    order[at] = i;
+    orderHash[at] = hash;
+  }
+  for (let k = 0; k < n; k++) insert(order[k]!, orderHash[k]! >>> 0);
+  return { table, mask, shift, next };
+}
+
+/** log2 of the table size up to which entries are inserted in CRL order (a 256 KiB table). */
+const IN_CACHE_TABLE_BITS = 16;
+/** log2 of the number of home-slot ranges the entries of a larger table are sorted into. */
+const PARTITION_BITS = 11;
 
 function sameBytes(b: Uint8Array, x: number, y: number, len: number): boolean {
   for (let k = 0; k < len; k++) if (b[x + k] !== b[y + k]) return false;

@@ -12,6 +12,7 @@ import { buildCrl, buildOcspResponse } from '../../test/support/crl-factory.js';
 import type { ValidatePathOptions } from '../path/types.js';
 import { validatePath } from '../path/validate-path.js';
 import { KP_OID } from '../x509/oids.js';
+import { CrlIndex } from './crl-index.js';
 
 let root: TestCert;
 let ca: TestCert;
@@ -473,4 +474,40 @@ describe('CRL issuer keyUsage (§6.3.3 (f))', () => {
     });
     expect(r.code).toBe('CRL_SIGNATURE_INVALID');
   });
+});
+
+describe('CRL signature memo', () => {
+  it('a key that signed a CRL does not excuse another certificate of that key lacking cRLSign', async () => {
+    // The same CA key certified twice under the same name: once for CRLs, once without cRLSign.
+    const noCrlSign = await issue({
+      subject: 'CN=Rev CA,C=JP',
+      key: k[1]!,
+      issuer: root,
+      ca: true,
+      extensions: [ext.keyUsage(['keyCertSign'])],
+    });
+    const crlDer = await buildCrl({ issuer: ca, crlNumber: 3 });
+    const shared = CrlIndex.from(crlDer);
+    const o = (crl: CrlIndex, intermediate: TestCert) => ({
+      trustAnchors: [root.der],
+      intermediates: [intermediate.der],
+      time: NOW,
+      crls: [crl, CrlIndex.from(rootCrl0)],
+      revocation: 'require' as const,
+    });
+    const first = await validatePath(leaf.der, o(shared, ca));
+    const reused = await validatePath(leaf.der, o(shared, noCrlSign));
+    const fresh = await validatePath(leaf.der, o(CrlIndex.from(crlDer), noCrlSign));
+    expect([first.valid, reused.valid, reused.code, reused.path[0]?.revocation.status]).toEqual([
+      true,
+      false,
+      fresh.code,
+      fresh.path[0]?.revocation.status,
+    ]);
+  });
+});
+
+let rootCrl0: Uint8Array;
+beforeAll(async () => {
+  rootCrl0 = await rootCrl();
 });

@@ -146,6 +146,30 @@ describe('parseCertificate', () => {
     expect(parseCertificate(root.der.slice())).toBe(root.cert);
   });
 
+  it('finds a certificate embedded at any offset by content, and never for different bytes', async () => {
+    // The same certificate inside a larger buffer at every alignment resolves to the cached object.
+    const hits = [0, 1, 2, 3, 5].map((at) => {
+      const big = new Uint8Array(root.der.length + 16);
+      big.set(root.der, at);
+      return parseCertificate(big.subarray(at, at + root.der.length)) === root.cert;
+    });
+    // Another certificate with the same length and the same last 32 octets (the content key) but a
+    // different subject serial octet: a cache hit would be a forgery.
+    // (ECDSA signatures vary in length: issue until one has the root's.)
+    let other = await issue({ subject: 'CN=Root,O=Shomei,C=JP', key, ca: true, pathLen: 2, serial: 0x0103 });
+    for (let i = 0; i < 50 && other.der.length !== root.der.length; i++)
+      other = await issue({ subject: 'CN=Root,O=Shomei,C=JP', key, ca: true, pathLen: 2, serial: 0x0103 });
+    const forged = other.der.slice();
+    forged.set(root.der.subarray(root.der.length - 32), forged.length - 32);
+    const parsed = parseCertificate(forged);
+    expect([hits, forged.length === root.der.length, parsed === root.cert, parsed.serialHex]).toEqual([
+      [true, true, true, true, true],
+      true,
+      false,
+      '0103',
+    ]);
+  });
+
   it('rejects garbage with CERT_MALFORMED', () => {
     expect(() => parseCertificate(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01))).toThrow(
       expect.objectContaining({ code: 'CERT_MALFORMED' }),

@@ -3,7 +3,7 @@
  * per certificate (design.md §5); this walks the DER once and decodes the fields that path validation,
  * revocation and CMS need. Parsed certificates are cached by their bytes.
  */
-import { bytesEqual, toHex } from '../der/bytes.js';
+import { toHex } from '../der/bytes.js';
 import {
   children,
   contentsOf,
@@ -312,15 +312,30 @@ function parseUncached(der: Uint8Array): Certificate {
   return cert;
 }
 
-// Cache: by identity first (free), then by content (key = length + signature tail, confirmed by bytes).
+// Cache: by identity first (free), then by content (a numeric key from the length and the signature's
+// last octets, confirmed by comparing every byte).
 const byIdentity = new WeakMap<Uint8Array, Certificate>();
-const byContent = new Map<string, Certificate>();
+const byContent = new Map<number, Certificate>();
 const CACHE_LIMIT = 1024;
 
-const contentKey = (der: Uint8Array): string => {
-  const tail = der.subarray(Math.max(0, der.length - 24));
-  return `${der.length}:${toHex(tail)}`;
+/** A 32-bit key from the length and the last 32 octets (the end of the signature value). */
+const contentKey = (der: Uint8Array): number => {
+  let h = Math.imul(der.length, 0x9e3779b1);
+  for (let i = Math.max(0, der.length - 32); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
+  return h ^ (h >>> 15);
 };
+
+/** Byte equality of two certificates, four octets at a time (a certificate is compared on every cache hit). */
+function sameContent(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  const x = new DataView(a.buffer, a.byteOffset, n);
+  const y = new DataView(b.buffer, b.byteOffset, n);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (x.getInt32(i) !== y.getInt32(i)) return false;
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /**
  * Parses a DER X.509 certificate. Throws `CERT_MALFORMED` (with the DER error as cause) for anything
@@ -332,8 +347,10 @@ export function parseCertificate(der: Uint8Array): Certificate {
   if (hit) return hit;
   const key = contentKey(der);
   const cached = byContent.get(key);
-  if (cached && bytesEqual(cached.der, der)) {
-    byIdentity.set(der, cached);
+  if (cached && sameContent(cached.der, der)) {
+    // A view into a larger buffer (a certificate embedded in a CMS or a path) is made afresh by each
+    // parse of its container: remembering it by identity would only grow the weak map.
+    if (der.byteLength === der.buffer.byteLength) byIdentity.set(der, cached);
     return cached;
   }
   let cert: Certificate;
@@ -346,7 +363,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
     throw coreError('CERT_MALFORMED', undefined, { cause });
   }
   byIdentity.set(der, cert);
-  if (byContent.size >= CACHE_LIMIT) byContent.delete(byContent.keys().next().value as string);
+  if (byContent.size >= CACHE_LIMIT) byContent.delete(byContent.keys().next().value as number);
   byContent.set(key, cert);
   return cert;
 }
