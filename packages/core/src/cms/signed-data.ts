@@ -118,7 +118,7 @@ function attributes(bytes: Uint8Array, set: Tlv): Attribute[] {
  * linear walks with an explicit stack — one to size, one to copy — so a stream cut into hundreds of
  * thousands of segments costs one allocation and no argument spreading, and nesting is bounded.
  */
-function octetString(bytes: Uint8Array, tlv: Tlv): Uint8Array {
+export function octetString(bytes: Uint8Array, tlv: Tlv): Uint8Array {
   if (tlv.tag === Tag.OCTET_STRING) return contentsOf(bytes, tlv);
   if (tlv.tag !== 0x24) throw malformed('eContent is not an OCTET STRING');
   const walk = (visit: (from: number, length: number) => void): void => {

@@ -7,6 +7,7 @@
  */
 
 import { CMS_OID } from '../cms/oids.js';
+import { octetString } from '../cms/signed-data.js';
 import { compareBytes } from '../der/bytes.js';
 import {
   children,
@@ -19,7 +20,7 @@ import {
   Tag,
   type Tlv,
 } from '../der/reader.js';
-import { concatBytes, encodeOid, encodeSmallInteger, encodeTlv } from '../der/writer.js';
+import { encodeOid, encodeSmallInteger, encodeTlv } from '../der/writer.js';
 import { coreError, isShomeiError } from '../errors.js';
 
 const BER: ReadOptions = { ber: true };
@@ -56,12 +57,6 @@ export interface RawSignedData {
 
 const malformed = (detail: string, cause?: unknown) =>
   coreError('CMS_MALFORMED', `Malformed CMS SignedData: ${detail}.`, cause ? { cause } : undefined);
-
-function octets(bytes: Uint8Array, tlv: Tlv, depth = 0): Uint8Array {
-  if (tlv.tag === Tag.OCTET_STRING) return contentsOf(bytes, tlv);
-  if (tlv.tag !== 0x24 || depth > 8) throw malformed('eContent is not an OCTET STRING');
-  return concatBytes(...children(bytes, tlv, BER).map((c) => octets(bytes, c, depth + 1)));
-}
 
 function attributes(bytes: Uint8Array, set: Tlv): RawAttribute[] {
   return children(bytes, set, BER).map((a) => {
@@ -117,7 +112,7 @@ export function readRawSignedData(der: Uint8Array): RawSignedData {
     if (eContent) {
       const inner = children(der, expectTag(eContent, 0xa0, 'eContent'), BER);
       if (inner.length !== 1) throw malformed('eContent must hold one OCTET STRING');
-      content = octets(der, inner[0]!);
+      content = octetString(der, inner[0]!);
     }
     const certificates: Uint8Array[] = [];
     const crls: Uint8Array[] = [];

@@ -10,6 +10,7 @@ import { type VerifyCmsOptions, verifyCms } from '../../src/cms/verify.js';
 import { derObjects, parsePem } from '../../src/der/pem.js';
 import { children, encodingOf, readRoot } from '../../src/der/reader.js';
 import { encodeTlv } from '../../src/der/writer.js';
+import { readRawSignedData } from '../../src/ltv/cms-structure.js';
 import { CrlIndex } from '../../src/revocation/crl-index.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import type { Signer } from '../../src/signer.js';
@@ -37,6 +38,11 @@ describe('BER eContent segments', () => {
   it('an honest streamed signature in 150,000 segments verifies', async () => {
     const r = await verifyCms(withEContent(detached, segmented(content, 150_000)), base);
     expect([r.verdict, r.code]).toEqual(['valid', undefined]);
+  });
+
+  it('the long-term reader takes the same 150,000 segments in one piece', () => {
+    const raw = readRawSignedData(withEContent(detached, segmented(content, 150_000)));
+    expect(raw.content).toEqual(content);
   });
 
   it('2,000,000 empty segments give a typed verdict within seconds, not an out-of-memory', async () => {
