@@ -3,7 +3,6 @@
  * Re-exports the browser-safe surface so Node users need one import.
  */
 export * from './index.js';
-export * from './node/crl-file.js';
 export * from './node/crypto-backend.js';
 
 import { useNodeCrypto } from './node/crypto-backend.js';
@@ -16,11 +15,11 @@ useNodeCrypto();
 // ---- cms: streaming files and node:crypto hashing ----
 import type { ContentInput } from './cms/content.js';
 import { type SignCmsOptions, signCms as signCmsPortable } from './cms/sign.js';
-import { type VerifyCmsOptions, verifyCms as verifyCmsPortable } from './cms/verify.js';
 import { nodeHashFactory } from './node/hasher.js';
 import { nodeSignatureVerifier } from './node/verifier.js';
 import type { ValidationReport } from './report/types.js';
 import type { Signer } from './signer.js';
+import { type VerifyCmsOptions, verifyCms as verifyCmsPortable } from './verify-cms.js';
 
 export { type FileSourceOptions, fileSource } from './node/file-source.js';
 export { nodeHashFactory } from './node/hasher.js';

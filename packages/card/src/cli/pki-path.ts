@@ -1,10 +1,11 @@
 /** `shomei path …` (design.md §4): RFC 5280 §6 validation of a certificate path, as a thin shell over core. */
-import { type RevocationMode, runPathCommand } from '@shomei/core';
+import type { RevocationMode } from '@shomei/core';
 import { useNodeCrypto } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
-import { type CliCommand, EXIT } from './command.js';
+import type { CliCommand } from './command.js';
 import { readDerFiles, readInputFile } from './input-files.js';
+import { runPathCommand } from './path-report.js';
 
 const MODES: readonly RevocationMode[] = ['require', 'prefer', 'off'];
 
@@ -34,7 +35,7 @@ export function pathCommand(): CliCommand {
         signal,
       });
       io.stdout.write(out.stdout);
-      return out.exitCode === 0 ? EXIT.ok : out.exitCode === 1 ? EXIT.refused : EXIT.usage;
+      return out.exitCode;
     },
   };
 }

@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import {
   formatReport,
-  reportExitCode,
   reportToJson,
   verifyEgovApplication,
   verifyXml,
@@ -14,6 +13,7 @@ import {
 } from '@shomei/core';
 import { useNodeCrypto } from '@shomei/core/node';
 import type { CommandContext, ExitCode } from './command.js';
+import { reportExitCode } from './output.js';
 import { refuseCmsOnlyOptions, sharedVerifyOptions, type VerifyArgs } from './verify-options.js';
 import { besideResolver, isDirectory, looksLikeXml, readFolder } from './xml-files.js';
 
@@ -39,7 +39,7 @@ export async function runXmlVerify(
     ? await verifyEgovApplication(await readFolder(a.signed), options)
     : await verifyXml(bytes!, { ...options, resolveExternal: besideResolver(a.signed) });
   io.stdout.write(a.json ? reportToJson(report) : `${formatReport(report)}${referenceLines(report)}`);
-  return reportExitCode(report) as ExitCode;
+  return reportExitCode(report);
 }
 
 function referenceLines(r: XmlValidationReport): string {

@@ -8,7 +8,6 @@ import { bytesEqual } from '../der/bytes.js';
 import { derObjects } from '../der/pem.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import { parseJpkiIdentity } from '../jpki/identity.js';
-import { type LongTermModeOptions, longTermValidationReport } from '../ltv/cms-report.js';
 import type { CertificateInput, PolicyOptions, ValidatePathOptions } from '../path/types.js';
 import { validatePath as defaultValidatePath } from '../path/validate-path.js';
 import type {
@@ -80,12 +79,6 @@ export interface VerifyCmsOptions {
   hasher?: HashFactory;
   signal?: AbortSignal;
   onProgress?: (bytesHashed: number) => void;
-  /**
-   * Long-term mode (ltv/): the earliest trustworthy timestamp fixes the time at which the signature,
-   * its chain and revocation are judged, with the embedded evidence; `time` and `revocation` are then
-   * not used. The report carries the evidence under `longTerm`.
-   */
-  longTerm?: boolean | LongTermModeOptions;
 }
 
 const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
@@ -544,15 +537,15 @@ async function sameContent(
 }
 
 /**
- * Verifies a CMS SignedData (DER or PEM) and reports every signer. Throws only for unusable options
- * (no trust anchors) and aborts; problems with the signature or its content are in the report.
+ * Verifies a CMS SignedData (DER or PEM) at one time (`options.time`) and reports every signer.
+ * Throws only for unusable options (no trust anchors) and aborts; problems with the signature or its
+ * content are in the report. The public `verifyCms` (verify-cms.ts) adds the long-term mode on top.
  */
 export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): Promise<ValidationReport> {
   if (!options || !Array.isArray(options.trustAnchors) || options.trustAnchors.length === 0) {
     throw coreError('INPUT_INVALID', 'verifyCms needs at least one trust anchor (options.trustAnchors).');
   }
   throwIfAborted(options.signal);
-  if (options.longTerm) return longTermValidationReport(signed, { ...options, longTerm: options.longTerm });
   let sd: SignedData;
   try {
     // DER starts with SEQUENCE; only other input needs the PEM sniffing.

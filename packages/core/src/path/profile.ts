@@ -5,11 +5,10 @@
  * malformed subjectAltName) are never relaxed.
  */
 import { bytesEqual } from '../der/bytes.js';
-import type { CoreErrorCode } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
 import { EXT_OID } from '../x509/oids.js';
 import { generalNameProblem } from './name-constraints.js';
-import type { ValidationProfile } from './types.js';
+import type { CertificateErrorCode, ValidationProfile } from './types.js';
 
 /** Where a certificate sits in the path, for the rules that depend on it. */
 export interface ProfileContext {
@@ -18,7 +17,7 @@ export interface ProfileContext {
 }
 
 interface ProfileRule {
-  readonly code: CoreErrorCode;
+  readonly code: CertificateErrorCode;
   readonly rfc: string;
   readonly relaxable: boolean;
   /** A description of the violation, or undefined when the certificate follows the rule. */
@@ -211,7 +210,7 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
 ];
 
 export interface ProfileViolation {
-  readonly code: CoreErrorCode;
+  readonly code: CertificateErrorCode;
   readonly detail: string;
 }
 

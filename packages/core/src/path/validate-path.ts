@@ -12,14 +12,8 @@ import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { WorkBudget } from './budget.js';
 import { buildPaths, IssuerIndex } from './build.js';
 import { processPath } from './process.js';
-import type {
-  CertificateInput,
-  PathElement,
-  PathErrorCode,
-  PathFailure,
-  PathResult,
-  ValidatePathOptions,
-} from './types.js';
+import { byRank, pathScore } from './rank.js';
+import type { CertificateInput, PathElement, PathFailure, PathResult, ValidatePathOptions } from './types.js';
 
 const toCert = (c: CertificateInput): Certificate => (c instanceof Uint8Array ? parseCertificate(c) : c);
 
@@ -58,24 +52,12 @@ function tooLong(path: readonly Certificate[], max: number) {
     {
       index: -1,
       code: 'PATH_TOO_LONG',
+      stage: 'build',
       detail: `the path has ${path.length - 2} intermediate certificate(s); maxIntermediates is ${max}`,
     },
   ];
   return { failures, validPolicies: [], budgetExhausted: false };
 }
-
-/** Failure priority for ranking: lower is more specific (more useful to report). */
-const RANK: Partial<Record<PathErrorCode, number>> = {
-  CERT_REVOKED: 0,
-  // A path with a bad signature usually went through the wrong candidate issuer, so its errors say
-  // less than those of a path whose signatures all verify.
-  SIGNATURE_ALGORITHM_UNSUPPORTED: 40,
-  SIGNATURE_INVALID: 50,
-  PATH_NOT_FOUND: 100,
-  PATH_BUDGET_EXCEEDED: 90,
-  // Another candidate that fails a real check says more than one that was only too long.
-  PATH_TOO_LONG: 80,
-};
 
 const notChecked = (detail: string): RevocationStatus => ({ status: 'unknown', source: null, detail });
 
@@ -172,7 +154,12 @@ async function validateAtDepth(
     throw coreError('INPUT_INVALID', 'An input of validatePath could not be read.', { cause });
   }
   if (anchors.length === 0) {
-    const f: PathFailure = { index: -1, code: 'PATH_NO_TRUST_ANCHOR', detail: 'no trust anchor was given' };
+    const f: PathFailure = {
+      index: -1,
+      code: 'PATH_NO_TRUST_ANCHOR',
+      stage: 'build',
+      detail: 'no trust anchor was given',
+    };
     return invalid('invalid', [leaf], [f], [], [], undefined, false);
   }
   const index = new IssuerIndex({ anchors, intermediates }, time);
@@ -207,7 +194,7 @@ async function validateAtDepth(
       revokedOrIndeterminate ??= finished;
       continue;
     }
-    const score = Math.min(...r.failures.map((f) => RANK[f.code] ?? 10)) * 100 + r.failures.length;
+    const score = pathScore(r.failures);
     if (!best || score < best.score)
       best = { path, failures: r.failures, validPolicies: r.validPolicies, score };
     if (r.budgetExhausted) break;
@@ -225,11 +212,13 @@ async function validateAtDepth(
     ? {
         index: -1,
         code: 'PATH_BUDGET_EXCEEDED',
+        stage: 'build',
         detail: budget.describe(budget.left('paths') <= 0 ? 'paths' : 'buildSteps'),
       }
     : {
         index: chain.length - 1,
         code: 'PATH_NOT_FOUND',
+        stage: 'build',
         detail: `no issuer "${top.issuer.text}" among ${anchors.length} trust anchor(s) and ${intermediates.length} intermediate(s); tried ${chain.map((c) => `"${c.subject.text}"`).join(' → ')}`,
       };
   return invalid('invalid', chain, [f], [], [], undefined, false);
@@ -258,7 +247,7 @@ async function validateAtDepth(
     const statuses = [...rev.statuses, notChecked('trust anchor')];
     if (rev.failures.length) {
       const verdict = rev.failures.some((f) => f.code === 'CERT_REVOKED') ? 'invalid' : 'indeterminate';
-      const ordered = [...rev.failures].sort((a, b) => (RANK[a.code] ?? 10) - (RANK[b.code] ?? 10));
+      const ordered = byRank(rev.failures.map((f) => ({ ...f, stage: 'revocation' as const })));
       return invalid(verdict, path, ordered, validPolicies, rev.warnings, statuses);
     }
     return {

@@ -8,7 +8,6 @@
  * conclusive evidence (latest thisUpdate) decides, so a newer hold beats an older `good` and a newer
  * release beats an older hold. On equal times a revocation wins.
  */
-import type { CoreErrorCode } from '../errors.js';
 import { throwIfAborted } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { ValidationProfile } from '../x509/profile.js';
@@ -18,7 +17,12 @@ import type { CrlIndex } from './crl-index.js';
 import { fetchCrlsFor, fetchOcspFor } from './fetch.js';
 import { type OcspResponse, parseOcspResponse, verifyOcspResponse } from './ocsp.js';
 import type { SourceOutcome } from './outcome.js';
-import type { RevocationFailure, RevocationOptions, RevocationStatus } from './types.js';
+import type {
+  RevocationFailure,
+  RevocationOptions,
+  RevocationSourceErrorCode,
+  RevocationStatus,
+} from './types.js';
 
 export interface RevocationContext {
   readonly crls: readonly CrlIndex[];
@@ -92,7 +96,7 @@ export async function checkRevocation(
     const cert = path[i]!;
     const issuer = path[i + 1]!;
     let status: RevocationStatus | undefined;
-    let sourceFailure: { code: CoreErrorCode; detail: string } | undefined;
+    let sourceFailure: { code: RevocationSourceErrorCode; detail: string } | undefined;
     const evidence: { status: RevocationStatus; at: number; source: 'ocsp' | 'crl' }[] = [];
     const take = (o: SourceOutcome): boolean => {
       if (o.kind === 'status' && o.status.status !== 'unknown') {

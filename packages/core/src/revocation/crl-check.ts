@@ -7,7 +7,6 @@
  * (§5.2.3), in delta CRLs too (§5.2.4).
  */
 import { bytesEqual, compareBytes, toHex } from '../der/bytes.js';
-import type { CoreErrorCode } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { DistributionPoint, DistributionPointName } from '../x509/extensions.js';
 import type { GeneralName } from '../x509/general-name.js';
@@ -18,7 +17,7 @@ import type { ValidationProfile } from '../x509/profile.js';
 import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
 import type { CrlIndex } from './crl-index.js';
 import type { SourceOutcome } from './outcome.js';
-import type { RevocationStatus } from './types.js';
+import type { RevocationSourceErrorCode, RevocationStatus } from './types.js';
 
 /** All reasons of ReasonFlags bits 1–8 (§6.3.3 (d)); bit 0 is unused. */
 const ALL_REASONS = 0x1fe;
@@ -306,7 +305,7 @@ export async function checkCrls(
   const dps: (DistributionPoint | undefined)[] = cert.crlDistributionPoints?.length
     ? [...cert.crlDistributionPoints]
     : [undefined];
-  let failure: { code: CoreErrorCode; detail: string } | undefined;
+  let failure: { code: RevocationSourceErrorCode; detail: string } | undefined;
   let applicable = false;
   const bases = crls.filter((c) => !c.isDelta);
   const deltas = crls.filter((c) => c.isDelta);

@@ -4,7 +4,7 @@
  * caller owns that honours nextUpdate (OCSP keyed by CertID, CRLs by URL).
  */
 import { toBase64 } from '../der/bytes.js';
-import { type CoreErrorCode, coreError, isShomeiError } from '../errors.js';
+import { coreError, isShomeiError } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
 import { AD_OID } from '../x509/oids.js';
 import { CrlIndex } from './crl-index.js';
@@ -16,7 +16,7 @@ import {
   verifyOcspResponse,
 } from './ocsp.js';
 import type { SourceOutcome } from './outcome.js';
-import type { RevocationOptions } from './types.js';
+import type { RevocationOptions, RevocationSourceErrorCode } from './types.js';
 
 export interface FetchOptions {
   readonly timeoutMs?: number;
@@ -179,7 +179,7 @@ export const defaultRevocationFetchCache = new RevocationFetchCache();
 const cacheOf = (ctx: Ctx): RevocationFetchCache | undefined =>
   ctx.options.fetchCache === null ? undefined : (ctx.options.fetchCache ?? defaultRevocationFetchCache);
 
-const failed = (code: CoreErrorCode, cause: unknown): SourceOutcome => ({
+const failed = (code: RevocationSourceErrorCode, cause: unknown): SourceOutcome => ({
   kind: 'failed',
   code,
   detail: isShomeiError(cause) ? cause.message : String(cause),
@@ -242,7 +242,9 @@ export async function fetchOcspFor(cert: Certificate, issuer: Certificate, ctx: 
 export async function fetchCrlsFor(
   cert: Certificate,
   ctx: Ctx,
-): Promise<{ kind: 'ok'; crls: CrlIndex[] } | { kind: 'failed'; code: CoreErrorCode; detail: string }> {
+): Promise<
+  { kind: 'ok'; crls: CrlIndex[] } | { kind: 'failed'; code: RevocationSourceErrorCode; detail: string }
+> {
   const urls = (cert.crlDistributionPoints ?? []).flatMap((dp) =>
     dp.distributionPoint?.type === 'fullName'
       ? dp.distributionPoint.names.flatMap((n) =>
@@ -251,7 +253,7 @@ export async function fetchCrlsFor(
       : [],
   );
   const crls: CrlIndex[] = [];
-  let failure: { kind: 'failed'; code: CoreErrorCode; detail: string } | undefined;
+  let failure: { kind: 'failed'; code: RevocationSourceErrorCode; detail: string } | undefined;
   const cache = cacheOf(ctx);
   for (const url of urls) {
     const cached = cache?.crl(url, ctx.time.getTime());
