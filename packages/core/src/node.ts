@@ -5,18 +5,32 @@
 export * from './index.js';
 export * from './node/crypto-backend.js';
 
-import { useNodeCrypto } from './node/crypto-backend.js';
+// Importing this entry changes nothing: its functions below run on `nodeContext` (node:crypto, 2-4x
+// the rate of WebCrypto in Node, design.md §5) unless the options name another `context`, while
+// `@shomei/core`'s own functions keep `defaultContext`.
+import { nodeContext } from './node/crypto-backend.js';
+import type { CertificateInput, PathResult, ValidatePathOptions } from './path/types.js';
+import { validatePath as validatePathPortable } from './path/validate-path.js';
+import {
+  clearRevocationFetchCaches as clearDefaultFetchCache,
+  contextFetchCache,
+} from './revocation/fetch.js';
 
-// Importing the Node entry makes every signature check (certificates, CRLs, OCSP, CMS) run on
-// node:crypto: 2-4x the rate of WebCrypto in Node (design.md §5). `setSignatureBackend(undefined)`
-// returns to WebCrypto.
-useNodeCrypto();
+/** `validatePath` on `nodeContext` (node:crypto) unless `options.context` names another. */
+export function validatePath(leaf: CertificateInput, options: ValidatePathOptions): Promise<PathResult> {
+  return validatePathPortable(leaf, { context: nodeContext, ...options });
+}
+
+/** Empties the fetch caches of `defaultContext` and `nodeContext`. */
+export function clearRevocationFetchCaches(): void {
+  clearDefaultFetchCache();
+  contextFetchCache(nodeContext).clear();
+}
 
 // ---- cms: streaming files and node:crypto hashing ----
 import type { ContentInput } from './cms/content.js';
 import { type SignCmsOptions, signCms as signCmsPortable } from './cms/sign.js';
 import { nodeHashFactory } from './node/hasher.js';
-import { nodeSignatureVerifier } from './node/verifier.js';
 import type { ValidationReport } from './report/types.js';
 import type { Signer } from './signer.js';
 import { type VerifyCmsOptions, verifyCms as verifyCmsPortable } from './verify-cms.js';
@@ -37,7 +51,7 @@ export function signCms(
 
 /** `verifyCms` hashing detached content and checking signatures with node:crypto. */
 export function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): Promise<ValidationReport> {
-  return verifyCmsPortable(signed, { hasher: nodeHashFactory, verifier: nodeSignatureVerifier, ...options });
+  return verifyCmsPortable(signed, { hasher: nodeHashFactory, context: nodeContext, ...options });
 }
 
 // ---- end cms ----
@@ -77,7 +91,7 @@ export async function verifyPdf(
   pdf: Uint8Array | PdfSource | string,
   options: VerifyPdfOptions,
 ): Promise<PdfReport> {
-  const o = { hasher: nodeHashFactory, verifier: nodeSignatureVerifier, ...options };
+  const o = { hasher: nodeHashFactory, context: nodeContext, ...options };
   if (typeof pdf !== 'string') return verifyPdfPortable(pdf, o);
   await using source = await fileRandomSource(pdf);
   // awaited here: the source is closed when this scope ends
@@ -104,7 +118,7 @@ export function verifyXml(
   input: Uint8Array | string | XmlDocument,
   options: VerifyXmlOptions,
 ): Promise<XmlValidationReport> {
-  return verifyXmlPortable(input, { hasher: nodeHashFactory, ...options });
+  return verifyXmlPortable(input, { hasher: nodeHashFactory, context: nodeContext, ...options });
 }
 
 /** `verifyEgovApplication` hashing files with node:crypto. */
@@ -112,6 +126,6 @@ export function verifyEgovApplication(
   files: EgovFiles,
   options: VerifyEgovOptions,
 ): Promise<EgovValidationReport> {
-  return verifyEgovPortable(files, { hasher: nodeHashFactory, ...options });
+  return verifyEgovPortable(files, { hasher: nodeHashFactory, context: nodeContext, ...options });
 }
 // ---- end xml ----

@@ -6,7 +6,6 @@
  * revocation data for some certificate: nothing is written), 2 usage or unreadable input.
  */
 import { augmentCms, augmentPdf, derObjects, httpRevocationSource, tsaTimestamp } from '@shomei/core';
-import { useNodeCrypto } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { type CliCommand, type CommandContext, EXIT, type ExitCode } from './command.js';
@@ -23,7 +22,6 @@ export function augmentCommand(): CliCommand {
       'shomei augment (<signed.p7s> | <signed.pdf>) --level t|lt|lta --trust <anchor>… [--intermediate <cert>]… [--tsa <url>] [--fetch] [--crl <crl>]… [--ocsp <response>]… [--content <file>] [--out <file.p7s>] [--json]',
     async run({ args, io, signal }) {
       const a = parseAugmentArgs(args);
-      useNodeCrypto();
       const signed = await readInputFile(a.signed, 'signature');
       if (isPdf(signed)) return augmentPdfFile(signed, a, { io, signal });
       const result = await augmentCms(

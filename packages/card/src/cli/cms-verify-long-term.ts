@@ -7,7 +7,7 @@
  * indication. Exit 0 valid, 1 invalid or indeterminate, 2 usage or unreadable input.
  */
 import { derObjects, type LongTermReport, verifyCmsLongTerm, verifyPdfLongTerm } from '@shomei/core';
-import { useNodeCrypto } from '@shomei/core/node';
+import { nodeContext } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { isPdf } from './cms-augment.js';
@@ -34,7 +34,6 @@ export async function runVerifyLongTerm({ args, io, signal }: CommandContext): P
   if (v.trust.length === 0) throw cardError('USAGE', 'Give at least one --trust anchor certificate.');
   if (v.at !== undefined && Number.isNaN(Date.parse(v.at)))
     throw cardError('USAGE', `--at must be an ISO-8601 time, got "${v.at}".`);
-  useNodeCrypto();
   const signed = await readInputFile(positionals[0]!, 'signature');
   if (isPdf(signed)) {
     const pdf = await verifyPdfLongTerm(signed, {
@@ -43,6 +42,7 @@ export async function runVerifyLongTerm({ args, io, signal }: CommandContext): P
       crls: await readDerFiles(v.crl, 'CRL', ['X509 CRL']),
       ocsp: await Promise.all(v.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
       ...(v.at ? { now: new Date(v.at) } : {}),
+      context: nodeContext,
       signal,
     });
     if (v.json) printJson(io, pdf);
@@ -60,6 +60,7 @@ export async function runVerifyLongTerm({ args, io, signal }: CommandContext): P
       ocsp: await Promise.all(v.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
       ...(v.content ? { content: await readInputFile(v.content, 'content') } : {}),
       ...(v.at ? { now: new Date(v.at) } : {}),
+      context: nodeContext,
       signal,
     },
   );

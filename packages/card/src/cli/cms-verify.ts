@@ -4,7 +4,7 @@
  * revocation and the verdict. Exit 0 valid, 1 invalid or indeterminate, 2 unreadable input.
  */
 import { formatReport, type RevocationMode, reportToJson } from '@shomei/core';
-import { fileSource, useNodeCrypto, verifyCms } from '@shomei/core/node';
+import { fileSource, verifyCms } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { runVerifyLongTerm } from './cms-verify-long-term.js';
@@ -31,7 +31,6 @@ export function verifyCommand(): CliCommand {
       const a = parseVerifyArgs(args);
       const xml = await runXmlVerify(a, { io, signal });
       if (xml !== undefined) return xml;
-      useNodeCrypto();
       if (!a.content && (await isPdfFile(a.signed))) return runPdfVerify(a, io, signal);
       const signed = await readInputFile(a.signed, 'signature');
       let bar = progressBar('hashing', 0);

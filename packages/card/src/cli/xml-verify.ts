@@ -4,14 +4,8 @@
  * reference covered.
  */
 import { readFile } from 'node:fs/promises';
-import {
-  formatReport,
-  reportToJson,
-  verifyEgovApplication,
-  verifyXml,
-  type XmlValidationReport,
-} from '@shomei/core';
-import { useNodeCrypto } from '@shomei/core/node';
+import { formatReport, reportToJson, type XmlValidationReport } from '@shomei/core';
+import { verifyEgovApplication, verifyXml } from '@shomei/core/node';
 import type { CommandContext, ExitCode } from './command.js';
 import { reportExitCode } from './output.js';
 import { refuseCmsOnlyOptions, sharedVerifyOptions, type VerifyArgs } from './verify-options.js';
@@ -32,7 +26,6 @@ export async function runXmlVerify(
     }
     if (!looksLikeXml(bytes)) return undefined;
   }
-  useNodeCrypto();
   refuseCmsOnlyOptions(a);
   const options = await sharedVerifyOptions(a, signal);
   const report: XmlValidationReport = folder

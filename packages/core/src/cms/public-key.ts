@@ -1,11 +1,12 @@
 /**
  * SignerInfo signature checks on the one signature-verification path of core (x509/verify.ts):
- * WebCrypto with keys cached by SPKI, or the node:crypto backend after `useNodeCrypto()`. CMS names
+ * the context's backend (WebCrypto by default, node:crypto in `nodeContext`). CMS names
  * the digest and the key type separately (RFC 5652 §5.3), so the scheme is built from both here.
  */
 import { coreError, isShomeiError } from '../errors.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { type SignatureScheme, verifySchemeSignature } from '../x509/verify.js';
 import { SIGNATURE_OID } from './oids.js';
 
@@ -34,10 +35,11 @@ export async function verifySignature(
   hash: HashAlgorithmName,
   signature: Uint8Array,
   data: Uint8Array,
+  context?: ShomeiContext,
 ): Promise<boolean> {
   const scheme = signerScheme(cert, hash);
   try {
-    return await verifySchemeSignature(cert.spki, scheme, signature, data);
+    return await verifySchemeSignature(cert.spki, scheme, signature, data, undefined, context);
   } catch (error) {
     if (isShomeiError(error) && error.code === 'SIGNATURE_ALGORITHM_UNSUPPORTED') {
       throw coreError('CMS_ALGORITHM_UNSUPPORTED', `The signer's key cannot be used: ${error.message}`, {

@@ -20,6 +20,7 @@ import type {
 } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { DIGEST_BY_OID, type DigestName, SIGNATURE_BY_OID, signatureAlgorithmName } from './algorithms.js';
 import {
   checkContentType,
@@ -74,8 +75,14 @@ export interface VerifyCmsOptions {
   validatePath?: PathValidator;
   /** Reuse path results across calls (opt-in; see PathResultCache for what makes a hit). */
   pathCache?: PathResultCache;
-  /** Signature check; default WebCrypto. `@shomei/core/node` passes a node:crypto one. */
+  /** SignerInfo signature check; default: the context's backend. */
   verifier?: SignatureVerifier;
+  /**
+   * The crypto backend and caches of this verification (and of its path validations, unless
+   * `validatePath` is replaced). Default: `defaultContext` (WebCrypto); `@shomei/core/node`'s
+   * verifyCms uses `nodeContext`.
+   */
+  context?: ShomeiContext;
   hasher?: HashFactory;
   signal?: AbortSignal;
   onProgress?: (bytesHashed: number) => void;
@@ -200,6 +207,8 @@ function signerCandidates(si: SignerInfo, pool: readonly Certificate[]): Certifi
   return out;
 }
 
+// The JPKI facts of a certificate. Module-level on purpose: a memo of a pure function of a parsed object of core's own (never a
+// caller's buffer), held weakly, so it adds no lifetime and cannot answer for other data.
 const jpkiCache = new WeakMap<Certificate, { jpki?: ReportJpkiIdentity; note?: string }>();
 
 function jpkiOf(cert: Certificate): { jpki?: ReportJpkiIdentity; note?: string } {
@@ -394,6 +403,7 @@ async function verifySignerCertificate(
       policy: o.policy,
       revocation: o.revocation,
       signal: o.signal,
+      ...(o.context ? { context: o.context } : {}),
       ...o.pathOptions,
       ...(o.algorithms?.allowSha1 ? { algorithms: { allowSha1: true } } : {}),
     };
@@ -462,7 +472,9 @@ async function cryptoChecks(
   }
   let ok: boolean;
   try {
-    ok = await (ctx.options.verifier ?? verifySignature)(cert, sigHash, si.signature, data);
+    ok = ctx.options.verifier
+      ? await ctx.options.verifier(cert, sigHash, si.signature, data)
+      : await verifySignature(cert, sigHash, si.signature, data, ctx.options.context);
   } catch (e) {
     checks.push(
       fail(

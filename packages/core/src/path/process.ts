@@ -7,6 +7,7 @@
  * tree above all, can be made arbitrarily expensive).
  */
 import { type Certificate, KNOWN_CERTIFICATE_EXTENSIONS } from '../x509/certificate.js';
+import { defaultContext, type ShomeiContext } from '../x509/context.js';
 import type { NameConstraints } from '../x509/extensions.js';
 import { namesMatch } from '../x509/name.js';
 import { ANY_POLICY } from '../x509/oids.js';
@@ -38,6 +39,8 @@ export interface ProcessOptions {
   readonly profile?: ValidationProfile;
   readonly trustAnchorMode?: TrustAnchorMode;
   readonly allowCaLeaf?: boolean;
+  /** Default: `defaultContext`. */
+  readonly context?: ShomeiContext;
 }
 
 /** Records a failure; `stage` is `certificate` unless the failure means no usable path (`build`). */
@@ -106,7 +109,9 @@ export async function processPath(
     // inherit DSA parameters), so every signature can be checked up front, in parallel.
     const signatures = path
       .slice(0, n)
-      .map((c, k) => checkCertificateSignature(c, path[k + 1]!.spki, budget));
+      .map((c, k) =>
+        checkCertificateSignature(c, path[k + 1]!.spki, options.context ?? defaultContext, budget),
+      );
     for (const s of signatures) s.catch(() => undefined);
     for (let i = 1; i <= n; i++) {
       const idx = n - i;

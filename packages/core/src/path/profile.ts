@@ -215,7 +215,8 @@ export interface ProfileViolation {
 }
 
 // The result depends only on the certificate and the two flags: cached, as repeated chains are the
-// common case for a portal.
+// common case for a portal. Module-level on purpose: a memo of a pure function of a parsed object of core's own (never a
+// caller's buffer), held weakly, so it adds no lifetime and cannot answer for other data.
 const cache = new WeakMap<Certificate, Map<string, readonly ProfileViolation[]>>();
 
 /** The profile rules `cert` breaks under `profile`. */

@@ -10,6 +10,7 @@ import type {
   RevocationStatus,
 } from '../revocation/types.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import type { ValidationProfile } from '../x509/profile.js';
 
 /** A certificate given as DER bytes or already parsed. */
@@ -92,6 +93,11 @@ export interface ValidatePathOptions {
    * verifier that accepts a CA certificate as the signer lets a CA's key stand in for a person.
    */
   readonly allowCaLeaf?: boolean;
+  /**
+   * The crypto backend and the caches this validation may use and fill (signature verdicts, parsed
+   * CRLs and OCSP responses, fetched revocation data). Default: `defaultContext` (WebCrypto).
+   */
+  readonly context?: ShomeiContext;
   readonly signal?: AbortSignal;
 }
 

@@ -9,6 +9,7 @@ import { checkRevocation, ensureOcspReadable } from '../revocation/check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import type { RevocationOptions, RevocationStatus } from '../revocation/types.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
+import { ContentMemo, contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import { WorkBudget } from './budget.js';
 import { buildPaths, IssuerIndex } from './build.js';
 import { processPath } from './process.js';
@@ -27,21 +28,18 @@ function toCerts(list: readonly CertificateInput[] | undefined): Certificate[] {
   return out;
 }
 
-const crlCache = new WeakMap<Uint8Array, CrlIndex>();
-function toCrls(list: ValidatePathOptions['crls']): CrlIndex[] {
+/**
+ * CRLs given as bytes, indexed once per context and found again by content (a private copy is
+ * indexed, so a caller overwriting its buffer later changes nothing here). A CrlIndex given directly
+ * is used as is: build one yourself to index a large CRL without the copy.
+ */
+const PARSED_CRLS = contextSlot<ContentMemo<CrlIndex[]>>('parsed CRLs');
+function toCrls(list: ValidatePathOptions['crls'], context: ShomeiContext): CrlIndex[] {
   const out: CrlIndex[] = [];
+  const memo = context.slot(PARSED_CRLS, () => new ContentMemo(64));
   for (const c of list ?? []) {
     if (c instanceof CrlIndex) out.push(c);
-    else {
-      let idx = crlCache.get(c);
-      if (!idx) {
-        const ders = derObjects(c, ['X509 CRL']);
-        for (const d of ders.slice(1)) out.push(CrlIndex.from(d));
-        idx = CrlIndex.from(ders[0]!);
-        crlCache.set(c, idx);
-      }
-      out.push(idx);
-    }
+    else out.push(...memo.get(c, (copy) => derObjects(copy, ['X509 CRL']).map((d) => CrlIndex.from(d))));
   }
   return out;
 }
@@ -139,6 +137,7 @@ async function validateAtDepth(
   const time = options.time ?? new Date();
   const policy = options.policy ?? {};
   const revocation = revocationOptions(options.revocation);
+  const context = options.context ?? defaultContext;
   let leaf: Certificate;
   let anchors: Certificate[];
   let intermediates: Certificate[];
@@ -147,8 +146,8 @@ async function validateAtDepth(
     leaf = toCert(leafInput);
     anchors = toCerts(options.trustAnchors);
     intermediates = toCerts(options.intermediates);
-    crls = revocation.mode === 'off' ? [] : toCrls(options.crls);
-    if (revocation.mode !== 'off') ensureOcspReadable(options.ocsp ?? []);
+    crls = revocation.mode === 'off' ? [] : toCrls(options.crls, context);
+    if (revocation.mode !== 'off') ensureOcspReadable(options.ocsp ?? [], context);
   } catch (cause) {
     if (isShomeiError(cause)) throw cause;
     throw coreError('INPUT_INVALID', 'An input of validatePath could not be read.', { cause });
@@ -185,6 +184,7 @@ async function validateAtDepth(
             profile: options.profile ?? 'strict',
             trustAnchorMode: options.trustAnchorMode ?? 'certificate',
             allowCaLeaf: options.allowCaLeaf ?? false,
+            context,
           });
     if (r.failures.length === 0) {
       // A structurally valid path whose revocation check fails: another path (a cross certificate,
@@ -231,6 +231,7 @@ async function validateAtDepth(
       options: revocation,
       pool: [...intermediates, ...anchors],
       signal,
+      context,
       algorithms: options.algorithms ?? {},
       profile: options.profile ?? 'strict',
       validateSigner: async (signer) => {

@@ -8,6 +8,7 @@
  */
 import { bytesEqual, compareBytes, toHex } from '../der/bytes.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import type { DistributionPoint, DistributionPointName } from '../x509/extensions.js';
 import type { GeneralName } from '../x509/general-name.js';
 import { notSignedByKey } from '../x509/key-fit.js';
@@ -32,6 +33,8 @@ export interface CrlCheckContext {
   readonly algorithms?: SignaturePolicy;
   /** `strict` (default) refuses a CRL that breaks the §5.2.3 cRLNumber rules; `lenient` accepts it. */
   readonly profile?: ValidationProfile;
+  /** The crypto backend for CRL signatures. Default: `defaultContext`. */
+  readonly context?: ShomeiContext;
 }
 
 const dirNames = (names: readonly GeneralName[] | undefined): Name[] =>
@@ -129,9 +132,14 @@ async function checkCrlSignature(
     if (signer.keyUsage && !signer.keyUsage.cRLSign) continue;
     let ok = false;
     try {
-      ok = await verifySignature(signer.spki, crl.signatureAlgorithm, crl.signature, crl.tbs, {
-        allowSha1: true,
-      });
+      ok = await verifySignature(
+        signer.spki,
+        crl.signatureAlgorithm,
+        crl.signature,
+        crl.tbs,
+        { allowSha1: true },
+        ctx.context,
+      );
     } catch (error) {
       ok = notSignedByKey(error);
     }

@@ -6,6 +6,7 @@
 import { toBase64 } from '../der/bytes.js';
 import { coreError, isShomeiError } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
+import { contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import { AD_OID } from '../x509/oids.js';
 import { CrlIndex } from './crl-index.js';
 import {
@@ -99,6 +100,7 @@ interface Ctx {
   readonly time: Date;
   readonly options: RevocationOptions;
   readonly signal?: AbortSignal;
+  readonly context?: ShomeiContext;
 }
 
 export interface RevocationFetchCacheOptions {
@@ -170,14 +172,20 @@ function remember<V>(map: Map<string, V>, key: string, value: V, max: number): v
 }
 
 /**
- * The cache used when the options name none: one per JavaScript realm, living as long as the
- * process or page, with the expiry rules above. Pass `fetchCache: null` to fetch every time, or
- * your own RevocationFetchCache to control its lifetime.
+ * The cache used when the options name none: the context's own (so it lives and dies with the
+ * context), with the expiry rules above. Pass `fetchCache: null` to fetch every time, or your own
+ * RevocationFetchCache to control its lifetime apart from the context.
  */
-export const defaultRevocationFetchCache = new RevocationFetchCache();
+const FETCHED = contextSlot<RevocationFetchCache>('fetched revocation data');
+
+/** The fetch cache a context uses when the revocation options name none. */
+export const contextFetchCache = (context: ShomeiContext): RevocationFetchCache =>
+  context.slot(FETCHED, () => new RevocationFetchCache());
 
 const cacheOf = (ctx: Ctx): RevocationFetchCache | undefined =>
-  ctx.options.fetchCache === null ? undefined : (ctx.options.fetchCache ?? defaultRevocationFetchCache);
+  ctx.options.fetchCache === null
+    ? undefined
+    : (ctx.options.fetchCache ?? contextFetchCache(ctx.context ?? defaultContext));
 
 const failed = (code: RevocationSourceErrorCode, cause: unknown): SourceOutcome => ({
   kind: 'failed',
@@ -195,7 +203,11 @@ export async function fetchOcspFor(cert: Certificate, issuer: Certificate, ctx: 
   const key = certIdKey(request.certId);
   const cache = cacheOf(ctx);
   const cached = cache?.ocsp(key, ctx.time.getTime());
-  if (cached) return verifyOcspResponse(cached, cert, issuer, { time: ctx.time });
+  if (cached)
+    return verifyOcspResponse(cached, cert, issuer, {
+      time: ctx.time,
+      context: ctx.context ?? defaultContext,
+    });
   let last: SourceOutcome = { kind: 'none' };
   for (const url of urls) {
     try {
@@ -220,7 +232,10 @@ export async function fetchOcspFor(cert: Certificate, issuer: Certificate, ctx: 
         );
       }
       const response = parseOcspResponse(body);
-      const outcome = await verifyOcspResponse(response, cert, issuer, { time: ctx.time });
+      const outcome = await verifyOcspResponse(response, cert, issuer, {
+        time: ctx.time,
+        context: ctx.context ?? defaultContext,
+      });
       if (outcome.kind === 'status') {
         const single = response.responses.find((s) => certIdKey(s.certId) === key);
         cache?.rememberOcsp(key, response, single?.nextUpdate);
@@ -283,7 +298,10 @@ export async function fetchCrlsFor(
   return { kind: 'ok', crls };
 }
 
-/** Empties the default fetch cache. Prefer a RevocationFetchCache of your own, passed as `fetchCache`. */
+/**
+ * Empties the fetch cache of `defaultContext` (`@shomei/core/node`'s version also that of
+ * `nodeContext`). Prefer a context or a RevocationFetchCache of your own, whose lifetime you control.
+ */
 export function clearRevocationFetchCaches(): void {
-  defaultRevocationFetchCache.clear();
+  contextFetchCache(defaultContext).clear();
 }

@@ -32,7 +32,7 @@ export interface RevocationOptions {
   readonly ocspMaxAgeMs?: number;
   /**
    * Where fetched CRLs and OCSP responses are kept between validations: your own
-   * `new RevocationFetchCache()`, `null` for none, or (absent) `defaultRevocationFetchCache`.
+   * `new RevocationFetchCache()`, `null` for none, or (absent) the context's own cache.
    */
   readonly fetchCache?: RevocationFetchCache | null;
 }

@@ -312,8 +312,10 @@ function parseUncached(der: Uint8Array): Certificate {
   return cert;
 }
 
-// Cache: by identity first (free), then by content (key = length + signature tail, confirmed by bytes).
-const byIdentity = new WeakMap<Uint8Array, Certificate>();
+// Module-level on purpose: a memo of a pure function, found by content (key = length + signature
+// tail, a hit confirmed byte for byte against the certificate's private copy), bounded, holding
+// parsed certificates that nothing mutates. It cannot answer for other bytes, so it needs no context;
+// it is never keyed by the identity of the caller's buffer, which the caller may overwrite.
 const byContent = new Map<string, Certificate>();
 const CACHE_LIMIT = 1024;
 
@@ -328,14 +330,9 @@ const contentKey = (der: Uint8Array): string => {
  * 5280 §4.1.2.5 form. The result is frozen in spirit: do not mutate it (it is cached).
  */
 export function parseCertificate(der: Uint8Array): Certificate {
-  const hit = byIdentity.get(der);
-  if (hit) return hit;
   const key = contentKey(der);
   const cached = byContent.get(key);
-  if (cached && bytesEqual(cached.der, der)) {
-    byIdentity.set(der, cached);
-    return cached;
-  }
+  if (cached && bytesEqual(cached.der, der)) return cached;
   let cert: Certificate;
   try {
     // Keep a private copy so a caller reusing its buffer cannot change a cached certificate.
@@ -345,7 +342,6 @@ export function parseCertificate(der: Uint8Array): Certificate {
       throw cause;
     throw coreError('CERT_MALFORMED', undefined, { cause });
   }
-  byIdentity.set(der, cert);
   if (byContent.size >= CACHE_LIMIT) byContent.delete(byContent.keys().next().value as string);
   byContent.set(key, cert);
   return cert;

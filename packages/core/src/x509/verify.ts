@@ -1,13 +1,13 @@
 /**
- * Signature verification with the platform's WebCrypto (design.md §5: `globalThis.crypto.subtle`;
- * @peculiar/webcrypto only where none exists). Imported keys are cached by SPKI bytes and hash, so a
- * CA key is imported once however many certificates, CRLs and OCSP responses it signed.
+ * The one signature check of core: the algorithm policy first (weak hashes), then the key type, then
+ * the context's backend (WebCrypto by default, design.md §5), with WebCrypto deciding when the
+ * backend cannot load a key.
  */
-import { toHex } from '../der/bytes.js';
 import { children, contentsOf, readOid, readRoot, readSmallInteger } from '../der/reader.js';
 import { coreError } from '../errors.js';
 import type { AlgorithmIdentifier } from './certificate.js';
-import { ecdsaDerToRaw } from './ecdsa-signature.js';
+import { defaultContext, type ShomeiContext } from './context.js';
+import { readSpkiInfo, type SpkiInfo } from './crypto-backend.js';
 import { ALG_OID } from './oids.js';
 
 type Hash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -35,12 +35,6 @@ const SCHEMES: Readonly<Record<string, Scheme>> = {
   [ALG_OID.ecdsaWithSHA256]: { kind: 'ecdsa', hash: 'SHA-256' },
   [ALG_OID.ecdsaWithSHA384]: { kind: 'ecdsa', hash: 'SHA-384' },
   [ALG_OID.ecdsaWithSHA512]: { kind: 'ecdsa', hash: 'SHA-512' },
-};
-
-const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
-  [ALG_OID.p256]: { name: 'P-256', size: 32 },
-  [ALG_OID.p384]: { name: 'P-384', size: 48 },
-  [ALG_OID.p521]: { name: 'P-521', size: 66 },
 };
 
 const unsupported = (detail: string) =>
@@ -73,83 +67,6 @@ export function signatureScheme(alg: AlgorithmIdentifier): Scheme {
   const s = SCHEMES[alg.oid];
   if (!s) throw unsupported(alg.oid);
   return s;
-}
-
-interface SpkiInfo {
-  keyOid: string;
-  curve?: { name: string; size: number };
-}
-
-const spkiInfoCache = new WeakMap<Uint8Array, SpkiInfo>();
-
-function spkiInfo(spki: Uint8Array): SpkiInfo {
-  const known = spkiInfoCache.get(spki);
-  if (known) return known;
-  const info = readSpkiInfo(spki);
-  spkiInfoCache.set(spki, info);
-  return info;
-}
-
-function readSpkiInfo(spki: Uint8Array): SpkiInfo {
-  const r = readRoot(spki);
-  const [algT] = children(spki, r);
-  if (!algT) throw coreError('DER_MALFORMED', 'SubjectPublicKeyInfo without algorithm.');
-  const [o, p] = children(spki, algT);
-  const keyOid = readOid(spki, o!);
-  if (keyOid === ALG_OID.ecPublicKey) {
-    const curve = p && p.tag === 0x06 ? CURVES[readOid(spki, p)] : undefined;
-    if (!curve) throw unsupported('EC curve');
-    return { keyOid, curve };
-  }
-  return { keyOid };
-}
-
-const keyCache = new Map<string, Promise<CryptoKey>>();
-const KEY_CACHE_LIMIT = 512;
-
-function importKey(spki: Uint8Array, scheme: Scheme, info: SpkiInfo): Promise<CryptoKey> {
-  const id = `${scheme.kind}:${scheme.hash}:${toHex(spki)}`;
-  let p = keyCache.get(id);
-  if (!p) {
-    const algorithm =
-      scheme.kind === 'ecdsa'
-        ? { name: 'ECDSA', namedCurve: info.curve!.name }
-        : { name: scheme.kind === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: scheme.hash };
-    p = globalThis.crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, algorithm, false, [
-      'verify',
-    ]);
-    p.catch(() => keyCache.delete(id));
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string);
-    keyCache.set(id, p);
-  }
-  return p;
-}
-
-/** DER Ecdsa-Sig-Value → IEEE P1363 r‖s as WebCrypto expects; undefined when malformed (a bad signature). */
-function ecdsaRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
-  try {
-    return ecdsaDerToRaw(sig, size);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A pluggable verifier (e.g. node:crypto via `useNodeCrypto()` from `@shomei/core/node`). */
-export interface SignatureBackend {
-  /** Returns the verdict, or undefined to fall back to WebCrypto for this call. */
-  verify(
-    spki: Uint8Array,
-    scheme: { kind: 'rsa' | 'pss' | 'ecdsa'; hash: string; saltLength?: number },
-    signature: Uint8Array,
-    data: Uint8Array,
-  ): Promise<boolean | undefined>;
-}
-
-let backend: SignatureBackend | undefined;
-
-/** Installs (or with undefined removes) a signature backend used before WebCrypto. */
-export function setSignatureBackend(b: SignatureBackend | undefined): void {
-  backend = b;
 }
 
 /** The algorithm policy for certificate, CRL, OCSP and timestamp signatures. */
@@ -195,6 +112,7 @@ export async function verifySignature(
   signature: Uint8Array,
   data: Uint8Array,
   policy: SignaturePolicy = {},
+  context: ShomeiContext = defaultContext,
 ): Promise<boolean> {
   const weak = weakSignatureHash(algorithm, policy);
   if (weak) {
@@ -204,12 +122,12 @@ export async function verifySignature(
       { details: { algorithm: algorithm.oid } },
     );
   }
-  return verifySchemeSignature(spki, signatureScheme(algorithm), signature, data, algorithm.oid);
+  return verifySchemeSignature(spki, signatureScheme(algorithm), signature, data, algorithm.oid, context);
 }
 
 /**
  * Verifies with an explicit scheme (CMS names the hash and the key type separately from any
- * signature-algorithm OID). The backend installed by `useNodeCrypto()` is used first, then WebCrypto.
+ * signature-algorithm OID), on the context's backend.
  */
 export async function verifySchemeSignature(
   spki: Uint8Array,
@@ -217,10 +135,11 @@ export async function verifySchemeSignature(
   signature: Uint8Array,
   data: Uint8Array,
   algorithmName: string = `${scheme.kind}-${scheme.hash}`,
+  context: ShomeiContext = defaultContext,
 ): Promise<boolean> {
   let info: SpkiInfo;
   try {
-    info = spkiInfo(spki);
+    info = readSpkiInfo(spki);
   } catch (cause) {
     throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', 'The public key cannot be read.', { cause });
   }
@@ -228,30 +147,9 @@ export async function verifySchemeSignature(
   if (info.keyOid !== expectedKey && !(scheme.kind === 'pss' && info.keyOid === ALG_OID.rsassaPss)) {
     throw unsupported(`${algorithmName} with a ${info.keyOid} key`);
   }
-  if (backend) {
-    const verdict = await backend.verify(spki, scheme, signature, data);
-    if (verdict !== undefined) return verdict;
-  }
-  let key: CryptoKey;
-  try {
-    key = await importKey(spki, scheme, info);
-  } catch (cause) {
-    throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', 'The public key cannot be imported.', { cause });
-  }
-  let sig: Uint8Array | undefined = signature;
-  let params: RsaPssParams | EcdsaParams | string;
-  if (scheme.kind === 'ecdsa') {
-    sig = ecdsaRaw(signature, info.curve!.size);
-    if (!sig) return false;
-    params = { name: 'ECDSA', hash: scheme.hash };
-  } else if (scheme.kind === 'pss') params = { name: 'RSA-PSS', saltLength: scheme.saltLength };
-  else params = 'RSASSA-PKCS1-v1_5';
-  return globalThis.crypto.subtle.verify(
-    params,
-    key,
-    sig as Uint8Array<ArrayBuffer>,
-    data as Uint8Array<ArrayBuffer>,
-  );
+  const verdict = await context.crypto.verify(spki, scheme, signature, data);
+  if (verdict !== undefined) return verdict;
+  return (await context.fallbackCrypto.verify(spki, scheme, signature, data)) ?? false;
 }
 
 /** The bits of contentsOf re-exported for callers that need the raw key. */
