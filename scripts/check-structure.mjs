@@ -18,6 +18,7 @@ const EXPORTS_FILE = 'packages/core/api/exports.txt';
 const ENTRIES = {
   '@shomei/core': 'packages/core/src/index.ts',
   '@shomei/core/node': 'packages/core/src/node.ts',
+  '@shomei/core/der': 'packages/core/src/der.ts',
 };
 const FORBIDDEN_RUNTIME = ['pkijs', 'asn1js'];
 /**
