@@ -21,6 +21,53 @@ export function validatePath(leaf: CertificateInput, options: ValidatePathOption
   return validatePathPortable(leaf, { context: nodeContext, ...options });
 }
 
+// ---- ltv: long-term validation and augmentation on nodeContext ----
+import {
+  type AugmentCmsOptions,
+  type AugmentResult,
+  augmentCms as augmentCmsPortable,
+} from './ltv/augment-cms.js';
+import {
+  type AugmentPdfOptions,
+  type AugmentPdfResult,
+  augmentPdf as augmentPdfPortable,
+  type PdfLongTermReport,
+  type VerifyPdfLongTermOptions,
+  verifyPdfLongTerm as verifyPdfLongTermPortable,
+} from './ltv/pdf.js';
+import {
+  type VerifyCmsLongTermOptions,
+  verifyCmsLongTerm as verifyCmsLongTermPortable,
+} from './ltv/validate-cms.js';
+import type { LongTermReport } from './report/long-term.js';
+
+/** `augmentCms` with its path and revocation checks on `nodeContext`. */
+export function augmentCms(signed: Uint8Array, options: AugmentCmsOptions): Promise<AugmentResult> {
+  return augmentCmsPortable(signed, { context: nodeContext, ...options });
+}
+
+/** `augmentPdf` with its path and revocation checks on `nodeContext`. */
+export function augmentPdf(pdf: Uint8Array, options: AugmentPdfOptions): Promise<AugmentPdfResult> {
+  return augmentPdfPortable(pdf, { context: nodeContext, ...options });
+}
+
+/** `verifyCmsLongTerm` on `nodeContext`. */
+export function verifyCmsLongTerm(
+  signed: Uint8Array,
+  options: VerifyCmsLongTermOptions,
+): Promise<LongTermReport> {
+  return verifyCmsLongTermPortable(signed, { context: nodeContext, ...options });
+}
+
+/** `verifyPdfLongTerm` on `nodeContext`. */
+export function verifyPdfLongTerm(
+  pdf: Uint8Array,
+  options: VerifyPdfLongTermOptions,
+): Promise<PdfLongTermReport> {
+  return verifyPdfLongTermPortable(pdf, { context: nodeContext, ...options });
+}
+// ---- end ltv ----
+
 /** Empties the fetch caches of `defaultContext` and `nodeContext`. */
 export function clearRevocationFetchCaches(): void {
   clearDefaultFetchCache();

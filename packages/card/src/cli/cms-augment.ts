@@ -5,7 +5,8 @@
  * on a B-LTA before the last TSA certificate expires to extend it. Exit 0 written, 1 refused (no fresh
  * revocation data for some certificate: nothing is written), 2 usage or unreadable input.
  */
-import { augmentCms, augmentPdf, derObjects, httpRevocationSource, tsaTimestamp } from '@shomei/core';
+import { derObjects, httpRevocationSource, tsaTimestamp } from '@shomei/core';
+import { augmentCms, augmentPdf } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { type CliCommand, type CommandContext, EXIT, type ExitCode } from './command.js';
