@@ -109,9 +109,7 @@ export async function processPath(
     // inherit DSA parameters), so every signature can be checked up front, in parallel.
     const signatures = path
       .slice(0, n)
-      .map((c, k) =>
-        checkCertificateSignature(c, path[k + 1]!.spki, options.context ?? defaultContext, budget),
-      );
+      .map((c, k) => checkCertificateSignature(c, path[k + 1]!, options.context ?? defaultContext, budget));
     for (const s of signatures) s.catch(() => undefined);
     for (let i = 1; i <= n; i++) {
       const idx = n - i;

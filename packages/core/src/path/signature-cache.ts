@@ -1,10 +1,10 @@
 /**
- * Certificate signature checks, remembered per context for each (certificate, issuer key): a portal
+ * Certificate signature checks, remembered per context for each (certificate, issuer): a portal
  * verifying many signatures under the same chain pays for each CA signature once. The verdict is kept
- * per parsed Certificate (core's own object, parsed from a private copy of its bytes) and the issuer
- * key's bytes, never per a buffer the caller owns.
+ * per pair of parsed Certificates (core's own objects, parsed from private copies of their bytes and
+ * found again by content), never per a buffer the caller owns.
  */
-import { bytesEqual, toHex } from '../der/bytes.js';
+import { bytesEqual } from '../der/bytes.js';
 import type { Certificate } from '../x509/certificate.js';
 import { contextSlot, type ShomeiContext } from '../x509/context.js';
 import { notSignedByKey } from '../x509/key-fit.js';
@@ -13,13 +13,15 @@ import type { WorkBudget } from './budget.js';
 
 const EMPTY = new Uint8Array(0);
 
-const VERDICTS = contextSlot<WeakMap<Certificate, Map<string, boolean>>>('certificate signature verdicts');
+const VERDICTS = contextSlot<WeakMap<Certificate, WeakMap<Certificate, boolean>>>(
+  'certificate signature verdicts',
+);
 
 export type SignatureCheck = 'valid' | 'invalid' | 'unsupported' | 'weak' | 'budget';
 
 export async function checkCertificateSignature(
   cert: Certificate,
-  issuerSpki: Uint8Array,
+  issuer: Certificate,
   context: ShomeiContext,
   /** Charged one signature per fresh (uncached) verification. */
   budget?: WorkBudget,
@@ -27,9 +29,8 @@ export async function checkCertificateSignature(
   // The policy is applied before the cache: a signature once verified is no licence.
   if (weakSignatureHash(cert.signatureAlgorithm, budget?.policy)) return 'weak';
   const verdicts = context.slot(VERDICTS, () => new WeakMap());
-  let byKey = verdicts.get(cert);
-  const keyId = toHex(issuerSpki);
-  const hit = byKey?.get(keyId);
+  let byIssuer = verdicts.get(cert);
+  const hit = byIssuer?.get(issuer);
   if (hit !== undefined) return hit ? 'valid' : 'invalid';
   if (budget && !budget.spend('signatures')) return 'budget';
   let ok: boolean;
@@ -42,7 +43,7 @@ export async function checkCertificateSignature(
       ok = false;
     } else {
       ok = await verifySignature(
-        issuerSpki,
+        issuer.spki,
         cert.signatureAlgorithm,
         cert.signature,
         cert.tbs,
@@ -54,10 +55,10 @@ export async function checkCertificateSignature(
     notSignedByKey(error);
     return 'unsupported';
   }
-  if (!byKey) {
-    byKey = new Map();
-    verdicts.set(cert, byKey);
+  if (!byIssuer) {
+    byIssuer = new WeakMap();
+    verdicts.set(cert, byIssuer);
   }
-  byKey.set(keyId, ok);
+  byIssuer.set(issuer, ok);
   return ok ? 'valid' : 'invalid';
 }

@@ -319,9 +319,11 @@ function parseUncached(der: Uint8Array): Certificate {
 const byContent = new Map<string, Certificate>();
 const CACHE_LIMIT = 1024;
 
+/** Length and FNV-1a over the last 24 bytes (the signature's tail): a key, confirmed by the bytes. */
 const contentKey = (der: Uint8Array): string => {
-  const tail = der.subarray(Math.max(0, der.length - 24));
-  return `${der.length}:${toHex(tail)}`;
+  let h = 0x811c9dc5;
+  for (let i = Math.max(0, der.length - 24); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
+  return `${der.length}:${h >>> 0}`;
 };
 
 /**
