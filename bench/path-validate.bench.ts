@@ -8,9 +8,10 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { useNodeCrypto } from '../packages/core/src/node/crypto-backend.js';
+import { nodeContext } from '../packages/core/src/node/crypto-backend.js';
 import { validatePath } from '../packages/core/src/path/validate-path.js';
 import { CrlIndex } from '../packages/core/src/revocation/crl-index.js';
+import { defaultContext } from '../packages/core/src/x509/context.js';
 import { ext, issue, sharedRsaKey, type TestCert } from '../packages/core/test/support/cert-factory.js';
 import { name } from '../packages/core/test/support/der-build.js';
 import { median, QUICK } from './bench-util.js';
@@ -70,7 +71,10 @@ function bare(): number {
 }
 const baselines: number[] = [bare()];
 
+/** The context of the rows: the default (WebCrypto) first, then nodeContext (node:crypto). */
+let context = defaultContext;
 const options = (ca: TestCert) => ({
+  context,
   trustAnchors: [root.cert],
   intermediates: [ca.cert],
   crls: [caCrl, rootCrl],
@@ -142,7 +146,7 @@ const webSeq = await row(1, 0);
 const webConc = await row(16, 100_000);
 const reps: number[] = [];
 for (let r = 0; r < REPEATS; r++) reps.push(await repeated());
-useNodeCrypto();
+context = nodeContext;
 const nodeSeq = await row(1, 200_000);
 const nodeConc = await row(16, 300_000);
 const base = median(baselines);
@@ -157,6 +161,6 @@ console.log(
 );
 line('WebCrypto (default), fresh chains, sequential', webSeq);
 line('WebCrypto (default), fresh chains, 16 in flight', webConc);
-line('useNodeCrypto(), fresh chains, sequential', nodeSeq);
-line('useNodeCrypto(), fresh chains, 16 in flight', nodeConc);
+line('nodeContext (node:crypto), fresh chains, sequential', nodeSeq);
+line('nodeContext (node:crypto), fresh chains, 16 in flight', nodeConc);
 line('repeated chain (signature cache)', median(reps));

@@ -18,18 +18,14 @@ const EXPORTS_FILE = 'packages/core/api/exports.txt';
 const ENTRIES = {
   '@shomei/core': 'packages/core/src/index.ts',
   '@shomei/core/node': 'packages/core/src/node.ts',
+  '@shomei/core/der': 'packages/core/src/der.ts',
 };
 const FORBIDDEN_RUNTIME = ['pkijs', 'asn1js'];
 /**
- * Cycles known and accepted for now, each with the seam that makes it. Any other cycle fails, and so
- * does a listed cycle that no longer exists (remove it here once broken, so the list stays true).
+ * Cycles accepted for a while, each with the seam that makes it (`'a <-> b' => 'why'`); empty: the
+ * folders import one way. Any other cycle fails, and so does a listed cycle that no longer exists.
  */
-const KNOWN_CYCLES = new Map([
-  [
-    'core/cms <-> core/ltv <-> core/pdf <-> core/report',
-    "verifyCms's long-term mode dispatches into ltv/, which builds on cms/ and pdf/ (pdf/ verifies through cms/); ValidationReport embeds ltv's LongTermReport",
-  ],
-]);
+const KNOWN_CYCLES = new Map();
 
 const isSource = (f) => !/\.test\.ts$|\.d\.ts$/.test(f) && !f.includes('/test/') && !f.includes('/testing/');
 

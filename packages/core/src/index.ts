@@ -15,6 +15,7 @@ export * from './report/index.js';
 export * from './revocation/index.js';
 export * from './signer/index.js';
 export * from './signer.js';
+export * from './verify-cms.js';
 export * from './x509/index.js';
 export * from './xml/index.js';
 export * from './xml-ltv/index.js';

@@ -3,24 +3,84 @@
  * Re-exports the browser-safe surface so Node users need one import.
  */
 export * from './index.js';
-export * from './node/crl-file.js';
 export * from './node/crypto-backend.js';
 
-import { useNodeCrypto } from './node/crypto-backend.js';
+// Importing this entry changes nothing: its functions below run on `nodeContext` (node:crypto, 2-4x
+// the rate of WebCrypto in Node, design.md §5) unless the options name another `context`, while
+// `@shomei/core`'s own functions keep `defaultContext`.
+import { nodeContext } from './node/crypto-backend.js';
+import type { CertificateInput, PathResult, ValidatePathOptions } from './path/types.js';
+import { validatePath as validatePathPortable } from './path/validate-path.js';
+import {
+  clearRevocationFetchCaches as clearDefaultFetchCache,
+  contextFetchCache,
+} from './revocation/fetch.js';
 
-// Importing the Node entry makes every signature check (certificates, CRLs, OCSP, CMS) run on
-// node:crypto: 2-4x the rate of WebCrypto in Node (design.md §5). `setSignatureBackend(undefined)`
-// returns to WebCrypto.
-useNodeCrypto();
+/** `validatePath` on `nodeContext` (node:crypto) unless `options.context` names another. */
+export function validatePath(leaf: CertificateInput, options: ValidatePathOptions): Promise<PathResult> {
+  return validatePathPortable(leaf, { context: nodeContext, ...options });
+}
+
+// ---- ltv: long-term validation and augmentation on nodeContext ----
+import {
+  type AugmentCmsOptions,
+  type AugmentResult,
+  augmentCms as augmentCmsPortable,
+} from './ltv/augment-cms.js';
+import {
+  type AugmentPdfOptions,
+  type AugmentPdfResult,
+  augmentPdf as augmentPdfPortable,
+  type PdfLongTermReport,
+  type VerifyPdfLongTermOptions,
+  verifyPdfLongTerm as verifyPdfLongTermPortable,
+} from './ltv/pdf.js';
+import {
+  type VerifyCmsLongTermOptions,
+  verifyCmsLongTerm as verifyCmsLongTermPortable,
+} from './ltv/validate-cms.js';
+import type { LongTermReport } from './report/long-term.js';
+
+/** `augmentCms` with its path and revocation checks on `nodeContext`. */
+export function augmentCms(signed: Uint8Array, options: AugmentCmsOptions): Promise<AugmentResult> {
+  return augmentCmsPortable(signed, { context: nodeContext, ...options });
+}
+
+/** `augmentPdf` with its path and revocation checks on `nodeContext`. */
+export function augmentPdf(pdf: Uint8Array, options: AugmentPdfOptions): Promise<AugmentPdfResult> {
+  return augmentPdfPortable(pdf, { context: nodeContext, ...options });
+}
+
+/** `verifyCmsLongTerm` on `nodeContext`. */
+export function verifyCmsLongTerm(
+  signed: Uint8Array,
+  options: VerifyCmsLongTermOptions,
+): Promise<LongTermReport> {
+  return verifyCmsLongTermPortable(signed, { context: nodeContext, ...options });
+}
+
+/** `verifyPdfLongTerm` on `nodeContext`. */
+export function verifyPdfLongTerm(
+  pdf: Uint8Array,
+  options: VerifyPdfLongTermOptions,
+): Promise<PdfLongTermReport> {
+  return verifyPdfLongTermPortable(pdf, { context: nodeContext, ...options });
+}
+// ---- end ltv ----
+
+/** Empties the fetch caches of `defaultContext` and `nodeContext`. */
+export function clearRevocationFetchCaches(): void {
+  clearDefaultFetchCache();
+  contextFetchCache(nodeContext).clear();
+}
 
 // ---- cms: streaming files and node:crypto hashing ----
 import type { ContentInput } from './cms/content.js';
 import { type SignCmsOptions, signCms as signCmsPortable } from './cms/sign.js';
-import { type VerifyCmsOptions, verifyCms as verifyCmsPortable } from './cms/verify.js';
 import { nodeHashFactory } from './node/hasher.js';
-import { nodeSignatureVerifier } from './node/verifier.js';
 import type { ValidationReport } from './report/types.js';
 import type { Signer } from './signer.js';
+import { type VerifyCmsOptions, verifyCms as verifyCmsPortable } from './verify-cms.js';
 
 export { type FileSourceOptions, fileSource } from './node/file-source.js';
 export { nodeHashFactory } from './node/hasher.js';
@@ -38,7 +98,7 @@ export function signCms(
 
 /** `verifyCms` hashing detached content and checking signatures with node:crypto. */
 export function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): Promise<ValidationReport> {
-  return verifyCmsPortable(signed, { hasher: nodeHashFactory, verifier: nodeSignatureVerifier, ...options });
+  return verifyCmsPortable(signed, { hasher: nodeHashFactory, context: nodeContext, ...options });
 }
 
 // ---- end cms ----
@@ -78,7 +138,7 @@ export async function verifyPdf(
   pdf: Uint8Array | PdfSource | string,
   options: VerifyPdfOptions,
 ): Promise<PdfReport> {
-  const o = { hasher: nodeHashFactory, verifier: nodeSignatureVerifier, ...options };
+  const o = { hasher: nodeHashFactory, context: nodeContext, ...options };
   if (typeof pdf !== 'string') return verifyPdfPortable(pdf, o);
   await using source = await fileRandomSource(pdf);
   // awaited here: the source is closed when this scope ends
@@ -105,7 +165,7 @@ export function verifyXml(
   input: Uint8Array | string | XmlDocument,
   options: VerifyXmlOptions,
 ): Promise<XmlValidationReport> {
-  return verifyXmlPortable(input, { hasher: nodeHashFactory, ...options });
+  return verifyXmlPortable(input, { hasher: nodeHashFactory, context: nodeContext, ...options });
 }
 
 /** `verifyEgovApplication` hashing files with node:crypto. */
@@ -113,6 +173,6 @@ export function verifyEgovApplication(
   files: EgovFiles,
   options: VerifyEgovOptions,
 ): Promise<EgovValidationReport> {
-  return verifyEgovPortable(files, { hasher: nodeHashFactory, ...options });
+  return verifyEgovPortable(files, { hasher: nodeHashFactory, context: nodeContext, ...options });
 }
 // ---- end xml ----

@@ -11,15 +11,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type AugmentResult,
-  augmentCms,
   augmentEgovApplication,
-  augmentPdf,
   augmentXml,
   derObjects,
   httpRevocationSource,
   tsaTimestamp,
 } from '@shomei/core';
-import { useNodeCrypto } from '@shomei/core/node';
+import { augmentCms, augmentPdf } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { type CliCommand, type CommandContext, EXIT, type ExitCode } from './command.js';
@@ -38,7 +36,6 @@ export function augmentCommand(): CliCommand {
       'shomei augment (<signed.p7s> | <signed.pdf> | <signed.xml> | <e-Gov folder>) --level t|lt|lta --trust <anchor>… [--intermediate <cert>]… [--tsa <url>] [--fetch] [--crl <crl>]… [--ocsp <response>]… [--content <file>] [--out <file.p7s>] [--json]',
     async run({ args, io, signal }) {
       const a = parseAugmentArgs(args);
-      useNodeCrypto();
       if (await isDirectory(a.signed)) return augmentXmlInput(undefined, a, { io, signal });
       const signed = await readInputFile(a.signed, 'signature');
       if (isPdf(signed)) return augmentPdfFile(signed, a, { io, signal });

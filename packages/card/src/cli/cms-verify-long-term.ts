@@ -10,12 +10,10 @@
 import {
   derObjects,
   type LongTermReport,
-  verifyCmsLongTerm,
   verifyEgovApplicationLongTerm,
-  verifyPdfLongTerm,
   verifyXmlLongTerm,
 } from '@shomei/core';
-import { useNodeCrypto } from '@shomei/core/node';
+import { nodeContext, verifyCmsLongTerm, verifyPdfLongTerm } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { isPdf } from './cms-augment.js';
@@ -44,7 +42,6 @@ export async function runVerifyLongTerm({ args, io, signal }: CommandContext): P
   if (v.trust.length === 0) throw cardError('USAGE', 'Give at least one --trust anchor certificate.');
   if (v.at !== undefined && Number.isNaN(Date.parse(v.at)))
     throw cardError('USAGE', `--at must be an ISO-8601 time, got "${v.at}".`);
-  useNodeCrypto();
   const common = async () => ({
     trustAnchors: await readDerFiles(v.trust, 'trust anchor', ['CERTIFICATE']),
     intermediates: await readDerFiles(v.intermediate, 'intermediate certificate', ['CERTIFICATE']),
@@ -75,6 +72,7 @@ export async function runVerifyLongTerm({ args, io, signal }: CommandContext): P
       crls: await readDerFiles(v.crl, 'CRL', ['X509 CRL']),
       ocsp: await Promise.all(v.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
       ...(v.at ? { now: new Date(v.at) } : {}),
+      context: nodeContext,
       signal,
     });
     if (v.json) printJson(io, pdf);
@@ -92,6 +90,7 @@ export async function runVerifyLongTerm({ args, io, signal }: CommandContext): P
       ocsp: await Promise.all(v.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
       ...(v.content ? { content: await readInputFile(v.content, 'content') } : {}),
       ...(v.at ? { now: new Date(v.at) } : {}),
+      context: nodeContext,
       signal,
     },
   );

@@ -3,13 +3,14 @@
  * attached or detached; prints who signed (the JPKI four facts when present), when, the chain,
  * revocation and the verdict. Exit 0 valid, 1 invalid or indeterminate, 2 unreadable input.
  */
-import { formatReport, type RevocationMode, reportExitCode, reportToJson } from '@shomei/core';
-import { fileSource, useNodeCrypto, verifyCms } from '@shomei/core/node';
+import { formatReport, type RevocationMode, reportToJson } from '@shomei/core';
+import { fileSource, verifyCms } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { runVerifyLongTerm } from './cms-verify-long-term.js';
-import type { CliCommand, ExitCode } from './command.js';
+import type { CliCommand } from './command.js';
 import { inputFileSize, readInputFile } from './input-files.js';
+import { reportExitCode } from './output.js';
 import { isPdfFile, runPdfVerify } from './pdf-verify.js';
 import { parseMaxIntermediates } from './pki-path.js';
 import { progressBar } from './progress.js';
@@ -30,7 +31,6 @@ export function verifyCommand(): CliCommand {
       const a = parseVerifyArgs(args);
       const xml = await runXmlVerify(a, { io, signal });
       if (xml !== undefined) return xml;
-      useNodeCrypto();
       if (!a.content && (await isPdfFile(a.signed))) return runPdfVerify(a, io, signal);
       const signed = await readInputFile(a.signed, 'signature');
       let bar = progressBar('hashing', 0);
@@ -42,7 +42,7 @@ export function verifyCommand(): CliCommand {
       });
       bar.done();
       io.stdout.write(a.json ? `${reportToJson(report)}\n` : formatReport(report));
-      return reportExitCode(report) as ExitCode;
+      return reportExitCode(report);
     },
   };
 }

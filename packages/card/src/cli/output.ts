@@ -1,5 +1,5 @@
 /** Printing results and errors, human-readable or `--json` (one JSON document on stdout). */
-import { isShomeiError, neutralizeText } from '@shomei/core';
+import { isShomeiError, neutralizeText, type SignerReport } from '@shomei/core';
 import { EXIT, type ExitCode } from './command.js';
 import { errorDocument } from './contract.js';
 import type { CliIo } from './io.js';
@@ -58,4 +58,13 @@ export function table(rows: ReadonlyArray<readonly [string, string]>): string {
   const safe = rows.map(([k, v]) => [neutralizeText(k), neutralizeText(v)] as const);
   const width = Math.max(0, ...safe.map(([k]) => k.length));
   return safe.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+/**
+ * The `shomei verify` exit code for a report (design.md §4): 0 valid; 2 when the signature itself
+ * could not be read (its `format` check failed: unreadable input); 1 for invalid or indeterminate.
+ */
+export function reportExitCode(report: Pick<SignerReport, 'verdict' | 'checks'>): ExitCode {
+  if (report.verdict === 'valid') return EXIT.ok;
+  return report.checks.some((c) => c.name === 'format' && !c.ok) ? EXIT.usage : EXIT.refused;
 }

@@ -1,8 +1,8 @@
 /** `shomei crl <crl> [--serial <hex>]… [--json]` (design.md §4): CRL facts and serial lookups. */
-import { runCrlCommandOnFile } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
-import { type CliCommand, EXIT } from './command.js';
+import type { CliCommand } from './command.js';
+import { runCrlCommandOnFile } from './crl-report.js';
 
 export function crlCommand(): CliCommand {
   return {
@@ -22,7 +22,7 @@ export function crlCommand(): CliCommand {
       if (parsed.positionals.length !== 1) throw cardError('USAGE', 'Give exactly one CRL file.');
       const out = runCrlCommandOnFile(parsed.positionals[0]!, parsed.values.serial, parsed.values.json);
       io.stdout.write(out.stdout);
-      return out.exitCode === 0 ? EXIT.ok : out.exitCode === 1 ? EXIT.refused : EXIT.usage;
+      return out.exitCode;
     },
   };
 }

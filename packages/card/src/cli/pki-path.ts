@@ -1,10 +1,10 @@
 /** `shomei path …` (design.md §4): RFC 5280 §6 validation of a certificate path, as a thin shell over core. */
-import { type RevocationMode, runPathCommand } from '@shomei/core';
-import { useNodeCrypto } from '@shomei/core/node';
+import type { RevocationMode } from '@shomei/core';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
-import { type CliCommand, EXIT } from './command.js';
+import type { CliCommand } from './command.js';
 import { readDerFiles, readInputFile } from './input-files.js';
+import { runPathCommand } from './path-report.js';
 
 const MODES: readonly RevocationMode[] = ['require', 'prefer', 'off'];
 
@@ -16,7 +16,6 @@ export function pathCommand(): CliCommand {
       'shomei path <leaf> [--intermediate <cert>]… --trust <anchor>… [--crl <crl>]… [--revocation require|prefer|off] [--fetch] [--at <ISO-8601>] [--policy <OID>]… [--require-explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy] [--max-intermediates <n>] [--json]',
     async run({ args, io, signal }) {
       const a = parsePathArgs(args);
-      useNodeCrypto();
       const out = await runPathCommand({
         leaf: (await readDerFiles([a.leaf], 'certificate', ['CERTIFICATE']))[0]!,
         intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
@@ -34,7 +33,7 @@ export function pathCommand(): CliCommand {
         signal,
       });
       io.stdout.write(out.stdout);
-      return out.exitCode === 0 ? EXIT.ok : out.exitCode === 1 ? EXIT.refused : EXIT.usage;
+      return out.exitCode;
     },
   };
 }

@@ -8,12 +8,12 @@ import {
   formatReport,
   looksLikeZip,
   readEgovZip,
-  reportExitCode,
   reportToJson,
   type XmlValidationReport,
 } from '@shomei/core';
-import { useNodeCrypto, verifyEgovApplication, verifyXml } from '@shomei/core/node';
+import { verifyEgovApplication, verifyXml } from '@shomei/core/node';
 import type { CommandContext, ExitCode } from './command.js';
+import { reportExitCode } from './output.js';
 import { refuseCmsOnlyOptions, sharedVerifyOptions, type VerifyArgs } from './verify-options.js';
 import { besideResolver, isDirectory, looksLikeXml, readFolder } from './xml-files.js';
 
@@ -32,7 +32,6 @@ export async function runXmlVerify(
     }
     if (!looksLikeXml(bytes) && !looksLikeZip(bytes)) return undefined;
   }
-  useNodeCrypto();
   refuseCmsOnlyOptions(a);
   const options = await sharedVerifyOptions(a, signal);
   const report: XmlValidationReport = folder
@@ -41,7 +40,7 @@ export async function runXmlVerify(
       ? await verifyEgovApplication(readEgovZip(bytes!), options)
       : await verifyXml(bytes!, { ...options, resolveExternal: besideResolver(a.signed) });
   io.stdout.write(a.json ? reportToJson(report) : `${formatReport(report)}${referenceLines(report)}`);
-  return reportExitCode(report) as ExitCode;
+  return reportExitCode(report);
 }
 
 function referenceLines(r: XmlValidationReport): string {

@@ -89,6 +89,8 @@ export function signingTime(attrs: readonly Attribute[]): Date | undefined {
   }
 }
 
+// Module-level on purpose: a memo of a pure function of a parsed object of core's own (never a
+// caller's buffer), held weakly, so it adds no lifetime and cannot answer for other data.
 const certHashes = new WeakMap<Certificate, Map<HashAlgorithmName, Promise<Uint8Array>>>();
 
 /** Hash of a certificate's DER, once per parsed certificate and algorithm. */

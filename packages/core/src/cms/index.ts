@@ -8,5 +8,6 @@ export * from './path-cache.js';
 export type { SignatureVerifier } from './public-key.js';
 export * from './sign.js';
 export * from './timestamp.js';
-export { type AlgorithmPolicy, type VerifyCmsOptions, verifyCms } from './verify.js';
+// verifyCms and its options are exported by ../verify-cms.ts, which adds the long-term mode.
+export type { AlgorithmPolicy } from './verify.js';
 export type { PathValidator } from './verify-chain.js';

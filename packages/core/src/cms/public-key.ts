@@ -1,12 +1,13 @@
 /**
- * SignerInfo signature checks on the one signature check of core (x509/verify.ts `verifySignature`):
- * WebCrypto with keys cached by SPKI, or the node:crypto backend after `useNodeCrypto()`. CMS names
+ * SignerInfo signature checks on the one signature-verification path of core (x509/verify.ts):
+ * the context's backend (WebCrypto by default, node:crypto in `nodeContext`). CMS names
  * the digest and the key type separately (RFC 5652 §5.3), so the scheme is built from both here.
  */
 import { coreError, isShomeiError } from '../errors.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { keyTypeOf } from '../x509/algorithms.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { type SignatureScheme, verifySignature } from '../x509/verify.js';
 
 /** Checks a SignerInfo signature: true when `signature` over `data` verifies with the certificate's key. */
@@ -33,11 +34,20 @@ export function signerScheme(cert: Certificate, hash: HashAlgorithmName): Signat
 // by each verifier before this runs, with its own error code; here the hash is already accepted.
 const POLICY_APPLIED = { allowSha1: true } as const;
 
-/** The default `SignatureVerifier`: the certificate's key (RSA PKCS#1 v1.5 or ECDSA) over `data`. */
-export const verifySignerSignature: SignatureVerifier = async (cert, hash, signature, data) => {
+/**
+ * The default `SignatureVerifier`: the certificate's key (RSA PKCS#1 v1.5 or ECDSA) over `data`, on
+ * the context's backend (`defaultContext` when none is given).
+ */
+export async function verifySignerSignature(
+  cert: Certificate,
+  hash: HashAlgorithmName,
+  signature: Uint8Array,
+  data: Uint8Array,
+  context?: ShomeiContext,
+): Promise<boolean> {
   const scheme = signerScheme(cert, hash);
   try {
-    return await verifySignature(cert.spki, scheme, signature, data, POLICY_APPLIED);
+    return await verifySignature(cert.spki, scheme, signature, data, POLICY_APPLIED, context);
   } catch (error) {
     if (isShomeiError(error) && error.code === 'SIGNATURE_ALGORITHM_UNSUPPORTED') {
       throw coreError('CMS_ALGORITHM_UNSUPPORTED', `The signer's key cannot be used: ${error.message}`, {

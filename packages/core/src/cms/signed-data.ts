@@ -26,7 +26,8 @@ import { CMS_OID } from './oids.js';
 const BER: ReadOptions = { ber: true };
 
 // OIDs repeat in every SignedData (algorithms, attribute types): decode each encoding once, found by
-// an FNV-1a hash of its contents octets and confirmed byte for byte.
+// an FNV-1a hash of its contents octets and confirmed byte for byte against a private copy. Module-
+// level on purpose: a bounded memo of a pure function (OID bytes → dotted text) that cannot be stale.
 const oidMemo = new Map<number, { bytes: Uint8Array; dotted: string }>();
 function oid(bytes: Uint8Array, tlv: Tlv): string {
   if (tlv.tag !== Tag.OID) return readOid(bytes, tlv);

@@ -3,7 +3,8 @@
  * and its PathResult mapped onto the report's `chain`, `chain` check and `revocation` check.
  */
 import { jpkiDocumentSignerCheck } from '../jpki/profile.js';
-import type { CertificateInput, PathElement, PathResult, ValidatePathOptions } from '../path/types.js';
+import type { CertificateInput, PathFailure, PathResult, ValidatePathOptions } from '../path/types.js';
+import { reportChainElement } from '../report/chain.js';
 import type { ReportChainElement, ReportCheck, Verdict } from '../report/types.js';
 import type { Certificate } from '../x509/certificate.js';
 
@@ -13,32 +14,14 @@ export type PathValidator = (
   options: ValidatePathOptions,
 ) => Promise<PathResult> | PathResult;
 
-const iso = (d: Date | undefined): string | undefined => (d ? d.toISOString() : undefined);
-
-export function chainElement(e: PathElement): ReportChainElement {
-  const r = e.revocation;
-  return {
-    subject: e.subject,
-    issuer: e.issuer,
-    serial: e.serial,
-    notBefore: e.notBefore.toISOString(),
-    notAfter: e.notAfter.toISOString(),
-    revocation: {
-      status: r.status,
-      source: r.source,
-      ...(r.reason ? { reason: r.reason } : {}),
-      ...(r.revokedAt ? { revokedAt: iso(r.revokedAt)! } : {}),
-    },
-  };
-}
-
-const REVOCATION_CODE = /^(CRL_|OCSP_|REVOCATION_|CERT_REVOKED$)/;
-
 export interface ChainOutcome {
   chain: ReportChainElement[];
   checks: { check: ReportCheck; severity: Verdict }[];
 }
 
+// Module-level on purpose: keyed by the identity of a PathResult (which validatePath never changes
+// after returning it), holding a pure function of it, weakly — so it adds no lifetime and cannot
+// answer for other data. A PathResultCache hands the same result to many verifications.
 const outcomes = new WeakMap<PathResult, ChainOutcome>();
 
 /** Maps a PathResult to the `chain` and `revocation` checks (each failing with the path's own code). */
@@ -53,14 +36,15 @@ export function chainChecks(result: PathResult): ChainOutcome {
 }
 
 function mapResult(result: PathResult): ChainOutcome {
-  const chain = result.path.map(chainElement);
-  const failures = result.failures.length
+  const chain = result.path.map(reportChainElement);
+  const failures: readonly PathFailure[] = result.failures.length
     ? result.failures
     : result.valid
       ? []
-      : [{ index: -1, code: result.code, detail: result.message }];
-  const structural = failures.filter((f) => !REVOCATION_CODE.test(f.code));
-  const revocation = failures.filter((f) => REVOCATION_CODE.test(f.code));
+      : [{ index: -1, code: result.code, stage: 'certificate', detail: result.message }];
+  // The stage each failure carries says which check it belongs to.
+  const structural = failures.filter((f) => f.stage !== 'revocation');
+  const revocation = failures.filter((f) => f.stage === 'revocation');
   const severity: Verdict = result.verdict === 'valid' ? 'indeterminate' : result.verdict;
   const at = (i: number) => (i >= 0 && result.path[i] ? ` (${result.path[i]!.subject})` : '');
   const checks: ChainOutcome['checks'] = [];

@@ -8,7 +8,6 @@ import { bytesEqual } from '../der/bytes.js';
 import { derObjects } from '../der/pem.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import { parseJpkiIdentity } from '../jpki/identity.js';
-import { type LongTermModeOptions, longTermValidationReport } from '../ltv/cms-report.js';
 import type { CertificateInput, PolicyOptions, ValidatePathOptions } from '../path/types.js';
 import { validatePath as defaultValidatePath } from '../path/validate-path.js';
 import type {
@@ -22,6 +21,7 @@ import type {
 import type { HashAlgorithmName } from '../signer.js';
 import { keyTypeOf } from '../x509/algorithms.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { DIGEST_BY_OID, type DigestName, SIGNATURE_BY_OID, signatureAlgorithmName } from './algorithms.js';
 import {
   checkContentType,
@@ -75,17 +75,17 @@ export interface VerifyCmsOptions {
   validatePath?: PathValidator;
   /** Reuse path results across calls (opt-in; see PathResultCache for what makes a hit). */
   pathCache?: PathResultCache;
-  /** Signature check; default WebCrypto. `@shomei/core/node` passes a node:crypto one. */
+  /** SignerInfo signature check; default: the context's backend. */
   verifier?: SignatureVerifier;
+  /**
+   * The crypto backend and caches of this verification (and of its path validations, unless
+   * `validatePath` is replaced). Default: `defaultContext` (WebCrypto); `@shomei/core/node`'s
+   * verifyCms uses `nodeContext`.
+   */
+  context?: ShomeiContext;
   hasher?: HashFactory;
   signal?: AbortSignal;
   onProgress?: (bytesHashed: number) => void;
-  /**
-   * Long-term mode (ltv/): the earliest trustworthy timestamp fixes the time at which the signature,
-   * its chain and revocation are judged, with the embedded evidence; `time` and `revocation` are then
-   * not used. The report carries the evidence under `longTerm`.
-   */
-  longTerm?: boolean | LongTermModeOptions;
 }
 
 const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
@@ -207,6 +207,8 @@ function signerCandidates(si: SignerInfo, pool: readonly Certificate[]): Certifi
   return out;
 }
 
+// The JPKI facts of a certificate. Module-level on purpose: a memo of a pure function of a parsed object of core's own (never a
+// caller's buffer), held weakly, so it adds no lifetime and cannot answer for other data.
 const jpkiCache = new WeakMap<Certificate, { jpki?: ReportJpkiIdentity; note?: string }>();
 
 function jpkiOf(cert: Certificate): { jpki?: ReportJpkiIdentity; note?: string } {
@@ -396,6 +398,7 @@ async function verifySignerCertificate(
       policy: o.policy,
       revocation: o.revocation,
       signal: o.signal,
+      ...(o.context ? { context: o.context } : {}),
       ...o.pathOptions,
       ...(o.algorithms?.allowSha1 ? { algorithms: { allowSha1: true } } : {}),
     };
@@ -464,7 +467,9 @@ async function cryptoChecks(
   }
   let ok: boolean;
   try {
-    ok = await (ctx.options.verifier ?? verifySignerSignature)(cert, sigHash, si.signature, data);
+    ok = ctx.options.verifier
+      ? await ctx.options.verifier(cert, sigHash, si.signature, data)
+      : await verifySignerSignature(cert, sigHash, si.signature, data, ctx.options.context);
   } catch (e) {
     checks.push(
       fail(
@@ -539,15 +544,15 @@ async function sameContent(
 }
 
 /**
- * Verifies a CMS SignedData (DER or PEM) and reports every signer. Throws only for unusable options
- * (no trust anchors) and aborts; problems with the signature or its content are in the report.
+ * Verifies a CMS SignedData (DER or PEM) at one time (`options.time`) and reports every signer.
+ * Throws only for unusable options (no trust anchors) and aborts; problems with the signature or its
+ * content are in the report. The public `verifyCms` (verify-cms.ts) adds the long-term mode on top.
  */
 export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): Promise<ValidationReport> {
   if (!options || !Array.isArray(options.trustAnchors) || options.trustAnchors.length === 0) {
     throw coreError('INPUT_INVALID', 'verifyCms needs at least one trust anchor (options.trustAnchors).');
   }
   throwIfAborted(options.signal);
-  if (options.longTerm) return longTermValidationReport(signed, { ...options, longTerm: options.longTerm });
   let sd: SignedData;
   try {
     // DER starts with SEQUENCE; only other input needs the PEM sniffing.

@@ -20,6 +20,7 @@ import { coreError, throwIfAborted } from '../errors.js';
 import type { CertificateInput } from '../path/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { atsHashIndexV3, atsV3Input } from './ats-v3.js';
 import {
   attribute,
@@ -59,6 +60,8 @@ export interface AugmentCmsOptions {
   ocsp?: readonly Uint8Array[];
   /** Gathers what is still missing (e.g. `httpRevocationSource()`, or the simulator's authority). */
   revocationSource?: RevocationSource;
+  /** The crypto backend and caches of the path and revocation checks. Default: `defaultContext`. */
+  context?: ShomeiContext;
   signal?: AbortSignal;
 }
 
@@ -113,6 +116,7 @@ async function coverPath(cert: Certificate, time: Date, m: EvidenceMaterial, w: 
       ...(o.crls ? { crls: o.crls } : {}),
       ...(o.revocationSource ? { revocationSource: o.revocationSource } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.context ? { context: o.context } : {}),
     })),
   );
 }

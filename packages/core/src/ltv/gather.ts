@@ -9,6 +9,7 @@
 import { throwIfAborted } from '../errors.js';
 import { validatePath } from '../path/validate-path.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { addCertificate, type EvidenceMaterial } from './material.js';
 import { revocationAt } from './revocation-at.js';
 import type { RevocationSource } from './sources.js';
@@ -29,6 +30,8 @@ export interface GatherOptions {
   readonly crls?: readonly Uint8Array[];
   readonly revocationSource?: RevocationSource;
   readonly signal?: AbortSignal;
+  /** The crypto backend and caches of the path and revocation checks. Default: `defaultContext`. */
+  readonly context?: ShomeiContext;
 }
 
 /**
@@ -48,6 +51,7 @@ export async function gatherPath(
     time,
     revocation: 'off',
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.context ? { context: o.context } : {}),
   });
   const path = r.path.map((e) => e.certificate);
   const anchored = r.path.at(-1)?.trustAnchor === true;
@@ -67,7 +71,7 @@ export async function gatherPath(
       missing.push(`"${c.subject.text}": its issuer was not found`);
       continue;
     }
-    const have = await revocationAt(c, issuer, time, material, candidates);
+    const have = await revocationAt(c, issuer, time, material, candidates, o.context);
     if (have.decisive?.fresh || have.decisive?.status === 'revoked') continue;
     if (await fetchOne(c, issuer, time, material, sink, o, candidates)) continue;
     missing.push(
@@ -88,7 +92,7 @@ async function fetchOne(
   candidates: readonly Certificate[],
 ): Promise<boolean> {
   const answers = async (one: EvidenceMaterial) => {
-    const f = await revocationAt(c, issuer, time, one, candidates);
+    const f = await revocationAt(c, issuer, time, one, candidates, o.context);
     return f.decisive !== undefined && (f.decisive.fresh || f.decisive.status === 'revoked');
   };
   const useOcsp = (der: Uint8Array) => {

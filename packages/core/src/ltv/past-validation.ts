@@ -15,6 +15,7 @@
 import { throwIfAborted } from '../errors.js';
 import type { ReportCheck, ReportJpkiIdentity, Verdict } from '../report/types.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { namesMatch } from '../x509/name.js';
 import {
   type EvidenceCertificate,
@@ -55,6 +56,8 @@ export type SignatureAtTime =
     };
 
 export interface PastValidationInput {
+  /** The crypto backend and caches of the path and revocation checks. Default: `defaultContext`. */
+  readonly context?: ShomeiContext;
   readonly now: Date;
   readonly level: LongTermReport['level'];
   readonly signer: { readonly subject: string; readonly jpki?: ReportJpkiIdentity };
@@ -128,7 +131,7 @@ async function judgeChain(
       fail({ code: 'NO_CERTIFICATE_CHAIN_FOUND', detail: `no issuer of ${who} in the material` });
       continue;
     }
-    const found = await revocationAt(cert, issuer, t, input.material, candidates);
+    const found = await revocationAt(cert, issuer, t, input.material, candidates, input.context);
     const d = found.decisive;
     chain.push({ ...describe(cert, false), ...(d ? { revocation: d } : {}) });
     if (d?.status === 'revoked') {

@@ -40,6 +40,7 @@ import { prepareDocumentTimestamp } from '../pdf/sign.js';
 import { bytesSource } from '../pdf/source.js';
 import { cmsOf, verifyPdf } from '../pdf/verify.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { type RawSignedData, readRawSignedData, withoutEvidence } from './cms-structure.js';
 import type { LongTermReport } from './evidence.js';
 import { type EvidenceSink, gatherPath } from './gather.js';
@@ -203,6 +204,8 @@ export interface AugmentPdfOptions {
   intermediates?: readonly CertificateInput[];
   /** The time to prove for a signature without a signature timestamp. Default now. */
   now?: Date;
+  /** The crypto backend and caches of the path and revocation checks. Default: `defaultContext`. */
+  context?: ShomeiContext;
   signal?: AbortSignal;
 }
 
@@ -265,6 +268,7 @@ async function gatherDss(
     ...(options.crls ? { crls: options.crls } : {}),
     ...(options.revocationSource ? { revocationSource: options.revocationSource } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.context ? { context: options.context } : {}),
   };
   for (const s of sigs) {
     if (only && !only(s, sigs)) continue;
@@ -512,6 +516,7 @@ export async function verifyPdfLongTerm(
       return { ok: true, path, checks: report.checks, algorithms };
     };
     const r = await validatePast({
+      ...(options.context ? { context: options.context } : {}),
       now,
       level,
       signer: { subject: '' },

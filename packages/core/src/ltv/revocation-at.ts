@@ -12,6 +12,7 @@ import { CrlIndex } from '../revocation/crl-index.js';
 import { type OcspResponse, parseOcspResponse, verifyOcspResponse } from '../revocation/ocsp.js';
 import type { SourceOutcome } from '../revocation/outcome.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { nameIndexKey } from '../x509/name.js';
 import { bytesKey } from './content.js';
 import type { RevocationEvidence } from './evidence.js';
@@ -84,6 +85,7 @@ export async function revocationAt(
   time: Date,
   material: EvidenceMaterial,
   candidates: readonly Certificate[],
+  context?: ShomeiContext,
 ): Promise<RevocationFinding> {
   // Revocation times are encoded to the second (RFC 5280 §4.1.2.5, RFC 6960 §4.2.2.1): compare there.
   const second = Math.floor(time.getTime() / 1000) * 1000;
@@ -97,7 +99,9 @@ export async function revocationAt(
     const r = memo(ocspParsed, der, parseOcspResponse);
     // Only responses naming this serial can answer for it (the CertID hashes are checked inside).
     if (!r?.responses.some((x) => toHex(x.certId.serial) === cert.serialHex)) continue;
-    const o = await outcomeOf(r, cert, issuer, time, () => verifyOcspResponse(r, cert, issuer, { time }));
+    const o = await outcomeOf(r, cert, issuer, time, () =>
+      verifyOcspResponse(r, cert, issuer, { time, ...(context ? { context } : {}) }),
+    );
     if (o.kind === 'failed') {
       if (o.code !== 'OCSP_CERT_MISMATCH') problems.push(`OCSP: ${o.detail}`);
       continue;
@@ -129,6 +133,7 @@ export async function revocationAt(
         candidates,
         // Only CRLs signed by the certificate's issuer are used from the material (no indirect CRLs).
         validateCrlSigner: async () => false,
+        ...(context ? { context } : {}),
       }),
     );
     if (o.kind === 'failed') {

@@ -80,7 +80,7 @@ export async function checkToken(
   pool: readonly Certificate[],
   options: Pick<
     VerifyCmsOptions,
-    'trustAnchors' | 'verifier' | 'hasher' | 'algorithms' | 'signal' | 'pathCache'
+    'trustAnchors' | 'verifier' | 'hasher' | 'algorithms' | 'signal' | 'pathCache' | 'context'
   >,
 ): Promise<TokenCheck> {
   if (!isStrongDigest(t.info.hash))
@@ -107,6 +107,7 @@ export async function checkToken(
     ...(options.algorithms ? { algorithms: options.algorithms } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.pathCache ? { pathCache: options.pathCache } : {}),
+    ...(options.context ? { context: options.context } : {}),
   });
   const path = pathOf(report.chain, [...pool, ...anchorsOf(options.trustAnchors)]);
   const authority = report.signer.subject;

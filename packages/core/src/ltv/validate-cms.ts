@@ -257,6 +257,7 @@ async function signerLongTerm(
   };
   const claimed = psi.signedAttrs ? readSigningTime(psi.signedAttrs) : undefined;
   const result = await validatePast({
+    ...(options.context ? { context: options.context } : {}),
     now,
     level,
     signer: { subject: '' },

@@ -1,15 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateKey, sharedRsaKey, sign } from '../../test/support/cert-factory.js';
 import { ctx, DER_NULL, int, oid, seq } from '../../test/support/der-build.js';
-import { setSignatureBackend, verifySignature } from '../x509/verify.js';
-import { useNodeCrypto } from './crypto-backend.js';
+import type { AlgorithmIdentifier } from '../x509/certificate.js';
+import { defaultContext } from '../x509/context.js';
+import { verifySignature as verifyWith } from '../x509/verify.js';
+import { nodeContext } from './crypto-backend.js';
 
 const data = new TextEncoder().encode('node backend');
+const verifySignature = (spki: Uint8Array, alg: AlgorithmIdentifier, sig: Uint8Array, d: Uint8Array) =>
+  verifyWith(spki, alg, sig, d, {}, nodeContext);
 
-beforeAll(() => useNodeCrypto());
-afterAll(() => setSignatureBackend(undefined));
+describe('the node:crypto context', () => {
+  it('is a context of its own: the default context keeps WebCrypto', () => {
+    expect([nodeContext === defaultContext, nodeContext.crypto === defaultContext.crypto]).toEqual([
+      false,
+      false,
+    ]);
+  });
 
-describe('useNodeCrypto', () => {
   it('verifies RSASSA-PKCS1-v1_5 with SHA-256', async () => {
     const k = await sharedRsaKey(0);
     const sig = await sign(k, data);

@@ -4,13 +4,13 @@
  * the same set semantics and avoids computing intersections of DNS or IP ranges. Every comparison of
  * one name with one subtree is charged to the validation's work budget.
  */
-import type { CoreErrorCode } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { GeneralSubtree, NameConstraints } from '../x509/extensions.js';
 import type { GeneralName, GeneralNameType } from '../x509/general-name.js';
 import { type Name, rdnsMatch } from '../x509/name.js';
 import { EMAIL_ADDRESS_OID } from '../x509/oids.js';
 import type { WorkBudget } from './budget.js';
+import type { PathErrorCode } from './types.js';
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -208,7 +208,7 @@ export function constrainedNames(cert: Certificate): GeneralName[] {
 }
 
 export interface NameConstraintViolation {
-  readonly code: CoreErrorCode;
+  readonly code: PathErrorCode;
   readonly detail: string;
 }
 

@@ -6,8 +6,8 @@
  * signature does not verify, since nothing it asserts can be trusted (and its extensions, the policy
  * tree above all, can be made arbitrarily expensive).
  */
-import type { CoreErrorCode } from '../errors.js';
 import { type Certificate, KNOWN_CERTIFICATE_EXTENSIONS } from '../x509/certificate.js';
+import { defaultContext, type ShomeiContext } from '../x509/context.js';
 import type { NameConstraints } from '../x509/extensions.js';
 import { namesMatch } from '../x509/name.js';
 import { ANY_POLICY } from '../x509/oids.js';
@@ -16,7 +16,14 @@ import { checkNameConstraints, constrainedNames, nameConstraintsProblem } from '
 import { PolicyTree } from './policy-tree.js';
 import { checkProfile, isSelfSigned } from './profile.js';
 import { checkCertificateSignature } from './signature-cache.js';
-import type { PathFailure, PolicyOptions, TrustAnchorMode, ValidationProfile } from './types.js';
+import type {
+  PathErrorCode,
+  PathFailure,
+  PathStage,
+  PolicyOptions,
+  TrustAnchorMode,
+  ValidationProfile,
+} from './types.js';
 
 export interface ProcessResult {
   readonly failures: PathFailure[];
@@ -32,9 +39,12 @@ export interface ProcessOptions {
   readonly profile?: ValidationProfile;
   readonly trustAnchorMode?: TrustAnchorMode;
   readonly allowCaLeaf?: boolean;
+  /** Default: `defaultContext`. */
+  readonly context?: ShomeiContext;
 }
 
-type Fail = (index: number, code: CoreErrorCode, detail: string) => void;
+/** Records a failure; `stage` is `certificate` unless the failure means no usable path (`build`). */
+type Fail = (index: number, code: PathErrorCode, detail: string, stage?: PathStage) => void;
 
 /** True when both key identifiers are present and differ: `issuer` holds another key than the one `cert` names. */
 function otherKey(cert: Certificate, issuer: Certificate): boolean {
@@ -51,7 +61,8 @@ export async function processPath(
   const { time, policy, budget } = options;
   const profile = options.profile ?? 'strict';
   const failures: PathFailure[] = [];
-  const fail: Fail = (index, code, detail) => failures.push({ index, code, detail });
+  const fail: Fail = (index, code, detail, stage = 'certificate') =>
+    failures.push({ index, code, stage, detail });
   const anchor = path[path.length - 1]!;
   const n = path.length - 1;
   const initialPolicySet = policy.initialPolicySet?.length ? policy.initialPolicySet : [ANY_POLICY];
@@ -59,7 +70,7 @@ export async function processPath(
     return await run();
   } catch (e) {
     if (!(e instanceof BudgetExhausted)) throw e;
-    fail(-1, 'PATH_BUDGET_EXCEEDED', budget.describe(e.kind));
+    fail(-1, 'PATH_BUDGET_EXCEEDED', budget.describe(e.kind), 'build');
     return { failures, validPolicies: [], budgetExhausted: true };
   }
 
@@ -98,7 +109,7 @@ export async function processPath(
     // inherit DSA parameters), so every signature can be checked up front, in parallel.
     const signatures = path
       .slice(0, n)
-      .map((c, k) => checkCertificateSignature(c, path[k + 1]!.spki, budget));
+      .map((c, k) => checkCertificateSignature(c, path[k + 1]!, options.context ?? defaultContext, budget));
     for (const s of signatures) s.catch(() => undefined);
     for (let i = 1; i <= n; i++) {
       const idx = n - i;
@@ -117,6 +128,7 @@ export async function processPath(
             idx,
             'PATH_NOT_FOUND',
             `no trusted issuer found for "${cert.subject.text}" (a certificate with the issuer's name "${cert.issuer.text}" but another key was seen)`,
+            'build',
           );
         else if (sig === 'invalid')
           fail(
@@ -138,7 +150,7 @@ export async function processPath(
           );
         else {
           budgetExhausted = true;
-          fail(idx, 'PATH_BUDGET_EXCEEDED', budget.describe('signatures'));
+          fail(idx, 'PATH_BUDGET_EXCEEDED', budget.describe('signatures'), 'build');
         }
         return { failures, validPolicies: [], budgetExhausted };
       }

@@ -5,11 +5,10 @@
  * malformed subjectAltName) are never relaxed.
  */
 import { bytesEqual } from '../der/bytes.js';
-import type { CoreErrorCode } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
 import { EXT_OID } from '../x509/oids.js';
 import { generalNameProblem } from './name-constraints.js';
-import type { ValidationProfile } from './types.js';
+import type { CertificateErrorCode, ValidationProfile } from './types.js';
 
 /** Where a certificate sits in the path, for the rules that depend on it. */
 export interface ProfileContext {
@@ -18,7 +17,7 @@ export interface ProfileContext {
 }
 
 interface ProfileRule {
-  readonly code: CoreErrorCode;
+  readonly code: CertificateErrorCode;
   readonly rfc: string;
   readonly relaxable: boolean;
   /** A description of the violation, or undefined when the certificate follows the rule. */
@@ -211,12 +210,13 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
 ];
 
 export interface ProfileViolation {
-  readonly code: CoreErrorCode;
+  readonly code: CertificateErrorCode;
   readonly detail: string;
 }
 
 // The result depends only on the certificate and the two flags: cached, as repeated chains are the
-// common case for a portal.
+// common case for a portal. Module-level on purpose: a memo of a pure function of a parsed object of core's own (never a
+// caller's buffer), held weakly, so it adds no lifetime and cannot answer for other data.
 const cache = new WeakMap<Certificate, Map<string, readonly ProfileViolation[]>>();
 
 /** The profile rules `cert` breaks under `profile`. */

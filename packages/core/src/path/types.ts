@@ -2,10 +2,15 @@
  * The `validatePath` contract (design.md §4): options in, a `PathResult` out. verifyCms fills its
  * ValidationReport `chain[]` from `PathResult.path` (leaf first), including `revocation`.
  */
-import type { CoreErrorCode } from '../errors.js';
 import type { CrlIndex } from '../revocation/crl-index.js';
-import type { RevocationMode, RevocationOptions, RevocationStatus } from '../revocation/types.js';
+import type {
+  RevocationErrorCode,
+  RevocationMode,
+  RevocationOptions,
+  RevocationStatus,
+} from '../revocation/types.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import type { ValidationProfile } from '../x509/profile.js';
 
 /** A certificate given as DER bytes or already parsed. */
@@ -88,6 +93,11 @@ export interface ValidatePathOptions {
    * verifier that accepts a CA certificate as the signer lets a CA's key stand in for a person.
    */
   readonly allowCaLeaf?: boolean;
+  /**
+   * The crypto backend and the caches this validation may use and fill (signature verdicts, parsed
+   * CRLs and OCSP responses, fetched revocation data). Default: `defaultContext` (WebCrypto).
+   */
+  readonly context?: ShomeiContext;
   readonly signal?: AbortSignal;
 }
 
@@ -103,13 +113,69 @@ export interface PathElement {
   readonly revocation: RevocationStatus;
 }
 
-/** Codes a path failure can carry (all from CORE_ERRORS). */
-export type PathErrorCode = CoreErrorCode;
+/** Codes of path building: no path, or no path within the limits. */
+export type PathBuildErrorCode =
+  | 'PATH_NOT_FOUND'
+  | 'PATH_NO_TRUST_ANCHOR'
+  | 'PATH_TOO_LONG'
+  | 'PATH_BUDGET_EXCEEDED';
+
+/** Codes of RFC 5280 §6.1 processing of one candidate path, the certificate profile included. */
+export type CertificateErrorCode =
+  | 'SIGNATURE_INVALID'
+  | 'SIGNATURE_ALGORITHM_WEAK'
+  | 'SIGNATURE_ALGORITHM_UNSUPPORTED'
+  | 'CERT_NOT_YET_VALID'
+  | 'CERT_EXPIRED'
+  | 'CERT_CA_AS_LEAF'
+  | 'NAME_CHAINING'
+  | 'NAME_CONSTRAINTS'
+  | 'NAME_CONSTRAINTS_MALFORMED'
+  | 'NAME_CONSTRAINTS_UNSUPPORTED'
+  | 'POLICY_REQUIRED'
+  | 'POLICY_MAPPING_INVALID'
+  | 'BASIC_CONSTRAINTS'
+  | 'PATH_LENGTH_EXCEEDED'
+  | 'KEY_USAGE'
+  | 'TRUST_ANCHOR_NOT_CA'
+  | 'UNKNOWN_CRITICAL_EXTENSION'
+  | 'CERT_DUPLICATE_EXTENSION'
+  | 'CERT_SAN_MALFORMED'
+  | 'CERT_SERIAL_INVALID'
+  | 'CERT_AKI_MISSING'
+  | 'CERT_AKI_CRITICAL'
+  | 'CERT_SKI_MISSING'
+  | 'CERT_SKI_CRITICAL'
+  | 'CERT_CA_SUBJECT_EMPTY'
+  | 'CERT_KEY_CERT_SIGN_NOT_CA'
+  | 'CERT_EKU_EMPTY'
+  | 'CERT_POLICY_CONSTRAINTS_NOT_CRITICAL'
+  | 'CERT_NAME_CONSTRAINTS_NOT_CA'
+  | 'CERT_ISSUER_EMPTY'
+  | 'CERT_VALIDITY_ENCODING'
+  | 'CERT_BASIC_CONSTRAINTS_NOT_CRITICAL'
+  | 'CERT_PATH_LEN_NOT_CA'
+  | 'CERT_CA_KEY_USAGE_MISSING'
+  | 'CERT_KEY_USAGE_EMPTY'
+  | 'CERT_NAME_CONSTRAINTS_NOT_CRITICAL'
+  | 'CERT_SAN_NOT_CRITICAL'
+  | 'CERT_AIA_CRITICAL';
+
+/** Every code a path failure can carry (each one in CORE_ERRORS, and ranked in validate-path.ts). */
+export type PathErrorCode = PathBuildErrorCode | CertificateErrorCode | RevocationErrorCode;
+
+/**
+ * Which part of validation a failure comes from: `build` (no path within the pool and the limits),
+ * `certificate` (RFC 5280 §6.1 processing and the certificate profile, on a built path) or
+ * `revocation` (§6.3 / RFC 6960 on a path that passed §6.1).
+ */
+export type PathStage = 'build' | 'certificate' | 'revocation';
 
 export interface PathFailure {
   /** Index into `path` (0 = leaf); -1 for failures that concern no single certificate. */
   readonly index: number;
   readonly code: PathErrorCode;
+  readonly stage: PathStage;
   readonly detail: string;
 }
 

@@ -9,17 +9,12 @@ import { checkRevocation, ensureOcspReadable } from '../revocation/check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import type { RevocationOptions, RevocationStatus } from '../revocation/types.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
+import { ContentMemo, contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import { WorkBudget } from './budget.js';
 import { buildPaths, IssuerIndex } from './build.js';
 import { processPath } from './process.js';
-import type {
-  CertificateInput,
-  PathElement,
-  PathErrorCode,
-  PathFailure,
-  PathResult,
-  ValidatePathOptions,
-} from './types.js';
+import { byRank, pathScore } from './rank.js';
+import type { CertificateInput, PathElement, PathFailure, PathResult, ValidatePathOptions } from './types.js';
 
 const toCert = (c: CertificateInput): Certificate => (c instanceof Uint8Array ? parseCertificate(c) : c);
 
@@ -33,21 +28,18 @@ function toCerts(list: readonly CertificateInput[] | undefined): Certificate[] {
   return out;
 }
 
-const crlCache = new WeakMap<Uint8Array, CrlIndex>();
-function toCrls(list: ValidatePathOptions['crls']): CrlIndex[] {
+/**
+ * CRLs given as bytes, indexed once per context and found again by content (a private copy is
+ * indexed, so a caller overwriting its buffer later changes nothing here). A CrlIndex given directly
+ * is used as is: build one yourself to index a large CRL without the copy.
+ */
+const PARSED_CRLS = contextSlot<ContentMemo<CrlIndex[]>>('parsed CRLs');
+function toCrls(list: ValidatePathOptions['crls'], context: ShomeiContext): CrlIndex[] {
   const out: CrlIndex[] = [];
+  const memo = context.slot(PARSED_CRLS, () => new ContentMemo(64));
   for (const c of list ?? []) {
     if (c instanceof CrlIndex) out.push(c);
-    else {
-      let idx = crlCache.get(c);
-      if (!idx) {
-        const ders = derObjects(c, ['X509 CRL']);
-        for (const d of ders.slice(1)) out.push(CrlIndex.from(d));
-        idx = CrlIndex.from(ders[0]!);
-        crlCache.set(c, idx);
-      }
-      out.push(idx);
-    }
+    else out.push(...memo.get(c, (copy) => derObjects(copy, ['X509 CRL']).map((d) => CrlIndex.from(d))));
   }
   return out;
 }
@@ -58,24 +50,12 @@ function tooLong(path: readonly Certificate[], max: number) {
     {
       index: -1,
       code: 'PATH_TOO_LONG',
+      stage: 'build',
       detail: `the path has ${path.length - 2} intermediate certificate(s); maxIntermediates is ${max}`,
     },
   ];
   return { failures, validPolicies: [], budgetExhausted: false };
 }
-
-/** Failure priority for ranking: lower is more specific (more useful to report). */
-const RANK: Partial<Record<PathErrorCode, number>> = {
-  CERT_REVOKED: 0,
-  // A path with a bad signature usually went through the wrong candidate issuer, so its errors say
-  // less than those of a path whose signatures all verify.
-  SIGNATURE_ALGORITHM_UNSUPPORTED: 40,
-  SIGNATURE_INVALID: 50,
-  PATH_NOT_FOUND: 100,
-  PATH_BUDGET_EXCEEDED: 90,
-  // Another candidate that fails a real check says more than one that was only too long.
-  PATH_TOO_LONG: 80,
-};
 
 const notChecked = (detail: string): RevocationStatus => ({ status: 'unknown', source: null, detail });
 
@@ -157,6 +137,7 @@ async function validateAtDepth(
   const time = options.time ?? new Date();
   const policy = options.policy ?? {};
   const revocation = revocationOptions(options.revocation);
+  const context = options.context ?? defaultContext;
   let leaf: Certificate;
   let anchors: Certificate[];
   let intermediates: Certificate[];
@@ -165,14 +146,19 @@ async function validateAtDepth(
     leaf = toCert(leafInput);
     anchors = toCerts(options.trustAnchors);
     intermediates = toCerts(options.intermediates);
-    crls = revocation.mode === 'off' ? [] : toCrls(options.crls);
-    if (revocation.mode !== 'off') ensureOcspReadable(options.ocsp ?? []);
+    crls = revocation.mode === 'off' ? [] : toCrls(options.crls, context);
+    if (revocation.mode !== 'off') ensureOcspReadable(options.ocsp ?? [], context);
   } catch (cause) {
     if (isShomeiError(cause)) throw cause;
     throw coreError('INPUT_INVALID', 'An input of validatePath could not be read.', { cause });
   }
   if (anchors.length === 0) {
-    const f: PathFailure = { index: -1, code: 'PATH_NO_TRUST_ANCHOR', detail: 'no trust anchor was given' };
+    const f: PathFailure = {
+      index: -1,
+      code: 'PATH_NO_TRUST_ANCHOR',
+      stage: 'build',
+      detail: 'no trust anchor was given',
+    };
     return invalid('invalid', [leaf], [f], [], [], undefined, false);
   }
   const index = new IssuerIndex({ anchors, intermediates }, time);
@@ -198,6 +184,7 @@ async function validateAtDepth(
             profile: options.profile ?? 'strict',
             trustAnchorMode: options.trustAnchorMode ?? 'certificate',
             allowCaLeaf: options.allowCaLeaf ?? false,
+            context,
           });
     if (r.failures.length === 0) {
       // A structurally valid path whose revocation check fails: another path (a cross certificate,
@@ -207,7 +194,7 @@ async function validateAtDepth(
       revokedOrIndeterminate ??= finished;
       continue;
     }
-    const score = Math.min(...r.failures.map((f) => RANK[f.code] ?? 10)) * 100 + r.failures.length;
+    const score = pathScore(r.failures);
     if (!best || score < best.score)
       best = { path, failures: r.failures, validPolicies: r.validPolicies, score };
     if (r.budgetExhausted) break;
@@ -225,11 +212,13 @@ async function validateAtDepth(
     ? {
         index: -1,
         code: 'PATH_BUDGET_EXCEEDED',
+        stage: 'build',
         detail: budget.describe(budget.left('paths') <= 0 ? 'paths' : 'buildSteps'),
       }
     : {
         index: chain.length - 1,
         code: 'PATH_NOT_FOUND',
+        stage: 'build',
         detail: `no issuer "${top.issuer.text}" among ${anchors.length} trust anchor(s) and ${intermediates.length} intermediate(s); tried ${chain.map((c) => `"${c.subject.text}"`).join(' → ')}`,
       };
   return invalid('invalid', chain, [f], [], [], undefined, false);
@@ -242,6 +231,7 @@ async function validateAtDepth(
       options: revocation,
       pool: [...intermediates, ...anchors],
       signal,
+      context,
       algorithms: options.algorithms ?? {},
       profile: options.profile ?? 'strict',
       validateSigner: async (signer) => {
@@ -258,7 +248,7 @@ async function validateAtDepth(
     const statuses = [...rev.statuses, notChecked('trust anchor')];
     if (rev.failures.length) {
       const verdict = rev.failures.some((f) => f.code === 'CERT_REVOKED') ? 'invalid' : 'indeterminate';
-      const ordered = [...rev.failures].sort((a, b) => (RANK[a.code] ?? 10) - (RANK[b.code] ?? 10));
+      const ordered = byRank(rev.failures.map((f) => ({ ...f, stage: 'revocation' as const })));
       return invalid(verdict, path, ordered, validPolicies, rev.warnings, statuses);
     }
     return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatReport, reportExitCode, reportToJson } from './render.js';
+import { formatReport, reportToJson } from './render.js';
 import type { ValidationReport } from './types.js';
 
 const report: ValidationReport = {
@@ -70,22 +70,5 @@ describe('report rendering', () => {
   it('numbers each signer of a multi-signer report', () => {
     const multi: ValidationReport = { ...report, signers: [report, { ...report, verdict: 'valid' }] };
     expect(formatReport(multi)).toContain('Signer 2 of 2:');
-  });
-
-  it('maps an invalid report to exit code 1', () => {
-    expect(reportExitCode(report)).toBe(1);
-  });
-
-  it('maps an unreadable signature to exit code 2', () => {
-    const unreadable: ValidationReport = {
-      ...report,
-      verdict: 'indeterminate',
-      checks: [{ name: 'format', ok: false, code: 'CMS_MALFORMED' }],
-    };
-    expect(reportExitCode(unreadable)).toBe(2);
-  });
-
-  it('maps a valid report to exit code 0', () => {
-    expect(reportExitCode({ ...report, verdict: 'valid' })).toBe(0);
   });
 });

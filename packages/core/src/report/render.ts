@@ -88,12 +88,3 @@ export function formatReport(report: ValidationReport): string {
   });
   return `${out.join('\n')}\n`;
 }
-
-/**
- * The `shomei verify` exit code for a report (design.md §4): 0 valid; 2 when the signature itself
- * could not be read as CMS SignedData (unreadable input); 1 for invalid or indeterminate otherwise.
- */
-export function reportExitCode(report: ValidationReport): 0 | 1 | 2 {
-  if (report.verdict === 'valid') return 0;
-  return report.checks.some((c) => c.name === 'format' && !c.ok) ? 2 : 1;
-}

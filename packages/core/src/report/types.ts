@@ -32,6 +32,8 @@ export interface ReportRevocation {
   readonly source: 'crl' | 'ocsp' | null;
   readonly reason?: string;
   readonly revokedAt?: string;
+  /** Why the status is unknown (not checked, no source, the failing source's error). */
+  readonly detail?: string;
 }
 
 export interface ReportChainElement {
@@ -41,6 +43,8 @@ export interface ReportChainElement {
   readonly serial: string;
   readonly notBefore: string;
   readonly notAfter: string;
+  /** The trust anchor the path ends at (not checked for revocation). Absent in long-term reports. */
+  readonly trustAnchor?: boolean;
   readonly revocation: ReportRevocation;
 }
 
@@ -83,7 +87,7 @@ export interface SignerReport {
 
 export interface ValidationReport extends SignerReport {
   /** The long-term validation evidence, when verifyCms ran in long-term mode (`longTerm`). */
-  readonly longTerm?: import('../ltv/evidence.js').LongTermReport;
+  readonly longTerm?: import('./long-term.js').LongTermReport;
   /**
    * Every signer's own report when the SignedData has more than one. The top-level fields then
    * describe the signer that decided the verdict (the first with the worst verdict).

@@ -8,9 +8,9 @@
  * conclusive evidence (latest thisUpdate) decides, so a newer hold beats an older `good` and a newer
  * release beats an older hold. On equal times a revocation wins.
  */
-import type { CoreErrorCode } from '../errors.js';
 import { throwIfAborted } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
+import { ContentMemo, contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import type { ValidationProfile } from '../x509/profile.js';
 import type { SignaturePolicy } from '../x509/verify.js';
 import { checkCrls } from './crl-check.js';
@@ -18,7 +18,12 @@ import type { CrlIndex } from './crl-index.js';
 import { fetchCrlsFor, fetchOcspFor } from './fetch.js';
 import { type OcspResponse, parseOcspResponse, verifyOcspResponse } from './ocsp.js';
 import type { SourceOutcome } from './outcome.js';
-import type { RevocationFailure, RevocationOptions, RevocationStatus } from './types.js';
+import type {
+  RevocationFailure,
+  RevocationOptions,
+  RevocationSourceErrorCode,
+  RevocationStatus,
+} from './types.js';
 
 export interface RevocationContext {
   readonly crls: readonly CrlIndex[];
@@ -34,6 +39,8 @@ export interface RevocationContext {
   readonly profile?: ValidationProfile;
   /** Validates the path of a CRL signer distinct from the certificate's issuer. */
   validateSigner(signer: Certificate): Promise<boolean>;
+  /** The crypto backend and caches to use. Default: `defaultContext`. */
+  readonly context?: ShomeiContext;
 }
 
 export interface RevocationResult {
@@ -43,20 +50,23 @@ export interface RevocationResult {
   readonly warnings: string[];
 }
 
-const parsedOcsp = new WeakMap<Uint8Array, OcspResponse | Error>();
-function parseAll(list: readonly Uint8Array[]): { responses: OcspResponse[]; errors: Error[] } {
+/** OCSP responses given as bytes, parsed once per context and found again by content. */
+const PARSED_OCSP = contextSlot<ContentMemo<OcspResponse | Error>>('parsed OCSP responses');
+function parseAll(
+  list: readonly Uint8Array[],
+  context: ShomeiContext,
+): { responses: OcspResponse[]; errors: Error[] } {
   const responses: OcspResponse[] = [];
   const errors: Error[] = [];
+  const memo = context.slot(PARSED_OCSP, () => new ContentMemo(1024, 16 * 1024 * 1024));
   for (const der of list) {
-    let r = parsedOcsp.get(der);
-    if (!r) {
+    const r = memo.get(der, (copy) => {
       try {
-        r = parseOcspResponse(der);
+        return parseOcspResponse(copy);
       } catch (e) {
-        r = e as Error;
+        return e as Error;
       }
-      parsedOcsp.set(der, r);
-    }
+    });
     if (r instanceof Error) errors.push(r);
     else responses.push(r);
   }
@@ -64,8 +74,11 @@ function parseAll(list: readonly Uint8Array[]): { responses: OcspResponse[]; err
 }
 
 /** Throws `OCSP_MALFORMED` when one of the given OCSP responses cannot be read (input validation). */
-export function ensureOcspReadable(list: readonly Uint8Array[]): void {
-  const { errors } = parseAll(list);
+export function ensureOcspReadable(
+  list: readonly Uint8Array[],
+  context: ShomeiContext = defaultContext,
+): void {
+  const { errors } = parseAll(list, context);
   if (errors[0]) throw errors[0];
 }
 
@@ -85,14 +98,15 @@ export async function checkRevocation(
     return { statuses, failures, warnings };
   }
   const order = ctx.options.order ?? ['ocsp', 'crl'];
-  const { responses } = parseAll(ctx.ocsp);
+  const context = ctx.context ?? defaultContext;
+  const { responses } = parseAll(ctx.ocsp, context);
   const candidates = [...path, ...ctx.pool];
   for (let i = 0; i < n; i++) {
     throwIfAborted(ctx.signal);
     const cert = path[i]!;
     const issuer = path[i + 1]!;
     let status: RevocationStatus | undefined;
-    let sourceFailure: { code: CoreErrorCode; detail: string } | undefined;
+    let sourceFailure: { code: RevocationSourceErrorCode; detail: string } | undefined;
     const evidence: { status: RevocationStatus; at: number; source: 'ocsp' | 'crl' }[] = [];
     const take = (o: SourceOutcome): boolean => {
       if (o.kind === 'status' && o.status.status !== 'unknown') {
@@ -110,11 +124,13 @@ export async function checkRevocation(
       time: ctx.time,
       candidates,
       validateCrlSigner: ctx.validateSigner,
+      context,
       ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
       ...(ctx.profile ? { profile: ctx.profile } : {}),
     };
     const ocspOptions = {
       time: ctx.time,
+      context,
       ...(ctx.options.ocspMaxAgeMs !== undefined ? { maxAgeMs: ctx.options.ocspMaxAgeMs } : {}),
       ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
     };

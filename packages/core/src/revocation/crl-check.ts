@@ -7,8 +7,8 @@
  * (§5.2.3), in delta CRLs too (§5.2.4).
  */
 import { bytesEqual, compareBytes, toHex } from '../der/bytes.js';
-import type { CoreErrorCode } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import type { DistributionPoint, DistributionPointName } from '../x509/extensions.js';
 import type { GeneralName } from '../x509/general-name.js';
 import { notSignedByKey } from '../x509/key-fit.js';
@@ -18,7 +18,7 @@ import type { ValidationProfile } from '../x509/profile.js';
 import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
 import type { CrlIndex } from './crl-index.js';
 import type { SourceOutcome } from './outcome.js';
-import type { RevocationStatus } from './types.js';
+import type { RevocationSourceErrorCode, RevocationStatus } from './types.js';
 
 /** All reasons of ReasonFlags bits 1–8 (§6.3.3 (d)); bit 0 is unused. */
 const ALL_REASONS = 0x1fe;
@@ -33,6 +33,8 @@ export interface CrlCheckContext {
   readonly algorithms?: SignaturePolicy;
   /** `strict` (default) refuses a CRL that breaks the §5.2.3 cRLNumber rules; `lenient` accepts it. */
   readonly profile?: ValidationProfile;
+  /** The crypto backend for CRL signatures. Default: `defaultContext`. */
+  readonly context?: ShomeiContext;
 }
 
 const dirNames = (names: readonly GeneralName[] | undefined): Name[] =>
@@ -156,9 +158,14 @@ async function checkCrlSignature(
     }
     let ok = false;
     try {
-      ok = await verifySignature(signer.spki, crl.signatureAlgorithm, crl.signature, crl.tbs, {
-        allowSha1: true,
-      });
+      ok = await verifySignature(
+        signer.spki,
+        crl.signatureAlgorithm,
+        crl.signature,
+        crl.tbs,
+        { allowSha1: true },
+        ctx.context,
+      );
     } catch (error) {
       ok = notSignedByKey(error);
     }
@@ -332,7 +339,7 @@ export async function checkCrls(
   const dps: (DistributionPoint | undefined)[] = cert.crlDistributionPoints?.length
     ? [...cert.crlDistributionPoints]
     : [undefined];
-  let failure: { code: CoreErrorCode; detail: string } | undefined;
+  let failure: { code: RevocationSourceErrorCode; detail: string } | undefined;
   let applicable = false;
   const bases = crls.filter((c) => !c.isDelta);
   const deltas = crls.filter((c) => c.isDelta);

@@ -4,8 +4,9 @@
  * caller owns that honours nextUpdate (OCSP keyed by CertID, CRLs by URL).
  */
 import { toBase64 } from '../der/bytes.js';
-import { type CoreErrorCode, coreError, isShomeiError } from '../errors.js';
+import { coreError, isShomeiError } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
+import { contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import { AD_OID } from '../x509/oids.js';
 import { CrlIndex } from './crl-index.js';
 import {
@@ -16,7 +17,7 @@ import {
   verifyOcspResponse,
 } from './ocsp.js';
 import type { SourceOutcome } from './outcome.js';
-import type { RevocationOptions } from './types.js';
+import type { RevocationOptions, RevocationSourceErrorCode } from './types.js';
 
 export interface FetchOptions {
   readonly timeoutMs?: number;
@@ -99,6 +100,7 @@ interface Ctx {
   readonly time: Date;
   readonly options: RevocationOptions;
   readonly signal?: AbortSignal;
+  readonly context?: ShomeiContext;
 }
 
 export interface RevocationFetchCacheOptions {
@@ -170,16 +172,22 @@ function remember<V>(map: Map<string, V>, key: string, value: V, max: number): v
 }
 
 /**
- * The cache used when the options name none: one per JavaScript realm, living as long as the
- * process or page, with the expiry rules above. Pass `fetchCache: null` to fetch every time, or
- * your own RevocationFetchCache to control its lifetime.
+ * The cache used when the options name none: the context's own (so it lives and dies with the
+ * context), with the expiry rules above. Pass `fetchCache: null` to fetch every time, or your own
+ * RevocationFetchCache to control its lifetime apart from the context.
  */
-export const defaultRevocationFetchCache = new RevocationFetchCache();
+const FETCHED = contextSlot<RevocationFetchCache>('fetched revocation data');
+
+/** The fetch cache a context uses when the revocation options name none. */
+export const contextFetchCache = (context: ShomeiContext): RevocationFetchCache =>
+  context.slot(FETCHED, () => new RevocationFetchCache());
 
 const cacheOf = (ctx: Ctx): RevocationFetchCache | undefined =>
-  ctx.options.fetchCache === null ? undefined : (ctx.options.fetchCache ?? defaultRevocationFetchCache);
+  ctx.options.fetchCache === null
+    ? undefined
+    : (ctx.options.fetchCache ?? contextFetchCache(ctx.context ?? defaultContext));
 
-const failed = (code: CoreErrorCode, cause: unknown): SourceOutcome => ({
+const failed = (code: RevocationSourceErrorCode, cause: unknown): SourceOutcome => ({
   kind: 'failed',
   code,
   detail: isShomeiError(cause) ? cause.message : String(cause),
@@ -195,7 +203,11 @@ export async function fetchOcspFor(cert: Certificate, issuer: Certificate, ctx: 
   const key = certIdKey(request.certId);
   const cache = cacheOf(ctx);
   const cached = cache?.ocsp(key, ctx.time.getTime());
-  if (cached) return verifyOcspResponse(cached, cert, issuer, { time: ctx.time });
+  if (cached)
+    return verifyOcspResponse(cached, cert, issuer, {
+      time: ctx.time,
+      context: ctx.context ?? defaultContext,
+    });
   let last: SourceOutcome = { kind: 'none' };
   for (const url of urls) {
     try {
@@ -220,7 +232,10 @@ export async function fetchOcspFor(cert: Certificate, issuer: Certificate, ctx: 
         );
       }
       const response = parseOcspResponse(body);
-      const outcome = await verifyOcspResponse(response, cert, issuer, { time: ctx.time });
+      const outcome = await verifyOcspResponse(response, cert, issuer, {
+        time: ctx.time,
+        context: ctx.context ?? defaultContext,
+      });
       if (outcome.kind === 'status') {
         const single = response.responses.find((s) => certIdKey(s.certId) === key);
         cache?.rememberOcsp(key, response, single?.nextUpdate);
@@ -242,7 +257,9 @@ export async function fetchOcspFor(cert: Certificate, issuer: Certificate, ctx: 
 export async function fetchCrlsFor(
   cert: Certificate,
   ctx: Ctx,
-): Promise<{ kind: 'ok'; crls: CrlIndex[] } | { kind: 'failed'; code: CoreErrorCode; detail: string }> {
+): Promise<
+  { kind: 'ok'; crls: CrlIndex[] } | { kind: 'failed'; code: RevocationSourceErrorCode; detail: string }
+> {
   const urls = (cert.crlDistributionPoints ?? []).flatMap((dp) =>
     dp.distributionPoint?.type === 'fullName'
       ? dp.distributionPoint.names.flatMap((n) =>
@@ -251,7 +268,7 @@ export async function fetchCrlsFor(
       : [],
   );
   const crls: CrlIndex[] = [];
-  let failure: { kind: 'failed'; code: CoreErrorCode; detail: string } | undefined;
+  let failure: { kind: 'failed'; code: RevocationSourceErrorCode; detail: string } | undefined;
   const cache = cacheOf(ctx);
   for (const url of urls) {
     const cached = cache?.crl(url, ctx.time.getTime());
@@ -281,7 +298,10 @@ export async function fetchCrlsFor(
   return { kind: 'ok', crls };
 }
 
-/** Empties the default fetch cache. Prefer a RevocationFetchCache of your own, passed as `fetchCache`. */
+/**
+ * Empties the fetch cache of `defaultContext` (`@shomei/core/node`'s version also that of
+ * `nodeContext`). Prefer a context or a RevocationFetchCache of your own, whose lifetime you control.
+ */
 export function clearRevocationFetchCaches(): void {
-  defaultRevocationFetchCache.clear();
+  contextFetchCache(defaultContext).clear();
 }

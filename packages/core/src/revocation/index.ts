@@ -3,7 +3,7 @@ export { checkCrls } from './crl-check.js';
 export * from './crl-index.js';
 export {
   clearRevocationFetchCaches,
-  defaultRevocationFetchCache,
+  contextFetchCache,
   type FetchOptions,
   fetchBytes,
   RevocationFetchCache,

@@ -28,6 +28,7 @@ import {
   parseCertificate,
   parseExtensionListAt,
 } from '../x509/certificate.js';
+import { contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import { notSignedByKey } from '../x509/key-fit.js';
 import { type Name, namesMatch, parseNameAt } from '../x509/name.js';
 import { ALG_OID, EXT_OID, KP_OID } from '../x509/oids.js';
@@ -286,22 +287,31 @@ export interface OcspVerifyOptions {
   readonly maxAgeMs?: number;
   /** Algorithm policy for the response and responder signatures (SHA-1 refused unless allowed). */
   readonly algorithms?: SignaturePolicy;
+  /** The crypto backend and the signature-verdict cache. Default: `defaultContext`. */
+  readonly context?: ShomeiContext;
 }
 
 /** Default `maxAgeMs`: one day. */
 export const OCSP_DEFAULT_MAX_AGE_MS = 24 * 60 * 60_000;
 
-const verified = new WeakMap<OcspResponse, Set<string>>();
+/** Keys each parsed response was found signed by, per context. */
+const VERIFIED = contextSlot<WeakMap<OcspResponse, Set<string>>>('OCSP response signers');
 
-async function signedBy(resp: OcspResponse, spki: Uint8Array): Promise<boolean> {
+async function signedBy(resp: OcspResponse, spki: Uint8Array, context: ShomeiContext): Promise<boolean> {
   const key = toHex(spki);
+  const verified = context.slot(VERIFIED, () => new WeakMap());
   if (verified.get(resp)?.has(key)) return true;
   let ok = false;
   try {
     // The policy was applied before (verifyOcspResponse), ahead of this cache.
-    ok = await verifySignature(spki, resp.signatureAlgorithm!, resp.signature!, resp.tbs!, {
-      allowSha1: true,
-    });
+    ok = await verifySignature(
+      spki,
+      resp.signatureAlgorithm!,
+      resp.signature!,
+      resp.tbs!,
+      { allowSha1: true },
+      context,
+    );
   } catch (error) {
     ok = notSignedByKey(error);
   }
@@ -330,6 +340,7 @@ export async function verifyOcspResponse(
   issuer: Certificate,
   options: OcspVerifyOptions,
 ): Promise<SourceOutcome> {
+  const context = options.context ?? defaultContext;
   if (resp.responseStatus !== 'successful')
     return { kind: 'failed', code: 'OCSP_STATUS', detail: `the responder answered ${resp.responseStatus}` };
   // Find the SingleResponse for this CertID, with whatever hash the responder used.
@@ -364,7 +375,8 @@ export async function verifyOcspResponse(
     };
   // §4.2.2.2: who signed — the CA itself, or a delegated responder certified by the CA for OCSP signing.
   let authorised = false;
-  if ((await responderMatches(resp, issuer)) && (await signedBy(resp, issuer.spki))) authorised = true;
+  if ((await responderMatches(resp, issuer)) && (await signedBy(resp, issuer.spki, context)))
+    authorised = true;
   else {
     for (const r of resp.certs) {
       if (!(await responderMatches(resp, r))) continue;
@@ -379,12 +391,13 @@ export async function verifyOcspResponse(
           r.signature,
           r.tbs,
           options.algorithms,
+          context,
         );
       } catch (error) {
         issuedByCa = notSignedByKey(error);
       }
       if (!issuedByCa) continue;
-      if (await signedBy(resp, r.spki)) {
+      if (await signedBy(resp, r.spki, context)) {
         authorised = true;
         break;
       }
@@ -396,7 +409,7 @@ export async function verifyOcspResponse(
     }
   }
   if (!authorised) {
-    const anySig = (await signedBy(resp, issuer.spki)) || resp.certs.length > 0;
+    const anySig = (await signedBy(resp, issuer.spki, context)) || resp.certs.length > 0;
     return anySig
       ? {
           kind: 'failed',

@@ -1,6 +1,5 @@
 /** What one revocation source says about one certificate. */
-import type { CoreErrorCode } from '../errors.js';
-import type { RevocationStatus } from './types.js';
+import type { RevocationSourceErrorCode, RevocationStatus } from './types.js';
 
 export type SourceOutcome =
   /**
@@ -11,4 +10,4 @@ export type SourceOutcome =
   /** No source applies to this certificate. */
   | { readonly kind: 'none' }
   /** A source applied but could not be used (stale, badly signed, unreachable …). */
-  | { readonly kind: 'failed'; readonly code: CoreErrorCode; readonly detail: string };
+  | { readonly kind: 'failed'; readonly code: RevocationSourceErrorCode; readonly detail: string };

@@ -2,7 +2,6 @@
  * The revocation vocabulary: the policy a caller chooses and the status reported per certificate.
  * Path validation consumes these; nothing here depends on path validation.
  */
-import type { CoreErrorCode } from '../errors.js';
 import type { RevocationFetchCache } from './fetch.js';
 
 /**
@@ -33,7 +32,7 @@ export interface RevocationOptions {
   readonly ocspMaxAgeMs?: number;
   /**
    * Where fetched CRLs and OCSP responses are kept between validations: your own
-   * `new RevocationFetchCache()`, `null` for none, or (absent) `defaultRevocationFetchCache`.
+   * `new RevocationFetchCache()`, `null` for none, or (absent) the context's own cache.
    */
   readonly fetchCache?: RevocationFetchCache | null;
 }
@@ -61,9 +60,32 @@ export interface RevocationStatus {
 }
 
 /** A revocation problem with one certificate of a path (path validation reports it as a failure). */
+/** Why a CRL or OCSP source could not be used (a `failed` SourceOutcome). */
+export type RevocationSourceErrorCode =
+  | 'CRL_EXPIRED'
+  | 'CRL_NOT_YET_VALID'
+  | 'CRL_NUMBER_MISSING'
+  | 'CRL_NUMBER_CRITICAL'
+  | 'CRL_SIGNATURE_INVALID'
+  | 'CRL_UNKNOWN_CRITICAL_EXTENSION'
+  | 'CRL_FETCH_FAILED'
+  | 'OCSP_STATUS'
+  | 'OCSP_CERT_MISMATCH'
+  | 'OCSP_SIGNATURE_INVALID'
+  | 'OCSP_RESPONDER_UNAUTHORIZED'
+  | 'OCSP_STALE'
+  | 'OCSP_NONCE_MISMATCH'
+  | 'OCSP_MALFORMED'
+  | 'OCSP_FETCH_FAILED'
+  | 'SIGNATURE_ALGORITHM_WEAK'
+  | 'REVOCATION_UNKNOWN';
+
+/** The codes a revocation failure of a path carries: a revoked certificate or an unusable source. */
+export type RevocationErrorCode = 'CERT_REVOKED' | RevocationSourceErrorCode;
+
 export interface RevocationFailure {
   /** Index into the path (0 = leaf); -1 for failures that concern no single certificate. */
   readonly index: number;
-  readonly code: CoreErrorCode;
+  readonly code: RevocationErrorCode;
   readonly detail: string;
 }

@@ -312,9 +312,11 @@ function parseUncached(der: Uint8Array): Certificate {
   return cert;
 }
 
-// Cache: by identity first (free), then by content (a numeric key from the length and the signature's
-// last octets, confirmed by comparing every byte).
-const byIdentity = new WeakMap<Uint8Array, Certificate>();
+// Module-level on purpose: a memo of a pure function, found by content (a numeric key from the length
+// and the signature's last octets, a hit confirmed byte for byte against the certificate's private
+// copy), bounded, holding parsed certificates that nothing mutates. It cannot answer for other bytes,
+// so it needs no context; it is never keyed by the identity of the caller's buffer, which the caller
+// may overwrite.
 const byContent = new Map<number, Certificate>();
 const CACHE_LIMIT = 1024;
 
@@ -343,16 +345,9 @@ function sameContent(a: Uint8Array, b: Uint8Array): boolean {
  * 5280 §4.1.2.5 form. The result is frozen in spirit: do not mutate it (it is cached).
  */
 export function parseCertificate(der: Uint8Array): Certificate {
-  const hit = byIdentity.get(der);
-  if (hit) return hit;
   const key = contentKey(der);
   const cached = byContent.get(key);
-  if (cached && sameContent(cached.der, der)) {
-    // A view into a larger buffer (a certificate embedded in a CMS or a path) is made afresh by each
-    // parse of its container: remembering it by identity would only grow the weak map.
-    if (der.byteLength === der.buffer.byteLength) byIdentity.set(der, cached);
-    return cached;
-  }
+  if (cached && sameContent(cached.der, der)) return cached;
   let cert: Certificate;
   try {
     // Keep a private copy so a caller reusing its buffer cannot change a cached certificate.
@@ -362,7 +357,6 @@ export function parseCertificate(der: Uint8Array): Certificate {
       throw cause;
     throw coreError('CERT_MALFORMED', undefined, { cause });
   }
-  byIdentity.set(der, cert);
   if (byContent.size >= CACHE_LIMIT) byContent.delete(byContent.keys().next().value as number);
   byContent.set(key, cert);
   return cert;

@@ -167,6 +167,8 @@ function compareAttributes(a: NameAttribute, b: NameAttribute): number {
 }
 
 /** The attributes of one RDN in canonical order (a SET compares without regard to order). */
+// Module-level on purpose: a memo of a pure function of a parsed object of core's own (never a
+// caller's buffer), held weakly, so it adds no lifetime and cannot answer for other data.
 const canonical = new WeakMap<readonly NameAttribute[], readonly NameAttribute[]>();
 function sortedRdn(rdn: readonly NameAttribute[]): readonly NameAttribute[] {
   if (rdn.length < 2) return rdn;
@@ -280,6 +282,8 @@ export function nameIndexKey(n: Name): string {
   }
   return key;
 }
+// Module-level on purpose: a memo of a pure function of a parsed object of core's own (never a
+// caller's buffer), held weakly, so it adds no lifetime and cannot answer for other data.
 const indexKeys = new WeakMap<Name, string>();
 
 /** True when the name has no RDNs (an empty subject, RFC 5280 §4.1.2.6). */

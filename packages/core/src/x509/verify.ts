@@ -1,9 +1,8 @@
 /**
- * Signature verification with the platform's WebCrypto (design.md §5: `globalThis.crypto.subtle`;
- * @peculiar/webcrypto only where none exists). Imported keys are cached by SPKI bytes and hash, so a
- * CA key is imported once however many certificates, CRLs and OCSP responses it signed.
+ * The one signature check of core: the algorithm policy first (weak hashes), then the key type, then
+ * the context's backend (WebCrypto by default, design.md §5), with WebCrypto deciding when the
+ * backend cannot load a key.
  */
-import { toHex } from '../der/bytes.js';
 import { children, contentsOf, readOid, readRoot, readSmallInteger } from '../der/reader.js';
 import { coreError } from '../errors.js';
 import type { HashAlgorithmName } from '../signer.js';
@@ -16,7 +15,8 @@ import {
   signatureByOid,
 } from './algorithms.js';
 import type { AlgorithmIdentifier } from './certificate.js';
-import { ecdsaDerToRaw } from './ecdsa-signature.js';
+import { defaultContext, type ShomeiContext } from './context.js';
+import { readSpkiInfo, type SpkiInfo } from './crypto-backend.js';
 
 type Scheme = SignatureScheme;
 
@@ -52,83 +52,6 @@ export function signatureScheme(alg: AlgorithmIdentifier): Scheme {
   if (!row?.hash || row.broken) throw unsupported(alg.oid);
   const hash = row.hash as HashAlgorithmName;
   return row.kind === 'ecdsa' ? { kind: 'ecdsa', hash } : { kind: 'rsa', hash };
-}
-
-interface SpkiInfo {
-  keyOid: string;
-  curve?: NamedCurve;
-}
-
-const spkiInfoCache = new WeakMap<Uint8Array, SpkiInfo>();
-
-function spkiInfo(spki: Uint8Array): SpkiInfo {
-  const known = spkiInfoCache.get(spki);
-  if (known) return known;
-  const info = readSpkiInfo(spki);
-  spkiInfoCache.set(spki, info);
-  return info;
-}
-
-function readSpkiInfo(spki: Uint8Array): SpkiInfo {
-  const r = readRoot(spki);
-  const [algT] = children(spki, r);
-  if (!algT) throw coreError('DER_MALFORMED', 'SubjectPublicKeyInfo without algorithm.');
-  const [o, p] = children(spki, algT);
-  const keyOid = readOid(spki, o!);
-  if (keyOid === KEY_ALGORITHM.ecPublicKey) {
-    const curve = p && p.tag === 0x06 ? curveByOid(readOid(spki, p)) : undefined;
-    if (!curve) throw unsupported('EC curve');
-    return { keyOid, curve };
-  }
-  return { keyOid };
-}
-
-const keyCache = new Map<string, Promise<CryptoKey>>();
-const KEY_CACHE_LIMIT = 512;
-
-function importKey(spki: Uint8Array, scheme: Scheme, info: SpkiInfo): Promise<CryptoKey> {
-  const id = `${scheme.kind}:${scheme.hash}:${toHex(spki)}`;
-  let p = keyCache.get(id);
-  if (!p) {
-    const algorithm =
-      scheme.kind === 'ecdsa'
-        ? { name: 'ECDSA', namedCurve: info.curve!.name }
-        : { name: scheme.kind === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: scheme.hash };
-    p = globalThis.crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, algorithm, false, [
-      'verify',
-    ]);
-    p.catch(() => keyCache.delete(id));
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string);
-    keyCache.set(id, p);
-  }
-  return p;
-}
-
-/** DER Ecdsa-Sig-Value → IEEE P1363 r‖s as WebCrypto expects; undefined when malformed (a bad signature). */
-function ecdsaRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
-  try {
-    return ecdsaDerToRaw(sig, size);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A pluggable verifier (e.g. node:crypto via `useNodeCrypto()` from `@shomei/core/node`). */
-export interface SignatureBackend {
-  /** Returns the verdict, or undefined to fall back to WebCrypto for this call. */
-  verify(
-    spki: Uint8Array,
-    scheme: { kind: 'rsa' | 'pss' | 'ecdsa'; hash: string; saltLength?: number },
-    signature: Uint8Array,
-    data: Uint8Array,
-  ): Promise<boolean | undefined>;
-}
-
-let backend: SignatureBackend | undefined;
-
-/** Installs (or with undefined removes) a signature backend used before WebCrypto. */
-export function setSignatureBackend(b: SignatureBackend | undefined): void {
-  backend = b;
 }
 
 /** The algorithm policy for certificate, CRL, OCSP and timestamp signatures. */
@@ -175,6 +98,7 @@ export async function verifySignature(
   signature: Uint8Array,
   data: Uint8Array,
   policy: SignaturePolicy = {},
+  context: ShomeiContext = defaultContext,
 ): Promise<boolean> {
   if (!('oid' in algorithm)) {
     if (algorithm.hash === 'SHA-1' && !policy.allowSha1) {
@@ -184,7 +108,7 @@ export async function verifySignature(
         { details: { algorithm: `${algorithm.kind}-${algorithm.hash}` } },
       );
     }
-    return verifyWithScheme(spki, algorithm, signature, data, `${algorithm.kind}-${algorithm.hash}`);
+    return verifyWithScheme(spki, algorithm, signature, data, `${algorithm.kind}-${algorithm.hash}`, context);
   }
   const weak = weakSignatureHash(algorithm, policy);
   if (weak) {
@@ -194,12 +118,13 @@ export async function verifySignature(
       { details: { algorithm: algorithm.oid } },
     );
   }
-  return verifyWithScheme(spki, signatureScheme(algorithm), signature, data, algorithm.oid);
+  return verifyWithScheme(spki, signatureScheme(algorithm), signature, data, algorithm.oid, context);
 }
 
 /**
- * @deprecated Use `verifySignature(spki, scheme, signature, data, policy)`. Kept for callers of the
- * earlier API; it applies no hash policy (the caller's own policy check ran before it).
+ * Verifies with an explicit scheme (CMS names the hash and the key type separately from any
+ * signature-algorithm OID), on the context's backend. Applies no hash policy: the caller's own
+ * policy check runs before it (`verifySignature` with a scheme applies SHA-1 refusal itself).
  */
 export function verifySchemeSignature(
   spki: Uint8Array,
@@ -207,8 +132,9 @@ export function verifySchemeSignature(
   signature: Uint8Array,
   data: Uint8Array,
   algorithmName: string = `${scheme.kind}-${scheme.hash}`,
+  context: ShomeiContext = defaultContext,
 ): Promise<boolean> {
-  return verifyWithScheme(spki, scheme, signature, data, algorithmName);
+  return verifyWithScheme(spki, scheme, signature, data, algorithmName, context);
 }
 
 async function verifyWithScheme(
@@ -217,10 +143,11 @@ async function verifyWithScheme(
   signature: Uint8Array,
   data: Uint8Array,
   algorithmName: string,
+  context: ShomeiContext,
 ): Promise<boolean> {
   let info: SpkiInfo;
   try {
-    info = spkiInfo(spki);
+    info = readSpkiInfo(spki);
   } catch (cause) {
     throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', 'The public key cannot be read.', { cause });
   }
@@ -228,30 +155,9 @@ async function verifyWithScheme(
   if (info.keyOid !== expectedKey && !(scheme.kind === 'pss' && info.keyOid === KEY_ALGORITHM.rsassaPss)) {
     throw unsupported(`${algorithmName} with a ${info.keyOid} key`);
   }
-  if (backend) {
-    const verdict = await backend.verify(spki, scheme, signature, data);
-    if (verdict !== undefined) return verdict;
-  }
-  let key: CryptoKey;
-  try {
-    key = await importKey(spki, scheme, info);
-  } catch (cause) {
-    throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', 'The public key cannot be imported.', { cause });
-  }
-  let sig: Uint8Array | undefined = signature;
-  let params: RsaPssParams | EcdsaParams | string;
-  if (scheme.kind === 'ecdsa') {
-    sig = ecdsaRaw(signature, info.curve!.size);
-    if (!sig) return false;
-    params = { name: 'ECDSA', hash: scheme.hash };
-  } else if (scheme.kind === 'pss') params = { name: 'RSA-PSS', saltLength: scheme.saltLength };
-  else params = 'RSASSA-PKCS1-v1_5';
-  return globalThis.crypto.subtle.verify(
-    params,
-    key,
-    sig as Uint8Array<ArrayBuffer>,
-    data as Uint8Array<ArrayBuffer>,
-  );
+  const verdict = await context.crypto.verify(spki, scheme, signature, data);
+  if (verdict !== undefined) return verdict;
+  return (await context.fallbackCrypto.verify(spki, scheme, signature, data)) ?? false;
 }
 
 /** The bits of contentsOf re-exported for callers that need the raw key. */

@@ -24,6 +24,7 @@ import type {
 } from '../report/types.js';
 import { keyTypeOf } from '../x509/algorithms.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { ecdsaRawToDer } from '../x509/ecdsa-signature.js';
 import { verifySignature } from '../x509/verify.js';
 import { DSIG_NS } from './algorithms.js';
@@ -61,6 +62,8 @@ export interface VerifyXmlOptions {
   limits?: XmlSignatureLimits & XmlParseOptions;
   /** Hashing for large references; `@shomei/core/node`'s `nodeHashFactory` runs at OpenSSL speed. */
   hasher?: HashFactory;
+  /** The crypto backend and caches (signature and path). Default: `defaultContext`. */
+  context?: ShomeiContext;
   signal?: AbortSignal;
 }
 
@@ -227,6 +230,8 @@ export async function verifyXml(
   return out;
 }
 
+// Module-level on purpose: a memo of a pure function of a parsed Certificate (core's own object),
+// weakly held, so it adds no lifetime and cannot answer for another certificate.
 const signerCache = new WeakMap<Certificate, { signer: SignerReport['signer']; note?: string }>();
 
 /** The report's signer (with the JPKI holder's facts), read once per certificate. */
@@ -249,7 +254,8 @@ function signerOf(cert: Certificate): { signer: SignerReport['signer']; note?: s
 
 /**
  * KeyInfo certificates parsed once per distinct base64 text: the same Certificate object comes back
- * for the same signer, so a PathResultCache (keyed by certificate) hits across documents.
+ * for the same signer, so a PathResultCache (keyed by certificate) hits across documents. Module-level
+ * on purpose: keyed by the text itself (an immutable string), bounded, a memo of a pure function.
  */
 const keyInfoCache = new Map<string, Certificate | null>();
 const KEY_INFO_CACHE_LIMIT = 256;
@@ -269,17 +275,12 @@ function keyInfoCertificate(b64: string): Certificate | undefined {
   return c ?? undefined;
 }
 
-const callerCache = new WeakMap<readonly CertificateInput[], Certificate[]>();
-
-/** The caller's intermediates parsed once per array (callers pass the same options object). */
+/**
+ * The caller's intermediates, parsed on each call (parseCertificate finds repeated bytes by content):
+ * the caller owns the array and may change it between calls.
+ */
 function callerCertificates(list: readonly CertificateInput[] | undefined): Certificate[] {
-  if (!list) return [];
-  let c = callerCache.get(list);
-  if (!c) {
-    c = list.map(toCertificate).filter(Boolean) as Certificate[];
-    callerCache.set(list, c);
-  }
-  return c;
+  return list ? (list.map(toCertificate).filter(Boolean) as Certificate[]) : [];
 }
 
 function toCertificate(c: CertificateInput): Certificate | undefined {
@@ -390,6 +391,7 @@ async function verifyOne(
         value,
         signedInfo,
         policy,
+        options.context,
       );
       checks.push(
         ok
@@ -482,6 +484,7 @@ async function verifyOne(
       policy: options.policy,
       revocation: options.revocation,
       signal: options.signal,
+      ...(options.context ? { context: options.context } : {}),
     };
     const validate = options.validatePath ?? defaultValidatePath;
     const result = options.pathCache

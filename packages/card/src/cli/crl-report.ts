@@ -1,14 +1,22 @@
 /**
- * `shomei crl <crl> [--serial <hex>]… [--json]` (design.md §4) without argv parsing and file reading:
- * issuer, this/next update, entry count, and for each serial `revoked` (date, reason) or `good`.
+ * `shomei crl <crl> [--serial <hex>]… [--json]` (design.md §4) without argv parsing: issuer,
+ * this/next update, entry count, and for each serial `revoked` (date, reason) or `good`.
  * Exit code: 0 when every looked-up serial is good, 1 when one is revoked, 2 for unreadable input.
+ * The file is read with one synchronous read into a single buffer (no copies), then indexed; the
+ * whole-process benchmark against `openssl crl` runs this path.
  */
-
-import { toHex } from '../der/bytes.js';
-import { derObjects } from '../der/pem.js';
-import { isShomeiError } from '../errors.js';
-import { CrlIndex, serialFromHex } from '../revocation/crl-index.js';
-import { neutralizeText } from './neutralize.js';
+import { readFileSync } from 'node:fs';
+import {
+  CrlIndex,
+  derObjects,
+  isShomeiError,
+  neutralizeText,
+  type ShomeiError,
+  serialFromHex,
+  toHex,
+} from '@shomei/core';
+import { cardError } from '../errors.js';
+import { EXIT } from './command.js';
 import type { CommandOutput } from './path-report.js';
 
 export interface CrlCommandInput {
@@ -40,6 +48,13 @@ export function lookupSerials(index: CrlIndex, serials: readonly string[]): Seri
   });
 }
 
+const unreadable = (e: ShomeiError, json: boolean | undefined): CommandOutput => ({
+  exitCode: EXIT.usage,
+  stdout: json
+    ? `${JSON.stringify({ error: e.toJSON() })}\n`
+    : `error: ${e.code}: ${neutralizeText(e.message)}\n`,
+});
+
 export function runCrlCommand(input: CrlCommandInput): CommandOutput {
   let index: CrlIndex;
   let lookups: SerialLookup[];
@@ -48,14 +63,9 @@ export function runCrlCommand(input: CrlCommandInput): CommandOutput {
     lookups = lookupSerials(index, input.serials ?? []);
   } catch (e) {
     if (!isShomeiError(e)) throw e;
-    return {
-      exitCode: 2,
-      stdout: input.json
-        ? `${JSON.stringify({ error: e.toJSON() })}\n`
-        : `error: ${e.code}: ${neutralizeText(e.message)}\n`,
-    };
+    return unreadable(e, input.json);
   }
-  const exitCode = lookups.some((l) => l.status === 'revoked') ? 1 : 0;
+  const exitCode = lookups.some((l) => l.status === 'revoked') ? EXIT.refused : EXIT.ok;
   const doc = {
     issuer: index.issuer.text,
     thisUpdate: index.thisUpdate.toISOString(),
@@ -79,4 +89,20 @@ export function runCrlCommand(input: CrlCommandInput): CommandOutput {
     ),
   ];
   return { exitCode, stdout: `${lines.map(neutralizeText).join('\n')}\n` };
+}
+
+/** `shomei crl` on a file path. */
+export function runCrlCommandOnFile(
+  file: string,
+  serials: readonly string[] = [],
+  json = false,
+): CommandOutput {
+  let bytes: Uint8Array;
+  try {
+    const buf = readFileSync(file);
+    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (cause) {
+    return unreadable(cardError('INPUT_INVALID', `Cannot read ${file}.`, { cause }), json);
+  }
+  return runCrlCommand({ crl: bytes, serials, json });
 }

@@ -1,17 +1,21 @@
 /**
- * Text and JSON rendering of a `PathResult` for `shomei path` (design.md §4), and the argument-level
- * logic of that command so the CLI stays a thin shell: it parses argv, reads files, calls
- * `runPathCommand`, prints `stdout`, exits with `exitCode` (0 valid, 1 invalid/indeterminate, 2 usage
- * or unreadable input).
+ * `shomei path` without the argv parsing and file reading: validates, then renders the PathResult as
+ * text or as the `--json` document (whose `path` entries come from core's one chain mapper,
+ * `reportChainElement`, the same as `shomei verify --json`'s `chain`).
  */
-import { isShomeiError } from '../errors.js';
-import type { PathResult } from '../path/types.js';
-import { validatePath } from '../path/validate-path.js';
-import type { RevocationMode, RevocationStatus } from '../revocation/types.js';
-import { neutralizeText } from './neutralize.js';
+import {
+  isShomeiError,
+  neutralizeText,
+  type PathResult,
+  type RevocationMode,
+  type RevocationStatus,
+  reportChainElement,
+} from '@shomei/core';
+import { validatePath } from '@shomei/core/node';
+import { EXIT, type ExitCode } from './command.js';
 
 export interface CommandOutput {
-  readonly exitCode: 0 | 1 | 2;
+  readonly exitCode: ExitCode;
   readonly stdout: string;
 }
 
@@ -49,28 +53,14 @@ export function pathResultToJson(result: PathResult): Record<string, unknown> {
     valid: result.valid,
     code: result.code,
     message: result.message,
-    path: result.path.map((p) => ({
-      subject: p.subject,
-      issuer: p.issuer,
-      serial: p.serial,
-      notBefore: p.notBefore.toISOString(),
-      notAfter: p.notAfter.toISOString(),
-      trustAnchor: p.trustAnchor,
-      revocation: {
-        status: p.revocation.status,
-        source: p.revocation.source,
-        ...(p.revocation.reason ? { reason: p.revocation.reason } : {}),
-        ...(p.revocation.revokedAt ? { revokedAt: p.revocation.revokedAt.toISOString() } : {}),
-        ...(p.revocation.detail ? { detail: p.revocation.detail } : {}),
-      },
-    })),
+    path: result.path.map(reportChainElement),
     validPolicies: result.validPolicies,
     failures: result.failures,
     warnings: result.warnings,
   };
 }
 
-/** Human-readable report of a path validation. */
+/** Human-readable report of a path validation; every line goes through `neutralizeText`. */
 export function renderPathResult(result: PathResult): string {
   const lines: string[] = [];
   lines.push(`verdict: ${result.verdict.toUpperCase()}${result.valid ? '' : ` (${result.code})`}`);
@@ -91,11 +81,11 @@ export function renderPathResult(result: PathResult): string {
 }
 
 const usage = (message: string, json: boolean | undefined): CommandOutput => ({
-  exitCode: 2,
+  exitCode: EXIT.usage,
   stdout: json ? `${JSON.stringify({ error: { code: 'INPUT_INVALID', message } })}\n` : `error: ${message}\n`,
 });
 
-/** `shomei path` without the argv parsing and file reading. */
+/** `shomei path` on bytes: exit 0 valid, 1 invalid or indeterminate, 2 unusable input. */
 export async function runPathCommand(input: PathCommandInput): Promise<CommandOutput> {
   if (input.trust.length === 0) return usage('at least one --trust anchor is required', input.json);
   let time: Date | undefined;
@@ -123,7 +113,7 @@ export async function runPathCommand(input: PathCommandInput): Promise<CommandOu
   } catch (e) {
     if (isShomeiError(e) && e.code !== 'ABORTED') {
       return {
-        exitCode: 2,
+        exitCode: EXIT.usage,
         stdout: input.json
           ? `${JSON.stringify({ error: e.toJSON() })}\n`
           : `error: ${e.code}: ${neutralizeText(e.message)}\n`,
@@ -132,7 +122,7 @@ export async function runPathCommand(input: PathCommandInput): Promise<CommandOu
     throw e;
   }
   return {
-    exitCode: result.valid ? 0 : 1,
+    exitCode: result.valid ? EXIT.ok : EXIT.refused,
     stdout: input.json ? `${JSON.stringify(pathResultToJson(result), null, 2)}\n` : renderPathResult(result),
   };
 }
