@@ -66,6 +66,50 @@ export function verifyPdfLongTerm(
 ): Promise<PdfLongTermReport> {
   return verifyPdfLongTermPortable(pdf, { context: nodeContext, ...options });
 }
+
+// ---- XAdES long-term validation and augmentation on nodeContext ----
+import { type AugmentXmlOptions, augmentXml as augmentXmlPortable } from './xml-ltv/augment.js';
+import {
+  type AugmentEgovOptions,
+  type AugmentEgovResult,
+  augmentEgovApplication as augmentEgovApplicationPortable,
+  type EgovLongTermReport,
+  type VerifyEgovLongTermOptions,
+  verifyEgovApplicationLongTerm as verifyEgovApplicationLongTermPortable,
+} from './xml-ltv/egov.js';
+import {
+  type VerifyXmlLongTermOptions,
+  verifyXmlLongTerm as verifyXmlLongTermPortable,
+} from './xml-ltv/verify.js';
+
+/** `augmentXml` with its path and revocation checks on `nodeContext`. */
+export function augmentXml(xml: Uint8Array | string, options: AugmentXmlOptions): Promise<AugmentResult> {
+  return augmentXmlPortable(xml, { context: nodeContext, ...options });
+}
+
+/** `augmentEgovApplication` with its path and revocation checks on `nodeContext`. */
+export function augmentEgovApplication(
+  files: EgovFiles,
+  options: AugmentEgovOptions,
+): Promise<AugmentEgovResult> {
+  return augmentEgovApplicationPortable(files, { context: nodeContext, ...options });
+}
+
+/** `verifyXmlLongTerm` on `nodeContext`. */
+export function verifyXmlLongTerm(
+  input: Uint8Array | string | XmlDocument,
+  options: VerifyXmlLongTermOptions,
+): Promise<LongTermReport> {
+  return verifyXmlLongTermPortable(input, { context: nodeContext, ...options });
+}
+
+/** `verifyEgovApplicationLongTerm` on `nodeContext`. */
+export function verifyEgovApplicationLongTerm(
+  files: EgovFiles,
+  options: VerifyEgovLongTermOptions,
+): Promise<EgovLongTermReport> {
+  return verifyEgovApplicationLongTermPortable(files, { context: nodeContext, ...options });
+}
 // ---- end ltv ----
 
 /** Empties the fetch caches of `defaultContext` and `nodeContext`. */

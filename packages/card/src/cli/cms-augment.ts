@@ -9,15 +9,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type AugmentResult,
-  augmentEgovApplication,
-  augmentXml,
-  derObjects,
-  httpRevocationSource,
-  tsaTimestamp,
-} from '@shomei/core';
-import { augmentCms, augmentPdf } from '@shomei/core/node';
+import { type AugmentResult, derObjects, httpRevocationSource, tsaTimestamp } from '@shomei/core';
+import { augmentCms, augmentEgovApplication, augmentPdf, augmentXml } from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { type CliCommand, type CommandContext, EXIT, type ExitCode } from './command.js';

@@ -7,13 +7,14 @@
  * timestamps with their TSA, the revocation answer used for each certificate, and the ETSI
  * indication. Exit 0 valid, 1 invalid or indeterminate, 2 usage or unreadable input.
  */
+import { derObjects, type LongTermReport } from '@shomei/core';
 import {
-  derObjects,
-  type LongTermReport,
+  nodeContext,
+  verifyCmsLongTerm,
   verifyEgovApplicationLongTerm,
+  verifyPdfLongTerm,
   verifyXmlLongTerm,
-} from '@shomei/core';
-import { nodeContext, verifyCmsLongTerm, verifyPdfLongTerm } from '@shomei/core/node';
+} from '@shomei/core/node';
 import { cardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { isPdf } from './cms-augment.js';

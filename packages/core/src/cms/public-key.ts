@@ -56,4 +56,4 @@ export async function verifySignerSignature(
     }
     throw error;
   }
-};
+}

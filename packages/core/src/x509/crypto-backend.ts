@@ -6,8 +6,8 @@
 import { toHex } from '../der/bytes.js';
 import { children, readOid, readRoot } from '../der/reader.js';
 import { coreError } from '../errors.js';
-import { ecdsaDerToRaw } from './ecdsa-signature.js';
 import { curveByOid, KEY_ALGORITHM } from './algorithms.js';
+import { ecdsaDerToRaw } from './ecdsa-signature.js';
 
 /** The scheme a backend is asked to check: padding or curve family, hash, PSS salt length. */
 export interface BackendScheme {

@@ -6,14 +6,7 @@
 import { children, contentsOf, readOid, readRoot, readSmallInteger } from '../der/reader.js';
 import { coreError } from '../errors.js';
 import type { HashAlgorithmName } from '../signer.js';
-import {
-  curveByOid,
-  digestByOid,
-  KEY_ALGORITHM,
-  type NamedCurve,
-  type SignatureScheme,
-  signatureByOid,
-} from './algorithms.js';
+import { digestByOid, KEY_ALGORITHM, type SignatureScheme, signatureByOid } from './algorithms.js';
 import type { AlgorithmIdentifier } from './certificate.js';
 import { defaultContext, type ShomeiContext } from './context.js';
 import { readSpkiInfo, type SpkiInfo } from './crypto-backend.js';
@@ -90,7 +83,8 @@ export function weakSignatureHash(
  * Returns false for a signature that does not verify (including a malformed one); throws
  * `SIGNATURE_ALGORITHM_WEAK` when `policy` refuses the hash (SHA-1 by default, MD5 always) and
  * `SIGNATURE_ALGORITHM_UNSUPPORTED` when the algorithm or key type is not supported or the key does
- * not fit the algorithm. The backend installed by `useNodeCrypto()` is used first, then WebCrypto.
+ * not fit the algorithm. The context's backend decides (`defaultContext` when none is given), WebCrypto
+ * where that backend cannot load the key.
  */
 export async function verifySignature(
   spki: Uint8Array,

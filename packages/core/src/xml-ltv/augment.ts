@@ -22,6 +22,7 @@ import { addSupplied, addTokenMaterial, certificateFor, emptyMaterial } from '..
 import type { RevocationSource } from '../ltv/sources.js';
 import { anchorsOf, coversData, readToken } from '../ltv/token.js';
 import type { CertificateInput } from '../path/types.js';
+import type { ShomeiContext } from '../x509/context.js';
 import { C14N, DSIG_NS, XADES_NS } from '../xml/algorithms.js';
 import { canonicalize } from '../xml/c14n.js';
 import type { XmlElement } from '../xml/dom.js';
@@ -64,6 +65,8 @@ export interface AugmentXmlOptions {
   /** Attributes that carry element IDs. Default `Id`, `ID`, `id`. */
   idAttributes?: readonly string[];
   limits?: XmlSignatureLimits & XmlParseOptions;
+  /** Caches and crypto backend for the path and revocation checks (default `defaultContext`). */
+  context?: ShomeiContext;
   signal?: AbortSignal;
 }
 
@@ -177,6 +180,7 @@ async function addValidationData(
     ...(o.ocsp ? { ocsp: o.ocsp } : {}),
     ...(o.crls ? { crls: o.crls } : {}),
     ...(o.revocationSource ? { revocationSource: o.revocationSource } : {}),
+    ...(o.context ? { context: o.context } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   };
   if (!only) {

@@ -224,6 +224,7 @@ async function signatureLongTerm(
     anchors,
     signatureAt,
     ...(options.algorithmExpiry ? { algorithmExpiry: options.algorithmExpiry } : {}),
+    ...(options.context ? { context: options.context } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const b = basic as typeof basic;
