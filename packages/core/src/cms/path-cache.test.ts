@@ -48,6 +48,19 @@ describe('PathResultCache', () => {
     expect(c.calls()).toBe(2);
   });
 
+  it('recomputes when a trust anchor buffer is overwritten in place, and reuses while it is unchanged', async () => {
+    const cache = new PathResultCache({ now: () => 1_800_000_000_000 });
+    const c = counting();
+    const buffer = pki.root.slice();
+    const o = { trustAnchors: [buffer] };
+    await cache.get(cert, o, c.compute({ trustAnchors: anchors }));
+    await cache.get(cert, o, c.compute({ trustAnchors: anchors }));
+    expect(c.calls()).toBe(1);
+    buffer.set(pki.intermediate.subarray(0, Math.min(buffer.length, pki.intermediate.length)));
+    await cache.get(cert, o, c.compute({ trustAnchors: anchors }));
+    expect(c.calls()).toBe(2);
+  });
+
   it('recomputes when the revocation mode differs', async () => {
     const cache = new PathResultCache({ now: () => 1_800_000_000_000 });
     const c = counting();

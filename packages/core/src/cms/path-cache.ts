@@ -1,10 +1,14 @@
 /**
  * An opt-in cache of `validatePath` results for portals that verify many signatures under the same
  * few chains. A result is reused only for the same signer certificate, the same trust anchors,
- * intermediates, CRL and OCSP inputs (by identity), revocation mode and policy, and — when the
+ * intermediates, CRL and OCSP inputs (the same objects; a byte array must also hold the same bytes as
+ * when it was first seen, so a buffer overwritten in place is a new input), revocation mode and
+ * policy, and — when the
  * validation time is "now" — for at most `maxAgeMs` after it was computed and while every
  * certificate on its path is inside its validity period. An explicit `time` is matched exactly.
  */
+
+import { bytesEqual } from '../der/bytes.js';
 import type { PathResult, ValidatePathOptions } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
 
@@ -25,7 +29,7 @@ interface Entry {
 
 export class PathResultCache {
   readonly #entries = new WeakMap<Certificate, Entry[]>();
-  readonly #ids = new WeakMap<object, number>();
+  readonly #ids = new WeakMap<object, { readonly id: number; readonly bytes?: Uint8Array }>();
   #nextId = 1;
   readonly #maxAge: number;
   readonly #max: number;
@@ -37,13 +41,15 @@ export class PathResultCache {
     this.#now = options.now ?? Date.now;
   }
 
+  // Objects are told apart by identity; a byte array also by its content, checked against a private
+  // copy on every use: the caller may reuse the buffer for other bytes, which must not find the
+  // results computed for the old ones (the cost is one comparison of the bytes per call).
   #id(x: object | undefined): number {
     if (x === undefined) return 0;
-    let id = this.#ids.get(x);
-    if (id === undefined) {
-      id = this.#nextId++;
-      this.#ids.set(x, id);
-    }
+    const known = this.#ids.get(x);
+    if (known && (!(x instanceof Uint8Array) || bytesEqual(known.bytes!, x))) return known.id;
+    const id = this.#nextId++;
+    this.#ids.set(x, x instanceof Uint8Array ? { id, bytes: x.slice() } : { id });
     return id;
   }
 

@@ -6,7 +6,7 @@
  * nothing about that time; an answer issued after it that says "good", or "revoked" only later,
  * proves the certificate was not revoked then.
  */
-import { toHex } from '../der/bytes.js';
+import { bytesEqual, toHex } from '../der/bytes.js';
 import { checkCrls } from '../revocation/crl-check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import { type OcspResponse, parseOcspResponse, verifyOcspResponse } from '../revocation/ocsp.js';
@@ -19,28 +19,40 @@ import type { RevocationEvidence } from './evidence.js';
 import type { EvidenceMaterial } from './material.js';
 
 // Parsed sources are kept by content, since each validation extracts fresh views of the same bytes;
-// verification results stay keyed by the parsed object inside revocation/ (signature caches).
-const ocspParsed = new Map<string, OcspResponse | null>();
-const crlParsed = new Map<string, CrlIndex | null>();
+// verification results stay keyed by the parsed object inside revocation/ (signature caches). A hit
+// is confirmed byte for byte against the private copy kept with it: the key is a short hash, and a
+// look-alike (same length, tail and hash) must not be answered with another source's parse.
+// Module-level on purpose: a bounded memo of a pure parse over immutable private copies.
+interface Parsed<T> {
+  readonly bytes: Uint8Array;
+  readonly value: T | null;
+}
+const ocspParsed = new Map<string, Parsed<OcspResponse>>();
+const crlParsed = new Map<string, Parsed<CrlIndex>>();
 // Within one validation every certificate of every chain asks about the same views of the material:
-// remembered per view, so the content key is computed once per view, not once per question.
-const byView = new WeakMap<Uint8Array, { readonly map: object; readonly value: unknown }>();
-function memo<T>(map: Map<string, T | null>, der: Uint8Array, parse: (d: Uint8Array) => T): T | null {
+// remembered per view, so the content key is computed once per view, not once per question. A view
+// may be the caller's buffer, so a hit is still confirmed against the private copy (a comparison is
+// cheaper than the hash, and a buffer overwritten in place is parsed again).
+const byView = new WeakMap<Uint8Array, { readonly map: object; readonly entry: Parsed<unknown> }>();
+function memo<T>(map: Map<string, Parsed<T>>, der: Uint8Array, parse: (d: Uint8Array) => T): T | null {
   const seen = byView.get(der);
-  if (seen?.map === map) return seen.value as T | null;
+  if (seen?.map === map && bytesEqual(seen.entry.bytes, der)) return seen.entry.value as T | null;
   const key = bytesKey(der);
-  let v = map.get(key);
-  if (v === undefined) {
+  let entry = map.get(key);
+  if (entry === undefined || !bytesEqual(entry.bytes, der)) {
+    const bytes = der.slice();
+    let value: T | null;
     try {
-      v = parse(der.slice());
+      value = parse(bytes);
     } catch {
-      v = null;
+      value = null;
     }
+    entry = { bytes, value };
     if (map.size > 1024) map.delete(map.keys().next().value as string);
-    map.set(key, v);
+    map.set(key, entry);
   }
-  byView.set(der, { map, value: v });
-  return v;
+  byView.set(der, { map, entry });
+  return entry.value;
 }
 
 // What one source says about one certificate at one time does not change (the sources are signed
