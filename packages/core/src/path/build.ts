@@ -59,19 +59,19 @@ export class IssuerIndex {
     const bucket = this.#bySubject.get(nameIndexKey(child.issuer)) ?? [];
     const aki = child.authorityKeyIdentifier?.keyIdentifier;
     const time = this.#time;
-    const scored = bucket
-      .filter((c) => namesMatch(c.cert.subject, child.issuer))
-      .map((c) => {
-        let score = c.anchor ? 4 : 0;
-        if (aki && c.cert.subjectKeyIdentifier)
-          score += bytesEqual(aki, c.cert.subjectKeyIdentifier) ? 8 : -8;
-        if (time >= c.cert.notBefore && time <= c.cert.notAfter) score += 2;
-        return { c, score };
-      })
-      .sort((x, y) => y.score - x.score)
-      .map((x) => x.c);
-    this.#sorted.set(child, scored);
-    return scored;
+    const scored: { c: Candidate; score: number }[] = [];
+    for (const c of bucket) {
+      if (!namesMatch(c.cert.subject, child.issuer)) continue;
+      let score = c.anchor ? 4 : 0;
+      if (aki && c.cert.subjectKeyIdentifier) score += bytesEqual(aki, c.cert.subjectKeyIdentifier) ? 8 : -8;
+      if (time >= c.cert.notBefore && time <= c.cert.notAfter) score += 2;
+      scored.push({ c, score });
+    }
+    // A stable sort, so equal scores keep pool order (anchors first, then intermediates as given).
+    if (scored.length > 1) scored.sort((x, y) => y.score - x.score);
+    const ordered = scored.map((x) => x.c);
+    this.#sorted.set(child, ordered);
+    return ordered;
   }
 }
 

@@ -87,6 +87,21 @@ export async function checkRevocation(
   const order = ctx.options.order ?? ['ocsp', 'crl'];
   const { responses } = parseAll(ctx.ocsp);
   const candidates = [...path, ...ctx.pool];
+  // The same for every certificate of the path: built once.
+  const crlContext = {
+    time: ctx.time,
+    candidates,
+    validateCrlSigner: ctx.validateSigner,
+    ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
+    ...(ctx.profile ? { profile: ctx.profile } : {}),
+  };
+  const ocspOptions = {
+    time: ctx.time,
+    ...(ctx.options.ocspMaxAgeMs !== undefined ? { maxAgeMs: ctx.options.ocspMaxAgeMs } : {}),
+    ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
+  };
+  const useOcsp = order.includes('ocsp');
+  const useCrl = order.includes('crl');
   for (let i = 0; i < n; i++) {
     throwIfAborted(ctx.signal);
     const cert = path[i]!;
@@ -106,27 +121,15 @@ export async function checkRevocation(
       if (o.kind === 'failed') sourceFailure ??= { code: o.code, detail: o.detail };
       return false;
     };
-    const crlContext = {
-      time: ctx.time,
-      candidates,
-      validateCrlSigner: ctx.validateSigner,
-      ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
-      ...(ctx.profile ? { profile: ctx.profile } : {}),
-    };
-    const ocspOptions = {
-      time: ctx.time,
-      ...(ctx.options.ocspMaxAgeMs !== undefined ? { maxAgeMs: ctx.options.ocspMaxAgeMs } : {}),
-      ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
-    };
     // Everything given is evidence: every OCSP response and every CRL, not the first that answers.
     let conclusive = false;
-    for (const r of order.includes('ocsp') ? responses : []) {
+    for (const r of useOcsp ? responses : []) {
       const o = await verifyOcspResponse(r, cert, issuer, ocspOptions);
       // A response about other certificates is not a failed source for this one.
       if (o.kind === 'failed' && o.code === 'OCSP_CERT_MISMATCH') continue;
       if (take(o)) conclusive = true;
     }
-    if (order.includes('crl') && take(await checkCrls(cert, issuer, ctx.crls, crlContext))) conclusive = true;
+    if (useCrl && take(await checkCrls(cert, issuer, ctx.crls, crlContext))) conclusive = true;
     if (!conclusive && ctx.options.fetch) {
       for (const source of order) {
         if (source === 'ocsp') {
@@ -142,7 +145,10 @@ export async function checkRevocation(
         }
       }
     }
-    status = decide(order.flatMap((source) => evidence.filter((e) => e.source === source)));
+    // Evidence in `order` of sources (one source gave all of it in the common case: no reordering).
+    status = decide(
+      evidence.length < 2 ? evidence : order.flatMap((source) => evidence.filter((e) => e.source === source)),
+    );
     if (status) {
       // A conclusive answer from one source wins over a failure of another (OCSP first, CRL fallback).
       statuses.push(status);

@@ -6,7 +6,7 @@
  * also held to the CRL profile a conforming issuer MUST follow: cRLNumber present and non-critical
  * (§5.2.3), in delta CRLs too (§5.2.4).
  */
-import { bytesEqual, compareBytes, toHex } from '../der/bytes.js';
+import { bytesEqual, compareBytes } from '../der/bytes.js';
 import type { CoreErrorCode } from '../errors.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { DistributionPoint, DistributionPointName } from '../x509/extensions.js';
@@ -101,8 +101,8 @@ function reasonsMask(crl: CrlIndex, dp: DistributionPoint | undefined): number {
  * and never on the public `CrlIndex`: a caller able to add a key to it would make any CRL "verified".
  */
 interface CrlSignatureMemo {
-  /** Keys (SPKI hex) whose signature over this CRL verified — the signature is checked once per key. */
-  readonly keys: Set<string>;
+  /** Keys (SPKI DER, copied) whose signature over this CRL verified — checked once per key. */
+  readonly keys: Uint8Array[];
   /** The same, by identity of the SPKI view (no hex per check). */
   readonly spkis: WeakSet<Uint8Array>;
   /** Issuer certificates found good for this CRL (keyUsage and signature). */
@@ -114,7 +114,7 @@ const signatureMemos = new WeakMap<CrlIndex, CrlSignatureMemo>();
 function signatureMemo(crl: CrlIndex): CrlSignatureMemo {
   let memo = signatureMemos.get(crl);
   if (!memo) {
-    memo = { keys: new Set(), spkis: new WeakSet(), signers: new WeakSet() };
+    memo = { keys: [], spkis: new WeakSet(), signers: new WeakSet() };
     signatureMemos.set(crl, memo);
   }
   return memo;
@@ -146,7 +146,7 @@ async function checkCrlSignature(
     // (f): the signer's keyUsage must allow cRLSign — checked on every certificate, also when its key
     // is already known to have signed this CRL (another certificate may certify the same key).
     if (signer.keyUsage && !signer.keyUsage.cRLSign) continue;
-    if (memo.spkis.has(signer.spki) || memo.keys.has(toHex(signer.spki))) {
+    if (memo.spkis.has(signer.spki) || memo.keys.some((k) => bytesEqual(k, signer.spki))) {
       if (signer === issuer) {
         memo.signers.add(signer);
         return undefined;
@@ -163,7 +163,8 @@ async function checkCrlSignature(
       ok = notSignedByKey(error);
     }
     if (!ok) continue;
-    memo.keys.add(toHex(signer.spki));
+    // Only keys that verified this very signature are kept: one or two, whatever the pool holds.
+    if (!memo.keys.some((k) => bytesEqual(k, signer.spki))) memo.keys.push(signer.spki.slice());
     memo.spkis.add(signer.spki);
     // Only the issuer's own key is cached as a signer: a distinct signer's path depends on the time.
     if (signer === issuer) {
