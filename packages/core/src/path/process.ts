@@ -69,7 +69,9 @@ export async function processPath(
         fail(idx, v.code, v.detail);
     };
     // §6.1.2 initialisation.
-    const tree = new PolicyTree(budget);
+    // The valid_policy_tree is built on the first certificate that has certificatePolicies: a path
+    // without policies (the common case) makes it NULL at once and never allocates it.
+    let tree: PolicyTree | undefined;
     let treeNull = false;
     const constraints: NameConstraints[] = [];
     let explicitPolicy = policy.explicitPolicyRequired ? 0 : n + 1;
@@ -170,6 +172,7 @@ export async function processPath(
       if (!treeNull) {
         if (cert.certificatePolicies) {
           const anyAllowed = inhibitAnyPolicy > 0 || (!isLeaf && cert.selfIssued);
+          tree ??= new PolicyTree(budget);
           tree.processCertificatePolicies(
             i,
             cert.certificatePolicies.map((p) => p.policyId),
@@ -177,7 +180,7 @@ export async function processPath(
           );
           treeNull = tree.isNull(i);
         } else {
-          tree.clear();
+          tree?.clear();
           treeNull = true;
         }
       }
@@ -206,8 +209,9 @@ export async function processPath(
         if (bad) fail(idx, 'POLICY_MAPPING_INVALID', 'policyMappings maps to or from anyPolicy');
         // (b)
         if (!treeNull) {
-          tree.applyMappings(i, cert.policyMappings, policyMapping > 0);
-          treeNull = tree.isNull(i);
+          // A non-NULL tree after certificate 1 exists: (d) built it.
+          tree!.applyMappings(i, cert.policyMappings, policyMapping > 0);
+          treeNull = tree!.isNull(i);
         }
       }
       // (c)–(f): working_issuer_name (the working key is the next certificate's issuer key, see above).
@@ -265,7 +269,11 @@ export async function processPath(
     }
     // (g): intersection with user-initial-policy-set.
     const validPolicies =
-      treeNull || n === 0 ? (n === 0 ? [...initialPolicySet] : []) : tree.intersect(n, initialPolicySet);
+      treeNull || n === 0 || !tree
+        ? n === 0
+          ? [...initialPolicySet]
+          : []
+        : tree.intersect(n, initialPolicySet);
     if (
       n > 0 &&
       explicitPolicy === 0 &&

@@ -216,8 +216,10 @@ export interface ProfileViolation {
 }
 
 // The result depends only on the certificate and the two flags: cached, as repeated chains are the
-// common case for a portal.
-const cache = new WeakMap<Certificate, Map<string, readonly ProfileViolation[]>>();
+// common case for a portal. One slot per flag combination (see `slot`), no key string per lookup.
+const cache = new WeakMap<Certificate, (readonly ProfileViolation[] | undefined)[]>();
+const slot = (ctx: ProfileContext, profile: ValidationProfile): number =>
+  (profile === 'lenient' ? 2 : 0) + (ctx.selfSigned ? 1 : 0);
 
 /** The profile rules `cert` breaks under `profile`. */
 export function checkProfile(
@@ -225,16 +227,16 @@ export function checkProfile(
   ctx: ProfileContext,
   profile: ValidationProfile,
 ): readonly ProfileViolation[] {
-  const key = `${profile}:${ctx.selfSigned}`;
-  let byKey = cache.get(cert);
-  const hit = byKey?.get(key);
+  const k = slot(ctx, profile);
+  let slots = cache.get(cert);
+  const hit = slots?.[k];
   if (hit) return hit;
   const out = evaluate(cert, ctx, profile);
-  if (!byKey) {
-    byKey = new Map();
-    cache.set(cert, byKey);
+  if (!slots) {
+    slots = [undefined, undefined, undefined, undefined];
+    cache.set(cert, slots);
   }
-  byKey.set(key, out);
+  slots[k] = out;
   return out;
 }
 

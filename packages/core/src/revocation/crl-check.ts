@@ -176,24 +176,31 @@ async function checkCrlSignature(
   return `the CRL from "${crl.issuer.text}" is not signed by an authorised key`;
 }
 
-async function validateCrl(
+type CrlProblem = {
+  code:
+    | 'CRL_EXPIRED'
+    | 'CRL_NOT_YET_VALID'
+    | 'CRL_NUMBER_MISSING'
+    | 'CRL_NUMBER_CRITICAL'
+    | 'CRL_SIGNATURE_INVALID'
+    | 'CRL_UNKNOWN_CRITICAL_EXTENSION'
+    | 'SIGNATURE_ALGORITHM_WEAK';
+  detail: string;
+};
+
+/** `validateCrl` could not decide without checking the signature (not yet known for this issuer). */
+const SIGNATURE_NEEDED = Symbol('signature needed');
+
+/**
+ * The checks of `validateCrl` that need no signature verification, run synchronously: the verdict
+ * when the CRL's signature is already known good for this very issuer certificate (the memo that
+ * `checkCrlSignature` consults first), else `SIGNATURE_NEEDED`.
+ */
+function validateCrlKnown(
   crl: CrlIndex,
   issuer: Certificate,
   ctx: CrlCheckContext,
-): Promise<
-  | {
-      code:
-        | 'CRL_EXPIRED'
-        | 'CRL_NOT_YET_VALID'
-        | 'CRL_NUMBER_MISSING'
-        | 'CRL_NUMBER_CRITICAL'
-        | 'CRL_SIGNATURE_INVALID'
-        | 'CRL_UNKNOWN_CRITICAL_EXTENSION'
-        | 'SIGNATURE_ALGORITHM_WEAK';
-      detail: string;
-    }
-  | undefined
-> {
+): CrlProblem | undefined | typeof SIGNATURE_NEEDED {
   // A CRL issued after the validation time is newer evidence (typical when checking a signature at
   // its signing time); only one dated in the future of both that time and the clock is refused.
   if (crl.thisUpdate.getTime() > Math.max(ctx.time.getTime(), Date.now()) + 5 * 60_000)
@@ -215,6 +222,21 @@ async function validateCrl(
       code: 'SIGNATURE_ALGORITHM_WEAK',
       detail: `the CRL from "${crl.issuer.text}" is signed with ${weak}, which the algorithm policy refuses`,
     };
+  // The first test of `checkCrlSignature`: the issuer is the first candidate signer (its subject is
+  // the CRL issuer) and its keyUsage and key were found good for this CRL before.
+  if (!(signatureMemos.get(crl)?.signers.has(issuer) && namesMatch(crl.issuer, issuer.subject)))
+    return SIGNATURE_NEEDED;
+  // Checked after the signature, so the code speaks of a CRL its issuer really published.
+  return ctx.profile === 'lenient' ? undefined : crlProfileProblem(crl);
+}
+
+async function validateCrl(
+  crl: CrlIndex,
+  issuer: Certificate,
+  ctx: CrlCheckContext,
+): Promise<CrlProblem | undefined> {
+  const known = validateCrlKnown(crl, issuer, ctx);
+  if (known !== SIGNATURE_NEEDED) return known;
   const sig = await checkCrlSignature(crl, issuer, ctx);
   if (sig) return { code: 'CRL_SIGNATURE_INVALID', detail: sig };
   // Checked after the signature, so the code speaks of a CRL its issuer really published.
@@ -338,10 +360,18 @@ export async function checkCrls(
   const bases = crls.filter((c) => !c.isDelta);
   const deltas = crls.filter((c) => c.isDelta);
   const usable: UsableCrl[] = [];
-  const checked = new Map<CrlIndex, Awaited<ReturnType<typeof validateCrl>>>();
-  const validate = async (crl: CrlIndex) => {
-    if (!checked.has(crl)) checked.set(crl, await validateCrl(crl, issuer, ctx));
-    return checked.get(crl);
+  // Each CRL is validated once per call; a CRL whose signature is already known good for `issuer`
+  // is decided without an await (the repeated chains of a portal).
+  let checked: Map<CrlIndex, CrlProblem | undefined> | undefined;
+  const validate = (crl: CrlIndex): CrlProblem | undefined | Promise<CrlProblem | undefined> => {
+    const known = validateCrlKnown(crl, issuer, ctx);
+    if (known !== SIGNATURE_NEEDED) return known;
+    checked ??= new Map();
+    if (checked.has(crl)) return checked.get(crl);
+    return validateCrl(crl, issuer, ctx).then((problem) => {
+      checked!.set(crl, problem);
+      return problem;
+    });
   };
   for (const dp of dps) {
     for (const crl of bases) {
@@ -349,7 +379,8 @@ export async function checkCrls(
       const mask = reasonsMask(crl, dp);
       if (mask === 0) continue;
       applicable = true;
-      const problem = await validate(crl);
+      const pending = validate(crl);
+      const problem = pending instanceof Promise ? await pending : pending;
       if (problem) {
         failure ??= problem;
         continue;
@@ -370,7 +401,8 @@ export async function checkCrls(
   const unusable = new Set<CrlIndex>();
   for (const d of deltas) {
     if (!usable.some((u) => deltaFor(u.crl, d))) continue;
-    const problem = await validate(d);
+    const pending = validate(d);
+    const problem = pending instanceof Promise ? await pending : pending;
     if (problem?.code === 'CRL_NUMBER_MISSING' || problem?.code === 'CRL_NUMBER_CRITICAL') {
       failure ??= problem;
       for (const u of usable) if (deltaFor(u.crl, d)) unusable.add(u.crl);
