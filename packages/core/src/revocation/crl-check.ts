@@ -300,6 +300,16 @@ function newer(a: CrlIndex, b: CrlIndex): boolean {
 
 const sameScope = (a: CrlIndex, b: CrlIndex): boolean => namesMatch(a.issuer, b.issuer) && sameIdp(a, b);
 
+/**
+ * §5.2.4, §6.3.3 (c): a delta applies to a complete CRL of its scope whose number is at least the
+ * delta's base and below the delta's own number.
+ */
+const deltaFor = (base: CrlIndex, d: CrlIndex): boolean =>
+  sameScope(d, base) &&
+  base.crlNumber !== undefined &&
+  compareNumbers(d.deltaCrlIndicator!, base.crlNumber) <= 0 &&
+  (!d.crlNumber || compareNumbers(d.crlNumber, base.crlNumber) > 0);
+
 type EntryState =
   | { readonly kind: 'revoked'; readonly status: RevocationStatus; readonly permanent: boolean }
   | { readonly kind: 'released' }
@@ -357,8 +367,9 @@ export async function checkCrls(
     : [undefined];
   let failure: { code: CoreErrorCode; detail: string } | undefined;
   let applicable = false;
-  const bases = crls.filter((c) => !c.isDelta);
-  const deltas = crls.filter((c) => c.isDelta);
+  const bases: CrlIndex[] = [];
+  const deltas: CrlIndex[] = [];
+  for (const c of crls) (c.isDelta ? deltas : bases).push(c);
   const usable: UsableCrl[] = [];
   // Each CRL is validated once per call; a CRL whose signature is already known good for `issuer`
   // is decided without an await (the repeated chains of a portal).
@@ -388,13 +399,6 @@ export async function checkCrls(
       usable.push({ crl, mask });
     }
   }
-  // §5.2.4, §6.3.3 (c): a delta applies to a complete CRL of its scope whose number is at least the
-  // delta's base and below the delta's own number.
-  const deltaFor = (base: CrlIndex, d: CrlIndex): boolean =>
-    sameScope(d, base) &&
-    base.crlNumber !== undefined &&
-    compareNumbers(d.deltaCrlIndicator!, base.crlNumber) <= 0 &&
-    (!d.crlNumber || compareNumbers(d.crlNumber, base.crlNumber) > 0);
   const usableDeltas: CrlIndex[] = [];
   // A complete CRL whose authentic delta breaks the profile cannot say `good` or decide a hold: the
   // issuer published newer information that cannot be ordered (§5.2.4). Its permanent revocations stand.
