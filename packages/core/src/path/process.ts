@@ -64,10 +64,6 @@ export async function processPath(
   }
 
   async function run(): Promise<ProcessResult> {
-    const profileChecks = (cert: Certificate, idx: number) => {
-      for (const v of checkProfile(cert, { selfSigned: isSelfSigned(cert, path[idx + 1]!) }, profile))
-        fail(idx, v.code, v.detail);
-    };
     // §6.1.2 initialisation.
     // The valid_policy_tree is built on the first certificate that has certificatePolicies: a path
     // without policies (the common case) makes it NULL at once and never allocates it.
@@ -190,7 +186,7 @@ export async function processPath(
 
       if (isLeaf) {
         // The certificate profile (RFC 5280 §4) and the CA-as-end-entity rule.
-        profileChecks(cert, idx);
+        profileChecks(path, idx, profile, fail);
         if (cert.basicConstraints?.ca && !options.allowCaLeaf)
           fail(
             idx,
@@ -254,7 +250,7 @@ export async function processPath(
         fail(idx, 'KEY_USAGE', `"${cert.subject.text}" keyUsage lacks keyCertSign`);
       // (o): unknown critical extensions.
       checkCritical(cert, idx, fail);
-      profileChecks(cert, idx);
+      profileChecks(path, idx, profile, fail);
     }
 
     // §6.1.5 wrap-up.
@@ -283,6 +279,18 @@ export async function processPath(
       fail(-1, 'POLICY_REQUIRED', 'no valid policy remains after intersecting with the initial policy set');
     return { failures, validPolicies, budgetExhausted };
   }
+}
+
+/** The certificate profile (RFC 5280 §4) of `path[idx]`, self-signed judged by the issuer found. */
+function profileChecks(
+  path: readonly Certificate[],
+  idx: number,
+  profile: ValidationProfile,
+  fail: Fail,
+): void {
+  const cert = path[idx]!;
+  for (const v of checkProfile(cert, { selfSigned: isSelfSigned(cert, path[idx + 1]!) }, profile))
+    fail(idx, v.code, v.detail);
 }
 
 /**
