@@ -46,7 +46,10 @@ export class WorkBudget {
     this.policy = policy;
     // A caller who narrows only `paths` narrows the search with it (16 steps per path, the default ratio).
     const buildSteps = limits.buildSteps ?? (limits.paths !== undefined ? limits.paths * 16 : undefined);
-    this.limits = { ...DEFAULT_BUDGET, ...stripUndefined({ ...limits, buildSteps }) };
+    // No limit given (the common case): the defaults as they are, without copying.
+    this.limits = isEmpty(limits)
+      ? DEFAULT_BUDGET
+      : { ...DEFAULT_BUDGET, ...stripUndefined({ ...limits, buildSteps }) };
     const l = this.limits;
     this.#left = {
       signatures: l.signatures,
@@ -77,6 +80,11 @@ export class WorkBudget {
     const limit = this.limits[kind];
     return `the budget of ${limit.toLocaleString('en')} ${WHAT[kind]} ran out`;
   }
+}
+
+function isEmpty(o: PathBudget): boolean {
+  for (const k in o) if ((o as Record<string, unknown>)[k] !== undefined) return false;
+  return true;
 }
 
 function stripUndefined(o: PathBudget): PathBudget {

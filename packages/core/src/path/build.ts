@@ -25,16 +25,20 @@ interface Candidate {
 const sameKeyAndName = (a: Certificate, b: Certificate) =>
   bytesEqual(a.spki, b.spki) && namesMatch(a.subject, b.subject);
 
+/** Loop detection: the same certificate, or the same name and key, already in `path`. */
+function inPath(path: readonly Certificate[], cert: Certificate): boolean {
+  for (const p of path) if (p === cert || sameKeyAndName(p, cert)) return true;
+  return false;
+}
+
 /** The pool indexed by subject name (RFC 5280 §7.1 matching), built once per validation. */
 export class IssuerIndex {
   readonly #bySubject = new Map<string, Candidate[]>();
-  readonly #anchors: readonly Certificate[];
   readonly #sorted = new Map<Certificate, readonly Candidate[]>();
   readonly #time: Date;
 
   constructor(pool: CertificatePool, time: Date) {
     this.#time = time;
-    this.#anchors = pool.anchors;
     for (const a of pool.anchors) this.#add({ cert: a, anchor: true });
     for (const c of pool.intermediates) if (!this.isAnchor(c)) this.#add({ cert: c, anchor: false });
   }
@@ -47,9 +51,12 @@ export class IssuerIndex {
   }
 
   isAnchor(c: Certificate): boolean {
+    // Every anchor is in the bucket of its subject (equal DER, equal subject, equal key), so a
+    // certificate whose subject has no bucket is no anchor.
     const bucket = this.#bySubject.get(nameIndexKey(c.subject));
-    if (bucket) return bucket.some((x) => x.anchor && (x.cert === c || bytesEqual(x.cert.der, c.der)));
-    return this.#anchors.some((a) => a === c || bytesEqual(a.der, c.der));
+    if (!bucket) return false;
+    for (const x of bucket) if (x.anchor && (x.cert === c || bytesEqual(x.cert.der, c.der))) return true;
+    return false;
   }
 
   /** Candidate issuers of `child`, best first (computed once per child). */
@@ -59,19 +66,25 @@ export class IssuerIndex {
     const bucket = this.#bySubject.get(nameIndexKey(child.issuer)) ?? [];
     const aki = child.authorityKeyIdentifier?.keyIdentifier;
     const time = this.#time;
-    const scored = bucket
-      .filter((c) => namesMatch(c.cert.subject, child.issuer))
-      .map((c) => {
-        let score = c.anchor ? 4 : 0;
-        if (aki && c.cert.subjectKeyIdentifier)
-          score += bytesEqual(aki, c.cert.subjectKeyIdentifier) ? 8 : -8;
-        if (time >= c.cert.notBefore && time <= c.cert.notAfter) score += 2;
-        return { c, score };
-      })
-      .sort((x, y) => y.score - x.score)
-      .map((x) => x.c);
-    this.#sorted.set(child, scored);
-    return scored;
+    // One candidate (the usual case): nothing to rank.
+    if (bucket.length === 1) {
+      const only = namesMatch(bucket[0]!.cert.subject, child.issuer) ? bucket : [];
+      this.#sorted.set(child, only);
+      return only;
+    }
+    const scored: { c: Candidate; score: number }[] = [];
+    for (const c of bucket) {
+      if (!namesMatch(c.cert.subject, child.issuer)) continue;
+      let score = c.anchor ? 4 : 0;
+      if (aki && c.cert.subjectKeyIdentifier) score += bytesEqual(aki, c.cert.subjectKeyIdentifier) ? 8 : -8;
+      if (time >= c.cert.notBefore && time <= c.cert.notAfter) score += 2;
+      scored.push({ c, score });
+    }
+    // A stable sort, so equal scores keep pool order (anchors first, then intermediates as given).
+    if (scored.length > 1) scored.sort((x, y) => y.score - x.score);
+    const ordered = scored.map((x) => x.c);
+    this.#sorted.set(child, ordered);
+    return ordered;
   }
 }
 
@@ -99,7 +112,7 @@ export function* buildPaths(
     for (const { cert, anchor } of candidates) {
       if (budget.left('paths') <= 0) return;
       // Loop detection: the same certificate, or the same name and key, already in this path.
-      if (path.some((p) => p === cert || sameKeyAndName(p, cert))) continue;
+      if (inPath(path, cert)) continue;
       if (path.length + 1 > maxDepth) {
         if (path.length > partial.longest.length) partial.longest = [...path];
         continue;

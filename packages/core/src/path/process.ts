@@ -75,12 +75,10 @@ export async function processPath(
   }
 
   async function run(): Promise<ProcessResult> {
-    const profileChecks = (cert: Certificate, idx: number) => {
-      for (const v of checkProfile(cert, { selfSigned: isSelfSigned(cert, path[idx + 1]!) }, profile))
-        fail(idx, v.code, v.detail);
-    };
     // §6.1.2 initialisation.
-    const tree = new PolicyTree(budget);
+    // The valid_policy_tree is built on the first certificate that has certificatePolicies: a path
+    // without policies (the common case) makes it NULL at once and never allocates it.
+    let tree: PolicyTree | undefined;
     let treeNull = false;
     const constraints: NameConstraints[] = [];
     let explicitPolicy = policy.explicitPolicyRequired ? 0 : n + 1;
@@ -182,6 +180,7 @@ export async function processPath(
       if (!treeNull) {
         if (cert.certificatePolicies) {
           const anyAllowed = inhibitAnyPolicy > 0 || (!isLeaf && cert.selfIssued);
+          tree ??= new PolicyTree(budget);
           tree.processCertificatePolicies(
             i,
             cert.certificatePolicies.map((p) => p.policyId),
@@ -189,7 +188,7 @@ export async function processPath(
           );
           treeNull = tree.isNull(i);
         } else {
-          tree.clear();
+          tree?.clear();
           treeNull = true;
         }
       }
@@ -199,7 +198,7 @@ export async function processPath(
 
       if (isLeaf) {
         // The certificate profile (RFC 5280 §4) and the CA-as-end-entity rule.
-        profileChecks(cert, idx);
+        profileChecks(path, idx, profile, fail);
         if (cert.basicConstraints?.ca && !options.allowCaLeaf)
           fail(
             idx,
@@ -218,8 +217,9 @@ export async function processPath(
         if (bad) fail(idx, 'POLICY_MAPPING_INVALID', 'policyMappings maps to or from anyPolicy');
         // (b)
         if (!treeNull) {
-          tree.applyMappings(i, cert.policyMappings, policyMapping > 0);
-          treeNull = tree.isNull(i);
+          // A non-NULL tree after certificate 1 exists: (d) built it.
+          tree!.applyMappings(i, cert.policyMappings, policyMapping > 0);
+          treeNull = tree!.isNull(i);
         }
       }
       // (c)–(f): working_issuer_name (the working key is the next certificate's issuer key, see above).
@@ -262,7 +262,7 @@ export async function processPath(
         fail(idx, 'KEY_USAGE', `"${cert.subject.text}" keyUsage lacks keyCertSign`);
       // (o): unknown critical extensions.
       checkCritical(cert, idx, fail);
-      profileChecks(cert, idx);
+      profileChecks(path, idx, profile, fail);
     }
 
     // §6.1.5 wrap-up.
@@ -277,7 +277,11 @@ export async function processPath(
     }
     // (g): intersection with user-initial-policy-set.
     const validPolicies =
-      treeNull || n === 0 ? (n === 0 ? [...initialPolicySet] : []) : tree.intersect(n, initialPolicySet);
+      treeNull || n === 0 || !tree
+        ? n === 0
+          ? [...initialPolicySet]
+          : []
+        : tree.intersect(n, initialPolicySet);
     if (
       n > 0 &&
       explicitPolicy === 0 &&
@@ -287,6 +291,18 @@ export async function processPath(
       fail(-1, 'POLICY_REQUIRED', 'no valid policy remains after intersecting with the initial policy set');
     return { failures, validPolicies, budgetExhausted };
   }
+}
+
+/** The certificate profile (RFC 5280 §4) of `path[idx]`, self-signed judged by the issuer found. */
+function profileChecks(
+  path: readonly Certificate[],
+  idx: number,
+  profile: ValidationProfile,
+  fail: Fail,
+): void {
+  const cert = path[idx]!;
+  for (const v of checkProfile(cert, { selfSigned: isSelfSigned(cert, path[idx + 1]!) }, profile))
+    fail(idx, v.code, v.detail);
 }
 
 /**

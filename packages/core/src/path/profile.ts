@@ -215,9 +215,12 @@ export interface ProfileViolation {
 }
 
 // The result depends only on the certificate and the two flags: cached, as repeated chains are the
-// common case for a portal. Module-level on purpose: a memo of a pure function of a parsed object of core's own (never a
-// caller's buffer), held weakly, so it adds no lifetime and cannot answer for other data.
-const cache = new WeakMap<Certificate, Map<string, readonly ProfileViolation[]>>();
+// common case for a portal. Module-level on purpose: a memo of a pure function of a parsed object of
+// core's own (never a caller's buffer), held weakly, so it adds no lifetime and cannot answer for
+// other data. One slot per flag combination (see `slot`), no key string per lookup.
+const cache = new WeakMap<Certificate, (readonly ProfileViolation[] | undefined)[]>();
+const slot = (ctx: ProfileContext, profile: ValidationProfile): number =>
+  (profile === 'lenient' ? 2 : 0) + (ctx.selfSigned ? 1 : 0);
 
 /** The profile rules `cert` breaks under `profile`. */
 export function checkProfile(
@@ -225,16 +228,16 @@ export function checkProfile(
   ctx: ProfileContext,
   profile: ValidationProfile,
 ): readonly ProfileViolation[] {
-  const key = `${profile}:${ctx.selfSigned}`;
-  let byKey = cache.get(cert);
-  const hit = byKey?.get(key);
+  const k = slot(ctx, profile);
+  let slots = cache.get(cert);
+  const hit = slots?.[k];
   if (hit) return hit;
   const out = evaluate(cert, ctx, profile);
-  if (!byKey) {
-    byKey = new Map();
-    cache.set(cert, byKey);
+  if (!slots) {
+    slots = [undefined, undefined, undefined, undefined];
+    cache.set(cert, slots);
   }
-  byKey.set(key, out);
+  slots[k] = out;
   return out;
 }
 

@@ -101,64 +101,59 @@ export async function checkRevocation(
   const context = ctx.context ?? defaultContext;
   const { responses } = parseAll(ctx.ocsp, context);
   const candidates = [...path, ...ctx.pool];
+  // The same for every certificate of the path: built once.
+  const crlContext = {
+    time: ctx.time,
+    candidates,
+    validateCrlSigner: ctx.validateSigner,
+    context,
+    ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
+    ...(ctx.profile ? { profile: ctx.profile } : {}),
+  };
+  const ocspOptions = {
+    time: ctx.time,
+    context,
+    ...(ctx.options.ocspMaxAgeMs !== undefined ? { maxAgeMs: ctx.options.ocspMaxAgeMs } : {}),
+    ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
+  };
+  const useOcsp = order.includes('ocsp');
+  const useCrl = order.includes('crl');
   for (let i = 0; i < n; i++) {
     throwIfAborted(ctx.signal);
     const cert = path[i]!;
     const issuer = path[i + 1]!;
     let status: RevocationStatus | undefined;
-    let sourceFailure: { code: RevocationSourceErrorCode; detail: string } | undefined;
-    const evidence: { status: RevocationStatus; at: number; source: 'ocsp' | 'crl' }[] = [];
-    const take = (o: SourceOutcome): boolean => {
-      if (o.kind === 'status' && o.status.status !== 'unknown') {
-        evidence.push({
-          status: o.status,
-          at: o.evidenceTime?.getTime() ?? Number.NEGATIVE_INFINITY,
-          source: o.status.source ?? 'crl',
-        });
-        return true;
-      }
-      if (o.kind === 'failed') sourceFailure ??= { code: o.code, detail: o.detail };
-      return false;
-    };
-    const crlContext = {
-      time: ctx.time,
-      candidates,
-      validateCrlSigner: ctx.validateSigner,
-      context,
-      ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
-      ...(ctx.profile ? { profile: ctx.profile } : {}),
-    };
-    const ocspOptions = {
-      time: ctx.time,
-      context,
-      ...(ctx.options.ocspMaxAgeMs !== undefined ? { maxAgeMs: ctx.options.ocspMaxAgeMs } : {}),
-      ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
-    };
+    const gathered: Gathered = { evidence: [], failure: undefined };
     // Everything given is evidence: every OCSP response and every CRL, not the first that answers.
     let conclusive = false;
-    for (const r of order.includes('ocsp') ? responses : []) {
+    for (const r of useOcsp ? responses : []) {
       const o = await verifyOcspResponse(r, cert, issuer, ocspOptions);
       // A response about other certificates is not a failed source for this one.
       if (o.kind === 'failed' && o.code === 'OCSP_CERT_MISMATCH') continue;
-      if (take(o)) conclusive = true;
+      if (gather(gathered, o)) conclusive = true;
     }
-    if (order.includes('crl') && take(await checkCrls(cert, issuer, ctx.crls, crlContext))) conclusive = true;
+    if (useCrl && gather(gathered, await checkCrls(cert, issuer, ctx.crls, crlContext))) conclusive = true;
     if (!conclusive && ctx.options.fetch) {
       for (const source of order) {
         if (source === 'ocsp') {
-          if (take(await fetchOcspFor(cert, issuer, ctx))) break;
+          if (gather(gathered, await fetchOcspFor(cert, issuer, ctx))) break;
         } else {
           const fetched = await fetchCrlsFor(cert, ctx);
-          if (fetched.kind === 'failed') take(fetched);
+          if (fetched.kind === 'failed') gather(gathered, fetched);
           else if (
             fetched.crls.length &&
-            take(await checkCrls(cert, issuer, [...ctx.crls, ...fetched.crls], crlContext))
+            gather(gathered, await checkCrls(cert, issuer, [...ctx.crls, ...fetched.crls], crlContext))
           )
             break;
         }
       }
     }
-    status = decide(order.flatMap((source) => evidence.filter((e) => e.source === source)));
+    // Evidence in `order` of sources (one source gave all of it in the common case: no reordering).
+    status = decide(
+      gathered.evidence.length < 2
+        ? gathered.evidence
+        : order.flatMap((source) => gathered.evidence.filter((e) => e.source === source)),
+    );
     if (status) {
       // A conclusive answer from one source wins over a failure of another (OCSP first, CRL fallback).
       statuses.push(status);
@@ -171,6 +166,7 @@ export async function checkRevocation(
       }
       continue;
     }
+    const sourceFailure = gathered.failure;
     if (sourceFailure) {
       statuses.push({ status: 'unknown', source: null, detail: sourceFailure.detail });
       failures.push({ index: i, code: sourceFailure.code, detail: sourceFailure.detail });
@@ -188,6 +184,26 @@ export async function checkRevocation(
     }
   }
   return { statuses, failures, warnings };
+}
+
+/** What the sources said of one certificate: conclusive evidence, and the first failure. */
+interface Gathered {
+  readonly evidence: { status: RevocationStatus; at: number; source: 'ocsp' | 'crl' }[];
+  failure: { code: RevocationSourceErrorCode; detail: string } | undefined;
+}
+
+/** Records one source's outcome; true when it is conclusive (a status other than unknown). */
+function gather(g: Gathered, o: SourceOutcome): boolean {
+  if (o.kind === 'status' && o.status.status !== 'unknown') {
+    g.evidence.push({
+      status: o.status,
+      at: o.evidenceTime?.getTime() ?? Number.NEGATIVE_INFINITY,
+      source: o.status.source ?? 'crl',
+    });
+    return true;
+  }
+  if (o.kind === 'failed') g.failure ??= { code: o.code, detail: o.detail };
+  return false;
 }
 
 const isPermanent = (s: RevocationStatus): boolean =>

@@ -6,7 +6,7 @@
  * also held to the CRL profile a conforming issuer MUST follow: cRLNumber present and non-critical
  * (§5.2.3), in delta CRLs too (§5.2.4).
  */
-import { bytesEqual, compareBytes, toHex } from '../der/bytes.js';
+import { bytesEqual, compareBytes } from '../der/bytes.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { ShomeiContext } from '../x509/context.js';
 import type { DistributionPoint, DistributionPointName } from '../x509/extensions.js';
@@ -103,8 +103,8 @@ function reasonsMask(crl: CrlIndex, dp: DistributionPoint | undefined): number {
  * and never on the public `CrlIndex`: a caller able to add a key to it would make any CRL "verified".
  */
 interface CrlSignatureMemo {
-  /** Keys (SPKI hex) whose signature over this CRL verified — the signature is checked once per key. */
-  readonly keys: Set<string>;
+  /** Keys (SPKI DER, copied) whose signature over this CRL verified — checked once per key. */
+  readonly keys: Uint8Array[];
   /** The same, by identity of the SPKI view (no hex per check). */
   readonly spkis: WeakSet<Uint8Array>;
   /** Issuer certificates found good for this CRL (keyUsage and signature). */
@@ -116,7 +116,7 @@ const signatureMemos = new WeakMap<CrlIndex, CrlSignatureMemo>();
 function signatureMemo(crl: CrlIndex): CrlSignatureMemo {
   let memo = signatureMemos.get(crl);
   if (!memo) {
-    memo = { keys: new Set(), spkis: new WeakSet(), signers: new WeakSet() };
+    memo = { keys: [], spkis: new WeakSet(), signers: new WeakSet() };
     signatureMemos.set(crl, memo);
   }
   return memo;
@@ -148,7 +148,7 @@ async function checkCrlSignature(
     // (f): the signer's keyUsage must allow cRLSign — checked on every certificate, also when its key
     // is already known to have signed this CRL (another certificate may certify the same key).
     if (signer.keyUsage && !signer.keyUsage.cRLSign) continue;
-    if (memo.spkis.has(signer.spki) || memo.keys.has(toHex(signer.spki))) {
+    if (memo.spkis.has(signer.spki) || memo.keys.some((k) => bytesEqual(k, signer.spki))) {
       if (signer === issuer) {
         memo.signers.add(signer);
         return undefined;
@@ -170,7 +170,8 @@ async function checkCrlSignature(
       ok = notSignedByKey(error);
     }
     if (!ok) continue;
-    memo.keys.add(toHex(signer.spki));
+    // Only keys that verified this very signature are kept: one or two, whatever the pool holds.
+    if (!memo.keys.some((k) => bytesEqual(k, signer.spki))) memo.keys.push(signer.spki.slice());
     memo.spkis.add(signer.spki);
     // Only the issuer's own key is cached as a signer: a distinct signer's path depends on the time.
     if (signer === issuer) {
@@ -182,24 +183,31 @@ async function checkCrlSignature(
   return `the CRL from "${crl.issuer.text}" is not signed by an authorised key`;
 }
 
-async function validateCrl(
+type CrlProblem = {
+  code:
+    | 'CRL_EXPIRED'
+    | 'CRL_NOT_YET_VALID'
+    | 'CRL_NUMBER_MISSING'
+    | 'CRL_NUMBER_CRITICAL'
+    | 'CRL_SIGNATURE_INVALID'
+    | 'CRL_UNKNOWN_CRITICAL_EXTENSION'
+    | 'SIGNATURE_ALGORITHM_WEAK';
+  detail: string;
+};
+
+/** `validateCrl` could not decide without checking the signature (not yet known for this issuer). */
+const SIGNATURE_NEEDED = Symbol('signature needed');
+
+/**
+ * The checks of `validateCrl` that need no signature verification, run synchronously: the verdict
+ * when the CRL's signature is already known good for this very issuer certificate (the memo that
+ * `checkCrlSignature` consults first), else `SIGNATURE_NEEDED`.
+ */
+function validateCrlKnown(
   crl: CrlIndex,
   issuer: Certificate,
   ctx: CrlCheckContext,
-): Promise<
-  | {
-      code:
-        | 'CRL_EXPIRED'
-        | 'CRL_NOT_YET_VALID'
-        | 'CRL_NUMBER_MISSING'
-        | 'CRL_NUMBER_CRITICAL'
-        | 'CRL_SIGNATURE_INVALID'
-        | 'CRL_UNKNOWN_CRITICAL_EXTENSION'
-        | 'SIGNATURE_ALGORITHM_WEAK';
-      detail: string;
-    }
-  | undefined
-> {
+): CrlProblem | undefined | typeof SIGNATURE_NEEDED {
   // A CRL issued after the validation time is newer evidence (typical when checking a signature at
   // its signing time); only one dated in the future of both that time and the clock is refused.
   if (crl.thisUpdate.getTime() > Math.max(ctx.time.getTime(), Date.now()) + 5 * 60_000)
@@ -221,6 +229,21 @@ async function validateCrl(
       code: 'SIGNATURE_ALGORITHM_WEAK',
       detail: `the CRL from "${crl.issuer.text}" is signed with ${weak}, which the algorithm policy refuses`,
     };
+  // The first test of `checkCrlSignature`: the issuer is the first candidate signer (its subject is
+  // the CRL issuer) and its keyUsage and key were found good for this CRL before.
+  if (!(signatureMemos.get(crl)?.signers.has(issuer) && namesMatch(crl.issuer, issuer.subject)))
+    return SIGNATURE_NEEDED;
+  // Checked after the signature, so the code speaks of a CRL its issuer really published.
+  return ctx.profile === 'lenient' ? undefined : crlProfileProblem(crl);
+}
+
+async function validateCrl(
+  crl: CrlIndex,
+  issuer: Certificate,
+  ctx: CrlCheckContext,
+): Promise<CrlProblem | undefined> {
+  const known = validateCrlKnown(crl, issuer, ctx);
+  if (known !== SIGNATURE_NEEDED) return known;
   const sig = await checkCrlSignature(crl, issuer, ctx);
   if (sig) return { code: 'CRL_SIGNATURE_INVALID', detail: sig };
   // Checked after the signature, so the code speaks of a CRL its issuer really published.
@@ -284,6 +307,16 @@ function newer(a: CrlIndex, b: CrlIndex): boolean {
 
 const sameScope = (a: CrlIndex, b: CrlIndex): boolean => namesMatch(a.issuer, b.issuer) && sameIdp(a, b);
 
+/**
+ * §5.2.4, §6.3.3 (c): a delta applies to a complete CRL of its scope whose number is at least the
+ * delta's base and below the delta's own number.
+ */
+const deltaFor = (base: CrlIndex, d: CrlIndex): boolean =>
+  sameScope(d, base) &&
+  base.crlNumber !== undefined &&
+  compareNumbers(d.deltaCrlIndicator!, base.crlNumber) <= 0 &&
+  (!d.crlNumber || compareNumbers(d.crlNumber, base.crlNumber) > 0);
+
 type EntryState =
   | { readonly kind: 'revoked'; readonly status: RevocationStatus; readonly permanent: boolean }
   | { readonly kind: 'released' }
@@ -341,13 +374,22 @@ export async function checkCrls(
     : [undefined];
   let failure: { code: RevocationSourceErrorCode; detail: string } | undefined;
   let applicable = false;
-  const bases = crls.filter((c) => !c.isDelta);
-  const deltas = crls.filter((c) => c.isDelta);
+  const bases: CrlIndex[] = [];
+  const deltas: CrlIndex[] = [];
+  for (const c of crls) (c.isDelta ? deltas : bases).push(c);
   const usable: UsableCrl[] = [];
-  const checked = new Map<CrlIndex, Awaited<ReturnType<typeof validateCrl>>>();
-  const validate = async (crl: CrlIndex) => {
-    if (!checked.has(crl)) checked.set(crl, await validateCrl(crl, issuer, ctx));
-    return checked.get(crl);
+  // Each CRL is validated once per call; a CRL whose signature is already known good for `issuer`
+  // is decided without an await (the repeated chains of a portal).
+  let checked: Map<CrlIndex, CrlProblem | undefined> | undefined;
+  const validate = (crl: CrlIndex): CrlProblem | undefined | Promise<CrlProblem | undefined> => {
+    const known = validateCrlKnown(crl, issuer, ctx);
+    if (known !== SIGNATURE_NEEDED) return known;
+    checked ??= new Map();
+    if (checked.has(crl)) return checked.get(crl);
+    return validateCrl(crl, issuer, ctx).then((problem) => {
+      checked!.set(crl, problem);
+      return problem;
+    });
   };
   for (const dp of dps) {
     for (const crl of bases) {
@@ -355,7 +397,8 @@ export async function checkCrls(
       const mask = reasonsMask(crl, dp);
       if (mask === 0) continue;
       applicable = true;
-      const problem = await validate(crl);
+      const pending = validate(crl);
+      const problem = pending instanceof Promise ? await pending : pending;
       if (problem) {
         failure ??= problem;
         continue;
@@ -363,20 +406,14 @@ export async function checkCrls(
       usable.push({ crl, mask });
     }
   }
-  // §5.2.4, §6.3.3 (c): a delta applies to a complete CRL of its scope whose number is at least the
-  // delta's base and below the delta's own number.
-  const deltaFor = (base: CrlIndex, d: CrlIndex): boolean =>
-    sameScope(d, base) &&
-    base.crlNumber !== undefined &&
-    compareNumbers(d.deltaCrlIndicator!, base.crlNumber) <= 0 &&
-    (!d.crlNumber || compareNumbers(d.crlNumber, base.crlNumber) > 0);
   const usableDeltas: CrlIndex[] = [];
   // A complete CRL whose authentic delta breaks the profile cannot say `good` or decide a hold: the
   // issuer published newer information that cannot be ordered (§5.2.4). Its permanent revocations stand.
   const unusable = new Set<CrlIndex>();
   for (const d of deltas) {
     if (!usable.some((u) => deltaFor(u.crl, d))) continue;
-    const problem = await validate(d);
+    const pending = validate(d);
+    const problem = pending instanceof Promise ? await pending : pending;
     if (problem?.code === 'CRL_NUMBER_MISSING' || problem?.code === 'CRL_NUMBER_CRITICAL') {
       failure ??= problem;
       for (const u of usable) if (deltaFor(u.crl, d)) unusable.add(u.crl);

@@ -5,7 +5,7 @@ import { name, utf8 } from '../../test/support/der-build.js';
 import { hasErrorCode } from '../errors.js';
 import { parseCertificate } from './certificate.js';
 import { formatGeneralName } from './general-name.js';
-import { namesMatch, parseName } from './name.js';
+import { nameIndexKey, namesMatch, parseName } from './name.js';
 
 let key: TestKey;
 let root: TestCert;
@@ -210,6 +210,33 @@ describe('names', () => {
 
   it('does not match different names', () => {
     expect(namesMatch(parseName(name('CN=A')), parseName(name('CN=B')))).toBe(false);
+  });
+
+  it('gives equal index keys exactly to matching names, whatever separators the values hold', async () => {
+    const { seq, set: asSet, oid: o, utf8: u, printable } = await import('../../test/support/der-build.js');
+    // Values built from pieces of the key's own structure (sizes, OIDs, separators), so that a key
+    // joined without lengths would collide.
+    const piece = fc.constantFrom('a', 'A', '1', '{', ':', '=', '#', ' ', '2.5.4.3=', '1{', '1:', '2.5.4.3#');
+    const value = fc.array(piece, { maxLength: 3 }).map((p) => p.join(''));
+    const atv = fc
+      .tuple(fc.constantFrom('2.5.4.3', '2.5.4.10', '2.5.4.3.1'), value, fc.boolean())
+      .map(([t, v, p]) => seq(o(t), p && /^[0-9aA.: =]*$/.test(v) ? printable(v) : u(v)));
+    const der = fc
+      .array(fc.array(atv, { minLength: 1, maxLength: 2 }), { maxLength: 3 })
+      .map((rdns) => seq(...rdns.map((r) => asSet(...r))));
+    // Two RDNs against one whose value spells the second RDN.
+    const cn = (v: string) => asSet(seq(o('2.5.4.3'), u(v)));
+    const split = parseName(seq(cn('a'), cn('b')));
+    const joined = parseName(seq(cn('a1{2.5.4.3=b')));
+    expect(nameIndexKey(split)).not.toBe(nameIndexKey(joined));
+    fc.assert(
+      fc.property(der, der, (x, y) => {
+        const a = parseName(x);
+        const b = parseName(y);
+        expect(nameIndexKey(a) === nameIndexKey(b)).toBe(namesMatch(a, b));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

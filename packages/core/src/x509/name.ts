@@ -268,16 +268,23 @@ export function namesMatch(a: Name, b: Name): boolean {
 }
 
 /**
- * A key with which equal keys imply matching names and matching names give equal keys (every part is
- * JSON-escaped, so no value can imitate a separator). For hashing only: path building uses it to index
- * candidate issuers, then confirms each with `namesMatch`.
+ * A key with which equal keys imply matching names and matching names give equal keys. Every part is
+ * length-prefixed (RDN sizes, value lengths; OIDs hold only digits and dots), so the key is a
+ * prefix-free code and no value can imitate a separator. For hashing only: path building uses it to
+ * index candidate issuers, then confirms each with `namesMatch`. Computed once per parsed Name.
  */
 export function nameIndexKey(n: Name): string {
   let key = indexKeys.get(n);
   if (key === undefined) {
-    key = JSON.stringify(
-      n.rdns.map((rdn) => sortedRdn(rdn).map((a) => [a.oid, a.prepared ?? `#${toHex(a.valueDer)}`])),
-    );
+    key = '';
+    for (const rdn of n.rdns) {
+      key += `${rdn.length}{`;
+      for (const a of sortedRdn(rdn)) {
+        // A prepared string, or (value matching only itself) the DER of the value in hex.
+        const v = a.prepared ?? toHex(a.valueDer);
+        key += `${a.oid}${a.prepared === undefined ? '#' : '='}${v.length}:${v}`;
+      }
+    }
     indexKeys.set(n, key);
   }
   return key;
