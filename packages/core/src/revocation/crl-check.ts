@@ -8,7 +8,7 @@
  */
 import { bytesEqual, compareBytes } from '../der/bytes.js';
 import type { Certificate } from '../x509/certificate.js';
-import type { ShomeiContext } from '../x509/context.js';
+import { contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import type { DistributionPoint, DistributionPointName } from '../x509/extensions.js';
 import type { GeneralName } from '../x509/general-name.js';
 import { notSignedByKey } from '../x509/key-fit.js';
@@ -111,13 +111,17 @@ interface CrlSignatureMemo {
   readonly signers: WeakSet<Certificate>;
 }
 
-const signatureMemos = new WeakMap<CrlIndex, CrlSignatureMemo>();
+// Signature verdicts belong to the context whose backend reached them (ShomeiContext.clear drops them).
+const SIGNATURE_MEMOS = contextSlot<WeakMap<CrlIndex, CrlSignatureMemo>>('crl signature memos');
+const memosOf = (context: ShomeiContext | undefined) =>
+  (context ?? defaultContext).slot(SIGNATURE_MEMOS, () => new WeakMap());
 
-function signatureMemo(crl: CrlIndex): CrlSignatureMemo {
-  let memo = signatureMemos.get(crl);
+function signatureMemo(crl: CrlIndex, context: ShomeiContext | undefined): CrlSignatureMemo {
+  const memos = memosOf(context);
+  let memo = memos.get(crl);
   if (!memo) {
     memo = { keys: [], spkis: new WeakSet(), signers: new WeakSet() };
-    signatureMemos.set(crl, memo);
+    memos.set(crl, memo);
   }
   return memo;
 }
@@ -135,7 +139,7 @@ async function checkCrlSignature(
       signers.push(c);
   }
   if (signers.length === 0) return `no certificate for CRL issuer "${crl.issuer.text}" is available`;
-  const memo = signatureMemo(crl);
+  const memo = signatureMemo(crl, ctx.context);
   if (memo.signers.has(issuer) && signers[0] === issuer) return undefined;
   for (const signer of signers) {
     // AKI of the CRL, when present, selects the key (§5.2.1).
@@ -231,7 +235,7 @@ function validateCrlKnown(
     };
   // The first test of `checkCrlSignature`: the issuer is the first candidate signer (its subject is
   // the CRL issuer) and its keyUsage and key were found good for this CRL before.
-  if (!(signatureMemos.get(crl)?.signers.has(issuer) && namesMatch(crl.issuer, issuer.subject)))
+  if (!(memosOf(ctx.context).get(crl)?.signers.has(issuer) && namesMatch(crl.issuer, issuer.subject)))
     return SIGNATURE_NEEDED;
   // Checked after the signature, so the code speaks of a CRL its issuer really published.
   return ctx.profile === 'lenient' ? undefined : crlProfileProblem(crl);

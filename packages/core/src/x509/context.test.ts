@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { issue, NOW, sharedRsaKey, type TestCert } from '../../test/support/cert-factory.js';
 import { buildCrl } from '../../test/support/crl-factory.js';
 import { validatePath } from '../path/validate-path.js';
+import { CrlIndex } from '../revocation/crl-index.js';
 import { defaultContext, ShomeiContext } from './context.js';
 import { type SignatureBackend, webCryptoBackend } from './crypto-backend.js';
 
@@ -92,6 +93,16 @@ describe('ShomeiContext', () => {
     await validatePath(leafB.der, options([crlRevokingA], a));
     await validatePath(leafB.der, options([crlRevokingA], new ShomeiContext({ crypto: two })));
     expect([one.calls, two.calls]).toEqual([4, 4]);
+  });
+
+  it('keeps CRL signature verdicts to itself for a CrlIndex the caller shares between contexts', async () => {
+    const one = counting();
+    const two = counting();
+    const shared = [CrlIndex.from(crlRevokingA), CrlIndex.from(rootCrl)];
+    const opts = (context: ShomeiContext) => ({ ...options([], context), crls: shared });
+    const a = await validatePath(leafB.der, opts(new ShomeiContext({ crypto: one })));
+    const b = await validatePath(leafB.der, opts(new ShomeiContext({ crypto: two })));
+    expect([a.code, b.code, one.calls, two.calls]).toEqual(['OK', 'OK', 4, 4]);
   });
 
   it('forgets its verdicts on clear()', async () => {
