@@ -1,10 +1,11 @@
+import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateKey, sharedRsaKey, sign } from '../../test/support/cert-factory.js';
 import { ctx, DER_NULL, int, oid, seq } from '../../test/support/der-build.js';
 import type { AlgorithmIdentifier } from '../x509/certificate.js';
 import { defaultContext } from '../x509/context.js';
 import { verifySignature as verifyWith } from '../x509/verify.js';
-import { nodeContext } from './crypto-backend.js';
+import { nodeContext, nodeCryptoBackend } from './crypto-backend.js';
 
 const data = new TextEncoder().encode('node backend');
 const verifySignature = (spki: Uint8Array, alg: AlgorithmIdentifier, sig: Uint8Array, d: Uint8Array) =>
@@ -56,5 +57,26 @@ describe('the node:crypto context', () => {
       ),
     };
     expect(await verifySignature(spki, alg, sig, data)).toBe(true);
+  });
+});
+
+describe('nodeCryptoBackend', () => {
+  it('an SPKI buffer overwritten in place with another key is checked with the new key', async () => {
+    const spkiOf = () =>
+      new Uint8Array(
+        generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' }),
+      );
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const signed = new TextEncoder().encode('signed bytes');
+    const signature = new Uint8Array(nodeSign('sha256', signed, privateKey));
+    const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
+    const backend = nodeCryptoBackend();
+    const scheme = { kind: 'ecdsa', hash: 'SHA-256' } as const;
+    const first = await backend.verify(spki, scheme, signature, signed);
+    const other = spkiOf();
+    expect(other.length).toBe(spki.length);
+    spki.set(other);
+    const second = await backend.verify(spki, scheme, signature, signed);
+    expect([first, second]).toEqual([true, false]);
   });
 });

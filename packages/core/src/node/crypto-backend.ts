@@ -5,7 +5,7 @@
  * or `nodeContext`, which the Node entry's functions use by default).
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { toHex } from '../der/bytes.js';
+import { bytesEqual, toHex } from '../der/bytes.js';
 import { ShomeiContext } from '../x509/context.js';
 import type { SignatureBackend } from '../x509/crypto-backend.js';
 
@@ -14,7 +14,12 @@ const KEY_LIMIT = 512;
 /** A node:crypto backend with its own key cache (declines keys node:crypto cannot load). */
 export function nodeCryptoBackend(): SignatureBackend {
   const keys = new Map<string, KeyObject>();
+  // By the identity of the SPKI view first, confirmed against the copy the key was made from (a
+  // comparison is cheaper than the hex key, and a buffer overwritten in place gets its own key).
+  const byView = new WeakMap<Uint8Array, { readonly spki: Uint8Array; readonly key: KeyObject }>();
   const keyFor = (spki: Uint8Array): KeyObject => {
+    const seen = byView.get(spki);
+    if (seen && bytesEqual(seen.spki, spki)) return seen.key;
     const id = toHex(spki);
     let k = keys.get(id);
     if (!k) {
@@ -22,6 +27,7 @@ export function nodeCryptoBackend(): SignatureBackend {
       if (keys.size >= KEY_LIMIT) keys.delete(keys.keys().next().value as string);
       keys.set(id, k);
     }
+    byView.set(spki, { spki: spki.slice(), key: k });
     return k;
   };
   return {
