@@ -18,6 +18,7 @@ import type {
   ValidationReport,
   Verdict,
 } from '../report/types.js';
+import { VERDICT_RANK as RANK } from '../report/verdict-rank.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { keyTypeOf } from '../x509/algorithms.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
@@ -87,8 +88,6 @@ export interface VerifyCmsOptions {
   signal?: AbortSignal;
   onProgress?: (bytesHashed: number) => void;
 }
-
-const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
 
 interface Check {
   check: ReportCheck;

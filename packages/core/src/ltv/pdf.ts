@@ -39,6 +39,7 @@ import { latin1, objectBytes } from '../pdf/serialize.js';
 import { prepareDocumentTimestamp } from '../pdf/sign.js';
 import { bytesSource } from '../pdf/source.js';
 import { cmsOf, verifyPdf } from '../pdf/verify.js';
+import { VERDICT_RANK as RANK } from '../report/verdict-rank.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { ShomeiContext } from '../x509/context.js';
 import { type RawSignedData, readRawSignedData, withoutEvidence } from './cms-structure.js';
@@ -418,8 +419,6 @@ export interface PdfLongTermReport {
   readonly verdict: LongTermReport['verdict'];
   readonly signatures: readonly PdfLongTermSignature[];
 }
-
-const RANK = { valid: 0, indeterminate: 1, invalid: 2 } as const;
 
 /**
  * Validates each (non-timestamp) signature of a PDF in the past: the earliest trustworthy signature

@@ -149,6 +149,23 @@ export function pathOf(chain: readonly ReportChainElement[], pool: readonly Cert
 
 export const isAborted = (e: unknown): boolean => isShomeiError(e) && e.code === 'ABORTED';
 
+/** The input for a timestamp whose token could not be read: it proves nothing (FORMAT_FAILURE). */
+export function malformedTimestamp(kind: TimestampInput['kind'], now: Date): TimestampInput {
+  return {
+    kind,
+    genTime: now,
+    hashAlgorithm: '',
+    check: {
+      ok: false,
+      code: 'FORMAT_FAILURE',
+      detail: 'the timestamp token is malformed',
+      path: [],
+      authority: '',
+    },
+    algorithms: [],
+  };
+}
+
 /**
  * One timestamp as past-time validation takes it: malformed (FORMAT_FAILURE), not covering `data`
  * (HASH_FAILURE with `coverDetail`; `data` undefined when what it covers cannot be rebuilt), or
@@ -163,20 +180,7 @@ export async function timestampInput(
   now: Date,
   options: Parameters<typeof checkToken>[2],
 ): Promise<TimestampInput> {
-  if (!tok)
-    return {
-      kind,
-      genTime: now,
-      hashAlgorithm: '',
-      check: {
-        ok: false,
-        code: 'FORMAT_FAILURE',
-        detail: 'the timestamp token is malformed',
-        path: [],
-        authority: '',
-      },
-      algorithms: [],
-    };
+  if (!tok) return malformedTimestamp(kind, now);
   if (!data || !(await coversData(tok, data, options.hasher)))
     return {
       kind,

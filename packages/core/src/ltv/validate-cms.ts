@@ -12,6 +12,7 @@ import { parseSignedData, type SignedData } from '../cms/signed-data.js';
 import { type VerifyCmsOptions, verifySignedData } from '../cms/verify.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { SignerReport } from '../report/types.js';
+import { VERDICT_RANK as RANK } from '../report/verdict-rank.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { atsV3Input, checkHashIndex } from './ats-v3.js';
 import { type RawSignedData, readRawSignedData } from './cms-structure.js';
@@ -21,7 +22,7 @@ import { addSupplied, addTokenMaterial, cmsMaterial } from './material.js';
 import { LTV_OID } from './oids.js';
 import { type SignatureAtTime, type TimestampInput, validatePast } from './past-validation.js';
 import { reasonForCheck } from './reasons.js';
-import { anchorsOf, checkToken, coversData, pathOf, readToken } from './token.js';
+import { anchorsOf, checkToken, coversData, malformedTimestamp, pathOf, readToken } from './token.js';
 
 export interface VerifyCmsLongTermOptions
   extends Omit<VerifyCmsOptions, 'time' | 'revocation' | 'validatePath' | 'onProgress' | 'longTerm'> {
@@ -59,8 +60,6 @@ export function formatFailure(detail: string, now: Date, code = 'CMS_MALFORMED')
     warnings: [],
   };
 }
-
-const RANK = { valid: 0, indeterminate: 1, invalid: 2 } as const;
 
 /**
  * Validates a CMS signature in the past: the earliest trustworthy timestamp fixes the time at which
@@ -138,21 +137,7 @@ async function signerLongTerm(
   const tokenInput = async (t: (typeof tokens)[number]): Promise<TimestampInput> => {
     throwIfAborted(options.signal);
     const tok = t.token;
-    if (!tok) {
-      return {
-        kind: t.kind,
-        genTime: now,
-        hashAlgorithm: '',
-        check: {
-          ok: false,
-          code: 'FORMAT_FAILURE',
-          detail: 'the timestamp token is malformed',
-          path: [],
-          authority: '',
-        },
-        algorithms: [],
-      };
-    }
+    if (!tok) return malformedTimestamp(t.kind, now);
     let covered: boolean;
     let coverDetail = 'the token does not cover this signature value';
     if (t.kind === 'signature-timestamp') {

@@ -16,6 +16,7 @@ import { bytesEqual } from '../der/bytes.js';
 import { readTlv } from '../der/reader.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { SignerReport, Verdict } from '../report/types.js';
+import { VERDICT_RANK as RANK } from '../report/verdict-rank.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { isStrongDigest } from '../x509/algorithms.js';
 import type { PdfAnnotationFact } from './annotations.js';
@@ -78,7 +79,6 @@ export interface PdfReport {
 
 export type VerifyPdfOptions = Omit<VerifyCmsOptions, 'content'>;
 
-const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
 const SUPPORTED = new Set(['adbe.pkcs7.detached', 'ETSI.CAdES.detached', 'ETSI.RFC3161']);
 
 const bad = (name: PdfCheckName, code: string, detail: string): PdfCheck => ({

@@ -5,6 +5,7 @@ import { type SignatureAtTime, validatePast } from '../ltv/past-validation.js';
 import { reasonForCheck } from '../ltv/reasons.js';
 import { anchorsOf, pathOf, readToken, timestampInput } from '../ltv/token.js';
 import { formatFailure } from '../ltv/validate-cms.js';
+import { VERDICT_RANK as RANK } from '../report/verdict-rank.js';
 import type { Certificate } from '../x509/certificate.js';
 import { XADES_NS } from '../xml/algorithms.js';
 import { canonicalize } from '../xml/c14n.js';
@@ -31,8 +32,6 @@ export interface VerifyXmlLongTermOptions
   /** Dates from which an algorithm is no longer trusted, by name: `SHA-1`, `SHA-256`, `RSA-2048` … */
   algorithmExpiry?: Readonly<Record<string, Date>>;
 }
-
-const RANK = { valid: 0, indeterminate: 1, invalid: 2 } as const;
 
 /** Reference failures that mean the signed data is not there rather than changed. */
 const NOT_FOUND = new Set(['XML_REFERENCE_NOT_FOUND', 'XML_REFERENCE_EXTERNAL']);

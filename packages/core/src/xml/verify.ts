@@ -22,6 +22,7 @@ import type {
   ValidationReport,
   Verdict,
 } from '../report/types.js';
+import { VERDICT_RANK as RANK } from '../report/verdict-rank.js';
 import { keyTypeOf } from '../x509/algorithms.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import type { ShomeiContext } from '../x509/context.js';
@@ -97,7 +98,6 @@ export interface XmlValidationReport extends ValidationReport {
   readonly signatureElement?: XmlElement;
 }
 
-const RANK: Readonly<Record<Verdict, number>> = { valid: 0, indeterminate: 1, invalid: 2 };
 const INDETERMINATE = new Set([
   'XML_MALFORMED',
   'XML_ENCODING_UNSUPPORTED',
