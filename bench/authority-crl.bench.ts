@@ -1,5 +1,5 @@
 /**
- * Publishing a large CRL (issue 7 item 6: 1,000,000 entries in ≤ 30 s). Baseline in the same run:
+ * Publishing a large CRL (target: 1,000,000 entries in ≤ 30 s). Baseline in the same run:
  * OpenSSL's own CRL producer, `openssl ca -gencrl`, from an index.txt with the same entries (same
  * serials, reasons and time) and the same RSA-2048 key. shomei: `syntheticRevokedList` + `buildCrl`
  * (columnar list, DER written straight into one buffer). Each of our CRLs is checked once by

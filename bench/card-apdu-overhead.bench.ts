@@ -1,5 +1,5 @@
 /**
- * Driver overhead per APDU over MemoryTransport (issue 4 "figures"): the same READ BINARY sent
+ * Driver overhead per APDU over MemoryTransport: the same READ BINARY sent
  * (a) as pre-encoded bytes straight to `transport.transmit` — the baseline, which includes the
  * virtual card's own work — and (b) through shomei's ApduChannel (encode, 61xx/6Cxx handling, status
  * words, timeout/abort plumbing). Also a whole `readCertificate('auth')` against the same APDUs

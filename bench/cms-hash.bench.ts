@@ -1,6 +1,6 @@
 /**
  * Hashing inside signCms (detached, SHA-256) over a 1 GiB file against `openssl dgst -sha256` on the same
- * file, in the same run, plus the process RSS while signing (issue 5: ≥ 90 % of OpenSSL's throughput,
+ * file, in the same run, plus the process RSS while signing (target: ≥ 90 % of OpenSSL's throughput,
  * RSS flat). BENCH_QUICK=1 uses 64 MiB; CMS_HASH_MIB=<n> sets another size (e.g. 2048).
  */
 import { spawnSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * CrlIndex at JPKI scale (issue 6, performance):
+ * CrlIndex at JPKI scale:
  *  1. whole process: the real `shomei crl <file> --serial <x>` (the CLI entry bundled as tsup bundles it, run
  *     by node) vs `openssl crl -inform DER -noout`
  *     on the same 1,000,000-entry (~43 MB) CRL — wall time and peak RSS, medians over repeats;

@@ -1,5 +1,5 @@
 /**
- * SELECT round trip through MemoryTransport (issue 3 "figures", target ≤ 20 µs median): the virtual
+ * SELECT round trip through MemoryTransport (target ≤ 20 µs median): the virtual
  * card's SELECT of the JPKI AP, sent as bytes through `MemoryTransport.transmit`, against a baseline
  * of the cheapest possible async responder in the same run (an async function that compares the AID
  * and returns 90 00) — the floor any in-process transport pays. Medians over repeats.

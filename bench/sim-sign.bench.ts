@@ -1,5 +1,5 @@
 /**
- * A full signature through MemoryTransport (issue 3 "figures", target ≤ 1.2×): hash the data, build
+ * A full signature through MemoryTransport (target ≤ 1.2×): hash the data, build
  * the SHA-256 DigestInfo, SELECT the key EF and COMPUTE DIGITAL SIGNATURE on the virtual card (which
  * pads and runs the RSA-2048 private operation), against a bare `crypto.sign('sha256', data, key)`
  * with an RSA-2048 KeyObject in the same run. Signatures alternate one by one; medians over repeats.
