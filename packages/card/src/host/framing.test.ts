@@ -62,4 +62,10 @@ describe('FrameDecoder', () => {
       { numRuns: 200 },
     );
   });
+
+  it('refuses to encode a reply over the browser limit with a typed error', () => {
+    expect(() => encodeFrame('x'.repeat(1024 * 1024))).toThrow(
+      expect.objectContaining({ code: 'HOST_INTERNAL' }),
+    );
+  });
 });

@@ -7,6 +7,8 @@
  * normally. Chrome limits host → browser messages to 1 MB; `encodeFrame` enforces that.
  */
 
+import { cardError } from '../errors.js';
+
 /** Requests to the host are small (a hash, a description, a PIN): 64 KiB is ample. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 /** Chrome's limit on a message from the host (developer.chrome.com, "Native messaging"). */
@@ -76,7 +78,7 @@ export class FrameDecoder {
 export function encodeFrame(message: unknown): Uint8Array {
   const body = new TextEncoder().encode(JSON.stringify(message));
   if (body.length > MAX_OUTGOING_BYTES)
-    throw new RangeError('A native-messaging reply must stay under 1 MB.');
+    throw cardError('HOST_INTERNAL', `A ${body.length}-byte reply is over the browser's 1 MB limit.`);
   const frame = new Uint8Array(4 + body.length);
   new DataView(frame.buffer).setUint32(0, body.length, true);
   frame.set(body, 4);

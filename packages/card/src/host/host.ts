@@ -87,7 +87,14 @@ export class NativeHost {
   }
 
   #reply(reply: HostReply): void {
-    this.#write(encodeFrame(reply));
+    let frame: Uint8Array;
+    try {
+      frame = encodeFrame(reply);
+    } catch (error) {
+      // Too large for the browser: the caller still gets an answer to its id, never silence.
+      frame = encodeFrame({ id: reply.id, ok: false, error: errorBody(error) });
+    }
+    this.#write(frame);
   }
 
   #fail(id: string | null, error: unknown): void {
