@@ -544,6 +544,16 @@ export async function verifyPdfLongTerm(
     });
     out.push({ ...r, field: s.field, signer: lastSigner, ...(algs ?? {}) });
   }
+  // A signed field whose /Contents, /ByteRange or CMS cannot be read has no PdfSig: it is reported with
+  // the check verifyPdf failed rather than left out (a signature must never vanish from the report).
+  for (const x of structural.signatures) {
+    if (x.pdf.subFilter === 'ETSI.RFC3161' || sigs.some((s) => s.field === x.pdf.field)) continue;
+    const broken = x.pdf.checks.find((c) => !c.ok);
+    out.push({
+      field: x.pdf.field,
+      ...formatFailure(broken?.detail ?? 'the signature could not be read', now, broken?.code),
+    });
+  }
   let verdict: LongTermReport['verdict'] = out.length ? 'valid' : 'indeterminate';
   for (const r of out) if (RANK[r.verdict] > RANK[verdict]) verdict = r.verdict;
   return { verdict, signatures: out };
