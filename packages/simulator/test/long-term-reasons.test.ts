@@ -307,3 +307,18 @@ describe('PAdES', () => {
     ]);
   });
 });
+
+describe('XAdES', () => {
+  it('SIGNED_DATA_NOT_FOUND: a detached signature whose external file is not given', async () => {
+    clock.set(T0);
+    const form = enc('<申請書><新住所>東京都千代田区</新住所></申請書>');
+    const signed = await cardSigner(await issue(), 'sign', (s) =>
+      signXml(undefined, s, { mode: 'detached', references: [{ uri: 'form.xml', bytes: form }], xades: {} }),
+    );
+    const given = await verifyXmlLongTerm(signed, base({ resolveExternal: async () => form }));
+    expect([brief(await verifyXmlLongTerm(signed, base())), given.code]).toEqual([
+      ['indeterminate', 'INDETERMINATE', 'SIGNED_DATA_NOT_FOUND'],
+      'TRY_LATER',
+    ]);
+  });
+});

@@ -1,20 +1,48 @@
 /**
- * The sub-indications of long-term validation that need a PKI the simulator's authority does not
- * offer: a revoked CA (the authority never revokes its own CAs). Built with the test certificate and
- * CRL factories; the end-to-end stories per format are in packages/simulator/test/*long-term*.
+ * The sub-indication of long-term validation that needs a PKI the simulator's authority does not
+ * offer: a revoked CA (the authority never revokes its own CAs), for each format. Built with the test
+ * certificate and CRL factories; the other codes per format are in
+ * packages/simulator/test/long-term-reasons.test.ts and the story tests beside it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCms } from '../../src/cms/sign.js';
 import { fromHex } from '../../src/der/bytes.js';
+import type { LongTermReport } from '../../src/ltv/evidence.js';
+import { verifyPdfLongTerm } from '../../src/ltv/pdf.js';
 import { verifyCmsLongTerm } from '../../src/ltv/validate-cms.js';
+import { signPdf } from '../../src/pdf/sign.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
+import type { Signer } from '../../src/signer.js';
+import { signXml } from '../../src/xml/sign.js';
+import { verifyXmlLongTerm } from '../../src/xml-ltv/verify.js';
 import { ext, generateKey, issue, NOW, type TestCert } from '../support/cert-factory.js';
 import { buildCrl } from '../support/crl-factory.js';
+import { samplePdf } from '../support/pdf-build.js';
 
 let root: TestCert;
 let ca: TestCert;
 let leaf: TestCert;
-let signed: Uint8Array;
+let signer: Signer;
+
+type Options = { trustAnchors: Uint8Array[]; crls: Uint8Array[]; now: Date };
+/** Each format: a B-B signature by the leaf, and its long-term validation. */
+const FORMATS: Record<
+  string,
+  { sign(): Promise<Uint8Array>; verify(s: Uint8Array, o: Options): Promise<LongTermReport> }
+> = {
+  CAdES: {
+    sign: () => signCms(new TextEncoder().encode('申請書'), signer),
+    verify: (s, o) => verifyCmsLongTerm(s, o),
+  },
+  PAdES: {
+    sign: () => signPdf(samplePdf(), signer, { subFilter: 'ETSI.CAdES.detached' }),
+    verify: async (s, o) => (await verifyPdfLongTerm(s, o)).signatures[0]!,
+  },
+  XAdES: {
+    sign: () => signXml('<申請書>転出</申請書>', signer, { xades: {} }),
+    verify: (s, o) => verifyXmlLongTerm(s, o),
+  },
+};
 
 beforeAll(async () => {
   const [rk, ck, lk] = await Promise.all([generateKey(), generateKey(), generateKey()]);
@@ -27,13 +55,15 @@ beforeAll(async () => {
     extensions: [ext.keyUsage(['digitalSignature', 'nonRepudiation'])],
   });
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', lk!.privateKey));
-  signed = await signCms(
-    new TextEncoder().encode('申請書'),
-    await pkcs8Signer(pkcs8, leaf.der, { chain: [ca.der] }),
-  );
+  signer = await pkcs8Signer(pkcs8, leaf.der, { chain: [ca.der] });
 });
 
-describe('REVOKED_CA_NO_POE', () => {
+describe.each(Object.keys(FORMATS))('REVOKED_CA_NO_POE: %s', (format) => {
+  let signed: Uint8Array;
+  beforeAll(async () => {
+    signed = await FORMATS[format]!.sign();
+  });
+
   it('the signer CA was revoked before the validation time and no timestamp proves the signature earlier', async () => {
     // Both CRLs issued at the validation time (fresh for it); the root's lists the CA as revoked a day before.
     const caCrl = await buildCrl({ issuer: ca, thisUpdate: NOW });
@@ -44,7 +74,7 @@ describe('REVOKED_CA_NO_POE', () => {
         { serial: fromHex(ca.cert.serialHex), date: new Date(NOW.getTime() - 24 * 3600_000), reason: 2 },
       ],
     });
-    const r = await verifyCmsLongTerm(signed, {
+    const r = await FORMATS[format]!.verify(signed, {
       trustAnchors: [root.der],
       crls: [caCrl, rootCrl],
       now: NOW,
@@ -58,14 +88,11 @@ describe('REVOKED_CA_NO_POE', () => {
   });
 
   it('control: the same CRLs without the CA entry give a valid signature at the validation time', async () => {
-    const r = await verifyCmsLongTerm(signed, {
-      trustAnchors: [root.der],
-      crls: [
-        await buildCrl({ issuer: ca, thisUpdate: NOW }),
-        await buildCrl({ issuer: root, thisUpdate: NOW }),
-      ],
-      now: NOW,
-    });
+    const crls = [
+      await buildCrl({ issuer: ca, thisUpdate: NOW }),
+      await buildCrl({ issuer: root, thisUpdate: NOW }),
+    ];
+    const r = await FORMATS[format]!.verify(signed, { trustAnchors: [root.der], crls, now: NOW });
     expect([r.verdict, r.code]).toEqual(['valid', undefined]);
   });
 });
