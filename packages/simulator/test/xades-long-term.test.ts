@@ -382,6 +382,21 @@ describe('XAdES 1.3.2 ArchiveTimeStamp and XMLTimeStamp written by other produce
       );
       expect(r.timestamps[0]!.detail).toMatch(/XMLTimeStamp/);
     });
+
+    it('augmenting a signature whose only SignatureTimeStamp is an XMLTimeStamp adds an RFC 3161 one beside it', async () => {
+      const xmlOnly = dec
+        .decode(lt)
+        .replace(/(<xades:SignatureTimeStamp[^>]*>)(?:(?!<\/xades:SignatureTimeStamp>).)*/s, `$1${XML_TS}`);
+      const t = await augment(enc(xmlOnly), 'LT');
+      const r = await longTerm(t.signed);
+      expect([t.added.timestamps, r.timestamps.map((x) => [x.kind, x.ok, x.code]).sort()]).toEqual([
+        ['signature-timestamp'],
+        [
+          ['signature-timestamp', false, 'XML_TIMESTAMP_UNSUPPORTED'],
+          ['signature-timestamp', true, undefined],
+        ],
+      ]);
+    });
   });
 });
 

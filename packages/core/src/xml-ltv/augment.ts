@@ -255,7 +255,14 @@ export async function augmentXml(
   const so = options.signal ? { signal: options.signal } : {};
   for (let i = 0; i < count; i++) {
     let at = locate(text, i, options);
-    if (!at.u.properties.some((p) => isProperty(p, XADES_NS, 'SignatureTimeStamp'))) {
+    // A SignatureTimeStamp that holds only XMLTimeStamps (or unreadable tokens) proves nothing here:
+    // an RFC 3161 one is added beside it (XAdES allows several).
+    const stamped = at.u.properties.some(
+      (p) =>
+        isProperty(p, XADES_NS, 'SignatureTimeStamp') &&
+        timestampProperty(p).entries.some((e) => e.type === 'encapsulated' && e.token && readToken(e.token)),
+    );
+    if (!stamped) {
       if (!source) throw coreError('LTV_TIMESTAMP_REQUIRED');
       // §5.3: the time-stamped data is the canonical ds:SignatureValue element.
       const token = await source(canonicalize(at.sig.signatureValueElement, INCLUSIVE), so);
