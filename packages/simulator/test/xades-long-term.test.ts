@@ -36,7 +36,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRawSignedData } from '../../core/src/ltv/cms-structure.js';
 import { readSignature } from '../../core/src/xml/signature.js';
 import { qualifyingProperties } from '../../core/src/xml/xades-verify.js';
-import { archiveInput, unsignedOf, XADES141_NS } from '../../core/src/xml-ltv/properties.js';
+import { archiveInput, timestampRole, unsignedOf } from '../../core/src/xml-ltv/properties.js';
 import { Authority, type OperatorSession } from '../src/authority/authority.js';
 import {
   authorityRevocationSource,
@@ -137,7 +137,10 @@ function xmlsecVerifies(xml: Uint8Array, at: Date): boolean {
   }
 }
 
-/** `openssl ts -verify` of each archive timestamp over the archive input rebuilt from the document. */
+/**
+ * `openssl ts -verify` of each archive timestamp (xades141, or XAdES 1.3.2 with its own input) over the
+ * archive input rebuilt from the document.
+ */
 async function opensslVerifiesArchiveTokens(xml: Uint8Array, at: Date): Promise<number> {
   const doc = parseXml(xml);
   const el = findSignatures(doc)[0]!;
@@ -146,8 +149,9 @@ async function opensslVerifiesArchiveTokens(xml: Uint8Array, at: Date): Promise<
   const ctx = { document: doc, signature: el, ids: indexIds(doc, DEFAULT_ID_ATTRIBUTES) };
   let checked = 0;
   for (const p of u.properties) {
-    if (p.namespaceURI !== XADES141_NS || p.localName !== 'ArchiveTimeStamp') continue;
-    const input = await archiveInput(sig, u, p, { method: 'c14n', comments: false }, ctx);
+    const role = timestampRole(p);
+    if (role?.kind !== 'archive-timestamp') continue;
+    const input = await archiveInput(sig, u, p, { method: 'c14n', comments: false }, ctx, role.version);
     const b64 = p.children
       .flatMap((c) => (c.type === 'element' && c.localName === 'EncapsulatedTimeStamp' ? [c] : []))
       .flatMap((c) => c.children.map((t) => (t.type === 'text' ? t.value : '')))
@@ -298,8 +302,9 @@ describe('XAdES 1.3.2 ArchiveTimeStamp and XMLTimeStamp written by other produce
       expect([archive!.chain.length, signature!.provenAt]).toEqual([3, archive!.time]);
     });
 
-    it('referee: xmlsec1 verifies the core signature with the 1.3.2 archive timestamp in it', () => {
+    it('referees: xmlsec1 verifies the core signature with the 1.3.2 archive timestamp in it; openssl ts -verify its token', async () => {
       expect(xmlsecVerifies(v132, new Date(T0.getTime() + 2 * MINUTE))).toBe(true);
+      expect(await opensslVerifiesArchiveTokens(v132, new Date(T0.getTime() + 5 * MINUTE))).toBe(1);
     });
 
     it('a token over the 1.4.1 input in a 1.3.2 ArchiveTimeStamp does not cover it: HASH_FAILURE', async () => {
