@@ -1,5 +1,5 @@
 /** Shared helpers for the benchmarks: medians over repeats, rates, aligned output, a test card. */
-import { VirtualJpkiCard } from '../packages/simulator/src/index.js';
+import { Authority, OperatorCard, VirtualJpkiCard } from '../packages/simulator/src/index.js';
 export const QUICK = process.env.BENCH_QUICK === '1';
 
 export function median(xs: readonly number[]): number {
@@ -50,4 +50,29 @@ export function benchCard(
     },
     pins: { auth: '1234', sign: 'ABC123', assist: '1234', ...pins },
   });
+}
+
+/**
+ * An authority (root, signature CA, TSA, OCSP) and a card issued at its counter, for benchmarks that
+ * need the whole issuing side (long-term validation with timestamps and revocation data).
+ */
+export async function benchAuthorityCard(label: string): Promise<{
+  authority: Authority;
+  card: VirtualJpkiCard;
+  pins: { auth: string; sign: string; assist: string };
+}> {
+  const authority = await Authority.create({ label, root: true });
+  const operator = OperatorCard.create({ name: 'bench', pin: '2468' });
+  authority.enrolOperator(operator);
+  const session = authority.openSession(operator, '2468');
+  const pins = { auth: '1234', sign: 'ABC123', assist: '1234' };
+  const holder = {
+    name: 'ベンチ　太郎',
+    address: '東京都',
+    birthDate: '1980-01-01',
+    sex: 'male',
+    myNumber: '123456789018',
+  } as const;
+  const { card } = await authority.issue(session, { holder, pins });
+  return { authority, card, pins };
 }

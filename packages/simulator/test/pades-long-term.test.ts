@@ -17,6 +17,9 @@ import { join } from 'node:path';
 import { openJpkiCard } from '@shomei/card';
 import { augmentPdf, type PdfLongTermSignature, signPdf, verifyPdfLongTerm } from '@shomei/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CMS_OID } from '../../core/src/cms/oids.js';
+import { encodeOid, encodeTlv } from '../../core/src/der/writer.js';
+import { readRawSignedData } from '../../core/src/ltv/cms-structure.js';
 import { samplePdf } from '../../core/test/support/pdf-build.js';
 import { Authority, type OperatorSession } from '../src/authority/authority.js';
 import {
@@ -205,12 +208,12 @@ describe('sign B-T → augment to B-LTA → expiry and revocation → still vali
       ]);
     });
 
-    it('altering the signed revision makes the signature invalid (FORMAT_FAILURE from the byte range)', async () => {
+    it('altering the signed revision makes the signature invalid: HASH_FAILURE (the ranges no longer match the messageDigest)', async () => {
       const bad = lta.slice();
       const at = latin(bad).indexOf('Contract page 1');
       bad[at] = 'K'.charCodeAt(0);
       const r = await longTerm(bad);
-      expect(r.verdict).toBe('invalid');
+      expect([r.verdict, r.indication, r.code]).toEqual(['invalid', 'TOTAL-FAILED', 'HASH_FAILURE']);
     });
   });
 });
@@ -232,5 +235,68 @@ describe('a signature whose only proof of existence comes after the revocation',
       'document-timestamp',
     ]);
     expect(r.chain[0]!.revocation?.status).toBe('revoked');
+  });
+});
+
+/**
+ * The CMS is read from the bytes in /Contents, never re-encoded: a SET OF whose elements are not in
+ * DER order (X.690 §11.6) is still readable BER, and a DER re-encoding re-sorts it, which would make
+ * the signature checked a different SignerInfo from the one whose evidence is reported.
+ */
+describe('the CMS is judged as it is in /Contents', () => {
+  /**
+   * The signature's CMS with a forged second SignerInfo (the real one with a signature value one byte
+   * longer, so it sorts after the real one in DER), the two in the order `order` gives.
+   */
+  function withForgedSigner(pdf: Uint8Array, order: 'forged-first' | 'real-first'): Uint8Array {
+    const text = latin(pdf);
+    const m = /\/Contents <([0-9a-fA-F]+)>/.exec(text)!;
+    const hex = m[1]!;
+    const raw = readRawSignedData(new Uint8Array(Buffer.from(hex.replace(/(00)+$/, ''), 'hex')));
+    const real = raw.signerInfos[0]!;
+    const signature = real.signedFields.at(-1)!;
+    const longer = encodeTlv(0x04, real.signature, new Uint8Array([0x5a]));
+    expect(signature[0]).toBe(0x04);
+    const realInfo = encodeTlv(0x30, ...real.signedFields);
+    const forgedInfo = encodeTlv(0x30, ...real.signedFields.slice(0, -1), longer);
+    const infos = order === 'forged-first' ? [forgedInfo, realInfo] : [realInfo, forgedInfo];
+    const body = encodeTlv(
+      0x30,
+      raw.version,
+      raw.digestAlgorithms,
+      encodeTlv(0x30, raw.eContentType),
+      encodeTlv(0xa0, ...raw.certificates),
+      encodeTlv(0x31, ...infos),
+    );
+    const cms = Buffer.from(encodeTlv(0x30, encodeOid(CMS_OID.signedData), encodeTlv(0xa0, body))).toString(
+      'hex',
+    );
+    expect(cms.length).toBeLessThanOrEqual(hex.length);
+    const contents = `/Contents <${cms.padEnd(hex.length, '0')}>`;
+    return new Uint8Array(
+      Buffer.from(text.slice(0, m.index) + contents + text.slice(m.index + m[0].length), 'latin1'),
+    );
+  }
+
+  let bb: Uint8Array;
+  beforeAll(async () => {
+    clock.set(new Date(T0.getTime() + 7 * 24 * 3600_000));
+    card = (await authority.issue(session, { holder: HOLDER, pins: PINS })).card;
+    bb = await sign(samplePdf(), false);
+  });
+
+  const judged = async (order: 'forged-first' | 'real-first') => {
+    clock.advance(MINUTE);
+    const a = await augmentPdf(withForgedSigner(bb, order), { level: 'LTA', ...sources() });
+    const r = await longTerm(a.pdf);
+    return [r.verdict, r.code, r.proofOfExistence.kind];
+  };
+
+  it('SignerInfos out of DER order (the forged one first): the first as written is judged, SIG_CRYPTO_FAILURE', async () => {
+    expect(await judged('forged-first')).toEqual(['invalid', 'SIG_CRYPTO_FAILURE', 'document-timestamp']);
+  });
+
+  it('the same two in DER order (the real one first): valid at the document timestamp', async () => {
+    expect(await judged('real-first')).toEqual(['valid', undefined, 'document-timestamp']);
   });
 });

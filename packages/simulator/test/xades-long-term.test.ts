@@ -36,7 +36,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRawSignedData } from '../../core/src/ltv/cms-structure.js';
 import { readSignature } from '../../core/src/xml/signature.js';
 import { qualifyingProperties } from '../../core/src/xml/xades-verify.js';
-import { archiveInput, unsignedOf, XADES141_NS } from '../../core/src/xml-ltv/properties.js';
+import { archiveInput, timestampRole, unsignedOf } from '../../core/src/xml-ltv/properties.js';
 import { Authority, type OperatorSession } from '../src/authority/authority.js';
 import {
   authorityRevocationSource,
@@ -137,7 +137,10 @@ function xmlsecVerifies(xml: Uint8Array, at: Date): boolean {
   }
 }
 
-/** `openssl ts -verify` of each archive timestamp over the archive input rebuilt from the document. */
+/**
+ * `openssl ts -verify` of each archive timestamp (xades141, or XAdES 1.3.2 with its own input) over the
+ * archive input rebuilt from the document.
+ */
 async function opensslVerifiesArchiveTokens(xml: Uint8Array, at: Date): Promise<number> {
   const doc = parseXml(xml);
   const el = findSignatures(doc)[0]!;
@@ -146,8 +149,9 @@ async function opensslVerifiesArchiveTokens(xml: Uint8Array, at: Date): Promise<
   const ctx = { document: doc, signature: el, ids: indexIds(doc, DEFAULT_ID_ATTRIBUTES) };
   let checked = 0;
   for (const p of u.properties) {
-    if (p.namespaceURI !== XADES141_NS || p.localName !== 'ArchiveTimeStamp') continue;
-    const input = await archiveInput(sig, u, p, { method: 'c14n', comments: false }, ctx);
+    const role = timestampRole(p);
+    if (role?.kind !== 'archive-timestamp') continue;
+    const input = await archiveInput(sig, u, p, { method: 'c14n', comments: false }, ctx, role.version);
     const b64 = p.children
       .flatMap((c) => (c.type === 'element' && c.localName === 'EncapsulatedTimeStamp' ? [c] : []))
       .flatMap((c) => c.children.map((t) => (t.type === 'text' ? t.value : '')))
@@ -223,6 +227,181 @@ describe('XAdES sub-indications', () => {
     clock.set(T0);
     const plain = await withSigner(await issue(), (s) => signXml(DOC, s));
     await expect(augment(plain, 'LT')).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+  });
+});
+
+/**
+ * The XAdES 1.3.2 xades:ArchiveTimeStamp (ETSI TS 101 903 v1.3.2 §7.7.1), as older producers write
+ * it: built here over the 1.3.2 input with the authority's TSA. The signature is enveloping, so a
+ * ds:Object is referenced from SignedInfo: the 1.3.2 input leaves it out, the 1.4.1 one takes it in.
+ */
+describe('XAdES 1.3.2 ArchiveTimeStamp and XMLTimeStamp written by other producers', () => {
+  let card: VirtualJpkiCard;
+  let lt: Uint8Array;
+  let v132: Uint8Array;
+  const INCLUSIVE = { method: 'c14n', comments: false } as const;
+
+  /** The archive input of the (only) signature under `version`, covering every current property. */
+  async function inputOf(xml: Uint8Array, version: '1.3.2' | '1.4.1'): Promise<Uint8Array> {
+    const doc = parseXml(xml);
+    const el = findSignatures(doc)[0]!;
+    const sig = readSignature(el);
+    const u = unsignedOf(qualifyingProperties(sig)!);
+    const ctx = { document: doc, signature: el, ids: indexIds(doc, DEFAULT_ID_ATTRIBUTES) };
+    return archiveInput(sig, u, undefined, INCLUSIVE, ctx, version);
+  }
+
+  /** Appends an unsigned signature property (written with the document's `xades` prefix). */
+  const appendProperty = (xml: Uint8Array, property: string): Uint8Array =>
+    enc(dec.decode(xml).replace('</xades:UnsignedSignatureProperties>', `${property}$&`));
+
+  const archive132 = (...stamps: string[]) =>
+    `<xades:ArchiveTimeStamp>${stamps.join('')}</xades:ArchiveTimeStamp>`;
+  const encapsulated = (token: Uint8Array) =>
+    `<xades:EncapsulatedTimeStamp>${Buffer.from(token).toString('base64')}</xades:EncapsulatedTimeStamp>`;
+  const XML_TS =
+    '<xades:XMLTimeStamp><tst:TimeStamp xmlns:tst="urn:example:xml-tsa"><tst:Time>2015-01-01T00:00:00Z</tst:Time></tst:TimeStamp></xades:XMLTimeStamp>';
+
+  beforeAll(async () => {
+    clock.set(T0);
+    card = await issue();
+    const b = await withSigner(card, (s) =>
+      signXml(DOC, s, { mode: 'enveloping', xades: { signingTime: clock.now() } }),
+    );
+    lt = (await augment((await augment(b, 'T')).signed, 'LT')).signed;
+    clock.advance(MINUTE);
+    const token = await authorityTimestampSource(authority)(await inputOf(lt, '1.3.2'), {});
+    // The TSA's own validation data after it (a TimeStampValidationData, as augmentXml writes it).
+    v132 = (await augment(appendProperty(lt, archive132(encapsulated(token))), 'LT')).signed;
+  });
+
+  it('the enveloping signature has a referenced ds:Object, so the 1.3.2 and 1.4.1 inputs differ', async () => {
+    const [a, b] = [await inputOf(lt, '1.3.2'), await inputOf(lt, '1.4.1')];
+    expect([a.length < b.length, Buffer.from(a).equals(Buffer.from(b))]).toEqual([true, false]);
+  });
+
+  describe('five and a half years later: expired and revoked', () => {
+    beforeAll(() => {
+      clock.set(new Date(T0.getTime() + 5.5 * YEAR));
+      authority.revoke(session, card, 'keyCompromise');
+    });
+
+    it('valid: the 1.3.2 archive timestamp is trusted and is the proof of existence of the signature timestamp', async () => {
+      const r = await longTerm(v132);
+      const [archive, signature] = r.timestamps;
+      expect([...brief(r), r.level, r.timestamps.map((x) => [x.kind, x.ok, x.code])]).toEqual([
+        'valid',
+        'TOTAL-PASSED',
+        undefined,
+        'LTA',
+        [
+          ['archive-timestamp', true, undefined],
+          ['signature-timestamp', true, undefined],
+        ],
+      ]);
+      expect([archive!.chain.length, signature!.provenAt]).toEqual([3, archive!.time]);
+    });
+
+    it('referees: xmlsec1 verifies the core signature with the 1.3.2 archive timestamp in it; openssl ts -verify its token', async () => {
+      expect(xmlsecVerifies(v132, new Date(T0.getTime() + 2 * MINUTE))).toBe(true);
+      expect(await opensslVerifiesArchiveTokens(v132, new Date(T0.getTime() + 5 * MINUTE))).toBe(1);
+    });
+
+    it('a token over the 1.4.1 input in a 1.3.2 ArchiveTimeStamp does not cover it: HASH_FAILURE', async () => {
+      const token = await authorityTimestampSource(authority)(await inputOf(lt, '1.4.1'), {});
+      const r = await longTerm(appendProperty(lt, archive132(encapsulated(token))));
+      expect(r.timestamps.map((x) => [x.kind, x.ok, x.code])).toEqual([
+        ['archive-timestamp', false, 'HASH_FAILURE'],
+        ['signature-timestamp', true, undefined],
+      ]);
+    });
+
+    it('tampered: a changed token is not trusted (SIG_CRYPTO_FAILURE), the signature timestamp still proves the time', async () => {
+      const text = dec.decode(v132);
+      const at = text.indexOf('<xades:ArchiveTimeStamp>');
+      const tokenAt = text.indexOf('</xades:EncapsulatedTimeStamp>', at) - 12;
+      const bad = text.slice(0, tokenAt) + (text[tokenAt] === 'A' ? 'B' : 'A') + text.slice(tokenAt + 1);
+      const r = await longTerm(bad);
+      expect([brief(r), r.timestamps[0]!.kind, r.timestamps[0]!.code]).toEqual([
+        ['valid', 'TOTAL-PASSED', undefined],
+        'archive-timestamp',
+        'SIG_CRYPTO_FAILURE',
+      ]);
+    });
+
+    it('stripped: evidence removed from under the 1.3.2 archive timestamp breaks it (HASH_FAILURE)', async () => {
+      const bad = dec
+        .decode(v132)
+        .replace(/<xades:EncapsulatedOCSPValue>[^<]*<\/xades:EncapsulatedOCSPValue>/, '');
+      const r = await longTerm(bad);
+      expect(r.timestamps.map((x) => [x.kind, x.ok, x.code])[0]).toEqual([
+        'archive-timestamp',
+        false,
+        'HASH_FAILURE',
+      ]);
+    });
+
+    it('the explicit form (xades:Include naming what is covered) is not rebuilt: the token proves nothing, and the detail says why', async () => {
+      const explicit = dec
+        .decode(v132)
+        .replace('<xades:ArchiveTimeStamp>', '$&<xades:Include URI="#elsewhere"/>');
+      const archive = (await longTerm(explicit)).timestamps[0]!;
+      expect([archive.kind, archive.ok, archive.code]).toEqual(['archive-timestamp', false, 'HASH_FAILURE']);
+      expect(archive.detail).toMatch(/xades:Include/);
+    });
+
+    it('stripped: without the archive timestamp the document is B-LT again', async () => {
+      const bad = dec.decode(v132).replace(/<xades:ArchiveTimeStamp>.*?<\/xades:ArchiveTimeStamp>/s, '');
+      const r = await longTerm(bad);
+      expect([r.level, r.timestamps.map((x) => x.kind)]).toEqual(['LT', ['signature-timestamp']]);
+    });
+
+    it('an XMLTimeStamp beside the token in the same ArchiveTimeStamp is refused with XML_TIMESTAMP_UNSUPPORTED, the token still counts', async () => {
+      const withXml = dec.decode(v132).replace('</xades:ArchiveTimeStamp>', `${XML_TS}$&`);
+      const r = await longTerm(withXml);
+      expect([brief(r), r.timestamps.map((x) => [x.kind, x.ok, x.code]).sort()]).toEqual([
+        ['valid', 'TOTAL-PASSED', undefined],
+        [
+          ['archive-timestamp', false, 'XML_TIMESTAMP_UNSUPPORTED'],
+          ['archive-timestamp', true, undefined],
+          ['signature-timestamp', true, undefined],
+        ],
+      ]);
+      expect(r.warnings.join(' ')).toMatch(/XMLTimeStamp was not validated \(XML_TIMESTAMP_UNSUPPORTED\)/);
+    });
+
+    it('a signature whose only timestamp is an XMLTimeStamp has no proof of existence: OUT_OF_BOUNDS_NO_POE, the XMLTimeStamp reported', async () => {
+      const xmlOnly = dec
+        .decode(v132)
+        .replace(/<xades:ArchiveTimeStamp>.*?<\/xades:ArchiveTimeStamp>/s, '')
+        .replace(/(<xades:SignatureTimeStamp[^>]*>)(?:(?!<\/xades:SignatureTimeStamp>).)*/s, `$1${XML_TS}`);
+      const r = await longTerm(xmlOnly);
+      expect([...brief(r), r.proofOfExistence.kind, r.timestamps.map((x) => [x.kind, x.ok, x.code])]).toEqual(
+        [
+          'indeterminate',
+          'INDETERMINATE',
+          'OUT_OF_BOUNDS_NO_POE',
+          'validation-time',
+          [['signature-timestamp', false, 'XML_TIMESTAMP_UNSUPPORTED']],
+        ],
+      );
+      expect(r.timestamps[0]!.detail).toMatch(/XMLTimeStamp/);
+    });
+
+    it('augmenting a signature whose only SignatureTimeStamp is an XMLTimeStamp adds an RFC 3161 one beside it', async () => {
+      const xmlOnly = dec
+        .decode(lt)
+        .replace(/(<xades:SignatureTimeStamp[^>]*>)(?:(?!<\/xades:SignatureTimeStamp>).)*/s, `$1${XML_TS}`);
+      const t = await augment(enc(xmlOnly), 'LT');
+      const r = await longTerm(t.signed);
+      expect([t.added.timestamps, r.timestamps.map((x) => [x.kind, x.ok, x.code]).sort()]).toEqual([
+        ['signature-timestamp'],
+        [
+          ['signature-timestamp', false, 'XML_TIMESTAMP_UNSUPPORTED'],
+          ['signature-timestamp', true, undefined],
+        ],
+      ]);
+    });
   });
 });
 

@@ -16,7 +16,8 @@
 import { digestBytes } from '../cms/hasher.js';
 import { ATTRIBUTE_OID } from '../cms/oids.js';
 import type { TimestampSource } from '../cms/sign.js';
-import { verifyCms } from '../cms/verify.js';
+import { parseSignedData, type SignedData } from '../cms/signed-data.js';
+import { verifySignedData } from '../cms/verify.js';
 import { toHex } from '../der/bytes.js';
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { CertificateInput } from '../path/types.js';
@@ -42,7 +43,7 @@ import { cmsOf, verifyPdf } from '../pdf/verify.js';
 import { VERDICT_RANK as RANK } from '../report/verdict-rank.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { ShomeiContext } from '../x509/context.js';
-import { type RawSignedData, readRawSignedData, withoutEvidence } from './cms-structure.js';
+import { type RawSignedData, readRawSignedData } from './cms-structure.js';
 import type { LongTermReport } from './evidence.js';
 import { type EvidenceSink, gatherPath } from './gather.js';
 import {
@@ -68,6 +69,8 @@ interface PdfSig {
   readonly docTimestamp: boolean;
   readonly cms: Uint8Array;
   readonly raw: RawSignedData;
+  /** The same CMS parsed for verification, from the same bytes (never re-encoded). */
+  readonly sd: SignedData;
   /** The bytes the /ByteRange covers, concatenated. */
   readonly ranges: Uint8Array;
   /** Where the covered bytes end: a later signature or timestamp covers this one when its ranges reach past it. */
@@ -91,9 +94,11 @@ async function pdfSignatures(doc: PdfDocument, bytes: Uint8Array): Promise<PdfSi
     if (![a, b, c, d].every((x) => Number.isSafeInteger(x) && x! >= 0) || c! + d! > bytes.length) continue;
     let cms: Uint8Array;
     let raw: RawSignedData;
+    let sd: SignedData;
     try {
       cms = cmsOf(contents.bytes).slice();
       raw = readRawSignedData(cms);
+      sd = parseSignedData(cms);
     } catch {
       continue;
     }
@@ -108,6 +113,7 @@ async function pdfSignatures(doc: PdfDocument, bytes: Uint8Array): Promise<PdfSi
       docTimestamp,
       cms,
       raw,
+      sd,
       ranges,
       end: c! + d!,
       ...(token ? { token } : {}),
@@ -453,7 +459,7 @@ export async function verifyPdfLongTerm(
     if (s.docTimestamp) continue;
     const pdfChecks = structural.signatures.find((x) => x.pdf.field === s.field)?.pdf.checks ?? [];
     const broken = pdfChecks.find((c) => !c.ok);
-    if (broken || s.raw.signerInfos.length === 0) {
+    if (broken || s.raw.signerInfos.length === 0 || s.sd.signerInfos.length !== s.raw.signerInfos.length) {
       const detail = broken?.detail ?? 'the signature has no signer';
       out.push({ field: s.field, ...formatFailure(detail, now, broken?.code) });
       continue;
@@ -488,15 +494,25 @@ export async function verifyPdfLongTerm(
             : 'B';
     let lastSigner: LongTermReport['signer'] = { subject: '' };
     let algs: { digestAlgorithm: string; signatureAlgorithm: string } | undefined;
+    // The first SignerInfo as written in /Contents (the one whose timestamps were taken above), parsed
+    // from those bytes, without the certificates and unsigned attributes judged here from the material.
+    // Writing the SignedData again as DER would re-sort the SignerInfos SET (X.690 §11.6), so another
+    // SignerInfo than the one reported could be the one checked.
+    const psi = s.sd.signerInfos[0]!;
+    const bare: SignedData = {
+      ...s.sd,
+      certificates: [],
+      crls: [],
+      signerInfos: [{ ...psi, unsignedAttrs: [] }],
+    };
     const signatureAt = async (t: Date): Promise<SignatureAtTime> => {
-      const full = await verifyCms(withoutEvidence(s.raw, 0), {
+      const report = await verifySignedData(bare, {
         ...options,
         content: s.ranges,
         intermediates: material.certificates,
         time: t,
         revocation: 'off',
       });
-      const report = full.signers ? full.signers[0]! : full;
       lastSigner = report.signer;
       algs = { digestAlgorithm: report.digestAlgorithm, signatureAlgorithm: report.signatureAlgorithm };
       const path = pathOf(report.chain, [...material.certificates, ...anchors]);
@@ -527,6 +543,16 @@ export async function verifyPdfLongTerm(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     out.push({ ...r, field: s.field, signer: lastSigner, ...(algs ?? {}) });
+  }
+  // A signed field whose /Contents, /ByteRange or CMS cannot be read has no PdfSig: it is reported with
+  // the check verifyPdf failed rather than left out (a signature must never vanish from the report).
+  for (const x of structural.signatures) {
+    if (x.pdf.subFilter === 'ETSI.RFC3161' || sigs.some((s) => s.field === x.pdf.field)) continue;
+    const broken = x.pdf.checks.find((c) => !c.ok);
+    out.push({
+      field: x.pdf.field,
+      ...formatFailure(broken?.detail ?? 'the signature could not be read', now, broken?.code),
+    });
   }
   let verdict: LongTermReport['verdict'] = out.length ? 'valid' : 'indeterminate';
   for (const r of out) if (RANK[r.verdict] > RANK[verdict]) verdict = r.verdict;

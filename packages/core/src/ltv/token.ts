@@ -149,16 +149,24 @@ export function pathOf(chain: readonly ReportChainElement[], pool: readonly Cert
 
 export const isAborted = (e: unknown): boolean => isShomeiError(e) && e.code === 'ABORTED';
 
-/** The input for a timestamp whose token could not be read: it proves nothing (FORMAT_FAILURE). */
-export function malformedTimestamp(kind: TimestampInput['kind'], now: Date): TimestampInput {
+/**
+ * The input for a timestamp whose token could not be read: it proves nothing (FORMAT_FAILURE, or
+ * the caller's `code` and `detail` for a time-stamp it refuses to read).
+ */
+export function malformedTimestamp(
+  kind: TimestampInput['kind'],
+  now: Date,
+  code: LtvReason = 'FORMAT_FAILURE',
+  detail = 'the timestamp token is malformed',
+): TimestampInput {
   return {
     kind,
     genTime: now,
     hashAlgorithm: '',
     check: {
       ok: false,
-      code: 'FORMAT_FAILURE',
-      detail: 'the timestamp token is malformed',
+      code,
+      detail,
       path: [],
       authority: '',
     },

@@ -11,7 +11,10 @@ export type LtvIndication = 'TOTAL-PASSED' | 'TOTAL-FAILED' | 'INDETERMINATE';
 
 /**
  * The ETSI EN 319 102-1 Table 5 sub-indications shomei produces (their names, verbatim, so reports can
- * be compared with other validators). `code` in a LongTermReport is one of these.
+ * be compared with other validators). `code` in a LongTermReport is one of these, or
+ * `XML_TIMESTAMP_UNSUPPORTED`, shomei's own: a XAdES `XMLTimeStamp` (a time-stamp in XML, for which no
+ * standard format exists) that could not be validated and so proves nothing; Table 5 has no
+ * sub-indication for a time-stamp format a validator does not implement.
  */
 export type LtvReason =
   | 'FORMAT_FAILURE'
@@ -30,7 +33,8 @@ export type LtvReason =
   | 'REVOKED_CA_NO_POE'
   | 'OUT_OF_BOUNDS_NO_POE'
   | 'TRY_LATER'
-  | 'SIGNED_DATA_NOT_FOUND';
+  | 'SIGNED_DATA_NOT_FOUND'
+  | 'XML_TIMESTAMP_UNSUPPORTED';
 
 /** Table 5: which main indication each sub-indication belongs to. */
 export const LTV_INDICATION: Readonly<Record<LtvReason, Exclude<LtvIndication, 'TOTAL-PASSED'>>> = {
@@ -51,6 +55,7 @@ export const LTV_INDICATION: Readonly<Record<LtvReason, Exclude<LtvIndication, '
   OUT_OF_BOUNDS_NO_POE: 'INDETERMINATE',
   TRY_LATER: 'INDETERMINATE',
   SIGNED_DATA_NOT_FOUND: 'INDETERMINATE',
+  XML_TIMESTAMP_UNSUPPORTED: 'INDETERMINATE',
 };
 
 /** The kinds of proof of existence (EN 319 102-1 §5.6.2.3 POE) shomei understands. */

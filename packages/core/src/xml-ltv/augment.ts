@@ -43,6 +43,7 @@ import {
   isProperty,
   namer,
   timestampProperty,
+  timestampRole,
   unsignedOf,
   valuesXml,
   XADES141_NS,
@@ -152,11 +153,15 @@ async function addValidationData(
   addXadesMaterial(m, at.sig, at.u);
   const carried = new Set(m.certificates.map((c) => toHex(c.der)));
   addSupplied(m, { certificates: o.intermediates ?? [] });
-  const stamps = at.u.properties
-    .filter(
-      (p) => isProperty(p, XADES_NS, 'SignatureTimeStamp') || isProperty(p, XADES141_NS, 'ArchiveTimeStamp'),
-    )
-    .map((p) => ({ p, token: readToken(timestampProperty(p).token ?? new Uint8Array()) }));
+  // Every RFC 3161 token of every timestamp property (a XAdESTimeStampType may hold several; an
+  // XMLTimeStamp gets no validation data: it cannot be validated anyway).
+  const stamps = at.u.properties.flatMap((p) =>
+    timestampRole(p)
+      ? timestampProperty(p).entries.flatMap((e) =>
+          e.type === 'encapsulated' ? [{ p, token: readToken(e.token ?? new Uint8Array()) }] : [],
+        )
+      : [],
+  );
   for (const s of stamps) if (s.token) addTokenMaterial(m, s.token.raw);
   const certs: Uint8Array[] = [];
   const crls: Uint8Array[] = [];
@@ -215,7 +220,7 @@ async function addValidationData(
     (p) =>
       isProperty(p, XADES_NS, 'CertificateValues') ||
       isProperty(p, XADES_NS, 'RevocationValues') ||
-      isProperty(p, XADES141_NS, 'ArchiveTimeStamp'),
+      timestampRole(p)?.kind === 'archive-timestamp',
   );
   return addProperties(text, at, (scope) => {
     const n = namer(scope);
@@ -250,7 +255,14 @@ export async function augmentXml(
   const so = options.signal ? { signal: options.signal } : {};
   for (let i = 0; i < count; i++) {
     let at = locate(text, i, options);
-    if (!at.u.properties.some((p) => isProperty(p, XADES_NS, 'SignatureTimeStamp'))) {
+    // A SignatureTimeStamp that holds only XMLTimeStamps (or unreadable tokens) proves nothing here:
+    // an RFC 3161 one is added beside it (XAdES allows several).
+    const stamped = at.u.properties.some(
+      (p) =>
+        isProperty(p, XADES_NS, 'SignatureTimeStamp') &&
+        timestampProperty(p).entries.some((e) => e.type === 'encapsulated' && e.token && readToken(e.token)),
+    );
+    if (!stamped) {
       if (!source) throw coreError('LTV_TIMESTAMP_REQUIRED');
       // §5.3: the time-stamped data is the canonical ds:SignatureValue element.
       const token = await source(canonicalize(at.sig.signatureValueElement, INCLUSIVE), so);

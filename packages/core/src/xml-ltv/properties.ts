@@ -10,7 +10,14 @@
  * - §5.5.2.2 the archive timestamp's input: the output of each ds:Reference in order, then the
  *   canonical SignedInfo, SignatureValue and KeyInfo, then each unsigned signature property that
  *   precedes the archive timestamp, in order, then every ds:Object other than the one holding the
- *   QualifyingProperties — each element canonicalized with the archive timestamp's method.
+ *   QualifyingProperties — each element canonicalized with the archive timestamp's method;
+ * - the older xades:ArchiveTimeStamp of ETSI TS 101 903 v1.3.2 (namespace of the 1.3.2 properties),
+ *   still written by other producers: its input (§7.7.1) is the same but for the last step, which
+ *   takes only the ds:Objects that no ds:Reference of SignedInfo references (TS 101 903 v1.4.1 moved
+ *   the property to the 1.4.1 namespace when it made every other ds:Object part of the input).
+ * A XAdESTimeStampType may hold several time-stamps (`EncapsulatedTimeStamp` or `XMLTimeStamp`, in
+ * any number, EN 319 132-1 §4.4.3.2); an XMLTimeStamp has no standard format, so it is reported as
+ * not supported rather than validated.
  */
 import { fromBase64, toBase64 } from '../der/bytes.js';
 import { children, readRoot, Tag } from '../der/reader.js';
@@ -25,7 +32,7 @@ import {
   textContent,
   type XmlElement,
 } from '../xml/dom.js';
-import { type DereferenceContext, referenceContent } from '../xml/references.js';
+import { type DereferenceContext, decodeFragment, referenceContent } from '../xml/references.js';
 import type { ParsedSignature } from '../xml/signature.js';
 
 export const XADES141_NS = 'http://uri.etsi.org/01903/v1.4.1#';
@@ -53,19 +60,59 @@ export function unsignedOf(qualifying: XmlElement): XadesUnsigned {
 export const isProperty = (el: XmlElement, ns: string, name: string): boolean =>
   el.namespaceURI === ns && el.localName === name;
 
-/** A timestamp property: its canonicalization (C14N 1.0 when absent) and its token. */
+/** Which archive timestamp rule applies: EN 319 132-1 §5.5.2 (1.4.1) or TS 101 903 v1.3.2 §7.7.1. */
+export type ArchiveVersion = '1.3.2' | '1.4.1';
+
+/** What a timestamp property proves: the signature value, or (archive) everything before it. */
+export type TimestampRole =
+  | { readonly kind: 'signature-timestamp' }
+  | { readonly kind: 'archive-timestamp'; readonly version: ArchiveVersion };
+
+/** The role of an unsigned signature property that is a proof of existence, else undefined. */
+export function timestampRole(el: XmlElement): TimestampRole | undefined {
+  if (isProperty(el, XADES_NS, 'SignatureTimeStamp')) return { kind: 'signature-timestamp' };
+  if (isProperty(el, XADES141_NS, 'ArchiveTimeStamp')) return { kind: 'archive-timestamp', version: '1.4.1' };
+  if (isProperty(el, XADES_NS, 'ArchiveTimeStamp')) return { kind: 'archive-timestamp', version: '1.3.2' };
+  return undefined;
+}
+
+/** One time-stamp inside a XAdESTimeStampType: an RFC 3161 token (undefined when unreadable), or XML. */
+export type XmlTimestampEntry =
+  | { readonly type: 'encapsulated'; readonly token: Uint8Array | undefined }
+  | { readonly type: 'xml' };
+
+/** A timestamp property: its canonicalization (C14N 1.0 when absent) and its time-stamps. */
 export interface XmlTimestampProperty {
   readonly element: XmlElement;
   readonly c14n: { readonly method: 'c14n' | 'c14n11' | 'exc-c14n'; readonly comments: boolean } | undefined;
-  /** Undefined when the property holds no readable EncapsulatedTimeStamp. */
+  /** Every EncapsulatedTimeStamp and XMLTimeStamp, in document order (empty when there is none). */
+  readonly entries: readonly XmlTimestampEntry[];
+  /** The first EncapsulatedTimeStamp's token; undefined when there is none or it is not base64. */
   readonly token: Uint8Array | undefined;
+  /**
+   * xades:Include children: the explicit (distributed) form, whose covered data are named by URI
+   * rather than implied by the property's position (TS 101 903 §7.1.4.3); shomei does not rebuild it.
+   */
+  readonly explicit: boolean;
 }
 
 export function timestampProperty(el: XmlElement): XmlTimestampProperty {
   const cm = childElements(el, DSIG_NS, 'CanonicalizationMethod')[0];
   const c14n = cm ? C14N_BY_URI[attributeValue(cm, 'Algorithm') ?? ''] : C14N_BY_URI[C14N.c14n];
-  const enc = childElements(el, XADES_NS, 'EncapsulatedTimeStamp')[0];
-  return { element: el, c14n, token: enc ? decoded(enc) : undefined };
+  const entries: XmlTimestampEntry[] = [];
+  for (const c of childElements(el)) {
+    if (c.namespaceURI !== XADES_NS) continue;
+    if (c.localName === 'EncapsulatedTimeStamp') entries.push({ type: 'encapsulated', token: decoded(c) });
+    else if (c.localName === 'XMLTimeStamp') entries.push({ type: 'xml' });
+  }
+  const first = entries.find((e) => e.type === 'encapsulated');
+  return {
+    element: el,
+    c14n,
+    entries,
+    token: first?.type === 'encapsulated' ? first.token : undefined,
+    explicit: childElements(el, XADES_NS, 'Include').length > 0,
+  };
 }
 
 /** An EncapsulatedOCSPValue is an OCSPResponse; some writers store the BasicOCSPResponse instead. */
@@ -129,10 +176,24 @@ export function addXadesMaterial(m: EvidenceMaterial, sig: ParsedSignature, u: X
 const keyInfoOf = (sig: ParsedSignature): XmlElement | undefined =>
   childElements(sig.element, DSIG_NS, 'KeyInfo')[0];
 
+/** The ds:Objects that a same-document ds:Reference of SignedInfo names by ID (`#id`). */
+function referencedObjects(sig: ParsedSignature, ctx: DereferenceContext): Set<XmlElement> {
+  const out = new Set<XmlElement>();
+  for (const ref of sig.references) {
+    const uri = ref.uri ?? '';
+    if (!uri.startsWith('#') || uri.startsWith('#xpointer(')) continue;
+    const el = ctx.ids.get(decodeFragment(uri.slice(1)));
+    if (el && sig.objects.includes(el)) out.add(el);
+  }
+  return out;
+}
+
 /**
  * The archive timestamp's input (EN 319 132-1 §5.5.2.2, see the module comment): `before` is the
  * ArchiveTimeStamp being validated (the properties before it are covered), or undefined to cover
- * every current property (creating a new one).
+ * every current property (creating a new one). `version` 1.3.2 is the rule of TS 101 903 v1.3.2
+ * §7.7.1 step 5: a ds:Object referenced from SignedInfo is left out (its content already entered
+ * through that reference's output).
  */
 export async function archiveInput(
   sig: ParsedSignature,
@@ -140,6 +201,7 @@ export async function archiveInput(
   before: XmlElement | undefined,
   c14n: { readonly method: 'c14n' | 'c14n11' | 'exc-c14n'; readonly comments: boolean },
   ctx: DereferenceContext,
+  version: ArchiveVersion = '1.4.1',
 ): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for (const ref of sig.references) parts.push((await referenceContent(ref, ctx)).bytes);
@@ -151,7 +213,9 @@ export async function archiveInput(
     if (p === before) break;
     parts.push(canonicalize(p, opts));
   }
-  for (const o of sig.objects) if (o !== u.qualifying.parent) parts.push(canonicalize(o, opts));
+  const skipped = version === '1.3.2' ? referencedObjects(sig, ctx) : new Set<XmlElement>();
+  for (const o of sig.objects)
+    if (o !== u.qualifying.parent && !skipped.has(o)) parts.push(canonicalize(o, opts));
   return concatBytes(...parts);
 }
 

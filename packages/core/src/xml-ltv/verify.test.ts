@@ -57,6 +57,21 @@ describe('verifyXmlLongTerm on hostile input', () => {
     ]);
   });
 
+  it('an XMLTimeStamp is refused with its own code and a warning, never silently ignored', async () => {
+    const r = await verifyXmlLongTerm(
+      withUnsigned(
+        '<xades:SignatureTimeStamp><xades:XMLTimeStamp><t:Stamp xmlns:t="urn:example:tsa">2020-01-01T00:00:00Z</t:Stamp></xades:XMLTimeStamp></xades:SignatureTimeStamp>',
+      ),
+      options,
+    );
+    expect([
+      r.level,
+      r.proofOfExistence.kind,
+      r.timestamps.map((t) => [t.kind, t.ok, t.code]),
+      r.warnings.some((w) => w.includes('XML_TIMESTAMP_UNSUPPORTED')),
+    ]).toEqual(['T', 'validation-time', [['signature-timestamp', false, 'XML_TIMESTAMP_UNSUPPORTED']], true]);
+  });
+
   it('any one-character change of the document gives a report (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(), fc.constantFrom('<', '>', '"', 'x', '/', '&', ' '), async (at, c) => {

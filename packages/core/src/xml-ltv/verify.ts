@@ -1,9 +1,9 @@
 import { coreError, isShomeiError, throwIfAborted } from '../errors.js';
 import type { LongTermReport } from '../ltv/evidence.js';
 import { addSupplied, addTokenMaterial, emptyMaterial } from '../ltv/material.js';
-import { type SignatureAtTime, validatePast } from '../ltv/past-validation.js';
+import { type SignatureAtTime, type TimestampInput, validatePast } from '../ltv/past-validation.js';
 import { reasonForCheck } from '../ltv/reasons.js';
-import { anchorsOf, pathOf, readToken, timestampInput } from '../ltv/token.js';
+import { anchorsOf, malformedTimestamp, pathOf, readToken, timestampInput } from '../ltv/token.js';
 import { formatFailure } from '../ltv/validate-cms.js';
 import { VERDICT_RANK as RANK } from '../report/verdict-rank.js';
 import type { Certificate } from '../x509/certificate.js';
@@ -20,6 +20,7 @@ import {
   archiveInput,
   isProperty,
   timestampProperty,
+  timestampRole,
   unsignedOf,
   XADES141_NS,
   type XadesUnsigned,
@@ -98,10 +99,24 @@ function claimedTime(u: XadesUnsigned | undefined): Date | undefined {
   return d && !Number.isNaN(d.getTime()) ? d : undefined;
 }
 
+/**
+ * An XMLTimeStamp (XAdESTimeStampType's XML alternative) is refused: EN 319 132-1 leaves its format
+ * open and no TSA profile for it exists in practice, so nothing could check it. It proves nothing,
+ * and says so, rather than disappearing from the report.
+ */
+const xmlTimestamp = (kind: TimestampInput['kind'], property: string, now: Date): TimestampInput =>
+  malformedTimestamp(
+    kind,
+    now,
+    'XML_TIMESTAMP_UNSUPPORTED',
+    `the ${property} holds an XMLTimeStamp, which shomei cannot validate (only RFC 3161 EncapsulatedTimeStamp is supported), so it is no proof of existence`,
+  );
+
 function levelOf(u: XadesUnsigned | undefined): LongTermReport['level'] {
+  const roles = (u?.properties ?? []).flatMap((p) => timestampRole(p) ?? []);
+  if (!roles.length) return 'B';
+  if (roles.some((r) => r.kind === 'archive-timestamp')) return 'LTA';
   const has = (ns: string, name: string) => u?.properties.some((p) => isProperty(p, ns, name)) ?? false;
-  if (!has(XADES_NS, 'SignatureTimeStamp') && !has(XADES141_NS, 'ArchiveTimeStamp')) return 'B';
-  if (has(XADES141_NS, 'ArchiveTimeStamp')) return 'LTA';
   return has(XADES_NS, 'RevocationValues') || has(XADES141_NS, 'TimeStampValidationData') ? 'LT' : 'T';
 }
 
@@ -127,47 +142,63 @@ async function signatureLongTerm(
     crls: (options.crls ?? []).filter((c): c is Uint8Array => c instanceof Uint8Array),
     ocsp: options.ocsp ?? [],
   });
-  const stamps = (u?.properties ?? [])
-    .filter(
-      (p) => isProperty(p, XADES_NS, 'SignatureTimeStamp') || isProperty(p, XADES141_NS, 'ArchiveTimeStamp'),
-    )
-    .map((p) => ({ p, ts: timestampProperty(p) }));
-  for (const s of stamps) {
-    const t = s.ts.token && readToken(s.ts.token);
-    if (t) addTokenMaterial(material, t.raw);
-  }
+  const stamps = (u?.properties ?? []).flatMap((p) => {
+    const role = timestampRole(p);
+    return role ? [{ p, role, ts: timestampProperty(p) }] : [];
+  });
+  for (const s of stamps)
+    for (const e of s.ts.entries) {
+      const t = e.type === 'encapsulated' && e.token && readToken(e.token);
+      if (t) addTokenMaterial(material, t.raw);
+    }
   const ctx: DereferenceContext = {
     document: doc,
     signature: element,
     ids: indexIds(doc, options.idAttributes ?? DEFAULT_ID_ATTRIBUTES),
     ...(options.resolveExternal ? { resolveExternal: options.resolveExternal } : {}),
   };
-  const timestamps = await Promise.all(
-    stamps.map(async ({ p, ts }) => {
-      throwIfAborted(options.signal);
-      const archive = isProperty(p, XADES141_NS, 'ArchiveTimeStamp');
-      const c14n = ts.c14n;
-      const { data, problem } = await rebuilt(async () => {
-        if (!c14n)
-          throw coreError('XML_ALGORITHM_UNSUPPORTED', 'The canonicalization method is not supported.');
-        return archive
-          ? archiveInput(sig, u!, p, c14n, ctx)
-          : canonicalize(sig.signatureValueElement, { method: c14n.method, comments: c14n.comments });
-      });
-      return timestampInput(
-        archive ? 'archive-timestamp' : 'signature-timestamp',
-        ts.token ? readToken(ts.token) : undefined,
-        data,
-        problem ??
-          (archive
-            ? 'the archive timestamp does not cover the signature and its properties as they are now'
-            : 'the token does not cover this SignatureValue'),
-        material,
-        now,
-        options,
-      );
-    }),
-  );
+  const timestamps = (
+    await Promise.all(
+      stamps.map(async ({ p, role, ts }): Promise<TimestampInput[]> => {
+        throwIfAborted(options.signal);
+        const kind = role.kind;
+        const name = `${p.localName}${role.kind === 'archive-timestamp' ? ` (XAdES ${role.version})` : ''}`;
+        if (!ts.entries.length) return [malformedTimestamp(kind, now)];
+        const c14n = ts.c14n;
+        const { data, problem } = await rebuilt(async () => {
+          if (ts.explicit)
+            throw coreError(
+              'XML_ALGORITHM_UNSUPPORTED',
+              'The time-stamp names what it covers with xades:Include (the explicit form), which is not supported.',
+            );
+          if (!c14n)
+            throw coreError('XML_ALGORITHM_UNSUPPORTED', 'The canonicalization method is not supported.');
+          return role.kind === 'archive-timestamp'
+            ? archiveInput(sig, u!, p, c14n, ctx, role.version)
+            : canonicalize(sig.signatureValueElement, { method: c14n.method, comments: c14n.comments });
+        });
+        return Promise.all(
+          ts.entries.map((e) =>
+            e.type === 'xml'
+              ? xmlTimestamp(kind, name, now)
+              : timestampInput(
+                  kind,
+                  e.token ? readToken(e.token) : undefined,
+                  data,
+                  problem ??
+                    (role.kind === 'archive-timestamp'
+                      ? `the ${name} does not cover the signature and its properties as they are now`
+                      : 'the token does not cover this SignatureValue'),
+                  material,
+                  now,
+                  options,
+                ),
+          ),
+        );
+      }),
+    )
+  ).flat();
+  const refused = timestamps.filter((t) => !t.check.ok && t.check.code === 'XML_TIMESTAMP_UNSUPPORTED');
 
   const anchors = anchorsOf(options.trustAnchors);
   let basic:
@@ -227,5 +258,16 @@ async function signatureLongTerm(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const b = basic as typeof basic;
-  return { ...result, ...(b ?? {}) };
+  return {
+    ...result,
+    ...(b ?? {}),
+    ...(refused.length
+      ? {
+          warnings: [
+            ...result.warnings,
+            `${refused.length} XMLTimeStamp${refused.length > 1 ? 's were' : ' was'} not validated (XML_TIMESTAMP_UNSUPPORTED): only RFC 3161 EncapsulatedTimeStamps give a proof of existence`,
+          ],
+        }
+      : {}),
+  };
 }
