@@ -4,12 +4,13 @@
  * PDF_* error, each within the per-input budget — no crash, no hang. Runs a twentieth of FUZZ_RUNS
  * (each case is a whole verification), at least 200.
  */
+
+import { assertHostileAsync, FUZZ_RUNS, hostileBytes } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signPdf } from '../../src/pdf/sign.js';
 import { verifyPdf } from '../../src/pdf/verify.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import { pki } from '../pki.js';
-import { assertHostileAsync, FUZZ_RUNS, hostileBytes } from '../support/hostile.js';
 import { qpdfRewrite, samplePdf } from '../support/pdf-build.js';
 
 const CODES = [
