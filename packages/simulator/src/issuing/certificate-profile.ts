@@ -6,14 +6,13 @@
  */
 import type { KeyObject } from 'node:crypto';
 import {
-  encodeOid,
-  encodeTlv,
   JPKI_CERTIFICATE_PROFILE,
   JPKI_SAN_OID,
   type JpkiSanField,
   KEY_USAGE_BITS,
   type KeyUsageName,
 } from '@shomei/core';
+import { encodeOid, encodeTlv } from '@shomei/core/der';
 import {
   encodeExtension,
   encodeName,

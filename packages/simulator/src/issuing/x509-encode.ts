@@ -6,16 +6,8 @@
  * million entries without an object each, and one encoder for every structure keeps them consistent.
  */
 import { createHash, KeyObject, sign as nodeSign } from 'node:crypto';
-import {
-  DER_NULL,
-  digestAlgorithm,
-  digestByOid,
-  encodeOid,
-  encodeTlv,
-  encodeUnsignedInteger,
-  type HashAlgorithmName,
-  signatureAlgorithmFor,
-} from '@shomei/core';
+import { digestAlgorithm, digestByOid, type HashAlgorithmName, signatureAlgorithmFor } from '@shomei/core';
+import { DER_NULL, encodeOid, encodeTlv, encodeUnsignedInteger } from '@shomei/core/der';
 
 /** X.500 attribute types (RFC 5280 Appendix A.1). */
 export const ATTRIBUTE_TYPE = {
