@@ -31,7 +31,16 @@ import {
   TSA_POLICY_OID,
   type VirtualJpkiCard,
 } from '@shomei/simulator';
-import { buildCrl, buildOcspResponse, ext, generateKey, hierarchy, issue } from '@shomei/simulator/testing';
+import {
+  buildCrl,
+  buildOcspResponse,
+  ext,
+  generateKey,
+  hierarchy,
+  issue,
+  TEST_HOLDER,
+  TEST_PINS,
+} from '@shomei/simulator/testing';
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -300,15 +309,6 @@ async function refereeTimestampToken(token: Uint8Array, tsaCertificate: Uint8Arr
   else expect(hex(sid.valueBlock.valueHexView)).toBe(hex(tsa.subjectKeyIdentifier!));
 }
 
-const HOLDER = {
-  name: '試験　花子',
-  address: '東京都千代田区霞が関二丁目一番二号',
-  birthDate: '1985-04-12',
-  sex: 'female' as const,
-  myNumber: '739164825031',
-};
-const PINS = { auth: '4826', sign: 'QX7RZ2KP', assist: '9153' };
-
 describe('pkijs referee: the authority', () => {
   let jlis: Authority;
   let rooted: Authority;
@@ -323,7 +323,7 @@ describe('pkijs referee: the authority', () => {
     const operator = OperatorCard.create({ name: 'counter', pin: '2468' });
     jlis.enrolOperator(operator);
     session = jlis.openSession(operator, '2468');
-    ({ card } = await jlis.issue(session, { holder: HOLDER, pins: PINS }));
+    ({ card } = await jlis.issue(session, { holder: TEST_HOLDER, pins: TEST_PINS }));
   }, 120_000);
 
   it('J-LIS-style self-signed CAs, and the JPKI signing and authentication certificates', async () => {
@@ -354,7 +354,7 @@ describe('pkijs referee: the authority', () => {
   });
 
   it('complete and delta CRLs, with a revoked card on them', async () => {
-    const { card: lost } = await jlis.issue(session, { holder: HOLDER, pins: PINS });
+    const { card: lost } = await jlis.issue(session, { holder: TEST_HOLDER, pins: TEST_PINS });
     jlis.publishCrls({ base: true });
     jlis.revoke(session, lost, 'keyCompromise');
     jlis.publishCrls();
@@ -380,7 +380,7 @@ describe('pkijs referee: the authority', () => {
     expect((good.tbsResponseData.responses[0]!.certStatus as asn1js.BaseBlock).idBlock.tagNumber).toBe(0);
     const nonce = good.tbsResponseData.responseExtensions!.find((e) => e.extnID === '1.3.6.1.5.5.7.48.1.2');
     expect(hex(nonce!.extnValue.valueBlock.valueHexView)).toContain(hex(request.nonce!));
-    const { card: lost } = await jlis.issue(session, { holder: HOLDER, pins: PINS });
+    const { card: lost } = await jlis.issue(session, { holder: TEST_HOLDER, pins: TEST_PINS });
     jlis.revoke(session, lost, 'cessationOfOperation');
     const revokedRequest = await buildOcspRequest(
       parseCertificate(lost.certificate('auth')),

@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openJpkiCard } from '@shomei/card';
 import { augmentPdf, type PdfLongTermSignature, signPdf, verifyPdfLongTerm } from '@shomei/core';
+import { samplePdf } from '@shomei/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplePdf } from '../../core/test/support/pdf-build.js';
 import { Authority, type OperatorSession } from '../src/authority/authority.js';
 import {
   authorityRevocationSource,

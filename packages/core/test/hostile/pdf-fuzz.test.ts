@@ -5,13 +5,18 @@
  * (each case is a whole verification), at least 200.
  */
 
-import { assertHostileAsync, FUZZ_RUNS, hostileBytes } from '@shomei/simulator/testing';
+import {
+  assertHostileAsync,
+  FUZZ_RUNS,
+  hostileBytes,
+  qpdfRewrite,
+  samplePdf,
+} from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signPdf } from '../../src/pdf/sign.js';
 import { verifyPdf } from '../../src/pdf/verify.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import { pki } from '../pki.js';
-import { qpdfRewrite, samplePdf } from '../support/pdf-build.js';
 
 const CODES = [
   'PDF_MALFORMED',
