@@ -10,7 +10,19 @@
 import { isShomeiError } from '@shomei/core';
 import { concatBytes, encodeLength } from '@shomei/core/der';
 import fc from 'fast-check';
-import { TestRunner } from 'vitest';
+
+/**
+ * vitest's runner, when the kit runs inside vitest. Loaded by a dynamic import because vitest cannot
+ * be `require()`d: the CommonJS build of the kit then loads, and only the case counting is off. The
+ * import has settled long before a test body runs (the test file's own imports are awaited first).
+ */
+let testRunner: typeof import('vitest').TestRunner | undefined;
+import('vitest').then(
+  (vitest) => {
+    testRunner = vitest.TestRunner;
+  },
+  () => undefined,
+);
 
 /** Default cases per target: ≥ 10,000 so CI runs the issue's minimum; `FUZZ_RUNS` raises it. */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -178,7 +190,7 @@ export function hostileBytes(seeds: readonly Uint8Array[], maxRandom = 512): fc.
  * JSON reporter picks it up for docs/reliability.md (scripts/reliability-report.ts).
  */
 export function recordCases(cases: number, extra: { maxMs?: number; passed?: number } = {}): void {
-  const test = TestRunner.getCurrentTest();
+  const test = testRunner?.getCurrentTest();
   if (!test) return;
   const meta = test.meta as Record<string, unknown>;
   meta.cases = ((meta.cases as number | undefined) ?? 0) + cases;
