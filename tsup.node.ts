@@ -1,10 +1,13 @@
 import { defineConfig } from 'tsup';
 
-/** tsup config of a Node package with a library entry and a CLI entry (card, simulator). */
-export const nodePackageConfig = () =>
+/**
+ * tsup config of a Node package with a library entry and a CLI entry (card, simulator); `entries`
+ * adds sub-path entries built like the library one.
+ */
+export const nodePackageConfig = (entries: Record<string, string> = {}) =>
   defineConfig([
     {
-      entry: { index: 'src/index.ts' },
+      entry: { index: 'src/index.ts', ...entries },
       format: ['esm', 'cjs'],
       dts: true,
       clean: true,

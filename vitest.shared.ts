@@ -8,5 +8,6 @@ export const alias = {
   '@shomei/core/der': src('core/src/der.ts'),
   '@shomei/core': src('core/src/index.ts'),
   '@shomei/card': src('card/src/index.ts'),
+  '@shomei/simulator/testing': src('simulator/src/testing/index.ts'),
   '@shomei/simulator': src('simulator/src/index.ts'),
 };

@@ -13,10 +13,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { largeCrl, largeCrlSerial as serialOf } from '@shomei/simulator/testing';
 import { toHex } from '../packages/core/src/der/bytes.js';
 import { CrlIndex } from '../packages/core/src/revocation/crl-index.js';
 import { median, QUICK } from './bench-util.js';
-import { generateCrl, serialOf } from './crl-generate.js';
 
 const N = QUICK ? 20_000 : 1_000_000;
 const N_PKIJS = QUICK ? 2_000 : 100_000;
@@ -28,7 +28,7 @@ const dir = mkdtempSync(join(tmpdir(), 'shomei-crl-bench-'));
 try {
   // --- generate ------------------------------------------------------------------------------------
   const t0 = performance.now();
-  const { der } = await generateCrl(N);
+  const { der } = await largeCrl(N);
   const file = join(dir, `crl-${N}.der`);
   writeFileSync(file, der);
   console.log(
@@ -113,7 +113,7 @@ try {
   );
 
   // --- 3. pkijs parse on 100,000 entries --------------------------------------------------------------
-  const small = (await generateCrl(N_PKIJS)).der;
+  const small = (await largeCrl(N_PKIJS)).der;
   const coreReq = createRequire(join(root, 'packages/core/package.json'));
   const asn1js = coreReq('asn1js') as {
     fromBER(b: Uint8Array, o: { maxNodes: number; maxContentLength: number }): { result: unknown };
@@ -141,7 +141,7 @@ try {
 
   // --- 4. a CRL five times larger: loading must stay linear --------------------------------------------
   const N_HUGE = QUICK ? 100_000 : 5_000_000;
-  const huge = (await generateCrl(N_HUGE)).der;
+  const huge = (await largeCrl(N_HUGE)).der;
   const hugeTimes: number[] = [];
   for (let r = 0; r < (QUICK ? 1 : 3); r++) {
     const s = performance.now();

@@ -8,14 +8,12 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { ext, issue, largeCrl, name, sharedRsaKey, type TestCert } from '@shomei/simulator/testing';
 import { nodeContext } from '../packages/core/src/node/crypto-backend.js';
 import { validatePath } from '../packages/core/src/path/validate-path.js';
 import { CrlIndex } from '../packages/core/src/revocation/crl-index.js';
 import { defaultContext } from '../packages/core/src/x509/context.js';
-import { ext, issue, sharedRsaKey, type TestCert } from '../packages/core/test/support/cert-factory.js';
-import { name } from '../packages/core/test/support/der-build.js';
 import { median, QUICK } from './bench-util.js';
-import { generateCrl } from './crl-generate.js';
 
 const CHAINS = QUICK ? 40 : 400;
 const CRL_ENTRIES = QUICK ? 1_000 : 100_000;
@@ -48,10 +46,10 @@ for (let i = 0; i < CHAINS + 1; i++) {
 }
 const pair = (k: typeof rootKey) => ({ privateKey: k.privateKey, publicKey: k.publicKey }) as CryptoKeyPair;
 const caCrl = CrlIndex.from(
-  (await generateCrl(CRL_ENTRIES, { key: pair(caKey), issuerName: name('CN=Bench CA,C=JP') })).der,
+  (await largeCrl(CRL_ENTRIES, { key: pair(caKey), issuerName: name('CN=Bench CA,C=JP') })).der,
 );
 const rootCrl = CrlIndex.from(
-  (await generateCrl(10, { key: pair(rootKey), issuerName: name('CN=Bench Root,C=JP') })).der,
+  (await largeCrl(10, { key: pair(rootKey), issuerName: name('CN=Bench Root,C=JP') })).der,
 );
 
 // --- baseline: two bare RSA-2048 verifies with cached KeyObjects ------------------------------------

@@ -6,7 +6,7 @@
  *   npx tsx scripts/reliability-report.ts --pcsc          # also the daemon faults through scripts/with-pcsc.sh
  *   npx tsx scripts/reliability-report.ts --from a.json,b.json   # renders existing vitest JSON files
  *
- * Test meta `cases`/`passed`/`maxMs` come from recordCases() in packages/core/test/support/hostile.ts;
+ * Test meta `cases`/`passed`/`maxMs` come from recordCases() in @shomei/simulator/testing (packages/simulator/src/testing/hostile.ts);
  * a test without them counts as one case.
  */
 import { spawnSync } from 'node:child_process';

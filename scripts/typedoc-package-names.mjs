@@ -10,8 +10,10 @@ import { Converter, ReflectionKind } from 'typedoc';
 const NAMES = {
   'core/src': '@shomei/core',
   'core/src/node': '@shomei/core/node',
+  'core/src/der': '@shomei/core/der',
   'card/src': '@shomei/card',
   'simulator/src': '@shomei/simulator',
+  'simulator/src/testing': '@shomei/simulator/testing',
 };
 
 /** @param {import('typedoc').Application} app */

@@ -1,3 +1,4 @@
 import { nodePackageConfig } from '../../tsup.node.js';
 
-export default nodePackageConfig();
+// `testing` is the test kit entry (`@shomei/simulator/testing`).
+export default nodePackageConfig({ testing: 'src/testing/index.ts' });

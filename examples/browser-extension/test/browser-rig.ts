@@ -17,8 +17,8 @@ import {
   type VirtualJpkiCard,
   VpcdBridge,
 } from '@shomei/simulator';
+import { TEST_HOLDER as HOLDER, TEST_PINS as PINS } from '@shomei/simulator/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { HOLDER, PINS } from '../../../packages/card/test/fixtures/virtual-cards.js';
 import { type DemoServer, startDemoServer } from '../src/server.js';
 
 export { PINS };

@@ -22,8 +22,8 @@ import {
   type OperatorSession,
   type VirtualJpkiCard,
 } from '@shomei/simulator';
+import { samplePdf } from '@shomei/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplePdf } from '../../core/test/support/pdf-build.js';
 import type { CliIo } from '../src/cli/io.js';
 import { runCli } from '../src/cli/router.js';
 import { openJpkiCard } from '../src/jpki/open.js';

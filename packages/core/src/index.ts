@@ -4,7 +4,10 @@
  */
 
 export * from './cms/index.js';
-export * from './der/index.js';
+// The DER reader and writer are reachable from '@shomei/core/der'; the main entry keeps the byte and
+// PEM helpers a caller needs to hand certificates, CRLs and signatures in and out.
+export * from './der/bytes.js';
+export * from './der/pem.js';
 export * from './errors.js';
 export * from './jpki/index.js';
 export * from './login/index.js';

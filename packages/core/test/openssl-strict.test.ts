@@ -7,21 +7,22 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBase64 } from '../src/der/bytes.js';
-import { validatePath } from '../src/path/validate-path.js';
 import {
   type CertSpec,
   ext,
   generateKey,
   gn,
+  int,
   issue,
   keyId,
   NOW,
   type TestCert,
   type TestKey,
-} from './support/cert-factory.js';
-import { int, utf8 } from './support/der-build.js';
+  utf8,
+} from '@shomei/simulator/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64 } from '../src/der/bytes.js';
+import { validatePath } from '../src/path/validate-path.js';
 
 const hasOpenssl = (() => {
   try {

@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openJpkiCard } from '@shomei/card';
 import { augmentPdf, type PdfLongTermSignature, signPdf, verifyPdfLongTerm } from '@shomei/core';
+import { encodeOid, encodeTlv } from '@shomei/core/der';
+import { samplePdf } from '@shomei/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CMS_OID } from '../../core/src/cms/oids.js';
-import { encodeOid, encodeTlv } from '../../core/src/der/writer.js';
 import { readRawSignedData } from '../../core/src/ltv/cms-structure.js';
-import { samplePdf } from '../../core/test/support/pdf-build.js';
 import { Authority, type OperatorSession } from '../src/authority/authority.js';
 import {
   authorityRevocationSource,

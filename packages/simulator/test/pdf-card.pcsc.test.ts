@@ -7,8 +7,8 @@
  */
 import { openJpkiCard, PcscContext } from '@shomei/card';
 import { type PdfReport, type PdfSubFilter, signPdf, verifyPdf } from '@shomei/core';
+import { pdfsig, samplePdf } from '@shomei/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pdfsig, samplePdf } from '../../core/test/support/pdf-build.js';
 import { Authority, type OperatorSession } from '../src/authority/authority.js';
 import { OperatorCard } from '../src/authority/operator-card.js';
 import type { VirtualJpkiCard } from '../src/card/virtual-card.js';

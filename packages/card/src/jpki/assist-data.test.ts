@@ -1,8 +1,8 @@
 import { isShomeiError } from '@shomei/core';
+// The simulator writes these files with its own code (design.md §2): a shared bug cannot hide.
+import { encodeAttributesEf, encodeMyNumberEf } from '@shomei/simulator/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-// The simulator writes these files with its own code (design.md §2): a shared bug cannot hide.
-import { encodeAttributesEf, encodeMyNumberEf } from '../../../simulator/src/card/assist-data.js';
 import { assistTlvLength, parseAttributesEf, parseMyNumberEf } from './assist-data.js';
 
 const SEED = { seed: 20261127, numRuns: 400 };

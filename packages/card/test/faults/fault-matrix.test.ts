@@ -7,8 +7,8 @@
  */
 import { isShomeiError } from '@shomei/core';
 import type { CardFaults, MemoryTransport, VirtualJpkiCard } from '@shomei/simulator';
+import { recordCases } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recordCases } from '../../../core/test/support/hostile.js';
 import { JpkiCard } from '../../src/jpki/jpki-card.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { issueTemplate, PINS, pinVerifies, rig } from '../fixtures/virtual-cards.js';

@@ -6,9 +6,9 @@
  */
 import { isShomeiError } from '@shomei/core';
 import type { CardFaults, MemoryTransport, VirtualJpkiCard } from '@shomei/simulator';
+import { FUZZ_RUNS, FUZZ_SEED, recordCases } from '@shomei/simulator/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUZZ_RUNS, FUZZ_SEED, recordCases } from '../../../core/test/support/hostile.js';
 import { JpkiCard } from '../../src/jpki/jpki-card.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { issueTemplate, PINS, pinVerifies, rig } from '../fixtures/virtual-cards.js';

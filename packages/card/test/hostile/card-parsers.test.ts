@@ -4,10 +4,15 @@
  * input source like any other: a counterfeit or broken card must give typed errors, never a crash.
  */
 import { bytesEqual } from '@shomei/core';
+import {
+  assertHostileSync,
+  encodeAttributesEf,
+  encodeMyNumberEf,
+  FUZZ_RUNS,
+  hostileBytes,
+} from '@shomei/simulator/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertHostileSync, FUZZ_RUNS, hostileBytes } from '../../../core/test/support/hostile.js';
-import { encodeAttributesEf, encodeMyNumberEf } from '../../../simulator/src/card/assist-data.js';
 import { decodeCommand, encodeCommand } from '../../src/apdu/command.js';
 import { decodeResponse, encodeResponse } from '../../src/apdu/response.js';
 import { assistTlvLength, parseAttributesEf, parseMyNumberEf } from '../../src/jpki/assist-data.js';

@@ -6,8 +6,8 @@
  */
 import { createVerify, X509Certificate } from 'node:crypto';
 import type { VirtualJpkiCard } from '@shomei/simulator';
+import { recordCases } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recordCases } from '../../../core/test/support/hostile.js';
 import { JpkiCard } from '../../src/jpki/jpki-card.js';
 import { issueTemplate, PINS, rig } from '../fixtures/virtual-cards.js';
 

@@ -26,8 +26,8 @@ describe('parseJpkiIdentity', () => {
   });
 
   it('throws JPKI_IDENTITY_MALFORMED when a required fact is missing', async () => {
-    const { ext, generateKey, gn, issue } = await import('../../test/support/cert-factory.js');
-    const { utf8 } = await import('../../test/support/der-build.js');
+    const { ext, generateKey, gn, issue } = await import('@shomei/simulator/testing');
+    const { utf8 } = await import('@shomei/simulator/testing');
     const { der: cert } = await issue({
       subject: 'CN=Partial,C=JP',
       key: await generateKey(),

@@ -1,6 +1,5 @@
+import { buildCrl, ext, issue, NOW, sharedRsaKey, type TestCert } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ext, issue, NOW, sharedRsaKey, type TestCert } from '../../test/support/cert-factory.js';
-import { buildCrl } from '../../test/support/crl-factory.js';
 import { digestInfo } from '../cms/digest-info.js';
 import { digestBytes } from '../cms/hasher.js';
 import { hasErrorCode } from '../errors.js';

@@ -1,7 +1,6 @@
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { ctx, DER_NULL, generateKey, int, oid, seq, sharedRsaKey, sign } from '@shomei/simulator/testing';
 import { describe, expect, it } from 'vitest';
-import { generateKey, sharedRsaKey, sign } from '../../test/support/cert-factory.js';
-import { ctx, DER_NULL, int, oid, seq } from '../../test/support/der-build.js';
 import type { AlgorithmIdentifier } from '../x509/certificate.js';
 import { defaultContext } from '../x509/context.js';
 import { verifySignature as verifyWith } from '../x509/verify.js';

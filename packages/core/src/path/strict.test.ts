@@ -3,18 +3,23 @@
  * complete name constraints, budgets, maxIntermediates and time parsing. Every certificate is built
  * here with the test factory; every test asserts the exact code.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+
 import {
   ext,
   generateKey,
   gn,
+  int,
   issue,
   issueDer,
   NOW,
+  oid,
+  seq,
+  set,
   type TestCert,
   type TestKey,
-} from '../../test/support/cert-factory.js';
-import { int, oid, seq, set, utf8 } from '../../test/support/der-build.js';
+  utf8,
+} from '@shomei/simulator/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeTlv } from '../der/writer.js';
 import { hasErrorCode } from '../errors.js';
 import { parseCertificate } from '../x509/certificate.js';

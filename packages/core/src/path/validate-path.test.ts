@@ -1,16 +1,19 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  DER_NULL,
   ext,
   generateKey,
   gn,
   hierarchy,
   issue,
   NOW,
+  oid as oidDer,
+  seq as seqDer,
   sharedRsaKey,
   type TestCert,
   type TestKey,
-} from '../../test/support/cert-factory.js';
-import { DER_NULL, oid as oidDer, seq as seqDer, utf8 } from '../../test/support/der-build.js';
+  utf8,
+} from '@shomei/simulator/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkBudget } from './budget.js';
 import { processPath } from './process.js';
 import type { ValidatePathOptions } from './types.js';

@@ -5,9 +5,9 @@
  * so only the /ByteRange rules can refuse a file.
  */
 import { execFileSync } from 'node:child_process';
+import { buildPdf, pdfsig } from '@shomei/simulator/testing';
 import { describe, expect, it } from 'vitest';
 import { pki, tempFile, VECTORS } from '../../test/pki.js';
-import { buildPdf, pdfsig } from '../../test/support/pdf-build.js';
 import { verifyPdf } from './verify.js';
 
 const latin1 = (b: Uint8Array) => new TextDecoder('latin1').decode(b);

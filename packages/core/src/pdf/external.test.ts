@@ -3,10 +3,11 @@
  * judged by verifyPdf and poppler's pdfsig; a signature over anything else, a changed file, another
  * certificate or broken state are refused with their codes.
  */
+
+import { pdfsig, samplePdf } from '@shomei/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pki } from '../../test/pki.js';
 import { signDigestInfo } from '../../test/support/external-signer.js';
-import { pdfsig, samplePdf } from '../../test/support/pdf-build.js';
 import { startTestTsa, type TestTsa } from '../../test/tsa.js';
 import { tsaTimestamp } from '../cms/timestamp.js';
 import { hasErrorCode } from '../errors.js';

@@ -4,9 +4,10 @@
  * revision, an update's /Prev names the section the file's startxref gives (the first-page one, whose
  * own /Prev leads on to the main one), and pdfsig and qpdf --check agree with the result.
  */
+
+import { appendUpdate, pdfsig, qpdfCheck, qpdfRewrite, samplePdf } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pki } from '../../test/pki.js';
-import { appendUpdate, pdfsig, qpdfCheck, qpdfRewrite, samplePdf } from '../../test/support/pdf-build.js';
 import { pkcs8Signer } from '../signer/pkcs8.js';
 import type { Signer } from '../signer.js';
 import { PdfDocument } from './document.js';

@@ -4,9 +4,10 @@
  * only, P3: annotations too), and the report names each one, its subtype and whether it can cover
  * page content, whatever the verdict.
  */
+
+import { appendUpdate, samplePdf } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pki } from '../../test/pki.js';
-import { appendUpdate, samplePdf } from '../../test/support/pdf-build.js';
 import { pkcs8Signer } from '../signer/pkcs8.js';
 import type { Signer } from '../signer.js';
 import { signPdf } from './sign.js';

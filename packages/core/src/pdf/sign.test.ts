@@ -5,9 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { pdfsig, qpdfCheck, qpdfRewrite, samplePdf } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pki, tempFile } from '../../test/pki.js';
-import { pdfsig, qpdfCheck, qpdfRewrite, samplePdf } from '../../test/support/pdf-build.js';
 import { hasErrorCode } from '../errors.js';
 import { pkcs8Signer } from '../signer/pkcs8.js';
 import type { Signer } from '../signer.js';

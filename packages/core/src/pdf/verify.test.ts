@@ -3,9 +3,9 @@
  * revocation, PAdES B-T with a TSA, and what later updates are allowed at each DocMDP level.
  */
 import { execFileSync } from 'node:child_process';
+import { appendUpdate, buildPdf, pdfsig, samplePdf } from '@shomei/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pki, tempFile, VECTORS } from '../../test/pki.js';
-import { appendUpdate, buildPdf, pdfsig, samplePdf } from '../../test/support/pdf-build.js';
 import { startTestTsa, type TestTsa } from '../../test/tsa.js';
 import { tsaTimestamp } from '../cms/timestamp.js';
 import { pkcs8Signer } from '../signer/pkcs8.js';

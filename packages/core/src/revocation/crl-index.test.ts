@@ -1,8 +1,19 @@
+import {
+  buildCrl,
+  concatBytes,
+  extension,
+  generateKey,
+  int,
+  issue,
+  oid,
+  seq,
+  type TestCert,
+  time,
+  uint,
+  utf8,
+} from '@shomei/simulator/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, issue, type TestCert } from '../../test/support/cert-factory.js';
-import { buildCrl, extension } from '../../test/support/crl-factory.js';
-import { concatBytes, int, oid, seq, time, uint, utf8 } from '../../test/support/der-build.js';
 import { hasErrorCode } from '../errors.js';
 import { CrlIndex, serialFromHex } from './crl-index.js';
 

@@ -2,9 +2,9 @@
  * The CRL profile under `profile: 'strict'` (the default): cRLNumber present and never critical
  * (RFC 5280 §5.2.3), in delta CRLs too (§5.2.4). `profile: 'lenient'` accepts such CRLs.
  */
+
+import { buildCrl, generateKey, issue, NOW, type TestCert } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, issue, NOW, type TestCert } from '../../test/support/cert-factory.js';
-import { buildCrl } from '../../test/support/crl-factory.js';
 import type { ValidatePathOptions } from '../path/types.js';
 import { validatePath } from '../path/validate-path.js';
 

@@ -1,8 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  buildCrl,
+  buildOcspResponse,
+  ext,
+  generateKey,
+  issue,
+  NOW,
+  type TestCert,
+} from '@shomei/simulator/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ext, generateKey, issue, NOW, type TestCert } from '../../test/support/cert-factory.js';
-import { buildCrl, buildOcspResponse } from '../../test/support/crl-factory.js';
 import { validatePath } from '../path/validate-path.js';
 import { clearRevocationFetchCaches, fetchBytes } from './fetch.js';
 

@@ -1,7 +1,6 @@
+import { buildOcspResponse, generateKey, issue, NOW, type TestCert } from '@shomei/simulator/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, issue, NOW, type TestCert } from '../../test/support/cert-factory.js';
-import { buildOcspResponse } from '../../test/support/crl-factory.js';
 import { hasErrorCode } from '../errors.js';
 import { buildOcspRequest, parseOcspResponse, verifyOcspResponse } from './ocsp.js';
 

@@ -1,5 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildCrl,
+  buildOcspResponse,
   ext,
   generateKey,
   gn,
@@ -7,8 +8,8 @@ import {
   NOW,
   type TestCert,
   type TestKey,
-} from '../../test/support/cert-factory.js';
-import { buildCrl, buildOcspResponse } from '../../test/support/crl-factory.js';
+} from '@shomei/simulator/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ValidatePathOptions } from '../path/types.js';
 import { validatePath } from '../path/validate-path.js';
 import { KP_OID } from '../x509/oids.js';
@@ -132,7 +133,7 @@ describe('revocation by CRL', () => {
   });
 
   it('CRL_UNKNOWN_CRITICAL_EXTENSION for a CRL with an unknown critical extension', async () => {
-    const { extension } = await import('../../test/support/crl-factory.js');
+    const { extension } = await import('@shomei/simulator/testing');
     const crl = await buildCrl({
       issuer: ca,
       extraExtensions: [extension('1.2.3.4', Uint8Array.of(5, 0), true)],

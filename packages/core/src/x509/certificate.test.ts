@@ -1,7 +1,15 @@
+import {
+  ext,
+  generateKey,
+  gn,
+  issue,
+  name,
+  type TestCert,
+  type TestKey,
+  utf8,
+} from '@shomei/simulator/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ext, generateKey, gn, issue, type TestCert, type TestKey } from '../../test/support/cert-factory.js';
-import { name, utf8 } from '../../test/support/der-build.js';
 import { hasErrorCode } from '../errors.js';
 import { parseCertificate } from './certificate.js';
 import { formatGeneralName } from './general-name.js';
@@ -213,7 +221,7 @@ describe('names', () => {
   });
 
   it('gives equal index keys exactly to matching names, whatever separators the values hold', async () => {
-    const { seq, set: asSet, oid: o, utf8: u, printable } = await import('../../test/support/der-build.js');
+    const { seq, set: asSet, oid: o, utf8: u, printable } = await import('@shomei/simulator/testing');
     // Values built from pieces of the key's own structure (sizes, OIDs, separators), so that a key
     // joined without lengths would collide.
     const piece = fc.constantFrom('a', 'A', '1', '{', ':', '=', '#', ' ', '2.5.4.3=', '1{', '1:', '2.5.4.3#');
@@ -242,14 +250,7 @@ describe('names', () => {
 
 describe('parsing Node Buffers', () => {
   it('does not write into the caller buffer when decoding nameRelativeToCRLIssuer', async () => {
-    const {
-      ctx,
-      seq,
-      set: asSet,
-      oid: o,
-      utf8: u,
-      implicit,
-    } = await import('../../test/support/der-build.js');
+    const { ctx, seq, set: asSet, oid: o, utf8: u, implicit } = await import('@shomei/simulator/testing');
     const { parseCrlDistributionPoints } = await import('./extensions.js');
     const value = seq(seq(ctx(0, true, implicit(1, asSet(seq(o('2.5.4.3'), u('CRL1')))))));
     const buf = Buffer.from(value);

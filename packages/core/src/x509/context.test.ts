@@ -1,6 +1,5 @@
+import { buildCrl, issue, NOW, sharedRsaKey, type TestCert } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { issue, NOW, sharedRsaKey, type TestCert } from '../../test/support/cert-factory.js';
-import { buildCrl } from '../../test/support/crl-factory.js';
 import { validatePath } from '../path/validate-path.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import { defaultContext, ShomeiContext } from './context.js';

@@ -1,5 +1,5 @@
+import { ctx, DER_NULL, int, oid, seq } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ctx, DER_NULL, int, oid, seq } from '../../test/support/der-build.js';
 import { verifySignature } from './verify.js';
 
 const subtle = globalThis.crypto.subtle;

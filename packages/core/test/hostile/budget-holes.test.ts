@@ -4,6 +4,8 @@
  * thousands (or millions) of segments, thousands of SignerInfos, and CRLs carried in an untrusted
  * SignedData.
  */
+
+import { concatBytes, oid, seq } from '@shomei/simulator/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signCms } from '../../src/cms/sign.js';
 import { type VerifyCmsOptions, verifyCms } from '../../src/cms/verify.js';
@@ -17,7 +19,6 @@ import type { Signer } from '../../src/signer.js';
 import { acceptingPath } from '../fake-path.js';
 import { pki } from '../pki.js';
 import { fieldsOf, header, segmented, withEContent } from '../support/cms-build.js';
-import { concatBytes, oid, seq } from '../support/der-build.js';
 
 const content = new TextEncoder().encode('0123456789abcdef'.repeat(64 * 1024)); // 1 MiB
 const base: VerifyCmsOptions = { trustAnchors: [pki.root], validatePath: acceptingPath };

@@ -5,6 +5,20 @@
  * certificate text.
  */
 import { createPrivateKey, createSign } from 'node:crypto';
+import {
+  concatBytes,
+  ctx,
+  DER_NULL,
+  generalizedTime,
+  generateKey,
+  int,
+  octets,
+  oid,
+  seq,
+  set,
+  signed,
+  time,
+} from '@shomei/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CMS_OID } from '../../src/cms/oids.js';
 import { signCms } from '../../src/cms/sign.js';
@@ -17,19 +31,6 @@ import type { Signer } from '../../src/signer.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { acceptingPath } from '../fake-path.js';
 import { pki } from '../pki.js';
-import { generateKey, signed } from '../support/cert-factory.js';
-import {
-  concatBytes,
-  ctx,
-  DER_NULL,
-  generalizedTime,
-  int,
-  octets,
-  oid,
-  seq,
-  set,
-  time,
-} from '../support/der-build.js';
 import { startTestTsa, type TestTsa } from '../tsa.js';
 
 const content = new TextEncoder().encode('売買契約書 第1条 甲は乙に…\n');

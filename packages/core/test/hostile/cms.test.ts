@@ -4,6 +4,13 @@
  * whole encodings), BER re-encodings, and a messageDigest mismatch hidden among several signers.
  */
 import { createPrivateKey, privateEncrypt, constants as rsaConstants } from 'node:crypto';
+import {
+  assertHostileAsync,
+  assertHostileSync,
+  FUZZ_RUNS,
+  hostileBytes,
+  nest,
+} from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCms } from '../../src/cms/sign.js';
 import { parseSignedData } from '../../src/cms/signed-data.js';
@@ -17,7 +24,6 @@ import type { Signer } from '../../src/signer.js';
 import { acceptingPath } from '../fake-path.js';
 import { pki } from '../pki.js';
 import { fieldsOf, segmented, withEContent } from '../support/cms-build.js';
-import { assertHostileAsync, assertHostileSync, FUZZ_RUNS, hostileBytes, nest } from '../support/hostile.js';
 
 const content = new TextEncoder().encode('契約書 第1条\n'.repeat(20));
 const base: VerifyCmsOptions = { trustAnchors: [pki.root], validatePath: acceptingPath, content };

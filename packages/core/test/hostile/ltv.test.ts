@@ -3,6 +3,8 @@
  * verifyCmsLongTerm on mutations of a B-LTA (timestamps from an openssl TSA). Bad input gives a typed
  * CMS_* error from the reader and a report — never an exception or a hang — from validation.
  */
+
+import { assertHostileAsync, assertHostileSync, FUZZ_RUNS, hostileBytes } from '@shomei/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCms } from '../../src/cms/sign.js';
 import { tsaTimestamp } from '../../src/cms/timestamp.js';
@@ -13,7 +15,6 @@ import { LTV_OID } from '../../src/ltv/oids.js';
 import { verifyCmsLongTerm } from '../../src/ltv/validate-cms.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import { pki } from '../pki.js';
-import { assertHostileAsync, assertHostileSync, FUZZ_RUNS, hostileBytes } from '../support/hostile.js';
 import { startTestTsa, type TestTsa } from '../tsa.js';
 
 const content = new TextEncoder().encode('長期保存の申請書');

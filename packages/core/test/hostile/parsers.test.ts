@@ -3,6 +3,21 @@
  * CrlIndex.from with entry decoding, parseOcspResponse and PEM. Each target gets FUZZ_RUNS (≥ 10,000)
  * seeded cases; only the target's typed codes may come out, each input within 100 ms.
  */
+
+import {
+  assertHostileSync,
+  buildCrl,
+  buildOcspResponse,
+  ext,
+  FUZZ_RUNS,
+  generateKey,
+  gn,
+  hostileBytes,
+  issue,
+  name,
+  nest,
+  type TestCert,
+} from '@shomei/simulator/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { derObjects, toPem } from '../../src/der/pem.js';
@@ -20,9 +35,6 @@ import { CrlIndex } from '../../src/revocation/crl-index.js';
 import { parseOcspResponse } from '../../src/revocation/ocsp.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { namesMatch, parseName } from '../../src/x509/name.js';
-import { ext, generateKey, gn, issue, name, type TestCert } from '../support/cert-factory.js';
-import { buildCrl, buildOcspResponse } from '../support/crl-factory.js';
-import { assertHostileSync, FUZZ_RUNS, hostileBytes, nest } from '../support/hostile.js';
 
 let seeds: { certs: Uint8Array[]; crls: Uint8Array[]; ocsp: Uint8Array[] };
 

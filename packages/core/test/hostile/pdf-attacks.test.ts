@@ -6,6 +6,7 @@
  * hostile structure (loops, huge lengths, deep nesting). Each must give its exact code, never a hang.
  */
 import { deflateSync } from 'node:zlib';
+import { appendUpdate, buildPdf, concatBytes, samplePdf } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isShomeiError } from '../../src/errors.js';
 import { signPdf } from '../../src/pdf/sign.js';
@@ -13,7 +14,6 @@ import { type PdfReport, verifyPdf } from '../../src/pdf/verify.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import type { Signer } from '../../src/signer.js';
 import { pki } from '../pki.js';
-import { appendUpdate, buildPdf, concatBytes, samplePdf } from '../support/pdf-build.js';
 
 let signer: Signer;
 /** samplePdf(2) signed once: objects 1 catalog, 2 pages, 3 font, 4/6 pages, 5/7 contents, 8 sig, 9 field, 10 form. */

@@ -4,13 +4,19 @@
  * PDF_* error, each within the per-input budget — no crash, no hang. Runs a twentieth of FUZZ_RUNS
  * (each case is a whole verification), at least 200.
  */
+
+import {
+  assertHostileAsync,
+  FUZZ_RUNS,
+  hostileBytes,
+  qpdfRewrite,
+  samplePdf,
+} from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signPdf } from '../../src/pdf/sign.js';
 import { verifyPdf } from '../../src/pdf/verify.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import { pki } from '../pki.js';
-import { assertHostileAsync, FUZZ_RUNS, hostileBytes } from '../support/hostile.js';
-import { qpdfRewrite, samplePdf } from '../support/pdf-build.js';
 
 const CODES = [
   'PDF_MALFORMED',

@@ -4,15 +4,27 @@
  * SHA-1 in the chain, CRL and OCSP signatures, and an OCSP response without nextUpdate.
  */
 import { createPrivateKey, createSign } from 'node:crypto';
+import {
+  buildCrl,
+  buildOcspResponse,
+  concatBytes,
+  DER_NULL,
+  generateKey,
+  int,
+  issue,
+  NOW,
+  oid,
+  seq,
+  type TestCert,
+  type TestKey,
+  time,
+} from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { children, contentsOf, encodingOf, readRoot, type Tlv } from '../../src/der/reader.js';
 import { encodeTlv } from '../../src/der/writer.js';
 import type { ValidatePathOptions } from '../../src/path/types.js';
 import { validatePath } from '../../src/path/validate-path.js';
 import { CrlIndex } from '../../src/revocation/crl-index.js';
-import { generateKey, issue, NOW, type TestCert, type TestKey } from '../support/cert-factory.js';
-import { buildCrl, buildOcspResponse } from '../support/crl-factory.js';
-import { concatBytes, DER_NULL, int, oid, seq, time } from '../support/der-build.js';
 
 let root: TestCert;
 let ca: TestCert;

@@ -2,6 +2,8 @@
  * Hostile RFC 3161 input: TimeStampResp from a TSA and the TSTInfo inside a token. A TSA
  * answer comes from the network; a broken or malicious one must give typed errors only.
  */
+
+import { assertHostileSync, FUZZ_RUNS, hostileBytes } from '@shomei/simulator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCms } from '../../src/cms/sign.js';
 import { parseSignedData } from '../../src/cms/signed-data.js';
@@ -9,7 +11,6 @@ import { parseTimestampResponse, parseTstInfo, tsaTimestamp } from '../../src/cm
 import { encodeTlv } from '../../src/der/writer.js';
 import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import { pki } from '../pki.js';
-import { assertHostileSync, FUZZ_RUNS, hostileBytes } from '../support/hostile.js';
 import { startTestTsa, type TestTsa } from '../tsa.js';
 
 const TOKEN_OID = '1.2.840.113549.1.9.16.2.14';

@@ -2,13 +2,25 @@
  * Verifier attacks on path validation and revocation. Each test is an attacker's move
  * against validatePath; the verdict must be the typed refusal RFC 5280 / RFC 6960 call for.
  */
+
+import {
+  buildCrl,
+  buildOcspResponse,
+  DER_NULL,
+  ext,
+  generateKey,
+  gn,
+  issue,
+  NOW,
+  oid,
+  seq,
+  type TestCert,
+  type TestKey,
+} from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeTlv } from '../../src/der/writer.js';
 import type { ValidatePathOptions } from '../../src/path/types.js';
 import { validatePath } from '../../src/path/validate-path.js';
-import { ext, generateKey, gn, issue, NOW, type TestCert, type TestKey } from '../support/cert-factory.js';
-import { buildCrl, buildOcspResponse } from '../support/crl-factory.js';
-import { DER_NULL, oid, seq } from '../support/der-build.js';
 
 let root: TestCert;
 let ca: TestCert;

@@ -2,9 +2,10 @@
  * Builders for re-shaped SignedData in hostile tests: the fields of a ContentInfo, an eContent split
  * into BER segments, and a detached signature turned into a streamed attached one.
  */
+
+import { concatBytes, seq } from '@shomei/simulator/testing';
 import { children, encodingOf, readRoot, type Tlv } from '../../src/der/reader.js';
 import { encodeTlv } from '../../src/der/writer.js';
-import { concatBytes, seq } from './der-build.js';
 
 /** The SignedData fields of a ContentInfo, and a function to put a ContentInfo back together. */
 export function fieldsOf(der: Uint8Array): {

@@ -1,5 +1,6 @@
 /** Serial numbers and validity read from a certificate's DER (RFC 5280 §4.1.2.2, §4.1.2.5). */
-import { children, readIntegerBytes, readRoot, readTime, toHex } from '@shomei/core';
+import { toHex } from '@shomei/core';
+import { children, readIntegerBytes, readRoot, readTime } from '@shomei/core/der';
 import { simulatorError } from '../errors.js';
 
 export function stripZeros(b: Uint8Array): Uint8Array {

@@ -4,7 +4,7 @@
  * two passes over the arrays and one signature, with no object per entry.
  */
 import { type KeyObject, sign as rsaSign } from 'node:crypto';
-import { encodeLength, encodeSmallInteger, encodeTlv } from '@shomei/core';
+import { encodeLength, encodeSmallInteger, encodeTlv } from '@shomei/core/der';
 import { simulatorError } from '../errors.js';
 import { encodeExtension, encodeTime, SHA256_WITH_RSA } from '../issuing/x509-encode.js';
 

@@ -14,7 +14,7 @@ import {
   readOid,
   readRoot,
   type Tlv,
-} from '@shomei/core';
+} from '@shomei/core/der';
 import type { KeyHolder } from '../issuing/ca-key.js';
 import {
   digest,

@@ -4,12 +4,11 @@
  * attribute (RFC 5816) naming the TSA certificate. Bad requests get `rejection` with a failInfo bit.
  */
 import { sign as rsaSign } from 'node:crypto';
+import { compareBytes, digestAlgorithm, signatureAlgorithmFor } from '@shomei/core';
 import {
   children,
-  compareBytes,
   contentsOf,
   DER_NULL,
-  digestAlgorithm,
   encodeOid,
   encodeSmallInteger,
   encodeTlv,
@@ -20,8 +19,7 @@ import {
   readIntegerBytes,
   readOid,
   readRoot,
-  signatureAlgorithmFor,
-} from '@shomei/core';
+} from '@shomei/core/der';
 import type { KeyHolder } from '../issuing/ca-key.js';
 import { digest, encodeGeneralizedTime, hashAlgorithmName } from '../issuing/x509-encode.js';
 

@@ -6,22 +6,23 @@
  */
 import type { KeyObject } from 'node:crypto';
 import {
-  encodeOid,
-  encodeTlv,
   JPKI_CERTIFICATE_PROFILE,
   JPKI_SAN_OID,
   type JpkiSanField,
   KEY_USAGE_BITS,
   type KeyUsageName,
 } from '@shomei/core';
+import { encodeOid, encodeTlv } from '@shomei/core/der';
 import {
   encodeExtension,
   encodeName,
+  encodeNamedBits,
   encodeSerial,
   encodeTime,
   keyIdentifier,
   type NameAttribute,
-  SHA256_WITH_RSA,
+  type SigningQuirks,
+  signatureAlgorithmOf,
   signStructure,
   utf8,
 } from './x509-encode.js';
@@ -53,20 +54,42 @@ export interface CertificateFields {
   extensions: readonly Uint8Array[];
 }
 
-/** TBSCertificate (RFC 5280 §4.1), version 3, signed with the issuer's RSA key. */
-export function buildCertificate(fields: CertificateFields, issuerKey: KeyObject): Uint8Array {
+/**
+ * Deliberate departures from the profile, for test fixtures a verifier must refuse or tolerate
+ * (`@shomei/simulator/testing`); the authority itself never sets them.
+ */
+export interface CertificateQuirks extends SigningQuirks {
+  /** Version 1: no version field and no extensions (RFC 5280 §4.1.2.1). */
+  readonly version?: 1 | 3;
+  /** The serialNumber INTEGER as encoded, instead of `fields.serial`. */
+  readonly serial?: Uint8Array;
+  /** The TBS `signature` AlgorithmIdentifier instead of the key's own. */
+  readonly tbsAlgorithm?: Uint8Array;
+  /** The Validity SEQUENCE as encoded (a malformed time, say). */
+  readonly validity?: Uint8Array;
+}
+
+/** TBSCertificate (RFC 5280 §4.1), version 3, signed with the issuer's key (RSA or EC, SHA-256). */
+export function buildCertificate(
+  fields: CertificateFields,
+  issuerKey: KeyObject | CryptoKey,
+  quirks: CertificateQuirks = {},
+): Uint8Array {
+  const v3 = (quirks.version ?? 3) === 3;
   const tbs = encodeTlv(
     0x30,
-    encodeTlv(0xa0, Uint8Array.of(0x02, 0x01, 0x02)),
-    encodeSerial(fields.serial),
-    SHA256_WITH_RSA,
+    v3 ? encodeTlv(0xa0, Uint8Array.of(0x02, 0x01, 0x02)) : new Uint8Array(0),
+    quirks.serial ?? encodeSerial(fields.serial),
+    quirks.tbsAlgorithm ?? signatureAlgorithmOf(issuerKey),
     fields.issuer,
-    encodeTlv(0x30, encodeTime(fields.notBefore), encodeTime(fields.notAfter)),
+    quirks.validity ?? encodeTlv(0x30, encodeTime(fields.notBefore), encodeTime(fields.notAfter)),
     fields.subject,
     fields.publicKey,
-    encodeTlv(0xa3, encodeTlv(0x30, ...fields.extensions)),
+    v3 && fields.extensions.length > 0
+      ? encodeTlv(0xa3, encodeTlv(0x30, ...fields.extensions))
+      : new Uint8Array(0),
   );
-  return signStructure(tbs, issuerKey);
+  return signStructure(tbs, issuerKey, quirks);
 }
 
 const JLIS = 'Japan Agency for Local Authority Information Systems';
@@ -112,13 +135,9 @@ export function holderName(serialHex: string): NameAttribute[] {
   ];
 }
 
-/** KeyUsage BIT STRING (RFC 5280 §4.2.1.3) of named bits 0 (digitalSignature) … 7 (encipherOnly). */
-function keyUsage(names: readonly KeyUsageName[]): Uint8Array {
-  let value = 0;
-  for (const name of names) value |= 0x80 >> KEY_USAGE_BITS.indexOf(name);
-  let unused = 0;
-  while (unused < 7 && (value & (1 << unused)) === 0) unused++;
-  return encodeTlv(0x03, Uint8Array.of(unused, value));
+/** KeyUsage BIT STRING (RFC 5280 §4.2.1.3) of named bits 0 (digitalSignature) … 8 (decipherOnly). */
+export function keyUsage(names: readonly KeyUsageName[]): Uint8Array {
+  return encodeNamedBits(names.map((n) => KEY_USAGE_BITS.indexOf(n)));
 }
 
 function akiExtension(issuerKeyId: Uint8Array): Uint8Array {

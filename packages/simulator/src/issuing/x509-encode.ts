@@ -5,17 +5,9 @@
  * Written directly over core's DER writer rather than through pkijs: the CRL path must stream a
  * million entries without an object each, and one encoder for every structure keeps them consistent.
  */
-import { createHash, type KeyObject, sign as rsaSign } from 'node:crypto';
-import {
-  DER_NULL,
-  digestAlgorithm,
-  digestByOid,
-  encodeOid,
-  encodeTlv,
-  encodeUnsignedInteger,
-  type HashAlgorithmName,
-  signatureAlgorithmFor,
-} from '@shomei/core';
+import { createHash, KeyObject, sign as nodeSign } from 'node:crypto';
+import { digestAlgorithm, digestByOid, type HashAlgorithmName, signatureAlgorithmFor } from '@shomei/core';
+import { DER_NULL, encodeOid, encodeTlv, encodeUnsignedInteger } from '@shomei/core/der';
 
 /** X.500 attribute types (RFC 5280 Appendix A.1). */
 export const ATTRIBUTE_TYPE = {
@@ -70,6 +62,19 @@ export const SHA256_WITH_RSA = encodeTlv(
   DER_NULL,
 );
 
+/** ecdsa-with-SHA256: the parameters field is absent (RFC 5758 §3.2). */
+export const ECDSA_WITH_SHA256 = encodeTlv(0x30, encodeOid(signatureAlgorithmFor('EC', 'SHA-256').oid));
+
+/** A node:crypto key, or the KeyObject of a WebCrypto key. */
+export function asKeyObject(key: KeyObject | CryptoKey): KeyObject {
+  return key instanceof KeyObject ? key : KeyObject.from(key);
+}
+
+/** The signature AlgorithmIdentifier a key signs with here: SHA-256 with RSA PKCS#1 v1.5 or ECDSA. */
+export function signatureAlgorithmOf(key: KeyObject | CryptoKey): Uint8Array {
+  return asKeyObject(key).asymmetricKeyType === 'ec' ? ECDSA_WITH_SHA256 : SHA256_WITH_RSA;
+}
+
 export type HashName = HashAlgorithmName;
 
 /** The SHA hash an OID names (core's algorithm table); undefined for MD5 and unknown OIDs. */
@@ -116,10 +121,44 @@ export function keyIdentifier(spki: Uint8Array): Uint8Array {
   return digest('SHA-1', subjectPublicKeyBits(spki));
 }
 
-/** SIGNED{ToBeSigned} (RFC 5280 §4.1.1.2/3): the TBS, sha256WithRSAEncryption and the signature. */
-export function signStructure(tbs: Uint8Array, key: KeyObject): Uint8Array {
-  const signature = rsaSign('sha256', tbs, key);
-  return encodeTlv(0x30, tbs, SHA256_WITH_RSA, encodeTlv(0x03, Uint8Array.of(0), new Uint8Array(signature)));
+/**
+ * The signature value over `tbs` as a certificate, CRL or OCSP response carries it: PKCS#1 v1.5 for
+ * RSA, a DER Ecdsa-Sig-Value for EC (RFC 3279 §2.2.3). A WebCrypto key is used through its KeyObject.
+ */
+export function signatureValue(tbs: Uint8Array, key: KeyObject | CryptoKey): Uint8Array {
+  return new Uint8Array(nodeSign('sha256', tbs, asKeyObject(key)));
+}
+
+/** Deliberate departures from a well-formed SIGNED{…}, for fixtures a verifier must refuse. */
+export interface SigningQuirks {
+  /** The outer AlgorithmIdentifier DER instead of the key's own. */
+  readonly algorithm?: Uint8Array;
+  /** Flip a bit in the signature value. */
+  readonly corrupt?: boolean;
+}
+
+/** SIGNED{ToBeSigned} (RFC 5280 §4.1.1.2/3): the TBS, the key's signature algorithm and the signature. */
+export function signStructure(
+  tbs: Uint8Array,
+  key: KeyObject | CryptoKey,
+  quirks: SigningQuirks = {},
+): Uint8Array {
+  const signature = signatureValue(tbs, key);
+  if (quirks.corrupt) signature[signature.length - 3]! ^= 0x01;
+  const algorithm = quirks.algorithm ?? signatureAlgorithmOf(key);
+  return encodeTlv(0x30, tbs, algorithm, encodeTlv(0x03, Uint8Array.of(0), signature));
+}
+
+/**
+ * A DER BIT STRING of named bits (bit 0 is the most significant bit of the first octet) with the
+ * trailing zero bits removed, as X.690 §11.2.2 requires of named bit lists (keyUsage, reasons).
+ */
+export function encodeNamedBits(bits: readonly number[]): Uint8Array {
+  if (bits.length === 0) return Uint8Array.of(0x03, 0x01, 0x00);
+  const max = Math.max(...bits);
+  const bytes = new Uint8Array(Math.floor(max / 8) + 1);
+  for (const b of bits) bytes[b >> 3]! |= 0x80 >> (b & 7);
+  return encodeTlv(0x03, Uint8Array.of(7 - (max & 7)), bytes);
 }
 
 export function encodeSerial(serial: Uint8Array): Uint8Array {

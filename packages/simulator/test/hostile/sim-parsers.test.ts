@@ -4,15 +4,15 @@
  * it tests, so the virtual card must answer everything with a status word.
  */
 import { encodeCommand } from '@shomei/card';
-import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
 import {
   assertHostileSync,
   FUZZ_RUNS,
   FUZZ_SEED,
   hostileBytes,
   recordCases,
-} from '../../../core/test/support/hostile.js';
+} from '@shomei/simulator/testing';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandApdu } from '../../src/card/command-apdu.js';
 import type { VirtualJpkiCard } from '../../src/index.js';
 import { encodeVpcdFrame, VpcdFrameReader } from '../../src/transport/vpcd-framing.js';

@@ -1,4 +1,8 @@
-/** Tiny DER builders for test fixtures (certificates, CRLs, OCSP), on core's writer. */
+/**
+ * Short DER builders for test fixtures (certificates, CRLs, OCSP responses, CMS), over core's DER
+ * writer and the authority's encoder: names from RFC 4514-style text, general names, times and bit
+ * strings, so a fixture reads like the ASN.1 it builds.
+ */
 import {
   concatBytes,
   DER_NULL,
@@ -6,7 +10,8 @@ import {
   encodeSmallInteger,
   encodeTlv,
   encodeUnsignedInteger,
-} from '../../src/der/writer.js';
+} from '@shomei/core/der';
+import { encodeGeneralizedTime, encodeNamedBits, encodeTime } from '../issuing/x509-encode.js';
 
 export const seq = (...parts: Uint8Array[]): Uint8Array => encodeTlv(0x30, ...parts);
 export const set = (...parts: Uint8Array[]): Uint8Array => encodeTlv(0x31, ...parts);
@@ -30,27 +35,12 @@ export const implicit = (n: number, der: Uint8Array): Uint8Array => {
 };
 export { concatBytes, DER_NULL };
 
-export function generalizedTime(d: Date): Uint8Array {
-  const s = d
-    .toISOString()
-    .replace(/[-:T]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return encodeTlv(0x18, new TextEncoder().encode(s));
-}
-
+/** GeneralizedTime `YYYYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.2). */
+export const generalizedTime = encodeGeneralizedTime;
 /** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
-export function time(d: Date): Uint8Array {
-  const y = d.getUTCFullYear();
-  if (y >= 1950 && y < 2050) {
-    const s = d
-      .toISOString()
-      .slice(2)
-      .replace(/[-:T]/g, '')
-      .replace(/\.\d+Z$/, 'Z');
-    return encodeTlv(0x17, new TextEncoder().encode(s));
-  }
-  return generalizedTime(d);
-}
+export const time = encodeTime;
+/** A named bit list (bit 0 = MSB of the first octet) as a DER BIT STRING with minimal unused bits. */
+export const namedBits = encodeNamedBits;
 
 const SHORT: Record<string, string> = {
   CN: '2.5.4.3',
@@ -93,21 +83,12 @@ export function name(text: string): Uint8Array {
 
 /** GeneralName encoders (RFC 5280 §4.2.1.6). */
 export const gn = {
-  email: (s: string) => encodeTlv(0x81, new TextEncoder().encode(s)),
-  dns: (s: string) => encodeTlv(0x82, new TextEncoder().encode(s)),
-  uri: (s: string) => encodeTlv(0x86, new TextEncoder().encode(s)),
-  ip: (b: number[]) => encodeTlv(0x87, Uint8Array.from(b)),
-  dir: (text: string) => encodeTlv(0xa4, name(text)),
-  other: (typeId: string, valueDer: Uint8Array) => encodeTlv(0xa0, oid(typeId), ctx(0, true, valueDer)),
-  registeredId: (o: string) => implicit(8, oid(o)),
+  email: (s: string): Uint8Array => encodeTlv(0x81, new TextEncoder().encode(s)),
+  dns: (s: string): Uint8Array => encodeTlv(0x82, new TextEncoder().encode(s)),
+  uri: (s: string): Uint8Array => encodeTlv(0x86, new TextEncoder().encode(s)),
+  ip: (b: number[]): Uint8Array => encodeTlv(0x87, Uint8Array.from(b)),
+  dir: (text: string): Uint8Array => encodeTlv(0xa4, name(text)),
+  other: (typeId: string, valueDer: Uint8Array): Uint8Array =>
+    encodeTlv(0xa0, oid(typeId), ctx(0, true, valueDer)),
+  registeredId: (o: string): Uint8Array => implicit(8, oid(o)),
 };
-
-/** Encodes a bit list (bit 0 = MSB of the first octet) as a DER BIT STRING with minimal unused bits. */
-export function namedBits(bits: number[]): Uint8Array {
-  if (bits.length === 0) return Uint8Array.of(0x03, 0x01, 0x00);
-  const max = Math.max(...bits);
-  const bytes = new Uint8Array(Math.floor(max / 8) + 1);
-  for (const b of bits) bytes[b >> 3]! |= 0x80 >> (b & 7);
-  const unused = 7 - (max & 7);
-  return bitString(bytes, unused);
-}

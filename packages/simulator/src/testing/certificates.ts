@@ -1,27 +1,20 @@
 /**
- * Certificate factory for tests: builds hierarchies with any extension combination, signed with
- * WebCrypto keys. ECDSA P-256 keys are cheap; RSA keys are generated once per process and reused.
+ * Certificates for tests: hierarchies with any extension combination, and deliberately odd ones
+ * (version 1, foreign algorithms, raw names and validity, broken signatures), encoded and signed by
+ * the authority's certificate builder. Keys are WebCrypto keys: ECDSA P-256 ones are cheap; RSA-2048
+ * ones are generated once per process and shared.
  */
-import { type Certificate, parseCertificate } from '../../src/x509/certificate.js';
-import { KEY_USAGE_BITS, type KeyUsageName } from '../../src/x509/extensions.js';
+import { type Certificate, KEY_USAGE_BITS, type KeyUsageName, parseCertificate } from '@shomei/core';
+import { buildCertificate } from '../issuing/certificate-profile.js';
 import {
-  bool,
-  concatBytes,
-  ctx,
-  DER_NULL,
-  gn,
-  implicit,
-  int,
-  name,
-  namedBits,
-  octets,
-  oid,
-  seq,
-  time,
-  uint,
-} from './der-build.js';
-
-export { gn, name };
+  encodeExtension,
+  encodeSerial,
+  keyIdentifier,
+  signatureAlgorithmOf,
+  signatureValue,
+  signStructure,
+} from '../issuing/x509-encode.js';
+import { bool, ctx, gn, implicit, int, name, namedBits, octets, oid, seq } from './der.js';
 
 const subtle = globalThis.crypto.subtle;
 
@@ -29,6 +22,7 @@ export interface TestKey {
   readonly kind: 'ec' | 'rsa';
   readonly privateKey: CryptoKey;
   readonly publicKey: CryptoKey;
+  /** SubjectPublicKeyInfo DER. */
   readonly spki: Uint8Array;
 }
 
@@ -57,50 +51,29 @@ export function sharedRsaKey(index = 0): Promise<TestKey> {
   return rsaPool[index]!;
 }
 
-/** The AlgorithmIdentifier DER for signing with `key`. */
+/** The AlgorithmIdentifier DER for signing with `key` (SHA-256 with RSA or ECDSA). */
 export function signatureAlgorithm(key: TestKey): Uint8Array {
-  return key.kind === 'ec' ? seq(oid('1.2.840.10045.4.3.2')) : seq(oid('1.2.840.113549.1.1.11'), DER_NULL);
-}
-
-/** ECDSA raw r||s → DER Ecdsa-Sig-Value (RFC 3279 §2.2.3). */
-function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
-  const h = raw.length / 2;
-  return seq(uint(raw.subarray(0, h)), uint(raw.subarray(h)));
+  return signatureAlgorithmOf(key.privateKey);
 }
 
 /** Signs `tbs` with `key` and returns the signature as it appears in an X.509 BIT STRING. */
 export async function sign(key: TestKey, tbs: Uint8Array): Promise<Uint8Array> {
-  if (key.kind === 'ec') {
-    const raw = new Uint8Array(
-      await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, tbs as Uint8Array<ArrayBuffer>),
-    );
-    return ecdsaRawToDer(raw);
-  }
-  return new Uint8Array(
-    await subtle.sign('RSASSA-PKCS1-v1_5', key.privateKey, tbs as Uint8Array<ArrayBuffer>),
-  );
+  return signatureValue(tbs, key.privateKey);
 }
 
-/** Wraps signed data: SEQUENCE { tbs, algorithm, BIT STRING signature } (certificates, CRLs). */
+/** SIGNED{tbs} as certificates and CRLs carry it: SEQUENCE { tbs, algorithm, BIT STRING signature }. */
 export async function signed(
   tbs: Uint8Array,
   key: TestKey,
   corrupt = false,
   algorithm?: Uint8Array,
 ): Promise<Uint8Array> {
-  const sig = await sign(key, tbs);
-  if (corrupt) sig[sig.length - 3]! ^= 0x01;
-  return seq(
-    tbs,
-    algorithm ?? signatureAlgorithm(key),
-    concatBytes(Uint8Array.of(0x03), lengthOf(sig.length + 1), Uint8Array.of(0), sig),
-  );
+  return signStructure(tbs, key.privateKey, { corrupt, ...(algorithm && { algorithm }) });
 }
 
-function lengthOf(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  if (n < 0x100) return Uint8Array.of(0x81, n);
-  return Uint8Array.of(0x82, n >> 8, n & 0xff);
+/** SKI as RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING contents. */
+export async function keyId(key: TestKey): Promise<Uint8Array> {
+  return keyIdentifier(key.spki);
 }
 
 export interface ExtensionSpec {
@@ -108,33 +81,6 @@ export interface ExtensionSpec {
   readonly critical?: boolean;
   /** The extnValue contents (DER of the extension structure). */
   readonly value: Uint8Array;
-}
-
-const SHA1 = async (b: Uint8Array) =>
-  new Uint8Array(await subtle.digest('SHA-1', b as Uint8Array<ArrayBuffer>));
-
-/** SKI as RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING contents. */
-export async function keyId(key: TestKey): Promise<Uint8Array> {
-  const c = parseCertificateLessSpki(key.spki);
-  return SHA1(c);
-}
-
-function parseCertificateLessSpki(spki: Uint8Array): Uint8Array {
-  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm, BIT STRING }: take the bit string bytes.
-  let p = 1;
-  const len = (): number => {
-    const f = spki[p++]!;
-    if (f < 0x80) return f;
-    let n = 0;
-    for (let i = 0; i < (f & 0x7f); i++) n = n * 256 + spki[p++]!;
-    return n;
-  };
-  len();
-  p++; // algorithm tag
-  p += len();
-  p++; // bit string tag
-  const l = len();
-  return spki.subarray(p + 1, p + l);
 }
 
 /** Extension value builders. */
@@ -297,36 +243,38 @@ export async function issueDer(spec: CertSpec): Promise<Uint8Array> {
     else exts.push(e);
   }
   exts.push(...(spec.extraExtensions ?? []));
-  const serial = spec.serial instanceof Uint8Array ? uint(spec.serial) : int(spec.serial ?? serialCounter++);
-  const version = spec.version ?? 3;
-  const tbs = seq(
-    ...(version === 3 ? [ctx(0, true, int(2))] : []),
-    serial,
-    spec.tbsSignatureAlgorithm ?? signatureAlgorithm(issuerKey),
-    spec.issuerDer ??
-      (spec.issuerName ? undefined : spec.issuer ? spec.issuer.subjectDer : spec.subjectDer) ??
-      name(issuerName),
-    spec.validityDer ??
-      seq(time(spec.notBefore ?? DEFAULT_NOT_BEFORE), time(spec.notAfter ?? DEFAULT_NOT_AFTER)),
-    spec.subjectDer ?? name(spec.subject),
-    spec.key.spki,
-    ...(version === 3 && exts.length
-      ? [
-          ctx(
-            3,
-            true,
-            seq(...exts.map((e) => seq(oid(e.oid), ...(e.critical ? [bool(true)] : []), octets(e.value)))),
-          ),
-        ]
-      : []),
+  const notBefore = spec.notBefore ?? DEFAULT_NOT_BEFORE;
+  const notAfter = spec.notAfter ?? DEFAULT_NOT_AFTER;
+  return buildCertificate(
+    {
+      serial: new Uint8Array(0),
+      issuer:
+        spec.issuerDer ??
+        (spec.issuerName ? undefined : spec.issuer ? spec.issuer.subjectDer : spec.subjectDer) ??
+        name(issuerName),
+      subject: spec.subjectDer ?? name(spec.subject),
+      notBefore,
+      notAfter,
+      publicKey: spec.key.spki,
+      extensions: exts.map((e) => encodeExtension(e.oid, e.critical ?? false, e.value)),
+    },
+    issuerKey.privateKey,
+    {
+      version: spec.version ?? 3,
+      serial:
+        spec.serial instanceof Uint8Array ? encodeSerial(spec.serial) : int(spec.serial ?? serialCounter++),
+      ...(spec.tbsSignatureAlgorithm && { tbsAlgorithm: spec.tbsSignatureAlgorithm }),
+      ...(spec.outerSignatureAlgorithm && { algorithm: spec.outerSignatureAlgorithm }),
+      ...(spec.validityDer && { validity: spec.validityDer }),
+      ...(spec.corruptSignature && { corrupt: true }),
+    },
   );
-  return signed(tbs, issuerKey, spec.corruptSignature, spec.outerSignatureAlgorithm);
 }
 
 /** A root → intermediate → leaf hierarchy on fresh P-256 keys (or the given ones). */
 export async function hierarchy(
   opts: { leaf?: Partial<CertSpec>; ca?: Partial<CertSpec>; root?: Partial<CertSpec> } = {},
-) {
+): Promise<{ root: TestCert; ca: TestCert; leaf: TestCert }> {
   const [rk, ik, lk] = await Promise.all([generateKey(), generateKey(), generateKey()]);
   const root = await issue({ subject: 'CN=Test Root,O=Shomei,C=JP', key: rk, ca: true, ...opts.root });
   const ca = await issue({

@@ -1,10 +1,20 @@
-/** CRL and OCSP builders for tests (RFC 5280 §5, RFC 6960), signed with factory keys. */
-import { encodeTlv } from '../../src/der/writer.js';
-import type { TestCert, TestKey } from './cert-factory.js';
-import { sign, signatureAlgorithm, signed } from './cert-factory.js';
+/**
+ * CRLs (RFC 5280 §5) and OCSP responses (RFC 6960) for tests, signed with test keys: any extension
+ * combination (delta, issuing distribution point, indirect entries) and the odd ones a verifier must
+ * refuse (critical cRLNumber, foreign responders, broken signatures). The authority's own CRL and
+ * OCSP producers are in the main entry; these take every field from the test.
+ */
+import { contentsOf, encodeTlv, readRoot } from '@shomei/core/der';
+import {
+  digest,
+  encodeExtension,
+  signatureAlgorithmOf,
+  signStructure,
+  subjectPublicKeyBits,
+} from '../issuing/x509-encode.js';
+import type { TestCert, TestKey } from './certificates.js';
 import {
   bool,
-  concatBytes,
   ctx,
   DER_NULL,
   generalizedTime,
@@ -18,7 +28,7 @@ import {
   seq,
   time,
   uint,
-} from './der-build.js';
+} from './der.js';
 
 export interface CrlEntrySpec {
   readonly serial: number | Uint8Array;
@@ -56,8 +66,9 @@ export interface CrlSpec {
   readonly corruptSignature?: boolean;
 }
 
+/** An encoded Extension (RFC 5280 §4.1). */
 export const extension = (o: string, value: Uint8Array, critical = false): Uint8Array =>
-  seq(oid(o), ...(critical ? [bool(true)] : []), octets(value));
+  encodeExtension(o, critical, value);
 
 export async function buildCrl(spec: CrlSpec): Promise<Uint8Array> {
   const key = spec.signingKey ?? spec.issuer.key;
@@ -96,14 +107,14 @@ export async function buildCrl(spec: CrlSpec): Promise<Uint8Array> {
   const nextUpdate = spec.nextUpdate === undefined ? new Date('2030-01-01T00:00:00Z') : spec.nextUpdate;
   const tbs = seq(
     int(1),
-    signatureAlgorithm(key),
+    signatureAlgorithmOf(key.privateKey),
     name(spec.issuer.subject),
     time(spec.thisUpdate ?? new Date('2026-01-01T00:00:00Z')),
     ...(nextUpdate ? [time(nextUpdate)] : []),
     ...(entries.length ? [seq(...entries)] : []),
     ...(exts.length ? [ctx(0, true, seq(...exts))] : []),
   );
-  return signed(tbs, key, spec.corruptSignature);
+  return signStructure(tbs, key.privateKey, { corrupt: spec.corruptSignature ?? false });
 }
 
 export interface OcspSpec {
@@ -124,17 +135,14 @@ export interface OcspSpec {
   readonly serial?: number;
 }
 
-const sha1 = async (b: Uint8Array) =>
-  new Uint8Array(await globalThis.crypto.subtle.digest('SHA-1', b as Uint8Array<ArrayBuffer>));
-
+/** An OCSPResponse (RFC 6960 §4.2.1) with one SingleResponse, the responder named byName. */
 export async function buildOcspResponse(spec: OcspSpec): Promise<Uint8Array> {
   if (spec.responseStatus) return seq(encodeTlv(0x0a, Uint8Array.of(spec.responseStatus)));
   const issuer = spec.issuer.cert;
-  const keyBits = spkiBits(issuer.spki);
   const certId = seq(
     seq(oid('1.3.14.3.2.26'), DER_NULL),
-    octets(await sha1(issuer.subject.der)),
-    octets(await sha1(keyBits)),
+    octets(digest('SHA-1', issuer.subject.der)),
+    octets(digest('SHA-1', subjectPublicKeyBits(issuer.spki))),
     spec.serial !== undefined ? int(spec.serial) : encodeTlv(0x02, spec.cert.cert.serial),
   );
   const status = spec.status ?? 'good';
@@ -163,36 +171,13 @@ export async function buildOcspResponse(spec: OcspSpec): Promise<Uint8Array> {
     seq(single),
     ...(spec.nonce ? [ctx(1, true, seq(extension('1.3.6.1.5.5.7.48.1.2', octets(spec.nonce))))] : []),
   );
-  const sig = await sign(responder.key, tbs);
-  if (spec.corruptSignature) sig[sig.length - 3]! ^= 1;
-  const basic = seq(
-    tbs,
-    signatureAlgorithm(responder.key),
-    concatBytes(encodeTlv(0x03, concatBytes(Uint8Array.of(0), sig))),
-    ...(spec.responder ? [ctx(0, true, seq(spec.responder.der))] : []),
-  );
+  // BasicOCSPResponse: SIGNED{tbs} plus the delegated responder's certificate in certs [0].
+  const signedTbs = signStructure(tbs, responder.key.privateKey, { corrupt: spec.corruptSignature ?? false });
+  const basic = spec.responder
+    ? encodeTlv(0x30, contentsOf(signedTbs, readRoot(signedTbs)), ctx(0, true, seq(spec.responder.der)))
+    : signedTbs;
   return seq(
     encodeTlv(0x0a, Uint8Array.of(0)),
     ctx(0, true, seq(oid('1.3.6.1.5.5.7.48.1.1'), octets(basic))),
   );
 }
-
-function spkiBits(spki: Uint8Array): Uint8Array {
-  // Walk SubjectPublicKeyInfo: SEQUENCE { AlgorithmIdentifier, BIT STRING }.
-  let p = 0;
-  const header = () => {
-    p++;
-    const f = spki[p++]!;
-    if (f < 0x80) return f;
-    let n = 0;
-    for (let i = 0; i < (f & 0x7f); i++) n = n * 256 + spki[p++]!;
-    return n;
-  };
-  header();
-  const algLen = header();
-  p += algLen;
-  const bitLen = header();
-  return spki.subarray(p + 1, p + bitLen);
-}
-
-export { signed };

@@ -6,9 +6,23 @@
  *
  * `FUZZ_RUNS` raises the number of cases (`pnpm fuzz`); `FUZZ_SEED` replays another seed.
  */
+
+import { isShomeiError } from '@shomei/core';
+import { concatBytes, encodeLength } from '@shomei/core/der';
 import fc from 'fast-check';
-import { TestRunner } from 'vitest';
-import { isShomeiError } from '../../src/errors.js';
+
+/**
+ * vitest's runner, when the kit runs inside vitest. Loaded by a dynamic import because vitest cannot
+ * be `require()`d: the CommonJS build of the kit then loads, and only the case counting is off. The
+ * import has settled long before a test body runs (the test file's own imports are awaited first).
+ */
+let testRunner: typeof import('vitest').TestRunner | undefined;
+import('vitest').then(
+  (vitest) => {
+    testRunner = vitest.TestRunner;
+  },
+  () => undefined,
+);
 
 /** Default cases per target: ≥ 10,000 so CI runs the issue's minimum; `FUZZ_RUNS` raises it. */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -109,23 +123,23 @@ export function mutate(input: Uint8Array, m: Mutation): Uint8Array {
       return input.slice(0, idx(m.at, n));
     case 'insert': {
       const at = idx(m.at, n);
-      return join(input.subarray(0, at), m.bytes, input.subarray(at));
+      return concatBytes(input.subarray(0, at), m.bytes, input.subarray(at));
     }
     case 'delete': {
       const at = idx(m.at, n);
-      return join(input.subarray(0, at), input.subarray(at + m.count));
+      return concatBytes(input.subarray(0, at), input.subarray(at + m.count));
     }
     case 'length': {
       const at = idx(m.at, n);
       const len = m.fill === 'ff' ? new Uint8Array(m.octets).fill(0xff) : m.random.subarray(0, m.octets);
-      return join(input.subarray(0, at), Uint8Array.of(0x80 | m.octets), len, input.subarray(at + 1));
+      return concatBytes(input.subarray(0, at), Uint8Array.of(0x80 | m.octets), len, input.subarray(at + 1));
     }
     case 'nest':
       return nest(input, m.depth, m.indefinite);
     case 'splice': {
       const from = idx(m.from, n);
       const to = idx(m.to, n);
-      return join(input.subarray(0, to), input.subarray(from, from + m.count), input.subarray(to));
+      return concatBytes(input.subarray(0, to), input.subarray(from, from + m.count), input.subarray(to));
     }
   }
 }
@@ -135,39 +149,20 @@ export function nest(inner: Uint8Array, depth: number, indefinite: boolean): Uin
   if (indefinite) {
     const head = new Uint8Array(depth * 2);
     for (let i = 0; i < depth; i++) head.set([0x30, 0x80], i * 2);
-    return join(head, inner, new Uint8Array(depth * 2));
+    return concatBytes(head, inner, new Uint8Array(depth * 2));
   }
   // Lengths inside-out, then headers written outside-in: linear, not one copy per level.
   const lengths: number[] = [inner.length];
-  for (let i = 1; i <= depth; i++) lengths.push(lengths[i - 1]! + 1 + lengthOctets(lengths[i - 1]!).length);
+  for (let i = 1; i <= depth; i++) lengths.push(lengths[i - 1]! + 1 + encodeLength(lengths[i - 1]!).length);
   const out = new Uint8Array(lengths[depth]!);
   let at = 0;
   for (let i = depth - 1; i >= 0; i--) {
     out[at++] = 0x30;
-    const l = lengthOctets(lengths[i]!);
+    const l = encodeLength(lengths[i]!);
     out.set(l, at);
     at += l.length;
   }
   out.set(inner, at);
-  return out;
-}
-
-function lengthOctets(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Uint8Array.of(0x80 | bytes.length, ...bytes);
-}
-
-function join(...parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
@@ -182,7 +177,7 @@ export function hostileBytes(seeds: readonly Uint8Array[], maxRandom = 512): fc.
   const random = fc.uint8Array({ maxLength: maxRandom });
   const framed = fc
     .tuple(fc.constantFrom(0x30, 0x31, 0xa0, 0x04, 0x02, 0x06), fc.uint8Array({ maxLength: maxRandom }))
-    .map(([tag, body]) => join(Uint8Array.of(tag), lengthOctets(body.length), body));
+    .map(([tag, body]) => concatBytes(Uint8Array.of(tag), encodeLength(body.length), body));
   return fc.oneof(
     { weight: 8, arbitrary: mutated },
     { weight: 1, arbitrary: random },
@@ -195,7 +190,7 @@ export function hostileBytes(seeds: readonly Uint8Array[], maxRandom = 512): fc.
  * JSON reporter picks it up for docs/reliability.md (scripts/reliability-report.ts).
  */
 export function recordCases(cases: number, extra: { maxMs?: number; passed?: number } = {}): void {
-  const test = TestRunner.getCurrentTest();
+  const test = testRunner?.getCurrentTest();
   if (!test) return;
   const meta = test.meta as Record<string, unknown>;
   meta.cases = ((meta.cases as number | undefined) ?? 0) + cases;

@@ -1,21 +1,24 @@
 /**
- * Builds small PDFs for tests: a classic-xref document with `pages` pages of text, and helpers to
- * append hand-made incremental updates (the attack corpus writes its updates with these).
+ * Small PDFs for tests: a classic-xref document with `pages` pages of text, hand-made incremental
+ * updates (the attack corpus writes its updates with these), and poppler's `pdfsig` and `qpdf` as
+ * outside referees (Debian packages poppler-utils and qpdf).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { tempFile } from '../pki.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { concatBytes } from '@shomei/core/der';
 
-const enc = (s: string) => new TextEncoder().encode(s);
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
+/** Runs `use` on a temporary copy of `pdf` (named `in.pdf`), then removes it. */
+function withFile<T>(pdf: Uint8Array, use: (path: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'shomei-pdf-'));
+  try {
+    const path = join(dir, 'in.pdf');
+    writeFileSync(path, pdf);
+    return use(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return out;
 }
 
 /** Serialises numbered objects (bodies without `obj`/`endobj`) into a complete PDF with a classic xref. */
@@ -98,27 +101,26 @@ export function appendUpdate(
 
 /** Rewrites a PDF with qpdf (e.g. `--object-streams=generate` for cross-reference and object streams). */
 export function qpdfRewrite(pdf: Uint8Array, ...flags: string[]): Uint8Array {
-  const input = tempFile(pdf, '.pdf');
-  const out = `${input}.out.pdf`;
-  execFileSync('qpdf', [...flags, input, out], { stdio: 'pipe' });
-  return new Uint8Array(readFileSync(out));
+  return withFile(pdf, (input) => {
+    const out = `${input}.out.pdf`;
+    execFileSync('qpdf', [...flags, input, out], { stdio: 'pipe' });
+    return new Uint8Array(readFileSync(out));
+  });
 }
 
 /** `qpdf --check` output, or throws with qpdf's message when it reports errors. */
 export function qpdfCheck(pdf: Uint8Array): string {
-  const input = tempFile(pdf, '.pdf');
-  return execFileSync('qpdf', ['--check', input], { stdio: 'pipe' }).toString();
+  return withFile(pdf, (input) => execFileSync('qpdf', ['--check', input], { stdio: 'pipe' }).toString());
 }
 
 /** `pdfsig` output (exit status ignored: pdfsig exits non-zero for untrusted certificates). */
 export function pdfsig(pdf: Uint8Array, ...flags: string[]): string {
-  const input = tempFile(pdf, '.pdf');
-  try {
-    return execFileSync('pdfsig', [...flags, input], { stdio: 'pipe' }).toString();
-  } catch (e) {
-    const err = e as { stdout?: Buffer; stderr?: Buffer };
-    return `${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}`;
-  }
+  return withFile(pdf, (input) => {
+    try {
+      return execFileSync('pdfsig', [...flags, input], { stdio: 'pipe' }).toString();
+    } catch (e) {
+      const err = e as { stdout?: Buffer; stderr?: Buffer };
+      return `${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}`;
+    }
+  });
 }
-
-export { enc };
