@@ -7,6 +7,8 @@
  * (revocation off) in the same run: the ratio is what the long-term judgement costs on top of reading
  * and verifying the PDF once.
  */
+
+import { samplePdf } from '@shomei/simulator/testing';
 import { openJpkiCard } from '../packages/card/src/index.js';
 import {
   augmentPdf,
@@ -17,7 +19,6 @@ import {
   verifyPdf,
   verifyPdfLongTerm,
 } from '../packages/core/src/node.js';
-import { samplePdf } from '../packages/core/test/support/pdf-build.js';
 import {
   authorityRevocationSource,
   authorityTimestampSource,

@@ -22,9 +22,9 @@ import {
   verifyPdfLongTerm,
   verifyXmlLongTerm,
 } from '@shomei/core';
+import { samplePdf } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readRawSignedData, writeRawSignedData } from '../../core/src/ltv/cms-structure.js';
-import { samplePdf } from '../../core/test/support/pdf-build.js';
 import { Authority, type OperatorSession } from '../src/authority/authority.js';
 import {
   authorityRevocationSource,

@@ -4,6 +4,8 @@
  * certificate and CRL factories; the other codes per format are in
  * packages/simulator/test/long-term-reasons.test.ts and the story tests beside it.
  */
+
+import { buildCrl, ext, generateKey, issue, NOW, samplePdf, type TestCert } from '@shomei/simulator/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCms } from '../../src/cms/sign.js';
 import { fromHex } from '../../src/der/bytes.js';
@@ -15,9 +17,6 @@ import { pkcs8Signer } from '../../src/signer/pkcs8.js';
 import type { Signer } from '../../src/signer.js';
 import { signXml } from '../../src/xml/sign.js';
 import { verifyXmlLongTerm } from '../../src/xml-ltv/verify.js';
-import { ext, generateKey, issue, NOW, type TestCert } from '../support/cert-factory.js';
-import { buildCrl } from '../support/crl-factory.js';
-import { samplePdf } from '../support/pdf-build.js';
 
 let root: TestCert;
 let ca: TestCert;
