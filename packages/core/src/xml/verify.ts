@@ -34,12 +34,14 @@ import type { XmlDocument, XmlElement } from './dom.js';
 import { parseXml, type XmlParseOptions } from './parse.js';
 import {
   DEFAULT_ID_ATTRIBUTES,
+  type DereferenceContext,
   indexIds,
   referenceDigest,
   type XmlExternalResolver,
   type XmlSignedContent,
 } from './references.js';
 import { type ParsedSignature, readSignature, type XmlSignatureLimits } from './signature.js';
+import { elementAt, type ScannedXml, scanXml } from './stream.js';
 import { checkXades, type XadesOutcome } from './xades-verify.js';
 
 export interface VerifyXmlOptions {
@@ -165,7 +167,11 @@ function finish(p: Parts, checks: Check[]): XmlValidationReport {
   out.references = p.references;
   Object.defineProperty(out, 'signedContent', { value: p.signedContent, enumerable: false });
   if (p.signatureElement)
-    Object.defineProperty(out, 'signatureElement', { value: p.signatureElement, enumerable: false });
+    Object.defineProperty(out, 'signatureElement', {
+      value: p.signatureElement,
+      enumerable: false,
+      configurable: true,
+    });
   return out as unknown as XmlValidationReport;
 }
 
@@ -208,27 +214,68 @@ export async function verifyXml(
   }
   throwIfAborted(options.signal);
   let doc: XmlDocument;
-  let ids: Map<string, XmlElement>;
-  let signatures: XmlElement[];
+  let ids: ReadonlyMap<string, XmlElement>;
+  let signatures: readonly XmlElement[];
+  let scan: DereferenceContext['scan'];
   try {
-    doc =
-      typeof input === 'object' && !(input instanceof Uint8Array) ? input : parseXml(input, options.limits);
-    signatures = findSignatures(doc);
-    if (!signatures.length) throw coreError('XML_SIGNATURE_NOT_FOUND');
-    ids = indexIds(doc, options.idAttributes ?? DEFAULT_ID_ATTRIBUTES);
+    if (typeof input === 'object' && !(input instanceof Uint8Array)) {
+      doc = input;
+      signatures = findSignatures(doc);
+      if (!signatures.length) throw coreError('XML_SIGNATURE_NOT_FOUND');
+      ids = indexIds(doc, options.idAttributes ?? DEFAULT_ID_ATTRIBUTES);
+    } else {
+      // Bytes or text: read once without building the tree (stream.ts); the tree is parsed only if a
+      // caller reads a signed node from the report.
+      const scanned = scanXml(input, {
+        ...options.limits,
+        idAttributes: options.idAttributes ?? DEFAULT_ID_ATTRIBUTES,
+      });
+      if (!scanned.signatures.length) throw coreError('XML_SIGNATURE_NOT_FOUND');
+      if (scanned.duplicateId) throw scanned.duplicateId;
+      scan = withTree(scanned);
+      doc = scanned.skeleton;
+      ids = scanned.ids;
+      signatures = scanned.signatures;
+    }
   } catch (e) {
     return unreadable(e);
   }
   const reports: XmlValidationReport[] = [];
-  for (const s of signatures) reports.push(await verifyOne(doc, s, ids, options));
+  for (const s of signatures) reports.push(await verifyOne(doc, s, ids, options, scan));
   let decisive = reports[0]!;
   for (const r of reports) if (RANK[r.verdict] > RANK[decisive.verdict]) decisive = r;
   if (reports.length === 1) return decisive;
   const out = { ...decisive, signers: reports };
   Object.defineProperty(out, 'signedContent', { value: decisive.signedContent, enumerable: false });
-  Object.defineProperty(out, 'signatureElement', { value: decisive.signatureElement, enumerable: false });
+  copySignatureElement(out, decisive);
   return out;
 }
+
+/** A scan with the parsed tree of the same text, built once on first use. */
+function withTree(scanned: ScannedXml): NonNullable<DereferenceContext['scan']> {
+  let tree: XmlDocument | undefined;
+  return Object.assign(Object.create(null) as object, scanned, {
+    tree: () => {
+      tree ??= parseXml(scanned.text, scanned.limits);
+      return tree;
+    },
+  }) as NonNullable<DereferenceContext['scan']>;
+}
+
+/** Copies the non-enumerable signatureElement (a getter for a scanned document) onto `out`. */
+function copySignatureElement(out: object, from: XmlValidationReport): void {
+  const d = Object.getOwnPropertyDescriptor(from, 'signatureElement');
+  if (d) Object.defineProperty(out, 'signatureElement', { ...d, enumerable: false });
+}
+
+/**
+ * The scan's ds:Signature element behind a report of `verifyXml`, for checks inside core that compare
+ * it with other scanned nodes (its `signatureElement` is the parsed tree's, built on demand).
+ */
+export function scannedSignatureOf(report: XmlValidationReport): XmlElement | undefined {
+  return scannedSignatures.get(report);
+}
+const scannedSignatures = new WeakMap<XmlValidationReport, XmlElement>();
 
 // Module-level on purpose: a memo of a pure function of a parsed Certificate (core's own object),
 // weakly held, so it adds no lifetime and cannot answer for another certificate.
@@ -296,6 +343,25 @@ async function verifyOne(
   element: XmlElement,
   ids: ReadonlyMap<string, XmlElement>,
   options: VerifyXmlOptions,
+  scan?: DereferenceContext['scan'],
+): Promise<XmlValidationReport> {
+  const report = await verifySignatureElement(doc, element, ids, options, scan);
+  if (scan && Object.hasOwn(report, 'signatureElement')) {
+    scannedSignatures.set(report, element);
+    Object.defineProperty(report, 'signatureElement', {
+      get: () => elementAt(scan.tree(), element.start),
+      enumerable: false,
+    });
+  }
+  return report;
+}
+
+async function verifySignatureElement(
+  doc: XmlDocument,
+  element: XmlElement,
+  ids: ReadonlyMap<string, XmlElement>,
+  options: VerifyXmlOptions,
+  scan: DereferenceContext['scan'],
 ): Promise<XmlValidationReport> {
   let sig: ParsedSignature;
   try {
@@ -416,6 +482,7 @@ async function verifyOne(
     signature: element,
     ids,
     ...(options.resolveExternal ? { resolveExternal: options.resolveExternal } : {}),
+    ...(scan ? { scan } : {}),
   };
   for (const [i, ref] of sig.references.entries()) {
     throwIfAborted(options.signal);
