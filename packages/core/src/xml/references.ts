@@ -11,7 +11,7 @@ import { xmlDigest } from './digest.js';
 import { elementPath, isWithin, XML_NS, type XmlDocument, type XmlElement } from './dom.js';
 import { parseXml } from './parse.js';
 import type { ParsedReference } from './signature.js';
-import { canonicalizeText, elementAt, pathAt, type ScannedXml } from './stream.js';
+import { canonicalizeText, elementAt, type ScannedXml } from './stream.js';
 
 /** Bytes of an external reference (`URI="form.xml"`), or undefined when the resolver does not have it. */
 export type XmlExternalResolver = (uri: string) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
@@ -245,7 +245,7 @@ function scannedNode(
       get: () => elementAt(scan.tree(), node.start),
       enumerable: true,
     });
-    out.path = pathAt(scan.text, node.start, scan.limits);
+    out.path = scan.pathOf(node);
   }
   if (bytes instanceof Uint8Array) out.bytes = bytes;
   else Object.defineProperty(out, 'bytes', { get: bytes, enumerable: true });
@@ -302,7 +302,7 @@ async function dereference(ref: ParsedReference, ctx: DereferenceContext): Promi
     if (enveloped.length && node.type === 'element' && !isWithin(ctx.signature, node)) {
       throw coreError(
         'XML_SIGNATURE_WRAPPED',
-        `The reference ${uri} uses the enveloped-signature transform but the Signature is not inside ${ctx.scan ? pathAt(ctx.scan.text, node.start, ctx.scan.limits) : elementPath(node)}.`,
+        `The reference ${uri} uses the enveloped-signature transform but the Signature is not inside ${ctx.scan ? ctx.scan.pathOf(node) : elementPath(node)}.`,
       );
     }
     if (node === ctx.signature) {

@@ -165,6 +165,9 @@ describe('the streaming canonicalizer renders exactly the tree canonicalizer', (
       fc.property(documents, (xml) => {
         const tree = parseXml(xml);
         for (const el of tree.elements) expect(pathAt(xml, el.start)).toBe(elementPath(el));
+        const scan = scanXml(xml, { idAttributes: ['Id'], shallowDepth: 2 });
+        for (const el of scan.ids.values())
+          expect(scan.pathOf(el)).toBe(elementPath(elementAt(tree, el.start)!));
       }),
       { numRuns: 100 },
     );

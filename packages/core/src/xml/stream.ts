@@ -12,7 +12,7 @@
 import { coreError } from '../errors.js';
 import { DSIG_NS } from './algorithms.js';
 import { C14nEmitter, type C14nOptions } from './c14n.js';
-import { XML_NS, type XmlDocument, type XmlElement, type XmlNode } from './dom.js';
+import { elementPath, XML_NS, type XmlDocument, type XmlElement, type XmlNode } from './dom.js';
 import {
   addChild,
   DESCEND,
@@ -49,6 +49,8 @@ export interface ScannedXml {
   readonly duplicateId?: Error;
   /** Whether an element's subtree was kept whole (its tree C14N is the document's). */
   isWhole(el: XmlElement): boolean;
+  /** The element's readable location (`elementPath`), from the skeleton where it is exact, else from the text. */
+  pathOf(el: XmlElement): string;
 }
 
 class ScanHandler implements ParseHandler {
@@ -166,6 +168,12 @@ export function scanXml(input: Uint8Array | string, options: ScanOptions): Scann
         }
       : {}),
     isWhole: (el) => whole.has(el),
+    pathOf: (el) => {
+      // Above shallowDepth every element is in the skeleton, so counting siblings there is exact.
+      let depth = 0;
+      for (let n = el.parent; n.type === 'element'; n = n.parent) depth++;
+      return depth < (options.shallowDepth ?? 1) ? elementPath(el) : pathAt(text, el.start, limits);
+    },
   };
 }
 

@@ -209,6 +209,26 @@ export async function verifyXml(
   input: Uint8Array | string | XmlDocument,
   options: VerifyXmlOptions,
 ): Promise<XmlValidationReport> {
+  return verifyInput(input, options);
+}
+
+/**
+ * A document another verifier in core has already scanned (with the same ID attributes and limits),
+ * so that it can check the document's shape on the scan's nodes before verifying.
+ */
+export class ScannedInput {
+  constructor(readonly scan: ScannedXml) {}
+}
+
+/** verifyXml for a document scanned by the caller (see ScannedInput). */
+export function verifyScannedXml(scan: ScannedXml, options: VerifyXmlOptions): Promise<XmlValidationReport> {
+  return verifyInput(new ScannedInput(scan), options);
+}
+
+async function verifyInput(
+  input: Uint8Array | string | XmlDocument | ScannedInput,
+  options: VerifyXmlOptions,
+): Promise<XmlValidationReport> {
   if (!options.trustAnchors?.length) {
     throw coreError('INPUT_INVALID', 'verifyXml needs at least one trust anchor (options.trustAnchors).');
   }
@@ -218,7 +238,7 @@ export async function verifyXml(
   let signatures: readonly XmlElement[];
   let scan: DereferenceContext['scan'];
   try {
-    if (typeof input === 'object' && !(input instanceof Uint8Array)) {
+    if (typeof input === 'object' && !(input instanceof Uint8Array) && !(input instanceof ScannedInput)) {
       doc = input;
       signatures = findSignatures(doc);
       if (!signatures.length) throw coreError('XML_SIGNATURE_NOT_FOUND');
@@ -226,10 +246,13 @@ export async function verifyXml(
     } else {
       // Bytes or text: read once without building the tree (stream.ts); the tree is parsed only if a
       // caller reads a signed node from the report.
-      const scanned = scanXml(input, {
-        ...options.limits,
-        idAttributes: options.idAttributes ?? DEFAULT_ID_ATTRIBUTES,
-      });
+      const scanned =
+        input instanceof ScannedInput
+          ? input.scan
+          : scanXml(input, {
+              ...options.limits,
+              idAttributes: options.idAttributes ?? DEFAULT_ID_ATTRIBUTES,
+            });
       if (!scanned.signatures.length) throw coreError('XML_SIGNATURE_NOT_FOUND');
       if (scanned.duplicateId) throw scanned.duplicateId;
       scan = withTree(scanned);
