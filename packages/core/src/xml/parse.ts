@@ -239,10 +239,13 @@ export class Parser {
     this.#maxAttributes = options.maxAttributes ?? 256;
   }
 
-  /** Reads a whole document: characters, the XML declaration, then content (exactly one root). */
-  parseDocument(doc: XmlDocument): void {
+  /**
+   * Reads a whole document: characters (unless an earlier read of the same text checked them), the
+   * XML declaration, then content (exactly one root).
+   */
+  parseDocument(doc: XmlDocument, charactersChecked = false): void {
     const s = this.#s;
-    const bad = BAD_CHAR.exec(s);
+    const bad = charactersChecked ? null : BAD_CHAR.exec(s);
     if (bad) {
       throw malformed(
         `The character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} is not allowed in XML`,
@@ -573,28 +576,32 @@ export class Parser {
     return this.#expand(raw, false, from);
   }
 
-  /** The checks of #text without making the value (text the handler does not keep). */
+  /** Next offsets of "&" and "]]>" at or after the text being read (-1: none left), found once each. */
+  #nextAmp = -2;
+  #nextCdataEnd = -2;
+
+  /**
+   * The checks of #text without making the value (text the handler does not keep). The positions of
+   * the next "&" and "]]>" are remembered, so the document is searched once, not once per run.
+   */
   #checkText(from: number, to: number): void {
     const s = this.#s;
-    // A bounded scan: indexOf would look past `to` for every run of text.
-    for (let i = from; i < to; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 0x5d /* ] */) {
-        if (i + 2 < to && s.charCodeAt(i + 1) === 0x5d && s.charCodeAt(i + 2) === 0x3e)
-          throw malformed('Text contains "]]>"', from);
-      } else if (c === 0x26 /* & */) {
-        ENTITY.lastIndex = i;
-        const m = ENTITY.exec(s);
-        if (!m || i + m[0].length > to) {
-          this.#expand(s.slice(i, to), false, i);
-          throw malformed('A character reference is malformed', i);
-        }
-        if (!m[1]) {
-          const cp = m[2] !== undefined ? Number.parseInt(m[2], 10) : Number.parseInt(m[3]!, 16);
-          if (!isXmlChar(cp)) throw malformed(`The character reference ${m[0]} is not an XML character`, i);
-        }
-        i += m[0].length - 1;
+    if (this.#nextCdataEnd !== -1 && this.#nextCdataEnd < from) this.#nextCdataEnd = s.indexOf(']]>', from);
+    if (this.#nextCdataEnd >= 0 && this.#nextCdataEnd + 3 <= to) throw malformed('Text contains "]]>"', from);
+    if (this.#nextAmp !== -1 && this.#nextAmp < from) this.#nextAmp = s.indexOf('&', from);
+    while (this.#nextAmp >= 0 && this.#nextAmp < to) {
+      const i = this.#nextAmp;
+      ENTITY.lastIndex = i;
+      const m = ENTITY.exec(s);
+      if (!m || i + m[0].length > to) {
+        this.#expand(s.slice(i, to), false, i);
+        throw malformed('A character reference is malformed', i);
       }
+      if (!m[1]) {
+        const cp = m[2] !== undefined ? Number.parseInt(m[2], 10) : Number.parseInt(m[3]!, 16);
+        if (!isXmlChar(cp)) throw malformed(`The character reference ${m[0]} is not an XML character`, i);
+      }
+      this.#nextAmp = s.indexOf('&', i + m[0].length);
     }
   }
 

@@ -178,16 +178,33 @@ describe('scanXml', () => {
   const xml =
     '<r xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><a Id="x"><b>t</b></a><ds:Signature Id="s"><ds:SignedInfo>i</ds:SignedInfo></ds:Signature><c/></r>';
 
-  it('keeps the Signature subtree whole and ID-carrying elements bare', () => {
+  it('keeps the Signature subtree whole, and ID-carrying subtrees whole within its node budget', () => {
     const scan = scanXml(xml, { idAttributes: ['Id'] });
     const a = scan.ids.get('x')!;
     const sig = scan.signatures[0]!;
-    expect([a.children.length, scan.isWhole(a), sig.children.length, scan.isWhole(sig)]).toEqual([
-      0,
-      false,
+    const c = scan.skeleton.root.children.find((n) => n.type === 'element' && n.name === 'c');
+    expect([a.children.length, scan.isWhole(a), sig.children.length, scan.isWhole(sig), c]).toEqual([
       1,
       true,
+      1,
+      true,
+      undefined,
     ]);
+  });
+
+  it('past the budget keeps an ID-carrying element bare, the Signature inside it whole, and streams it alike', () => {
+    const rows = '<row>値 &amp; 1</row>'.repeat(20_000);
+    const big = `<r Id="all" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">${rows}<ds:Signature><ds:SignedInfo>i</ds:SignedInfo></ds:Signature></r>`;
+    const scan = scanXml(big, { idAttributes: ['Id'] });
+    const all = scan.ids.get('all')!;
+    const sig = scan.signatures[0]!;
+    expect([scan.isWhole(all), scan.isWhole(sig), sig.children.length]).toEqual([false, true, 1]);
+    const o = { method: 'c14n' as const, exclude: new Set([sig]) };
+    const tree = parseXml(big);
+    const treeSig = tree.elements.find((e) => e.localName === 'Signature')!;
+    expect(streamed(scan, all, o)).toBe(
+      dec.decode(canonicalize(tree.root, { method: 'c14n', exclude: new Set([treeSig]) })),
+    );
   });
 
   it('reports a repeated ID anywhere in the document', () => {

@@ -2,9 +2,9 @@
  * Verifying without the document tree. A signature verifier needs nodes for very little: the
  * ds:Signature it reads, and the elements its references name. `scanXml` reads the whole document
  * once with the strict parser (every rule of parseXml: no DTD, no entities, one root, limits) and
- * keeps only those: the Signature subtrees whole, every ID-carrying element as a bare node (its
- * attributes, namespace declarations and ancestors, which give its C14N context; no children), and
- * an ID index that refuses duplicates across the whole document. `canonicalizeText` then renders a
+ * keeps only those: the Signature subtrees whole, ID-carrying subtrees whole while a node budget
+ * lasts and past it as bare nodes (attributes, namespace declarations and ancestors, which give the
+ * C14N context; no children), and an ID index that refuses duplicates across the whole document. `canonicalizeText` then renders a
  * referenced element or the whole document straight from the text, a second read by the same parser
  * feeding the same C14N emitter as the tree walk, so the bytes are the tree's bytes while memory
  * stays near the document text. Browser-safe.
@@ -53,6 +53,13 @@ export interface ScannedXml {
   pathOf(el: XmlElement): string;
 }
 
+/**
+ * Nodes a scan may build for ID-carrying subtrees beyond the Signature: enough for every element a
+ * small document's references name (their tree C14N is cheaper than reading the text again), a
+ * bounded cost for a large one. Past it, elements are kept bare and read again from the text.
+ */
+const ID_SUBTREE_BUDGET = 1 << 14;
+
 class ScanHandler implements ParseHandler {
   readonly doc: {
     type: 'document';
@@ -63,13 +70,21 @@ class ScanHandler implements ParseHandler {
   };
   readonly ids = new Map<string, XmlElement>();
   readonly signatures: XmlElement[] = [];
-  readonly whole = new WeakSet<XmlElement>();
+  readonly whole = new Set<XmlElement>();
   duplicate: [XmlElement, XmlElement, string] | undefined;
   /** Per open element: whether it is attached to its parent's children. */
   readonly #attached: boolean[] = [];
+  /** Per open element: 0 not built, 1 built for sure (Signature, keepSubtree), 2 built within the budget. */
+  readonly #kind: number[] = [];
+  /** Per open built element: the budget epoch when it opened (its subtree is whole if unchanged at its end). */
+  readonly #epochs: number[] = [];
   readonly #stack: MutableElement[] = [];
-  /** Depth inside kept subtrees (0: outside). */
+  /** Depth inside subtrees built for sure (0: outside). */
   #inside = 0;
+  /** Depth inside an ID-carrying subtree built within the budget (0: none). */
+  #tentative = 0;
+  #budget = ID_SUBTREE_BUDGET;
+  #epoch = 0;
   #inSignature = 0;
   readonly #o: ScanOptions;
   readonly #shallow: number;
@@ -81,21 +96,32 @@ class ScanHandler implements ParseHandler {
   }
 
   wantText(): boolean {
-    return this.#inside > 0;
+    return this.#inside > 0 || this.#tentative > 0;
   }
 
   text(value: string): void {
-    addChild(this.#stack[this.#stack.length - 1]!, { type: 'text', value });
+    this.#spend();
+    if (this.wantText()) addChild(this.#stack[this.#stack.length - 1]!, { type: 'text', value });
+  }
+
+  /** Counts a node built within the budget; past the budget, gives up the open ID-carrying subtree. */
+  #spend(): void {
+    if (this.#inside > 0 || this.#tentative === 0) return;
+    if (--this.#budget >= 0) return;
+    this.#tentative = 0;
+    this.#epoch++;
   }
 
   open(el: MutableElement): number {
     const depth = this.#stack.length;
     const ids = this.#o.idAttributes;
+    let hasId = false;
     for (const a of el.attributes) {
       const isId =
         (a.namespaceURI === '' && ids.includes(a.name)) ||
         (a.namespaceURI === XML_NS && a.localName === 'id');
       if (!isId) continue;
+      hasId = true;
       const prior = this.ids.get(a.value);
       if (prior && prior !== el) this.duplicate ??= [prior, el as XmlElement, a.value];
       this.ids.set(a.value, el as XmlElement);
@@ -103,12 +129,18 @@ class ScanHandler implements ParseHandler {
     const isSignature = el.namespaceURI === DSIG_NS && el.localName === 'Signature';
     if (isSignature && this.#inSignature === 0) this.signatures.push(el as XmlElement);
     if (isSignature) this.#inSignature++;
-    const keep = this.#inside > 0 || isSignature || this.#o.keepSubtree?.(el as XmlElement) === true;
-    if (keep) {
+    let kind = 0;
+    if (this.#inside > 0 || isSignature || this.#o.keepSubtree?.(el as XmlElement) === true) {
+      kind = 1;
       this.#inside++;
-      this.whole.add(el as XmlElement);
+    } else if (this.#tentative > 0 || (hasId && this.#budget > 0)) {
+      this.#spend();
+      if (this.#tentative > 0 || this.#budget > 0) {
+        kind = 2;
+        this.#tentative++;
+      }
     }
-    const attach = keep || depth < this.#shallow;
+    const attach = kind !== 0 || depth < this.#shallow;
     if (attach) {
       this.doc.elements.push(el as XmlElement);
       if (depth === 0) {
@@ -118,25 +150,37 @@ class ScanHandler implements ParseHandler {
     }
     this.#stack.push(el);
     this.#attached.push(attach);
+    this.#kind.push(kind);
+    this.#epochs.push(this.#epoch);
     return DESCEND;
   }
 
   close(el: MutableElement): boolean {
     this.#stack.pop();
     this.#attached.pop();
-    if (this.whole.has(el as XmlElement)) this.#inside--;
+    const kind = this.#kind.pop();
+    const epoch = this.#epochs.pop();
+    if (kind === 1) this.#inside--;
+    else if (kind === 2 && this.#tentative > 0) this.#tentative--;
+    if (kind !== 0 && epoch === this.#epoch) this.whole.add(el as XmlElement);
     if (el.namespaceURI === DSIG_NS && el.localName === 'Signature') this.#inSignature--;
     return false;
   }
 
   comment(value: string, top: boolean): void {
     if (top) this.doc.children.push({ type: 'comment', value });
-    else if (this.#inside > 0) addChild(this.#stack[this.#stack.length - 1]!, { type: 'comment', value });
+    else {
+      this.#spend();
+      if (this.wantText()) addChild(this.#stack[this.#stack.length - 1]!, { type: 'comment', value });
+    }
   }
 
   pi(target: string, data: string, top: boolean): void {
     if (top) this.doc.children.push({ type: 'pi', target, data });
-    else if (this.#inside > 0) addChild(this.#stack[this.#stack.length - 1]!, { type: 'pi', target, data });
+    else {
+      this.#spend();
+      if (this.wantText()) addChild(this.#stack[this.#stack.length - 1]!, { type: 'pi', target, data });
+    }
   }
 }
 
@@ -232,7 +276,7 @@ export function canonicalizeText(
   const em = new C14nEmitter(options, sink);
   const parser = new Parser(scan.text, scan.limits, new C14nHandler(em, skip, target !== undefined));
   if (target) parser.parseElementAt(target.start, target.parent);
-  else parser.parseDocument({ type: 'document' } as XmlDocument);
+  else parser.parseDocument({ type: 'document' } as XmlDocument, true);
   em.finish();
 }
 
@@ -281,7 +325,7 @@ const FOUND = Symbol('found');
 export function pathAt(text: string, start: number, limits: XmlParseOptions = {}): string {
   const h = new PathHandler(start);
   try {
-    new Parser(text, limits, h).parseDocument({ type: 'document' } as XmlDocument);
+    new Parser(text, limits, h).parseDocument({ type: 'document' } as XmlDocument, true);
   } catch (e) {
     if (e !== FOUND) throw e;
   }
