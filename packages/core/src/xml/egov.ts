@@ -12,7 +12,7 @@ import { childElements, elementPath, textContent, type XmlDocument, type XmlElem
 import { parseXml } from './parse.js';
 import { signedElementOf } from './references.js';
 import { type SignXmlOptions, signXml } from './sign.js';
-import { type ScannedXml, scanXml } from './stream.js';
+import { type ScannedXml, STREAM_FROM, scanXml } from './stream.js';
 import {
   findSignatures,
   scannedSignatureOf,
@@ -191,10 +191,11 @@ export async function verifyEgovApplication(
   const map = toMap(files);
   const kousei = map.get(EGOV_CONFIGURATION_FILE);
   let shape: Shape;
-  let scan: ScannedXml;
+  let scan: ScannedXml | undefined;
   try {
     if (!kousei) throw invalid('the folder has no kousei.xml');
-    ({ shape, scan } = scanShape(kousei, options));
+    if (kousei.length < STREAM_FROM) shape = readShape(kousei);
+    else ({ shape, scan } = scanShape(kousei, options));
   } catch (e) {
     const report = await verifyXml(kousei ?? '', { ...options, idAttributes: EGOV_ID_ATTRIBUTES }).catch(
       () => undefined,
@@ -214,15 +215,15 @@ export async function verifyEgovApplication(
       } as unknown as XmlValidationReport);
     return withEgov(base, [{ name: 'format', ok: false, code, detail }], [], [...map.keys()]);
   }
-  const report = await verifyScannedXml(scan, {
-    ...options,
-    idAttributes: EGOV_ID_ATTRIBUTES,
-    resolveExternal: resolverIn(map),
-  });
+  const verifyOptions = { ...options, idAttributes: EGOV_ID_ATTRIBUTES, resolveExternal: resolverIn(map) };
+  const report = scan
+    ? await verifyScannedXml(scan, verifyOptions)
+    : await verifyXml(shape.doc, verifyOptions);
   const failures: { name: 'format'; ok: false; code: string; detail: string }[] = [];
   // The scan's nodes: the report's own are the parsed tree's, built only if a caller reads them.
-  const sig = scannedSignatureOf(report);
-  if (scan.signatures.length !== 1 || !sig || sig.parent !== shape.signatureInfo) {
+  const sig = scan ? scannedSignatureOf(report) : report.signatureElement;
+  const count = scan ? scan.signatures.length : findSignatures(shape.doc).length;
+  if (count !== 1 || !sig || sig.parent !== shape.signatureInfo) {
     failures.push({
       name: 'format',
       ok: false,

@@ -92,15 +92,17 @@ export interface DereferenceContext {
 }
 
 /**
- * For content from a scanned document, the scan's own node (the ds:Signature subtree's objects that
- * readSignature saw), so that checks inside the verifier compare nodes without building the tree.
+ * On content from a scanned document, the scan's own node (the objects readSignature saw), so that
+ * checks inside the verifier compare nodes without building the tree. A non-enumerable symbol
+ * property rather than a WeakMap: a module-level weak table of short-lived keys is work for every
+ * young-generation collection.
  */
-const scannedNodes = new WeakMap<XmlSignedContent, XmlElement>();
+const SCANNED_NODE = Symbol('scannedNode');
 
-/** The node a reference resolved to, as the verifier saw it (see `scannedNodes`). */
+/** The node a reference resolved to, as the verifier saw it (see SCANNED_NODE). */
 export function signedElementOf(content: XmlSignedContent): XmlElement | undefined {
   if (content.kind !== 'element') return undefined;
-  return scannedNodes.get(content) ?? content.element;
+  return (content as { [SCANNED_NODE]?: XmlElement })[SCANNED_NODE] ?? content.element;
 }
 
 /** Dereferences and transforms one reference; the result's `bytes` are the digest input. */
@@ -250,7 +252,7 @@ function scannedNode(
   if (bytes instanceof Uint8Array) out.bytes = bytes;
   else Object.defineProperty(out, 'bytes', { get: bytes, enumerable: true });
   const content = out as unknown as XmlSignedContent;
-  if (node.type === 'element') scannedNodes.set(content, node);
+  if (node.type === 'element') Object.defineProperty(content, SCANNED_NODE, { value: node });
   return content;
 }
 

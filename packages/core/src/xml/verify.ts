@@ -41,7 +41,7 @@ import {
   type XmlSignedContent,
 } from './references.js';
 import { type ParsedSignature, readSignature, type XmlSignatureLimits } from './signature.js';
-import { elementAt, type ScannedXml, scanXml } from './stream.js';
+import { elementAt, type ScannedXml, STREAM_FROM, scanXml } from './stream.js';
 import { checkXades, type XadesOutcome } from './xades-verify.js';
 
 export interface VerifyXmlOptions {
@@ -238,8 +238,12 @@ async function verifyInput(
   let signatures: readonly XmlElement[];
   let scan: DereferenceContext['scan'];
   try {
-    if (typeof input === 'object' && !(input instanceof Uint8Array) && !(input instanceof ScannedInput)) {
-      doc = input;
+    const small = (typeof input === 'string' || input instanceof Uint8Array) && input.length < STREAM_FROM;
+    if (
+      small ||
+      (typeof input === 'object' && !(input instanceof Uint8Array) && !(input instanceof ScannedInput))
+    ) {
+      doc = small ? parseXml(input as Uint8Array | string, options.limits) : (input as XmlDocument);
       signatures = findSignatures(doc);
       if (!signatures.length) throw coreError('XML_SIGNATURE_NOT_FOUND');
       ids = indexIds(doc, options.idAttributes ?? DEFAULT_ID_ATTRIBUTES);
@@ -296,9 +300,10 @@ function copySignatureElement(out: object, from: XmlValidationReport): void {
  * it with other scanned nodes (its `signatureElement` is the parsed tree's, built on demand).
  */
 export function scannedSignatureOf(report: XmlValidationReport): XmlElement | undefined {
-  return scannedSignatures.get(report);
+  return (report as { [SCANNED_SIGNATURE]?: XmlElement })[SCANNED_SIGNATURE];
 }
-const scannedSignatures = new WeakMap<XmlValidationReport, XmlElement>();
+/** A non-enumerable property of the report (not a WeakMap: see SCANNED_NODE in references.ts). */
+const SCANNED_SIGNATURE = Symbol('scannedSignature');
 
 // Module-level on purpose: a memo of a pure function of a parsed Certificate (core's own object),
 // weakly held, so it adds no lifetime and cannot answer for another certificate.
@@ -370,7 +375,7 @@ async function verifyOne(
 ): Promise<XmlValidationReport> {
   const report = await verifySignatureElement(doc, element, ids, options, scan);
   if (scan && Object.hasOwn(report, 'signatureElement')) {
-    scannedSignatures.set(report, element);
+    Object.defineProperty(report, SCANNED_SIGNATURE, { value: element });
     Object.defineProperty(report, 'signatureElement', {
       get: () => elementAt(scan.tree(), element.start),
       enumerable: false,
