@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -320,3 +320,5 @@ for (const mbSize of QUICK ? [0.2] : [2, 20, 100]) {
     `   ${(size / 1e6).toFixed(1)} MB: shomei +${fmt((verifying - loaded) / 1e6, 'MB')} = ${((verifying - loaded) / size).toFixed(1)}× the document (target ≤ 3×); xmlsec1 peak ${fmt(xmlsec / 1e6, 'MB')} = ${(xmlsec / size).toFixed(1)}×`,
   );
 }
+// The documents (up to ~90 MB) and bundles are not worth keeping in the temporary directory.
+rmSync(work, { recursive: true, force: true });
