@@ -99,33 +99,58 @@ export function canonicalizeTo(
   options: C14nOptions,
   sink: (chunk: Uint8Array) => void,
 ): void {
-  const w = new Writer(sink);
-  const comments = options.comments === true;
+  const em = new C14nEmitter(options, sink);
   if (node.type === 'document') {
-    let afterRoot = false;
     for (const c of node.children) {
       if (c.type === 'element') {
-        if (!options.exclude?.has(c)) walk(c, options, w);
-        afterRoot = true;
-      } else if (c.type === 'comment' || c.type === 'pi') {
-        // C14N §2.1: a #xA separates nodes before and after the document element from it.
-        if (c.type === 'comment' && !comments) continue;
-        if (afterRoot) w.write('\n');
-        w.write(c.type === 'comment' ? `<!--${c.value}-->` : pi(c.target, c.data));
-        if (!afterRoot) w.write('\n');
-      }
+        if (!options.exclude?.has(c)) walk(c, options.exclude, em);
+        em.rootDone();
+      } else if (c.type === 'comment') em.comment(c.value, true);
+      else if (c.type === 'pi') em.pi(c.target, c.data, true);
     }
   } else {
-    walk(node, options, w);
+    walk(node, options.exclude, em);
   }
-  w.flush();
+  em.finish();
 }
 
 const pi = (target: string, data: string): string => (data ? `<?${target} ${data}?>` : `<?${target}?>`);
 
+/** Drives the emitter over a tree, iteratively (document order, excluded subtrees left out). */
+function walk(apex: XmlElement, exclude: ReadonlySet<XmlElement> | undefined, em: C14nEmitter): void {
+  const stack: { el: XmlElement; i: number }[] = [];
+  em.open(apex);
+  stack.push({ el: apex, i: 0 });
+  while (stack.length) {
+    const f = stack[stack.length - 1]!;
+    const children = f.el.children;
+    if (f.i >= children.length) {
+      em.close(f.el);
+      stack.pop();
+      continue;
+    }
+    const c: XmlNode = children[f.i++]!;
+    switch (c.type) {
+      case 'text':
+        em.text(c.value);
+        break;
+      case 'element':
+        if (!exclude?.has(c)) {
+          em.open(c);
+          stack.push({ el: c, i: 0 });
+        }
+        break;
+      case 'comment':
+        em.comment(c.value, false);
+        break;
+      case 'pi':
+        em.pi(c.target, c.data, false);
+        break;
+    }
+  }
+}
+
 interface Frame {
-  readonly el: XmlElement;
-  i: number;
   /** Namespaces in scope (prefix → URI, default as ''; '' URI = undeclared). */
   readonly inScope: Map<string, string>;
   /** Namespaces rendered by this element or an output ancestor. */
@@ -139,22 +164,43 @@ function ancestors(el: XmlElement): XmlElement[] {
   return out.reverse();
 }
 
-function walk(apex: XmlElement, options: C14nOptions, w: Writer): void {
-  const exclusive = options.method === 'exc-c14n';
-  const comments = options.comments === true;
-  const exclude = options.exclude;
-  // Namespace and xml:* context from outside the node-set (C14N 1.0 §2.4, 1.1 §2.4).
-  const inScope = new Map<string, string>();
-  const up = ancestors(apex);
-  for (const a of up) for (const d of a.namespaces) inScope.set(d.prefix, d.uri);
-  const inherited = exclusive ? NONE : inheritedXmlAttributes(up, apex, options.method === 'c14n11');
-  const inclusivePrefixes = exclusive
-    ? (options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p))
-    : [];
+/**
+ * Renders the canonical form of what it is told, in document order: elements opened and closed, text,
+ * comments and PIs. The tree walk and the streaming canonicalizer (which reads the document text
+ * without building a tree) both drive it, so their output cannot differ. The first element opened is
+ * the apex: its context from outside the node-set comes from its `parent` chain.
+ */
+export class C14nEmitter {
+  readonly #w: Writer;
+  readonly #exclusive: boolean;
+  readonly #comments: boolean;
+  readonly #v11: boolean;
+  readonly #inclusivePrefixes: readonly string[];
+  readonly #stack: Frame[] = [];
+  #afterRoot = false;
 
-  const stack: Frame[] = [];
-  const open = (el: XmlElement, parent: Frame | undefined, extraAttrs: readonly XmlAttribute[]): void => {
-    const scope = parent ? parent.inScope : inScope;
+  constructor(options: C14nOptions, sink: (chunk: Uint8Array) => void) {
+    this.#w = new Writer(sink);
+    this.#exclusive = options.method === 'exc-c14n';
+    this.#v11 = options.method === 'c14n11';
+    this.#comments = options.comments === true;
+    this.#inclusivePrefixes = this.#exclusive
+      ? (options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p))
+      : [];
+  }
+
+  open(el: XmlElement): void {
+    const parent = this.#stack[this.#stack.length - 1];
+    let scope: Map<string, string>;
+    let extraAttrs: readonly XmlAttribute[] = NONE;
+    if (parent) scope = parent.inScope;
+    else {
+      // Namespace and xml:* context from outside the node-set (C14N 1.0 §2.4, 1.1 §2.4).
+      scope = new Map<string, string>();
+      const up = ancestors(el);
+      for (const a of up) for (const d of a.namespaces) scope.set(d.prefix, d.uri);
+      if (!this.#exclusive) extraAttrs = inheritedXmlAttributes(up, el, this.#v11);
+    }
     let own = scope;
     if (el.namespaces.length) {
       own = new Map(scope);
@@ -162,7 +208,7 @@ function walk(apex: XmlElement, options: C14nOptions, w: Writer): void {
     }
     const rendered0 = parent ? parent.rendered : EMPTY;
     let emit: [string, string][] | undefined;
-    if (exclusive) {
+    if (this.#exclusive) {
       // Exclusive C14N §3: only namespaces visibly utilized, plus the InclusiveNamespaces list.
       emit = consider(el.prefix, own.get(el.prefix) ?? '', rendered0, emit);
       for (const a of el.attributes) {
@@ -170,7 +216,7 @@ function walk(apex: XmlElement, options: C14nOptions, w: Writer): void {
         if (emit?.some((e) => e[0] === a.prefix)) continue;
         emit = consider(a.prefix, own.get(a.prefix) ?? '', rendered0, emit);
       }
-      for (const p of inclusivePrefixes) {
+      for (const p of this.#inclusivePrefixes) {
         if (!own.has(p) || p === el.prefix || emit?.some((e) => e[0] === p)) continue;
         if (el.attributes.some((a) => a.prefix === p)) continue;
         emit = consider(p, own.get(p)!, rendered0, emit);
@@ -201,34 +247,43 @@ function walk(apex: XmlElement, options: C14nOptions, w: Writer): void {
     } else if (attrs.length === 1) {
       out += ` ${attrs[0]!.name}="${escapeAttr(attrs[0]!.value)}"`;
     }
-    w.write(`${out}>`);
-    stack.push({ el, i: 0, inScope: own, rendered });
-  };
+    this.#w.write(`${out}>`);
+    this.#stack.push({ inScope: own, rendered });
+  }
 
-  open(apex, undefined, inherited);
-  while (stack.length) {
-    const f = stack[stack.length - 1]!;
-    const children = f.el.children;
-    if (f.i >= children.length) {
-      w.write(`</${f.el.name}>`);
-      stack.pop();
-      continue;
-    }
-    const c: XmlNode = children[f.i++]!;
-    switch (c.type) {
-      case 'text':
-        w.write(escapeText(c.value));
-        break;
-      case 'element':
-        if (!exclude?.has(c)) open(c, f, NONE);
-        break;
-      case 'comment':
-        if (comments) w.write(`<!--${c.value}-->`);
-        break;
-      case 'pi':
-        w.write(pi(c.target, c.data));
-        break;
-    }
+  close(el: XmlElement): void {
+    this.#w.write(`</${el.name}>`);
+    this.#stack.pop();
+  }
+
+  text(value: string): void {
+    this.#w.write(escapeText(value));
+  }
+
+  /** A comment; `top` when it lies outside the document element (C14N §2.1 line breaks). */
+  comment(value: string, top: boolean): void {
+    if (!this.#comments) return;
+    this.#top(`<!--${value}-->`, top);
+  }
+
+  pi(target: string, data: string, top: boolean): void {
+    this.#top(pi(target, data), top);
+  }
+
+  /** The document element has been rendered (or left out): later top-level nodes follow it. */
+  rootDone(): void {
+    this.#afterRoot = true;
+  }
+
+  finish(): void {
+    this.#w.flush();
+  }
+
+  #top(s: string, top: boolean): void {
+    if (!top) this.#w.write(s);
+    // C14N §2.1: a #xA separates nodes before and after the document element from it.
+    else if (this.#afterRoot) this.#w.write(`\n${s}`);
+    else this.#w.write(`${s}\n`);
   }
 }
 

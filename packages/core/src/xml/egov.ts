@@ -10,8 +10,17 @@ import type { Signer } from '../signer.js';
 import { C14N } from './algorithms.js';
 import { childElements, elementPath, textContent, type XmlDocument, type XmlElement } from './dom.js';
 import { parseXml } from './parse.js';
+import { signedElementOf } from './references.js';
 import { type SignXmlOptions, signXml } from './sign.js';
-import { findSignatures, type VerifyXmlOptions, verifyXml, type XmlValidationReport } from './verify.js';
+import { type ScannedXml, STREAM_FROM, scanXml } from './stream.js';
+import {
+  findSignatures,
+  scannedSignatureOf,
+  type VerifyXmlOptions,
+  verifyScannedXml,
+  verifyXml,
+  type XmlValidationReport,
+} from './verify.js';
 
 export const EGOV_CONFIGURATION_FILE = 'kousei.xml';
 export const EGOV_CONFIGURATION_ID = '構成情報';
@@ -53,7 +62,11 @@ interface Shape {
 }
 
 function readShape(kousei: Uint8Array | string): Shape {
-  const doc = parseXml(kousei);
+  return shapeOf(parseXml(kousei));
+}
+
+/** The shape checks, on a parsed tree or on a scan's skeleton (the root's children and the file names kept). */
+function shapeOf(doc: XmlDocument): Shape {
   const dataRoot = doc.root;
   if (dataRoot.name !== 'DataRoot')
     throw invalid(`the root of kousei.xml is <${dataRoot.name}>, not <DataRoot>`);
@@ -72,6 +85,22 @@ function readShape(kousei: Uint8Array | string): Shape {
     if (name) listed.push(name);
   }
   return { doc, dataRoot, configuration: c, signatureInfo: signatureInfo[0]!, listed };
+}
+
+const EGOV_ID_ATTRIBUTES = ['ID', 'Id'];
+
+/**
+ * kousei.xml read for verification without its tree: DataRoot's children kept bare, the file-name
+ * elements and the Signature kept whole (stream.ts).
+ */
+function scanShape(kousei: Uint8Array, options: VerifyEgovOptions): { shape: Shape; scan: ScannedXml } {
+  const scan = scanXml(kousei, {
+    ...options.limits,
+    idAttributes: EGOV_ID_ATTRIBUTES,
+    shallowDepth: 2,
+    keepSubtree: (el) => FILE_NAME_ELEMENTS.has(el.name),
+  });
+  return { shape: shapeOf(scan.skeleton), scan };
 }
 
 /** A safe file name inside the folder: no path separators, no parent steps, no scheme. */
@@ -162,11 +191,13 @@ export async function verifyEgovApplication(
   const map = toMap(files);
   const kousei = map.get(EGOV_CONFIGURATION_FILE);
   let shape: Shape;
+  let scan: ScannedXml | undefined;
   try {
     if (!kousei) throw invalid('the folder has no kousei.xml');
-    shape = readShape(kousei);
+    if (kousei.length < STREAM_FROM) shape = readShape(kousei);
+    else ({ shape, scan } = scanShape(kousei, options));
   } catch (e) {
-    const report = await verifyXml(kousei ?? '', { ...options, idAttributes: ['ID', 'Id'] }).catch(
+    const report = await verifyXml(kousei ?? '', { ...options, idAttributes: EGOV_ID_ATTRIBUTES }).catch(
       () => undefined,
     );
     const code = isShomeiError(e) ? e.code : 'EGOV_APPLICATION_INVALID';
@@ -184,15 +215,15 @@ export async function verifyEgovApplication(
       } as unknown as XmlValidationReport);
     return withEgov(base, [{ name: 'format', ok: false, code, detail }], [], [...map.keys()]);
   }
-  const report = await verifyXml(shape.doc, {
-    ...options,
-    idAttributes: ['ID', 'Id'],
-    resolveExternal: resolverIn(map),
-  });
+  const verifyOptions = { ...options, idAttributes: EGOV_ID_ATTRIBUTES, resolveExternal: resolverIn(map) };
+  const report = scan
+    ? await verifyScannedXml(scan, verifyOptions)
+    : await verifyXml(shape.doc, verifyOptions);
   const failures: { name: 'format'; ok: false; code: string; detail: string }[] = [];
-  const sigs = findSignatures(shape.doc);
-  const sig = report.signatureElement;
-  if (sigs.length !== 1 || !sig || sig.parent !== shape.signatureInfo) {
+  // The scan's nodes: the report's own are the parsed tree's, built only if a caller reads them.
+  const sig = scan ? scannedSignatureOf(report) : report.signatureElement;
+  const count = scan ? scan.signatures.length : findSignatures(shape.doc).length;
+  if (count !== 1 || !sig || sig.parent !== shape.signatureInfo) {
     failures.push({
       name: 'format',
       ok: false,
@@ -201,8 +232,7 @@ export async function verifyEgovApplication(
     });
   }
   const signed = report.signedContent;
-  const elementRefs = signed.filter((s) => s.kind === 'element');
-  if (!elementRefs.some((s) => s.kind === 'element' && s.element === shape.configuration)) {
+  if (!signed.some((s) => signedElementOf(s) === shape.configuration)) {
     failures.push({
       name: 'format',
       ok: false,
@@ -246,7 +276,8 @@ function withEgov(
   }
   out.egov = { listedFiles: listed, unsignedFiles: unsigned };
   Object.defineProperty(out, 'signedContent', { value: report.signedContent ?? [], enumerable: false });
-  Object.defineProperty(out, 'signatureElement', { value: report.signatureElement, enumerable: false });
+  const d = Object.getOwnPropertyDescriptor(report, 'signatureElement');
+  if (d) Object.defineProperty(out, 'signatureElement', { ...d, enumerable: false });
   return out as unknown as EgovValidationReport;
 }
 

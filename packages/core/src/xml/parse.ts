@@ -106,10 +106,13 @@ export function decodeXml(bytes: Uint8Array): string {
 /** Parses XML bytes (UTF-8) or text into a document. Throws a typed `XML_*` error on anything else. */
 export function parseXml(input: Uint8Array | string, options: XmlParseOptions = {}): XmlDocument {
   const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeXml(input);
-  return new Parser(text, options).parse();
+  const tree = new TreeBuilder(text);
+  new Parser(text, options, tree).parseDocument(tree.doc as unknown as XmlDocument);
+  return tree.doc as unknown as XmlDocument;
 }
 
-interface MutableElement {
+/** An element as the parser makes it; offsets are filled in when its end tag is read. */
+export interface MutableElement {
   type: 'element';
   name: string;
   prefix: string;
@@ -125,13 +128,85 @@ interface MutableElement {
   end: number;
 }
 
+/** `ParseHandler.open`'s answer: read on into the element. */
+export const DESCEND = -1;
+
+/**
+ * What the parser reports as it reads, in document order. The tree builder keeps everything; the
+ * signature scanner keeps little; the streaming canonicalizer renders and keeps nothing. Every one of
+ * them sees the document checked by the same rules.
+ */
+export interface ParseHandler {
+  /** Whether text inside the open element is needed as a value (otherwise it is only checked). */
+  wantText(): boolean;
+  text(value: string): void;
+  /**
+   * An element's start tag has been read (`selfClosing`: it has no content). Returns DESCEND, or an
+   * offset at which to resume after skipping the element (its end, known from an earlier pass).
+   */
+  open(el: MutableElement, selfClosing: boolean): number;
+  /** An element's end (offsets are set). Returns true to stop reading. */
+  close(el: MutableElement): boolean;
+  /** A comment; `top` when it lies outside the root element. */
+  comment(value: string, top: boolean): void;
+  pi(target: string, data: string, top: boolean): void;
+}
+
 /**
  * Appends a child. The first child gets a list of exactly one slot: a list grown by push reserves
  * seventeen, and most elements of a data document hold a single text node.
  */
-function addChild(el: MutableElement, node: XmlNode): void {
+export function addChild(el: MutableElement, node: XmlNode): void {
   if (el.children.length === 0) el.children = [node];
   else el.children.push(node);
+}
+
+interface MutableDocument {
+  type: 'document';
+  children: XmlNode[];
+  root: XmlElement | undefined;
+  text: string;
+  elements: XmlElement[];
+}
+
+/** Builds the whole tree (parseXml). */
+class TreeBuilder implements ParseHandler {
+  readonly doc: MutableDocument;
+  readonly #stack: MutableElement[] = [];
+  constructor(text: string) {
+    this.doc = { type: 'document', children: [], root: undefined, text, elements: [] };
+  }
+  wantText(): boolean {
+    return true;
+  }
+  text(value: string): void {
+    addChild(this.#stack[this.#stack.length - 1]!, { type: 'text', value });
+  }
+  open(el: MutableElement): number {
+    this.doc.elements.push(el as XmlElement);
+    const top = this.#stack[this.#stack.length - 1];
+    if (top) addChild(top, el as XmlElement);
+    else {
+      this.doc.children.push(el as XmlElement);
+      this.doc.root = el as XmlElement;
+    }
+    this.#stack.push(el);
+    return DESCEND;
+  }
+  close(): boolean {
+    this.#stack.pop();
+    return false;
+  }
+  comment(value: string, top: boolean): void {
+    const node: XmlNode = { type: 'comment', value };
+    if (top) this.doc.children.push(node);
+    else addChild(this.#stack[this.#stack.length - 1]!, node);
+  }
+  pi(target: string, data: string, top: boolean): void {
+    const node: XmlNode = { type: 'pi', target, data };
+    if (top) this.doc.children.push(node);
+    else addChild(this.#stack[this.#stack.length - 1]!, node);
+  }
 }
 
 /**
@@ -140,12 +215,15 @@ function addChild(el: MutableElement, node: XmlNode): void {
  */
 const RECENT_NAMES: (string | undefined)[] = new Array(256).fill(undefined);
 
-class Parser {
+/** The strict reader: checks every rule and tells a handler what it read. */
+export class Parser {
   readonly #s: string;
+  readonly #h: ParseHandler;
   #pos = 0;
   readonly #maxDepth: number;
   readonly #maxElements: number;
   readonly #maxAttributes: number;
+  #count = 0;
   /** prefix → stack of URIs currently bound (Namespaces 1.0 §6.1 scoping). */
   readonly #bindings = new Map<string, string[]>([['xml', [XML_NS]]]);
   /** Set by #startTag for its caller (no result object per element). */
@@ -153,16 +231,21 @@ class Parser {
   #bound: readonly string[] = NONE;
   readonly #names = new Map<string, string>();
 
-  constructor(text: string, options: XmlParseOptions) {
+  constructor(text: string, options: XmlParseOptions, handler: ParseHandler) {
     this.#s = text;
+    this.#h = handler;
     this.#maxDepth = options.maxDepth ?? 10_000;
     this.#maxElements = options.maxElements ?? 5_000_000;
     this.#maxAttributes = options.maxAttributes ?? 256;
   }
 
-  parse(): XmlDocument {
+  /**
+   * Reads a whole document: characters (unless an earlier read of the same text checked them), the
+   * XML declaration, then content (exactly one root).
+   */
+  parseDocument(doc: XmlDocument, charactersChecked = false): void {
     const s = this.#s;
-    const bad = BAD_CHAR.exec(s);
+    const bad = charactersChecked ? null : BAD_CHAR.exec(s);
     if (bad) {
       throw malformed(
         `The character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} is not allowed in XML`,
@@ -183,21 +266,36 @@ class Parser {
       }
       this.#pos = decl[0].length;
     }
-    const docChildren: XmlNode[] = [];
-    const elements: XmlElement[] = [];
-    const doc = {
-      type: 'document',
-      children: docChildren,
-      root: undefined,
-      text: s,
-      elements,
-    } as unknown as {
-      type: 'document';
-      children: XmlNode[];
-      root: XmlElement | undefined;
-      text: string;
-      elements: XmlElement[];
-    };
+    if (!this.#run(doc, false)) throw malformed('The document has no root element', 0);
+  }
+
+  /**
+   * Reads one element of a document that an earlier pass of this parser already accepted whole,
+   * starting at its `<` with `parent` (that pass's element, whose ancestors declare the namespaces in
+   * scope) as its context, up to its end.
+   */
+  parseElementAt(start: number, parent: XmlElement | XmlDocument): void {
+    const chain: XmlElement[] = [];
+    for (let n = parent; n.type === 'element'; n = n.parent) chain.push(n);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      for (const d of chain[i]!.namespaces) {
+        if (d.prefix === 'xml') continue;
+        let list = this.#bindings.get(d.prefix);
+        if (!list) {
+          list = [];
+          this.#bindings.set(d.prefix, list);
+        }
+        list.push(d.uri);
+      }
+    }
+    this.#pos = start;
+    this.#run(parent, true);
+  }
+
+  /** The content loop; returns whether a root element was read. */
+  #run(outer: XmlElement | XmlDocument, once: boolean): boolean {
+    const s = this.#s;
+    const h = this.#h;
     const stack: MutableElement[] = [];
     const declared: number[] = []; // per open element: how many prefixes it bound (to unbind at its end)
     const boundPrefixes: string[] = [];
@@ -207,15 +305,16 @@ class Parser {
       const lt = s.indexOf('<', this.#pos);
       const textEnd = lt < 0 ? n : lt;
       if (textEnd > this.#pos) {
-        const top = stack[stack.length - 1];
-        if (!top) {
+        if (!stack.length) {
           for (let i = this.#pos; i < textEnd; i++) {
             if (!isWs(s.charCodeAt(i))) {
               throw malformed(rootSeen ? 'Text after the root element' : 'Text before the root element', i);
             }
           }
+        } else if (h.wantText()) {
+          h.text(this.#text(this.#pos, textEnd));
         } else {
-          addChild(top, { type: 'text', value: this.#text(this.#pos, textEnd) });
+          this.#checkText(this.#pos, textEnd);
         }
       }
       if (lt < 0) break;
@@ -234,23 +333,20 @@ class Parser {
         this.#pos = p + 1;
         let k = declared.pop() ?? 0;
         while (k-- > 0) this.#bindings.get(boundPrefixes.pop()!)!.pop();
+        if (h.close(top) || (once && !stack.length)) return true;
       } else if (c1 === 0x21 /* ! */) {
         if (s.startsWith('<!--', lt)) {
           const close = s.indexOf('-->', lt + 4);
           if (close < 0) throw malformed('A comment is not closed', lt);
           const value = s.slice(lt + 4, close);
           if (value.includes('--') || value.endsWith('-')) throw malformed('A comment contains "--"', lt);
-          const comment: XmlNode = { type: 'comment', value: value.replace(/\r\n?/g, '\n') };
-          const top = stack[stack.length - 1];
-          if (top) addChild(top, comment);
-          else docChildren.push(comment);
+          h.comment(value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value, !stack.length);
           this.#pos = close + 3;
         } else if (s.startsWith('<![CDATA[', lt)) {
-          const top = stack[stack.length - 1];
-          if (!top) throw malformed('A CDATA section outside the root element', lt);
+          if (!stack.length) throw malformed('A CDATA section outside the root element', lt);
           const close = s.indexOf(']]>', lt + 9);
           if (close < 0) throw malformed('A CDATA section is not closed', lt);
-          addChild(top, { type: 'text', value: s.slice(lt + 9, close).replace(/\r\n?/g, '\n') });
+          if (h.wantText()) h.text(s.slice(lt + 9, close).replace(/\r\n?/g, '\n'));
           this.#pos = close + 3;
         } else if (s.startsWith('<!DOCTYPE', lt)) {
           throw coreError(
@@ -273,10 +369,7 @@ class Parser {
         if (p < close && !isWs(s.charCodeAt(p)))
           throw malformed('A processing-instruction target is malformed', lt);
         while (p < close && isWs(s.charCodeAt(p))) p++;
-        const pi: XmlNode = { type: 'pi', target, data: s.slice(p, close).replace(/\r\n?/g, '\n') };
-        const top = stack[stack.length - 1];
-        if (top) addChild(top, pi);
-        else docChildren.push(pi);
+        h.pi(target, s.slice(p, close).replace(/\r\n?/g, '\n'), !stack.length);
         this.#pos = close + 2;
       } else {
         if (!stack.length && rootSeen) {
@@ -291,23 +384,21 @@ class Parser {
             `The document nests elements deeper than ${this.#maxDepth} levels.`,
           );
         }
-        if (elements.length >= this.#maxElements) {
+        if (this.#count >= this.#maxElements) {
           throw coreError('XML_LIMIT_EXCEEDED', `The document has more than ${this.#maxElements} elements.`);
         }
-        const parent: XmlElement | XmlDocument =
-          (stack[stack.length - 1] as XmlElement | undefined) ?? (doc as unknown as XmlDocument);
+        this.#count++;
+        const parent: XmlElement | XmlDocument = (stack[stack.length - 1] as XmlElement | undefined) ?? outer;
         const el = this.#startTag(lt, parent);
         const selfClosing = this.#selfClosing;
         const bound = this.#bound;
-        elements.push(el as XmlElement);
-        if (stack.length) addChild(stack[stack.length - 1]!, el as XmlElement);
-        else {
-          docChildren.push(el as XmlElement);
-          doc.root = el as XmlElement;
-          rootSeen = true;
-        }
-        if (selfClosing) {
+        rootSeen = true;
+        const resume = h.open(el, selfClosing);
+        if (selfClosing || resume !== DESCEND) {
           for (let k = 0; k < bound.length; k++) this.#bindings.get(bound[k]!)!.pop();
+          if (resume !== DESCEND) this.#pos = resume;
+          else if (h.close(el)) return true;
+          if (once && !stack.length) return true;
         } else {
           stack.push(el);
           declared.push(bound.length);
@@ -316,8 +407,7 @@ class Parser {
       }
     }
     if (stack.length) throw malformed(`The element <${stack[stack.length - 1]!.name}> is not closed`, n);
-    if (!doc.root) throw malformed('The document has no root element', 0);
-    return doc as unknown as XmlDocument;
+    return rootSeen;
   }
 
   /** A QName (Namespaces 1.0 §4): NCName, optionally ':' and another NCName. */
@@ -484,6 +574,35 @@ class Parser {
     const raw = this.#s.slice(from, to);
     if (raw.includes(']]>')) throw malformed('Text contains "]]>"', from);
     return this.#expand(raw, false, from);
+  }
+
+  /** Next offsets of "&" and "]]>" at or after the text being read (-1: none left), found once each. */
+  #nextAmp = -2;
+  #nextCdataEnd = -2;
+
+  /**
+   * The checks of #text without making the value (text the handler does not keep). The positions of
+   * the next "&" and "]]>" are remembered, so the document is searched once, not once per run.
+   */
+  #checkText(from: number, to: number): void {
+    const s = this.#s;
+    if (this.#nextCdataEnd !== -1 && this.#nextCdataEnd < from) this.#nextCdataEnd = s.indexOf(']]>', from);
+    if (this.#nextCdataEnd >= 0 && this.#nextCdataEnd + 3 <= to) throw malformed('Text contains "]]>"', from);
+    if (this.#nextAmp !== -1 && this.#nextAmp < from) this.#nextAmp = s.indexOf('&', from);
+    while (this.#nextAmp >= 0 && this.#nextAmp < to) {
+      const i = this.#nextAmp;
+      ENTITY.lastIndex = i;
+      const m = ENTITY.exec(s);
+      if (!m || i + m[0].length > to) {
+        this.#expand(s.slice(i, to), false, i);
+        throw malformed('A character reference is malformed', i);
+      }
+      if (!m[1]) {
+        const cp = m[2] !== undefined ? Number.parseInt(m[2], 10) : Number.parseInt(m[3]!, 16);
+        if (!isXmlChar(cp)) throw malformed(`The character reference ${m[0]} is not an XML character`, i);
+      }
+      this.#nextAmp = s.indexOf('&', i + m[0].length);
+    }
   }
 
   #expand(raw: string, attribute: boolean, at: number): string {

@@ -11,6 +11,7 @@ import { xmlDigest } from './digest.js';
 import { elementPath, isWithin, XML_NS, type XmlDocument, type XmlElement } from './dom.js';
 import { parseXml } from './parse.js';
 import type { ParsedReference } from './signature.js';
+import { canonicalizeText, elementAt, type ScannedXml } from './stream.js';
 
 /** Bytes of an external reference (`URI="form.xml"`), or undefined when the resolver does not have it. */
 export type XmlExternalResolver = (uri: string) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
@@ -82,6 +83,26 @@ export interface DereferenceContext {
   readonly signature: XmlElement;
   readonly ids: ReadonlyMap<string, XmlElement>;
   readonly resolveExternal?: XmlExternalResolver;
+  /**
+   * Set when the document was scanned rather than parsed (`document` is then its skeleton): nodes
+   * outside the kept subtrees are canonicalized from the text, and the content's nodes come from
+   * `tree()`, the parsed document, built only if a caller reads them.
+   */
+  readonly scan?: ScannedXml & { readonly tree: () => XmlDocument };
+}
+
+/**
+ * On content from a scanned document, the scan's own node (the objects readSignature saw), so that
+ * checks inside the verifier compare nodes without building the tree. A non-enumerable symbol
+ * property rather than a WeakMap: a module-level weak table of short-lived keys is work for every
+ * young-generation collection.
+ */
+const SCANNED_NODE = Symbol('scannedNode');
+
+/** The node a reference resolved to, as the verifier saw it (see SCANNED_NODE). */
+export function signedElementOf(content: XmlSignedContent): XmlElement | undefined {
+  if (content.kind !== 'element') return undefined;
+  return (content as { [SCANNED_NODE]?: XmlElement })[SCANNED_NODE] ?? content.element;
 }
 
 /** Dereferences and transforms one reference; the result's `bytes` are the digest input. */
@@ -91,7 +112,23 @@ export async function referenceContent(
 ): Promise<XmlSignedContent> {
   const r = await dereference(ref, ctx);
   if (r.kind === 'file') return r.content;
-  return signedNode(r.node, r.uri, r.id, canonicalize(r.node, r.options));
+  if (!ctx.scan) return signedNode(r.node, r.uri, r.id, canonicalize(r.node, r.options));
+  const chunks: Uint8Array[] = [];
+  render(r.node, r.options, ctx, (c) => chunks.push(c));
+  return scannedNode(r.node, r.uri, r.id, ctx, concat(chunks));
+}
+
+/** Canonicalizes a dereferenced node: from the tree, or from the text of a scanned document. */
+function render(
+  node: XmlDocument | XmlElement,
+  options: C14nOptions,
+  ctx: DereferenceContext,
+  sink: (chunk: Uint8Array) => void,
+): void {
+  const scan = ctx.scan;
+  if (scan && (node.type === 'document' || !scan.isWhole(node))) {
+    canonicalizeText(scan, node.type === 'document' ? undefined : node, options, sink);
+  } else canonicalizeTo(node, options, sink);
 }
 
 /**
@@ -109,11 +146,13 @@ export async function referenceDigest(
   if (r.kind === 'file')
     return { content: r.content, digest: await xmlDigest(ref.digest, r.content.bytes, hasher) };
   const { node, options } = r;
+  const make = (bytes: Uint8Array | (() => Uint8Array)) =>
+    ctx.scan ? scannedNode(node, r.uri, r.id, ctx, bytes) : signedNode(node, r.uri, r.id, bytes);
   // Small node-sets (most element references, every e-Gov one) arrive in one chunk: kept and hashed once.
   let first: Uint8Array | undefined;
   let h: ReturnType<HashFactory> | undefined;
   const chunks: Uint8Array[] = [];
-  canonicalizeTo(node, options, (chunk) => {
+  render(node, options, ctx, (chunk) => {
     if (h) h.update(chunk);
     else if (!first) first = chunk;
     else if (hasher) {
@@ -127,16 +166,22 @@ export async function referenceDigest(
   });
   if (h) {
     const digest = await h.digest();
-    return { content: signedNode(node, r.uri, r.id, () => canonicalize(node, options)), digest };
+    const again = () => {
+      const parts: Uint8Array[] = [];
+      render(node, options, ctx, (c) => parts.push(c));
+      return concat(parts);
+    };
+    return { content: make(again), digest };
   }
   const bytes = chunks.length ? concat(chunks) : (first ?? new Uint8Array(0));
   return {
-    content: signedNode(node, r.uri, r.id, bytes),
+    content: make(bytes),
     digest: await xmlDigest(ref.digest, bytes, hasher),
   };
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
   let n = 0;
   for (const c of chunks) n += c.length;
   const out = new Uint8Array(n);
@@ -179,6 +224,36 @@ function signedNode(
           return bytes();
         },
       };
+}
+
+/**
+ * Content of a scanned document: the report's path is read from the text (a scan keeps no siblings),
+ * and the node is the parsed tree's, built when first read.
+ */
+function scannedNode(
+  node: XmlDocument | XmlElement,
+  uri: string,
+  id: string,
+  ctx: DereferenceContext,
+  bytes: Uint8Array | (() => Uint8Array),
+): XmlSignedContent {
+  const scan = ctx.scan!;
+  const out: Record<string, unknown> = { kind: node.type === 'document' ? 'document' : 'element', uri };
+  if (node.type === 'document') {
+    Object.defineProperty(out, 'document', { get: scan.tree, enumerable: true });
+  } else {
+    out.id = id;
+    Object.defineProperty(out, 'element', {
+      get: () => elementAt(scan.tree(), node.start),
+      enumerable: true,
+    });
+    out.path = scan.pathOf(node);
+  }
+  if (bytes instanceof Uint8Array) out.bytes = bytes;
+  else Object.defineProperty(out, 'bytes', { get: bytes, enumerable: true });
+  const content = out as unknown as XmlSignedContent;
+  if (node.type === 'element') Object.defineProperty(content, SCANNED_NODE, { value: node });
+  return content;
 }
 
 type Dereferenced =
@@ -229,7 +304,7 @@ async function dereference(ref: ParsedReference, ctx: DereferenceContext): Promi
     if (enveloped.length && node.type === 'element' && !isWithin(ctx.signature, node)) {
       throw coreError(
         'XML_SIGNATURE_WRAPPED',
-        `The reference ${uri} uses the enveloped-signature transform but the Signature is not inside ${elementPath(node)}.`,
+        `The reference ${uri} uses the enveloped-signature transform but the Signature is not inside ${ctx.scan ? ctx.scan.pathOf(node) : elementPath(node)}.`,
       );
     }
     if (node === ctx.signature) {

@@ -190,3 +190,32 @@ describe('XAdES', () => {
     }
   });
 });
+
+describe('bytes are verified from the text, a parsed tree from the tree, with the same report', () => {
+  it('a XAdES signature with an element reference and an enveloped one: same JSON, same signed nodes and bytes', async () => {
+    const { parseXml } = await import('./parse.js');
+    const { elementPath } = await import('./dom.js');
+    const detached = await signXml(DOC, await rsaSigner(), {
+      mode: 'detached',
+      references: [{ uri: '#body' }, { uri: '#note' }],
+      xades: {},
+    });
+    for (const signed of [detached, await signXml(DOC, await rsaSigner())]) {
+      const fromText = await verifyXml(signed, trust);
+      const fromTree = await verifyXml(parseXml(signed), trust);
+      expect(JSON.stringify(fromText)).toBe(JSON.stringify(fromTree));
+      expect(fromText.verdict).toBe('valid');
+      for (const [i, c] of fromText.signedContent.entries()) {
+        const t = fromTree.signedContent[i]!;
+        expect(dec.decode(c.bytes)).toBe(dec.decode(t.bytes));
+        if (c.kind === 'element' && t.kind === 'element') {
+          expect([elementPath(c.element), c.element.end - c.element.start]).toEqual([
+            c.path,
+            t.element.end - t.element.start,
+          ]);
+        }
+      }
+      expect(elementPath(fromText.signatureElement!)).toBe(elementPath(fromTree.signatureElement!));
+    }
+  });
+});

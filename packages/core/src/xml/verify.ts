@@ -34,12 +34,14 @@ import type { XmlDocument, XmlElement } from './dom.js';
 import { parseXml, type XmlParseOptions } from './parse.js';
 import {
   DEFAULT_ID_ATTRIBUTES,
+  type DereferenceContext,
   indexIds,
   referenceDigest,
   type XmlExternalResolver,
   type XmlSignedContent,
 } from './references.js';
 import { type ParsedSignature, readSignature, type XmlSignatureLimits } from './signature.js';
+import { elementAt, type ScannedXml, STREAM_FROM, scanXml } from './stream.js';
 import { checkXades, type XadesOutcome } from './xades-verify.js';
 
 export interface VerifyXmlOptions {
@@ -165,7 +167,11 @@ function finish(p: Parts, checks: Check[]): XmlValidationReport {
   out.references = p.references;
   Object.defineProperty(out, 'signedContent', { value: p.signedContent, enumerable: false });
   if (p.signatureElement)
-    Object.defineProperty(out, 'signatureElement', { value: p.signatureElement, enumerable: false });
+    Object.defineProperty(out, 'signatureElement', {
+      value: p.signatureElement,
+      enumerable: false,
+      configurable: true,
+    });
   return out as unknown as XmlValidationReport;
 }
 
@@ -203,32 +209,101 @@ export async function verifyXml(
   input: Uint8Array | string | XmlDocument,
   options: VerifyXmlOptions,
 ): Promise<XmlValidationReport> {
+  return verifyInput(input, options);
+}
+
+/**
+ * A document another verifier in core has already scanned (with the same ID attributes and limits),
+ * so that it can check the document's shape on the scan's nodes before verifying.
+ */
+export class ScannedInput {
+  constructor(readonly scan: ScannedXml) {}
+}
+
+/** verifyXml for a document scanned by the caller (see ScannedInput). */
+export function verifyScannedXml(scan: ScannedXml, options: VerifyXmlOptions): Promise<XmlValidationReport> {
+  return verifyInput(new ScannedInput(scan), options);
+}
+
+async function verifyInput(
+  input: Uint8Array | string | XmlDocument | ScannedInput,
+  options: VerifyXmlOptions,
+): Promise<XmlValidationReport> {
   if (!options.trustAnchors?.length) {
     throw coreError('INPUT_INVALID', 'verifyXml needs at least one trust anchor (options.trustAnchors).');
   }
   throwIfAborted(options.signal);
   let doc: XmlDocument;
-  let ids: Map<string, XmlElement>;
-  let signatures: XmlElement[];
+  let ids: ReadonlyMap<string, XmlElement>;
+  let signatures: readonly XmlElement[];
+  let scan: DereferenceContext['scan'];
   try {
-    doc =
-      typeof input === 'object' && !(input instanceof Uint8Array) ? input : parseXml(input, options.limits);
-    signatures = findSignatures(doc);
-    if (!signatures.length) throw coreError('XML_SIGNATURE_NOT_FOUND');
-    ids = indexIds(doc, options.idAttributes ?? DEFAULT_ID_ATTRIBUTES);
+    const small = (typeof input === 'string' || input instanceof Uint8Array) && input.length < STREAM_FROM;
+    if (
+      small ||
+      (typeof input === 'object' && !(input instanceof Uint8Array) && !(input instanceof ScannedInput))
+    ) {
+      doc = small ? parseXml(input as Uint8Array | string, options.limits) : (input as XmlDocument);
+      signatures = findSignatures(doc);
+      if (!signatures.length) throw coreError('XML_SIGNATURE_NOT_FOUND');
+      ids = indexIds(doc, options.idAttributes ?? DEFAULT_ID_ATTRIBUTES);
+    } else {
+      // Bytes or text: read once without building the tree (stream.ts); the tree is parsed only if a
+      // caller reads a signed node from the report.
+      const scanned =
+        input instanceof ScannedInput
+          ? input.scan
+          : scanXml(input, {
+              ...options.limits,
+              idAttributes: options.idAttributes ?? DEFAULT_ID_ATTRIBUTES,
+            });
+      if (!scanned.signatures.length) throw coreError('XML_SIGNATURE_NOT_FOUND');
+      if (scanned.duplicateId) throw scanned.duplicateId;
+      scan = withTree(scanned);
+      doc = scanned.skeleton;
+      ids = scanned.ids;
+      signatures = scanned.signatures;
+    }
   } catch (e) {
     return unreadable(e);
   }
   const reports: XmlValidationReport[] = [];
-  for (const s of signatures) reports.push(await verifyOne(doc, s, ids, options));
+  for (const s of signatures) reports.push(await verifyOne(doc, s, ids, options, scan));
   let decisive = reports[0]!;
   for (const r of reports) if (RANK[r.verdict] > RANK[decisive.verdict]) decisive = r;
   if (reports.length === 1) return decisive;
   const out = { ...decisive, signers: reports };
   Object.defineProperty(out, 'signedContent', { value: decisive.signedContent, enumerable: false });
-  Object.defineProperty(out, 'signatureElement', { value: decisive.signatureElement, enumerable: false });
+  copySignatureElement(out, decisive);
   return out;
 }
+
+/** A scan with the parsed tree of the same text, built once on first use. */
+function withTree(scanned: ScannedXml): NonNullable<DereferenceContext['scan']> {
+  let tree: XmlDocument | undefined;
+  return Object.assign(Object.create(null) as object, scanned, {
+    tree: () => {
+      tree ??= parseXml(scanned.text, scanned.limits);
+      return tree;
+    },
+  }) as NonNullable<DereferenceContext['scan']>;
+}
+
+/** Copies the non-enumerable signatureElement (a getter for a scanned document) onto `out`. */
+function copySignatureElement(out: object, from: XmlValidationReport): void {
+  const d = Object.getOwnPropertyDescriptor(from, 'signatureElement');
+  if (d) Object.defineProperty(out, 'signatureElement', { ...d, enumerable: false });
+}
+
+/**
+ * The scan's ds:Signature element behind a report of `verifyXml`, for checks inside core that compare
+ * it with other scanned nodes (its `signatureElement` is the parsed tree's, built on demand).
+ */
+export function scannedSignatureOf(report: XmlValidationReport): XmlElement | undefined {
+  return (report as { [SCANNED_SIGNATURE]?: XmlElement })[SCANNED_SIGNATURE];
+}
+/** A non-enumerable property of the report (not a WeakMap: see SCANNED_NODE in references.ts). */
+const SCANNED_SIGNATURE = Symbol('scannedSignature');
 
 // Module-level on purpose: a memo of a pure function of a parsed Certificate (core's own object),
 // weakly held, so it adds no lifetime and cannot answer for another certificate.
@@ -296,6 +371,25 @@ async function verifyOne(
   element: XmlElement,
   ids: ReadonlyMap<string, XmlElement>,
   options: VerifyXmlOptions,
+  scan?: DereferenceContext['scan'],
+): Promise<XmlValidationReport> {
+  const report = await verifySignatureElement(doc, element, ids, options, scan);
+  if (scan && Object.hasOwn(report, 'signatureElement')) {
+    Object.defineProperty(report, SCANNED_SIGNATURE, { value: element });
+    Object.defineProperty(report, 'signatureElement', {
+      get: () => elementAt(scan.tree(), element.start),
+      enumerable: false,
+    });
+  }
+  return report;
+}
+
+async function verifySignatureElement(
+  doc: XmlDocument,
+  element: XmlElement,
+  ids: ReadonlyMap<string, XmlElement>,
+  options: VerifyXmlOptions,
+  scan: DereferenceContext['scan'],
 ): Promise<XmlValidationReport> {
   let sig: ParsedSignature;
   try {
@@ -416,6 +510,7 @@ async function verifyOne(
     signature: element,
     ids,
     ...(options.resolveExternal ? { resolveExternal: options.resolveExternal } : {}),
+    ...(scan ? { scan } : {}),
   };
   for (const [i, ref] of sig.references.entries()) {
     throwIfAborted(options.signal);

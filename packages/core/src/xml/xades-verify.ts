@@ -19,7 +19,7 @@ import { C14N_BY_URI, DIGEST_BY_URI, DSIG_NS, XADES_NS, XADES_SIGNED_PROPERTIES_
 import { canonicalize } from './c14n.js';
 import { xmlDigest } from './digest.js';
 import { attributeValue, childElements, textContent, type XmlElement } from './dom.js';
-import type { XmlSignedContent } from './references.js';
+import { signedElementOf, type XmlSignedContent } from './references.js';
 import type { ParsedSignature } from './signature.js';
 import type { VerifyXmlOptions, XmlReferenceReport, XmlSignatureFormat } from './verify.js';
 
@@ -63,7 +63,7 @@ export async function checkXades(
   const covered = signed.some(
     (s, i) =>
       s.kind === 'element' &&
-      s.element === sp &&
+      signedElementOf(s) === sp &&
       references[i]?.ok &&
       references[i]?.type === XADES_SIGNED_PROPERTIES_TYPE,
   );
