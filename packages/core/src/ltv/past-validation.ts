@@ -15,7 +15,7 @@
 import { throwIfAborted } from '../errors.js';
 import type { ReportCheck, ReportJpkiIdentity, Verdict } from '../report/types.js';
 import type { Certificate } from '../x509/certificate.js';
-import type { ShomeiContext } from '../x509/context.js';
+import { contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import { namesMatch } from '../x509/name.js';
 import {
   type EvidenceCertificate,
@@ -26,7 +26,7 @@ import {
   type TimestampEvidence,
 } from './evidence.js';
 import type { EvidenceMaterial } from './material.js';
-import { revocationAt } from './revocation-at.js';
+import { type MaterialSources, revocationAt, sourcesOf } from './revocation-at.js';
 import type { TokenCheck } from './token.js';
 
 export interface TimestampInput {
@@ -76,15 +76,34 @@ type Failure = { readonly code: LtvReason; readonly detail: string };
 
 const iso = (d: Date) => d.toISOString();
 
-function describe(c: Certificate, anchor: boolean): Omit<EvidenceCertificate, 'revocation'> {
-  return {
-    subject: c.subject.text,
-    issuer: c.issuer.text,
-    serial: c.serialHex,
-    notBefore: iso(c.notBefore),
-    notAfter: iso(c.notAfter),
-    trustAnchor: anchor,
-  };
+/** A certificate as the report describes it; the texts are written once per context. */
+type Described = Omit<EvidenceCertificate, 'revocation'>;
+const DESCRIBED = contextSlot<WeakMap<Certificate, readonly [Described, Described]>>(
+  'long-term: certificates described',
+);
+
+/** What every chain judged in one validation shares: the parsed material and the certificate pool. */
+interface Shared {
+  readonly input: PastValidationInput;
+  readonly described: WeakMap<Certificate, readonly [Described, Described]>;
+  sources?: MaterialSources;
+  candidates?: readonly Certificate[];
+}
+
+function describe(c: Certificate, anchor: boolean, shared: Shared): Described {
+  let d = shared.described.get(c);
+  if (!d) {
+    const base = {
+      subject: c.subject.text,
+      issuer: c.issuer.text,
+      serial: c.serialHex,
+      notBefore: iso(c.notBefore),
+      notAfter: iso(c.notAfter),
+    };
+    d = [Object.freeze({ ...base, trustAnchor: false }), Object.freeze({ ...base, trustAnchor: true })];
+    shared.described.set(c, d);
+  }
+  return d[anchor ? 1 : 0];
 }
 
 /**
@@ -95,17 +114,17 @@ async function judgeChain(
   path: readonly Certificate[],
   t: Date,
   provenAt: Date,
-  input: PastValidationInput,
   role: 'signer' | 'tsa',
   timeIsProof: boolean,
+  shared: Shared,
 ): Promise<{ chain: EvidenceCertificate[]; failure?: Failure; warnings: string[] }> {
+  const input = shared.input;
   const chain: EvidenceCertificate[] = [];
   const warnings: string[] = [];
   let failure: Failure | undefined;
   const fail = (f: Failure) => {
     failure ??= f;
   };
-  const candidates = [...input.material.certificates, ...input.anchors];
   const last = path.length - 1;
   for (let i = 0; i <= last; i++) {
     const cert = path[i]!;
@@ -115,7 +134,7 @@ async function judgeChain(
         (a) => a === cert || (a.serialHex === cert.serialHex && namesMatch(a.subject, cert.subject)),
       );
     if (anchor) {
-      chain.push(describe(cert, true));
+      chain.push(describe(cert, true, shared));
       continue;
     }
     const who = `"${cert.subject.text}"`;
@@ -127,13 +146,24 @@ async function judgeChain(
     }
     const issuer = path[i + 1];
     if (!issuer) {
-      chain.push(describe(cert, false));
+      chain.push(describe(cert, false, shared));
       fail({ code: 'NO_CERTIFICATE_CHAIN_FOUND', detail: `no issuer of ${who} in the material` });
       continue;
     }
-    const found = await revocationAt(cert, issuer, t, input.material, candidates, input.context);
+    shared.sources ??= sourcesOf(input.material, input.context);
+    shared.candidates ??= [...input.material.certificates, ...input.anchors];
+    const found = await revocationAt(
+      cert,
+      issuer,
+      t,
+      input.material,
+      shared.candidates,
+      input.context,
+      shared.sources,
+    );
     const d = found.decisive;
-    chain.push({ ...describe(cert, false), ...(d ? { revocation: d } : {}) });
+    const described = describe(cert, false, shared);
+    chain.push(d ? { ...described, revocation: d } : described);
     if (d?.status === 'revoked') {
       const at = `${who} was revoked${d.reason ? ` (${d.reason})` : ''} at ${d.revokedAt}, before ${iso(t)}`;
       if (i > 0) fail({ code: 'REVOKED_CA_NO_POE', detail: at });
@@ -194,6 +224,11 @@ const VERDICT: Readonly<Record<string, Verdict>> = {
 
 /** Runs past-time validation; see the module comment. */
 export async function validatePast(input: PastValidationInput): Promise<LongTermReport> {
+  // The material's revocation data, parsed once for every certificate asked about.
+  const shared: Shared = {
+    input,
+    described: (input.context ?? defaultContext).slot(DESCRIBED, () => new WeakMap()),
+  };
   const sorted = [...input.timestamps].sort((a, b) => b.genTime.getTime() - a.genTime.getTime());
   let poe = input.now;
   const evidence: TimestampEvidence[] = [];
@@ -212,10 +247,10 @@ export async function validatePast(input: PastValidationInput): Promise<LongTerm
     let failure: Failure | undefined = ts.check.ok
       ? undefined
       : { code: ts.check.code, detail: ts.check.detail };
-    let chain: EvidenceCertificate[] = ts.check.path.map((c) => describe(c, false));
+    let chain: EvidenceCertificate[] = ts.check.path.map((c) => describe(c, false, shared));
     if (!failure) failure = sunset(ts.algorithms, provenAt, input);
     if (!failure) {
-      const judged = await judgeChain(ts.check.path, ts.genTime, provenAt, input, 'tsa', true);
+      const judged = await judgeChain(ts.check.path, ts.genTime, provenAt, 'tsa', true, shared);
       chain = judged.chain;
       failure = judged.failure;
       warnings.push(...judged.warnings);
@@ -232,9 +267,9 @@ export async function validatePast(input: PastValidationInput): Promise<LongTerm
   const sig = await input.signatureAt(T);
   let failure: Failure | undefined = sig.ok ? undefined : { code: sig.code, detail: sig.detail };
   if (!failure) failure = sunset(sig.algorithms, T, input);
-  let chain: EvidenceCertificate[] = sig.path.map((c, i) => describe(c, i === sig.path.length - 1));
+  let chain: EvidenceCertificate[] = sig.path.map((c, i) => describe(c, i === sig.path.length - 1, shared));
   if (!failure) {
-    const judged = await judgeChain(sig.path, T, T, input, 'signer', best !== undefined);
+    const judged = await judgeChain(sig.path, T, T, 'signer', best !== undefined, shared);
     chain = judged.chain;
     failure = judged.failure;
     warnings.push(...judged.warnings);

@@ -88,21 +88,47 @@ const STATUS_NAMES = [
 const digest = async (alg: string, data: Uint8Array): Promise<Uint8Array> =>
   new Uint8Array(await globalThis.crypto.subtle.digest(alg, data as Uint8Array<ArrayBuffer>));
 
+// The hashes of a certificate's subject name and key that CertIDs and byKey responder IDs name:
+// the same few CA certificates answer for every response checked, so they are hashed once per
+// context (per parsed Certificate, core's own immutable object) and hash algorithm.
+const NAME_KEY_HASHES =
+  contextSlot<WeakMap<Certificate, Map<string, Promise<[Uint8Array, Uint8Array]>>>>(
+    'OCSP name and key hashes',
+  );
+function nameAndKeyHash(
+  cert: Certificate,
+  hash: string,
+  context: ShomeiContext | undefined,
+): Promise<[Uint8Array, Uint8Array]> {
+  if (!context) return Promise.all([digest(hash, cert.subject.der), digest(hash, spkiKeyBytes(cert.spki))]);
+  const all = context.slot(NAME_KEY_HASHES, () => new WeakMap());
+  let byHash = all.get(cert);
+  if (!byHash) {
+    byHash = new Map();
+    all.set(cert, byHash);
+  }
+  let h = byHash.get(hash);
+  if (!h) {
+    h = Promise.all([digest(hash, cert.subject.der), digest(hash, spkiKeyBytes(cert.spki))]);
+    byHash.set(hash, h);
+    h.catch(() => byHash.delete(hash));
+  }
+  return h;
+}
+
 /** CertID for `cert` issued by `issuer` (§4.1.1), SHA-1 by default as most responders expect. */
 export async function certIdFor(
   cert: Certificate,
   issuer: Certificate,
   hashOid: string = ALG_OID.sha1,
+  /** Keeps the issuer's name and key hashes for the next CertID. */
+  context?: ShomeiContext,
 ): Promise<CertId> {
   const h = digestByOid(hashOid)?.name;
   if (!h || h === 'MD5')
     throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', `Unsupported CertID hash ${hashOid}.`);
-  return {
-    hashAlgorithm: hashOid,
-    issuerNameHash: await digest(h, issuer.subject.der),
-    issuerKeyHash: await digest(h, spkiKeyBytes(issuer.spki)),
-    serial: cert.serial,
-  };
+  const [issuerNameHash, issuerKeyHash] = await nameAndKeyHash(issuer, h, context);
+  return { hashAlgorithm: hashOid, issuerNameHash, issuerKeyHash, serial: cert.serial };
 }
 
 export function encodeCertId(id: CertId): Uint8Array {
@@ -294,13 +320,13 @@ export interface OcspVerifyOptions {
 /** Default `maxAgeMs`: one day. */
 export const OCSP_DEFAULT_MAX_AGE_MS = 24 * 60 * 60_000;
 
-/** Keys each parsed response was found signed by, per context. */
-const VERIFIED = contextSlot<WeakMap<OcspResponse, Set<string>>>('OCSP response signers');
+/** Keys (copies of their SPKI) each parsed response was found signed by, per context. */
+const VERIFIED = contextSlot<WeakMap<OcspResponse, Uint8Array[]>>('OCSP response signers');
 
 async function signedBy(resp: OcspResponse, spki: Uint8Array, context: ShomeiContext): Promise<boolean> {
-  const key = toHex(spki);
   const verified = context.slot(VERIFIED, () => new WeakMap());
-  if (verified.get(resp)?.has(key)) return true;
+  // Compared byte for byte (no hex key per check): one or two keys per response.
+  if (verified.get(resp)?.some((k) => bytesEqual(k, spki))) return true;
   let ok = false;
   try {
     // The policy was applied before (verifyOcspResponse), ahead of this cache.
@@ -316,18 +342,22 @@ async function signedBy(resp: OcspResponse, spki: Uint8Array, context: ShomeiCon
     ok = notSignedByKey(error);
   }
   if (ok) {
-    const set = verified.get(resp) ?? new Set<string>();
-    set.add(key);
-    verified.set(resp, set);
+    const keys = verified.get(resp) ?? [];
+    keys.push(spki.slice());
+    verified.set(resp, keys);
   }
   return ok;
 }
 
-async function responderMatches(resp: OcspResponse, cert: Certificate): Promise<boolean> {
+async function responderMatches(
+  resp: OcspResponse,
+  cert: Certificate,
+  context: ShomeiContext,
+): Promise<boolean> {
   const rid = resp.responderId;
   if (!rid) return false;
   if ('byName' in rid) return namesMatch(rid.byName, cert.subject);
-  return bytesEqual(rid.byKey, await digest('SHA-1', spkiKeyBytes(cert.spki)));
+  return bytesEqual(rid.byKey, (await nameAndKeyHash(cert, 'SHA-1', context))[1]);
 }
 
 /**
@@ -348,7 +378,7 @@ export async function verifyOcspResponse(
   for (const s of resp.responses) {
     if (!bytesEqual(s.certId.serial, cert.serial)) continue;
     try {
-      const id = await certIdFor(cert, issuer, s.certId.hashAlgorithm);
+      const id = await certIdFor(cert, issuer, s.certId.hashAlgorithm, context);
       if (
         bytesEqual(id.issuerNameHash, s.certId.issuerNameHash) &&
         bytesEqual(id.issuerKeyHash, s.certId.issuerKeyHash)
@@ -375,11 +405,11 @@ export async function verifyOcspResponse(
     };
   // §4.2.2.2: who signed — the CA itself, or a delegated responder certified by the CA for OCSP signing.
   let authorised = false;
-  if ((await responderMatches(resp, issuer)) && (await signedBy(resp, issuer.spki, context)))
+  if ((await responderMatches(resp, issuer, context)) && (await signedBy(resp, issuer.spki, context)))
     authorised = true;
   else {
     for (const r of resp.certs) {
-      if (!(await responderMatches(resp, r))) continue;
+      if (!(await responderMatches(resp, r, context))) continue;
       if (!r.extKeyUsage?.includes(KP_OID.ocspSigning)) continue;
       if (!namesMatch(r.issuer, issuer.subject)) continue;
       if (options.time < r.notBefore || options.time > r.notAfter) continue;
