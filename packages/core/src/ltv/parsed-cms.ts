@@ -15,13 +15,16 @@ import type { HashFactory } from '../cms/hasher.js';
 import { ATTRIBUTE_OID } from '../cms/oids.js';
 import { parseSignedData, type SignedData } from '../cms/signed-data.js';
 import { isShomeiError } from '../errors.js';
+import type { ReportCheck, SignerReport } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
+import type { Certificate } from '../x509/certificate.js';
 import { contextSlot, type ShomeiContext } from '../x509/context.js';
 import { type RawSignedData, type RawSignerInfo, readRawSignedData } from './cms-structure.js';
 import { addTokenMaterial, cmsMaterial, type EvidenceMaterial } from './material.js';
 import { BytesMemo } from './memo.js';
 import { LTV_OID } from './oids.js';
 import type { TimestampInput } from './past-validation.js';
+import { type MaterialSources, sourcesOf } from './revocation-at.js';
 import { type ParsedToken, readToken } from './token.js';
 
 export interface TokenPart {
@@ -34,6 +37,22 @@ export interface TokenPart {
 /** What a timestamp was found to cover (HASH_FAILURE with `detail` when not). */
 export type Coverage = { readonly covered: true } | { readonly covered: false; readonly detail: string };
 
+/**
+ * The signer's SignerInfo checks (signature value, messageDigest, contentType, signing-certificate
+ * binding) found passed with `cert` over these bytes, under the verifier, hasher and algorithm
+ * policy named; with what the report says of the signer when they pass.
+ */
+export interface SignerVerdict {
+  readonly by: object;
+  readonly hasher: object;
+  readonly policy: string;
+  readonly cert: Certificate;
+  readonly checks: readonly ReportCheck[];
+  readonly signer: SignerReport['signer'];
+  readonly digestAlgorithm: string;
+  readonly signatureAlgorithm: string;
+}
+
 export interface SignerParts {
   readonly rsi: RawSignerInfo;
   /** The material of the SignedData and the RFC 5126 attributes: copy before adding to it. */
@@ -45,6 +64,10 @@ export interface SignerParts {
   readonly archiveTimestamps: number;
   /** The SignedData with this signer alone and no evidence: what its signature check is given. */
   readonly bare: SignedData;
+  /** The revocation sources of `withTokens`, parsed (once per context: the parts belong to one). */
+  sources(context: ShomeiContext): MaterialSources;
+  /** SignerInfo checks found passed, per verifier, hasher and policy (validate-cms.ts signerAt). */
+  readonly verdicts: SignerVerdict[];
   /** Coverage per token index, per hasher (`WEBCRYPTO_HASHES` when none is given). */
   readonly coverage: WeakMap<object, Map<number, Coverage>>;
 }
@@ -107,6 +130,7 @@ function signerParts(raw: RawSignedData, sd: SignedData, index: number): SignerP
     }
   }
   const withTokens = copyMaterial(material);
+  let parsed: MaterialSources | undefined;
   for (const t of tokens) if (t.token) addTokenMaterial(withTokens, t.token.raw);
   return {
     rsi,
@@ -117,6 +141,11 @@ function signerParts(raw: RawSignedData, sd: SignedData, index: number): SignerP
     archiveTimestamps,
     bare: { ...sd, certificates: [], crls: [], signerInfos: [{ ...psi, unsignedAttrs: [] }] },
     coverage: new WeakMap(),
+    verdicts: [],
+    sources(context) {
+      parsed ??= sourcesOf(withTokens, context);
+      return parsed;
+    },
   };
 }
 

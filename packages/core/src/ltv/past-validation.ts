@@ -64,6 +64,8 @@ export interface PastValidationInput {
   readonly claimedSigningTime?: Date;
   readonly timestamps: readonly TimestampInput[];
   readonly material: EvidenceMaterial;
+  /** `material`'s revocation data already parsed (sourcesOf), when the caller holds it. */
+  readonly sources?: MaterialSources;
   readonly anchors: readonly Certificate[];
   /** Checks the signature (value, content digest, attributes, chain without revocation) at time t. */
   signatureAt(t: Date): Promise<SignatureAtTime>;
@@ -227,6 +229,7 @@ export async function validatePast(input: PastValidationInput): Promise<LongTerm
   // The material's revocation data, parsed once for every certificate asked about.
   const shared: Shared = {
     input,
+    ...(input.sources ? { sources: input.sources } : {}),
     described: (input.context ?? defaultContext).slot(DESCRIBED, () => new WeakMap()),
   };
   const sorted = [...input.timestamps].sort((a, b) => b.genTime.getTime() - a.genTime.getTime());
@@ -247,14 +250,15 @@ export async function validatePast(input: PastValidationInput): Promise<LongTerm
     let failure: Failure | undefined = ts.check.ok
       ? undefined
       : { code: ts.check.code, detail: ts.check.detail };
-    let chain: EvidenceCertificate[] = ts.check.path.map((c) => describe(c, false, shared));
+    let chain: EvidenceCertificate[] | undefined;
     if (!failure) failure = sunset(ts.algorithms, provenAt, input);
     if (!failure) {
       const judged = await judgeChain(ts.check.path, ts.genTime, provenAt, 'tsa', true, shared);
       chain = judged.chain;
       failure = judged.failure;
-      warnings.push(...judged.warnings);
+      if (judged.warnings.length) warnings.push(...judged.warnings);
     }
+    chain ??= ts.check.path.map((c) => describe(c, false, shared));
     if (failure) {
       evidence.push({ ...base, chain, ok: false, code: failure.code, detail: failure.detail });
       continue;
@@ -267,13 +271,14 @@ export async function validatePast(input: PastValidationInput): Promise<LongTerm
   const sig = await input.signatureAt(T);
   let failure: Failure | undefined = sig.ok ? undefined : { code: sig.code, detail: sig.detail };
   if (!failure) failure = sunset(sig.algorithms, T, input);
-  let chain: EvidenceCertificate[] = sig.path.map((c, i) => describe(c, i === sig.path.length - 1, shared));
+  let chain: EvidenceCertificate[] | undefined;
   if (!failure) {
     const judged = await judgeChain(sig.path, T, T, 'signer', best !== undefined, shared);
     chain = judged.chain;
     failure = judged.failure;
-    warnings.push(...judged.warnings);
+    if (judged.warnings.length) warnings.push(...judged.warnings);
   }
+  chain ??= sig.path.map((c, i) => describe(c, i === sig.path.length - 1, shared));
   if (!best && input.timestamps.length > 0)
     warnings.push('no timestamp could be trusted: the signature was judged at the validation time');
   const indication = failure ? LTV_INDICATION[failure.code] : 'TOTAL-PASSED';

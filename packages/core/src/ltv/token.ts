@@ -7,7 +7,8 @@
 
 import type { HashFactory } from '../cms/hasher.js';
 import { CMS_OID } from '../cms/oids.js';
-import { parseSignedData, type SignedData } from '../cms/signed-data.js';
+import type { PathResultCache } from '../cms/path-cache.js';
+import { parseSignedData, type SignedData, type SignerInfo } from '../cms/signed-data.js';
 import { parseTstInfo, type TstInfo } from '../cms/timestamp.js';
 import { type VerifyCmsOptions, verifySignedData } from '../cms/verify.js';
 import { chainChecks, signingKeyUsageCheck } from '../cms/verify-chain.js';
@@ -99,8 +100,8 @@ type TokenOptions = Pick<
   'trustAnchors' | 'verifier' | 'hasher' | 'algorithms' | 'signal' | 'pathCache' | 'context'
 >;
 
-/** The SignerInfo checks of verifyCms that a TokenVerdict stands for (the rest is judged each time). */
-const SIGNER_CHECKS: ReadonlySet<string> = new Set([
+/** The SignerInfo checks of verifyCms that a verdict stands for (the rest is judged each time). */
+export const SIGNER_CHECKS: ReadonlySet<string> = new Set([
   'signerCertificate',
   'algorithm',
   'signature',
@@ -109,9 +110,9 @@ const SIGNER_CHECKS: ReadonlySet<string> = new Set([
   'signingCertificate',
 ]);
 
-/** The first pool certificate the token's SignerIdentifier names (RFC 5652 §5.3), as verifyCms picks. */
-function firstNamed(t: ParsedToken, pool: readonly Certificate[]): Certificate | undefined {
-  const sid = t.sd.signerInfos[0]!.sid;
+/** The first pool certificate a SignerIdentifier names (RFC 5652 §5.3): the one verifyCms tries first. */
+export function firstNamed(si: SignerInfo, pool: readonly Certificate[]): Certificate | undefined {
+  const sid = si.sid;
   return pool.find((c) =>
     sid.type === 'issuerAndSerialNumber'
       ? bytesEqual(c.serial, sid.serial) && bytesEqual(c.issuer.der, sid.issuer)
@@ -153,7 +154,7 @@ export async function checkToken(
   const known = verdicts?.get(t)?.find((v) => v.by === by && v.hasher === hasher && v.policy === policy);
   // verifyCms tries the certificates the SignerIdentifier names in pool order: the verdict stands
   // only while the certificate it was reached with is still the first of them.
-  if (known && firstNamed(t, intermediates) === known.cert)
+  if (known && firstNamed(t.sd.signerInfos[0]!, intermediates) === known.cert)
     return judgeKnownToken(t, known.cert, intermediates, pool, options);
 
   let verifiedWith: Certificate | undefined;
@@ -192,8 +193,7 @@ export async function checkToken(
 
 /**
  * A token whose SignerInfo checks are known to pass with `cert`: what verifyCms would add on top —
- * the key usage and the chain at genTime, validated as verifyCms validates it (same options, so a
- * PathResultCache given by the caller answers for both).
+ * the key usage and the chain at genTime.
  */
 async function judgeKnownToken(
   t: ParsedToken,
@@ -202,33 +202,47 @@ async function judgeKnownToken(
   pool: readonly Certificate[],
   options: TokenOptions,
 ): Promise<TokenCheck> {
-  const pathOptions: ValidatePathOptions = {
-    trustAnchors: options.trustAnchors,
-    intermediates: intermediates.filter((c) => c !== cert),
-    time: t.info.genTime,
-    revocation: 'off',
-    signal: options.signal,
-    ...(options.context ? { context: options.context } : {}),
-    ...(options.algorithms?.allowSha1 ? { algorithms: { allowSha1: true } } : {}),
-  };
-  let outcome: ReturnType<typeof chainChecks>;
+  const judged = await judgeKnownSigner(
+    cert,
+    {
+      trustAnchors: options.trustAnchors,
+      intermediates: intermediates.filter((c) => c !== cert),
+      time: t.info.genTime,
+      revocation: 'off',
+      signal: options.signal,
+      ...(options.context ? { context: options.context } : {}),
+      ...(options.algorithms?.allowSha1 ? { algorithms: { allowSha1: true } } : {}),
+    },
+    options.pathCache,
+  );
+  const failed = judged.checks.find((c) => !c.ok && c.name !== 'revocation');
+  const path = pathOf(judged.chain, [...pool, ...anchorsOf(options.trustAnchors)]);
+  return tokenOutcome(path, cert.subject.text, failed);
+}
+
+/**
+ * For a signer whose SignerInfo checks are known to pass with `cert`, what verifyCms adds on top, as
+ * it does it: the key usage check, then the chain validated with `pathOptions` (built as verifyCms
+ * builds them, so a PathResultCache given by the caller answers for both).
+ */
+export async function judgeKnownSigner(
+  cert: Certificate,
+  pathOptions: ValidatePathOptions,
+  pathCache: PathResultCache | undefined,
+): Promise<{ readonly chain: ReportChainElement[]; readonly checks: ReportCheck[] }> {
+  const usage = signingKeyUsageCheck(cert).check;
   try {
-    const result = options.pathCache
-      ? await options.pathCache.get(cert, pathOptions, () => validatePath(cert, pathOptions))
+    const result = pathCache
+      ? await pathCache.get(cert, pathOptions, () => validatePath(cert, pathOptions))
       : await validatePath(cert, pathOptions);
-    outcome = chainChecks(result);
+    const outcome = chainChecks(result);
+    return { chain: outcome.chain, checks: [usage, ...outcome.checks.map((c) => c.check)] };
   } catch (e) {
     if (isShomeiError(e) && e.code === 'ABORTED') throw e;
     const code = isShomeiError(e) ? e.code : 'CMS_CHAIN_INDETERMINATE';
     const detail = isShomeiError(e) ? e.message : 'path validation failed';
-    return tokenOutcome([], cert.subject.text, { name: 'chain', ok: false, code, detail });
+    return { chain: [], checks: [usage, { name: 'chain', ok: false, code, detail }] };
   }
-  const usage = signingKeyUsageCheck(cert).check;
-  const failed = usage.ok
-    ? outcome.checks.find((c) => !c.check.ok && c.check.name !== 'revocation')?.check
-    : usage;
-  const path = pathOf(outcome.chain, [...pool, ...anchorsOf(options.trustAnchors)]);
-  return tokenOutcome(path, cert.subject.text, failed);
 }
 
 /** The TokenCheck for a token whose SignerInfo and chain were checked (`failed`: the first failure). */

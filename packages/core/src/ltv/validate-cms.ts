@@ -7,11 +7,14 @@
 
 import { DIGEST_BY_OID, SIGNATURE_BY_OID } from '../cms/algorithms.js';
 import { signingTime as readSigningTime } from '../cms/attributes-check.js';
+import type { HashFactory } from '../cms/hasher.js';
+import type { SignerInfo } from '../cms/signed-data.js';
 import { type VerifyCmsOptions, verifySignedData } from '../cms/verify.js';
 import { coreError, throwIfAborted } from '../errors.js';
 import type { SignerReport } from '../report/types.js';
 import { VERDICT_RANK as RANK } from '../report/verdict-rank.js';
 import type { HashAlgorithmName } from '../signer.js';
+import type { Certificate } from '../x509/certificate.js';
 import { defaultContext } from '../x509/context.js';
 import { atsV3Input, checkHashIndex } from './ats-v3.js';
 import { digestWith, readContent } from './content.js';
@@ -29,14 +32,17 @@ import {
 } from './parsed-cms.js';
 import { type SignatureAtTime, type TimestampInput, validatePast } from './past-validation.js';
 import { reasonForCheck } from './reasons.js';
-import { rememberingVerifier } from './signature-verdicts.js';
+import { policyKey, rememberingVerifier } from './signature-verdicts.js';
 import {
   anchorsOf,
   checkToken,
   coversData,
+  firstNamed,
+  judgeKnownSigner,
   malformedTimestamp,
   type ParsedToken,
   pathOf,
+  SIGNER_CHECKS,
   WEBCRYPTO_HASHES,
 } from './token.js';
 
@@ -98,9 +104,12 @@ export async function verifyCmsLongTerm(
   const content =
     parts.raw.content ?? (options.content !== undefined ? await readContent(options.content) : undefined);
   const anchors = anchorsOf(options.trustAnchors);
+  // Anchors given as bytes are handed down parsed (core's objects, found again by content), so
+  // each path validation and its cache compare objects rather than bytes; unreadable ones stay as given.
+  const o = anchors.length === options.trustAnchors.length ? { ...options, trustAnchors: anchors } : options;
   const reports: LongTermReport[] = [];
   for (let index = 0; index < parts.signers.length; index++) {
-    reports.push(await signerLongTerm(parts, index, content, anchors, now, options));
+    reports.push(await signerLongTerm(parts, index, content, anchors, now, o));
   }
   let worst = reports[0]!;
   for (const r of reports) if (RANK[r.verdict] > RANK[worst.verdict]) worst = r;
@@ -224,21 +233,10 @@ async function signerLongTerm(
         ? 'T'
         : 'B';
 
-  // The signer's signature value is checked once per context for the same bytes (its verdict is
-  // remembered, signature-verdicts.ts); its chain is judged at each time asked.
-  const verifier = rememberingVerifier(options.context, options.verifier, options.algorithms);
   const hasher = contentHasher(parts, options.hasher);
-  let lastReport: SignerReport | undefined;
+  let lastReport: SignerResult | undefined;
   const signatureAt = async (t: Date): Promise<SignatureAtTime> => {
-    const report = (await verifySignedData(s.bare, {
-      ...options,
-      ...(content && !raw.content ? { content } : {}),
-      intermediates: material.certificates,
-      time: t,
-      revocation: 'off',
-      verifier,
-      ...(hasher ? { hasher } : {}),
-    })) as SignerReport;
+    const report = await signerAt(s, psi, t, material, content, byBytes, hasherKey, hasher, options);
     lastReport = report;
     const path = pathOf(report.chain, [...material.certificates, ...anchors]);
     const digest = DIGEST_BY_OID[psi.digestAlgorithm.oid];
@@ -263,6 +261,8 @@ async function signerLongTerm(
   const claimed = psi.signedAttrs ? readSigningTime(psi.signedAttrs) : undefined;
   const result = await validatePast({
     ...(options.context ? { context: options.context } : {}),
+    // The embedded material alone is parsed once per context (its parts are private copies).
+    ...(supplied ? {} : { sources: s.sources(options.context ?? defaultContext) }),
     now,
     level,
     signer: { subject: '' },
@@ -274,7 +274,7 @@ async function signerLongTerm(
     ...(options.algorithmExpiry ? { algorithmExpiry: options.algorithmExpiry } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const basic = lastReport as SignerReport | undefined;
+  const basic = lastReport as SignerResult | undefined;
   return {
     ...result,
     signer: basic?.signer ?? { subject: '' },
@@ -282,4 +282,97 @@ async function signerLongTerm(
       ? { digestAlgorithm: basic.digestAlgorithm, signatureAlgorithm: basic.signatureAlgorithm }
       : {}),
   };
+}
+
+/** What long-term validation reads from the signer's verifyCms report. */
+type SignerResult = Pick<
+  SignerReport,
+  'signer' | 'digestAlgorithm' | 'signatureAlgorithm' | 'chain' | 'checks'
+>;
+
+/**
+ * The signer at time `t`, as verifyCms sees it without the evidence (revocation is judged after).
+ * Its SignerInfo checks — signature value, messageDigest, contentType, signing-certificate binding —
+ * are functions of the signature's bytes (attached content) and are kept per context once they
+ * passed (SignerParts.verdicts, under the verifier, hasher and algorithm policy that reached them);
+ * the key usage and the chain at `t` are judged on every call.
+ */
+async function signerAt(
+  s: SignerParts,
+  psi: SignerInfo,
+  t: Date,
+  material: EvidenceMaterial,
+  content: Uint8Array | undefined,
+  byBytes: boolean,
+  hasherKey: object,
+  /** `options.hasher`, remembering the digests of the encapsulated content (contentHasher). */
+  hasher: HashFactory | undefined,
+  options: VerifyCmsLongTermOptions,
+): Promise<SignerResult> {
+  const by: object = options.verifier ?? (options.context ?? defaultContext).crypto;
+  const policy = policyKey(options.algorithms);
+  const known = byBytes
+    ? s.verdicts.find((v) => v.by === by && v.hasher === hasherKey && v.policy === policy)
+    : undefined;
+  if (known && firstNamed(psi, material.certificates) === known.cert) {
+    const judged = await judgeKnownSigner(
+      known.cert,
+      {
+        trustAnchors: options.trustAnchors,
+        intermediates: material.certificates.filter((c) => c !== known.cert),
+        crls: options.crls,
+        ocsp: options.ocsp,
+        time: t,
+        policy: options.policy,
+        revocation: 'off',
+        signal: options.signal,
+        ...(options.context ? { context: options.context } : {}),
+        ...options.pathOptions,
+        ...(options.algorithms?.allowSha1 ? { algorithms: { allowSha1: true } } : {}),
+      },
+      options.pathCache,
+    );
+    const checks = [...known.checks, ...judged.checks];
+    return {
+      signer: checks.every((c) => c.ok) ? known.signer : { subject: known.signer.subject },
+      digestAlgorithm: known.digestAlgorithm,
+      signatureAlgorithm: known.signatureAlgorithm,
+      chain: judged.chain,
+      checks,
+    };
+  }
+  // The signature value is checked once per context for the same bytes (signature-verdicts.ts).
+  const remembering = rememberingVerifier(options.context, options.verifier, options.algorithms);
+  let verifiedWith: Certificate | undefined;
+  const report = (await verifySignedData(s.bare, {
+    ...options,
+    ...(content && s.bare.content === undefined ? { content } : {}),
+    intermediates: material.certificates,
+    time: t,
+    revocation: 'off',
+    ...(hasher ? { hasher } : {}),
+    verifier: async (cert, hash, signature, data) => {
+      const ok = await remembering(cert, hash, signature, data);
+      if (ok) verifiedWith ??= cert;
+      return ok;
+    },
+  })) as SignerReport;
+  if (
+    byBytes &&
+    verifiedWith &&
+    report.verdict === 'valid' &&
+    report.checks.every((c) => c.name !== 'timestamp')
+  ) {
+    s.verdicts.push({
+      by,
+      hasher: hasherKey,
+      policy,
+      cert: verifiedWith,
+      checks: report.checks.filter((c) => SIGNER_CHECKS.has(c.name)),
+      signer: report.signer,
+      digestAlgorithm: report.digestAlgorithm,
+      signatureAlgorithm: report.signatureAlgorithm,
+    });
+  }
+  return report;
 }
