@@ -26,7 +26,7 @@ import {
   type TimestampEvidence,
 } from './evidence.js';
 import type { EvidenceMaterial } from './material.js';
-import { type MaterialSources, revocationAt, sourcesOf } from './revocation-at.js';
+import { type MaterialSources, type RevocationFinding, revocationAt, sourcesOf } from './revocation-at.js';
 import type { TokenCheck } from './token.js';
 
 export interface TimestampInput {
@@ -90,6 +90,11 @@ interface Shared {
   readonly described: WeakMap<Certificate, readonly [Described, Described]>;
   sources?: MaterialSources;
   candidates?: readonly Certificate[];
+  /**
+   * Revocation findings of this validation, per certificate, issuer and time: a CA shared by the
+   * signer's and a TSA's chain, or two timestamps of the same second, are judged once per validation.
+   */
+  readonly findings: Map<Certificate, Map<Certificate, Map<number, Promise<RevocationFinding>>>>;
 }
 
 function describe(c: Certificate, anchor: boolean, shared: Shared): Described {
@@ -154,15 +159,30 @@ async function judgeChain(
     }
     shared.sources ??= sourcesOf(input.material, input.context);
     shared.candidates ??= [...input.material.certificates, ...input.anchors];
-    const found = await revocationAt(
-      cert,
-      issuer,
-      t,
-      input.material,
-      shared.candidates,
-      input.context,
-      shared.sources,
-    );
+    let byIssuer = shared.findings.get(cert);
+    if (!byIssuer) {
+      byIssuer = new Map();
+      shared.findings.set(cert, byIssuer);
+    }
+    let byTime = byIssuer.get(issuer);
+    if (!byTime) {
+      byTime = new Map();
+      byIssuer.set(issuer, byTime);
+    }
+    let pending = byTime.get(t.getTime());
+    if (!pending) {
+      pending = revocationAt(
+        cert,
+        issuer,
+        t,
+        input.material,
+        shared.candidates,
+        input.context,
+        shared.sources,
+      );
+      byTime.set(t.getTime(), pending);
+    }
+    const found = await pending;
     const d = found.decisive;
     const described = describe(cert, false, shared);
     chain.push(d ? { ...described, revocation: d } : described);
@@ -231,6 +251,7 @@ export async function validatePast(input: PastValidationInput): Promise<LongTerm
     input,
     ...(input.sources ? { sources: input.sources } : {}),
     described: (input.context ?? defaultContext).slot(DESCRIBED, () => new WeakMap()),
+    findings: new Map(),
   };
   const sorted = [...input.timestamps].sort((a, b) => b.genTime.getTime() - a.genTime.getTime());
   let poe = input.now;

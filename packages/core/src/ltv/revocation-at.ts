@@ -12,11 +12,13 @@ import { CrlIndex } from '../revocation/crl-index.js';
 import {
   type OcspResponse,
   type OcspSingleResponse,
+  type OcspVerifyOptions,
   parseOcspResponse,
   verifyOcspResponse,
 } from '../revocation/ocsp.js';
 import type { Certificate } from '../x509/certificate.js';
 import { contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
+import { namesMatch } from '../x509/name.js';
 import type { RevocationEvidence } from './evidence.js';
 import type { EvidenceMaterial } from './material.js';
 import { BytesMemo } from './memo.js';
@@ -111,6 +113,8 @@ export interface RevocationFinding {
   readonly problems: readonly string[];
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 // Only CRLs signed by the certificate's issuer are used from the material (no indirect CRLs).
 const noIndirectSigner = async (): Promise<boolean> => false;
 
@@ -139,7 +143,7 @@ export async function revocationAt(
     if (a.status === 'revoked') revoked ??= a;
     if (!newest || a.issuedAt > newest.issuedAt) newest = a;
   };
-  const ocspOptions = context ? { time, context } : { time };
+  const ocspOptions: OcspVerifyOptions = context ? { time, context } : { time };
   for (const src of sources.ocsp) {
     // Only responses naming this serial can answer for it (the CertID hashes are checked inside).
     const s = src.singles.find((x) => x.serialHex === cert.serialHex);
@@ -151,21 +155,22 @@ export async function revocationAt(
     }
     if (o.kind !== 'status' || o.status.status === 'unknown') continue;
     const single = s.single;
-    take(
-      {
-        source: 'ocsp',
-        issuer: src.responder ?? issuer.subject.text,
-        issuedAt: s.issuedAt,
-        ...(s.nextUpdate ? { nextUpdate: s.nextUpdate } : {}),
-        status: o.status.status,
-        ...(s.revokedAt ? { revokedAt: s.revokedAt } : {}),
-        ...(single.reason ? { reason: single.reason } : {}),
-        fresh: single.thisUpdate.getTime() >= second,
-      },
-      single.status === 'revoked' ? single.revokedAt : undefined,
-    );
+    // Plain assignments, no conditional spreads: this runs for every certificate of every chain.
+    const a: Writable<RevocationEvidence> = {
+      source: 'ocsp',
+      issuer: src.responder ?? issuer.subject.text,
+      issuedAt: s.issuedAt,
+      status: o.status.status,
+      fresh: single.thisUpdate.getTime() >= second,
+    };
+    if (s.nextUpdate) a.nextUpdate = s.nextUpdate;
+    if (s.revokedAt) a.revokedAt = s.revokedAt;
+    if (single.reason) a.reason = single.reason;
+    take(a, single.status === 'revoked' ? single.revokedAt : undefined);
   }
   for (const { crl, issuedAt, nextUpdate } of sources.crls) {
+    // RFC 5280 §6.3.3 (b)(1): a CRL that is not indirect covers only certificates of its own issuer.
+    if (!crl.indirect && !namesMatch(crl.issuer, cert.issuer)) continue;
     const o = await checkCrls(cert, issuer, [crl], {
       time,
       candidates,
@@ -178,25 +183,22 @@ export async function revocationAt(
     }
     if (o.kind !== 'status' || o.status.status === 'unknown') continue;
     const entry = crl.lookup(cert.serial);
-    take(
-      {
-        source: 'crl',
-        issuer: crl.issuer.text,
-        issuedAt,
-        ...(nextUpdate ? { nextUpdate } : {}),
-        status: o.status.status,
-        ...(entry ? { revokedAt: entry.revocationDate.toISOString() } : {}),
-        ...(entry?.reason ? { reason: entry.reason } : {}),
-        fresh: crl.thisUpdate.getTime() >= second,
-      },
-      entry?.revocationDate,
-    );
+    const a: Writable<RevocationEvidence> = {
+      source: 'crl',
+      issuer: crl.issuer.text,
+      issuedAt,
+      status: o.status.status,
+      fresh: crl.thisUpdate.getTime() >= second,
+    };
+    if (nextUpdate) a.nextUpdate = nextUpdate;
+    if (entry) a.revokedAt = entry.revocationDate.toISOString();
+    if (entry?.reason) a.reason = entry.reason;
+    take(a, entry?.revocationDate);
   }
   // A revocation decides; else the newest answer (ISO texts of one form compare as times).
   const decisive = revoked ?? newest;
-  return {
-    ...(decisive ? { decisive } : {}),
-    ...(revokedAt ? { revokedAt } : {}),
-    problems,
-  };
+  const finding: Writable<RevocationFinding> = { problems };
+  if (decisive) finding.decisive = decisive;
+  if (revokedAt) finding.revokedAt = revokedAt;
+  return finding;
 }

@@ -92,15 +92,13 @@ const digest = async (alg: string, data: Uint8Array): Promise<Uint8Array> =>
 // the same few CA certificates answer for every response checked, so they are hashed once per
 // context (per parsed Certificate, core's own immutable object) and hash algorithm.
 const NAME_KEY_HASHES =
-  contextSlot<WeakMap<Certificate, Map<string, Promise<[Uint8Array, Uint8Array]>>>>(
-    'OCSP name and key hashes',
-  );
-function nameAndKeyHash(
-  cert: Certificate,
-  hash: string,
-  context: ShomeiContext | undefined,
-): Promise<[Uint8Array, Uint8Array]> {
-  if (!context) return Promise.all([digest(hash, cert.subject.der), digest(hash, spkiKeyBytes(cert.spki))]);
+  contextSlot<WeakMap<Certificate, Map<string, NameKeyHashes>>>('OCSP name and key hashes');
+interface NameKeyHashes {
+  readonly pending: Promise<[Uint8Array, Uint8Array]>;
+  /** Set once `pending` has settled with a value. */
+  value?: [Uint8Array, Uint8Array];
+}
+function nameAndKeyHashes(cert: Certificate, hash: string, context: ShomeiContext): NameKeyHashes {
   const all = context.slot(NAME_KEY_HASHES, () => new WeakMap());
   let byHash = all.get(cert);
   if (!byHash) {
@@ -109,11 +107,28 @@ function nameAndKeyHash(
   }
   let h = byHash.get(hash);
   if (!h) {
-    h = Promise.all([digest(hash, cert.subject.der), digest(hash, spkiKeyBytes(cert.spki))]);
-    byHash.set(hash, h);
-    h.catch(() => byHash.delete(hash));
+    const entry: NameKeyHashes = {
+      pending: Promise.all([digest(hash, cert.subject.der), digest(hash, spkiKeyBytes(cert.spki))]),
+    };
+    entry.pending.then(
+      (v) => {
+        entry.value = v;
+      },
+      () => byHash.delete(hash),
+    );
+    byHash.set(hash, entry);
+    h = entry;
   }
   return h;
+}
+async function nameAndKeyHash(
+  cert: Certificate,
+  hash: string,
+  context: ShomeiContext | undefined,
+): Promise<[Uint8Array, Uint8Array]> {
+  if (!context) return Promise.all([digest(hash, cert.subject.der), digest(hash, spkiKeyBytes(cert.spki))]);
+  const h = nameAndKeyHashes(cert, hash, context);
+  return h.value ?? h.pending;
 }
 
 /** CertID for `cert` issued by `issuer` (§4.1.1), SHA-1 by default as most responders expect. */
@@ -378,11 +393,14 @@ export async function verifyOcspResponse(
   for (const s of resp.responses) {
     if (!bytesEqual(s.certId.serial, cert.serial)) continue;
     try {
-      const id = await certIdFor(cert, issuer, s.certId.hashAlgorithm, context);
-      if (
-        bytesEqual(id.issuerNameHash, s.certId.issuerNameHash) &&
-        bytesEqual(id.issuerKeyHash, s.certId.issuerKeyHash)
-      ) {
+      const h = digestByOid(s.certId.hashAlgorithm)?.name;
+      // The issuer's hashes, without a round through the event loop once they are known.
+      let pair = h && h !== 'MD5' ? nameAndKeyHashes(issuer, h, context).value : undefined;
+      if (!pair) {
+        const id = await certIdFor(cert, issuer, s.certId.hashAlgorithm, context);
+        pair = [id.issuerNameHash, id.issuerKeyHash];
+      }
+      if (bytesEqual(pair[0], s.certId.issuerNameHash) && bytesEqual(pair[1], s.certId.issuerKeyHash)) {
         single = s;
         break;
       }
