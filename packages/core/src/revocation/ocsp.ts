@@ -3,6 +3,9 @@
  * (the CA itself, or a delegated responder with id-kp-OCSPSigning issued by the CA, §4.2.2.2),
  * thisUpdate / nextUpdate window (§4.2.2.1), nonce (RFC 8954), and the certificate's CertID.
  */
+
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { bytesEqual, toHex } from '../der/bytes.js';
 import {
   children,
@@ -98,6 +101,19 @@ interface NameKeyHashes {
   /** Set once `pending` has settled with a value. */
   value?: [Uint8Array, Uint8Array];
 }
+// A name and a key are a few hundred bytes: hashed on the calling thread (a WebCrypto round trip
+// per CertID costs more than the hashing), with WebCrypto for what the portable hasher lacks.
+const SMALL_HASHES: Readonly<Record<string, (data: Uint8Array) => Uint8Array>> = {
+  'SHA-1': sha1,
+  'SHA-256': sha256,
+  'SHA-384': sha384,
+  'SHA-512': sha512,
+};
+function hashSmall(hash: string, data: Uint8Array): Promise<Uint8Array> | Uint8Array {
+  const h = SMALL_HASHES[hash];
+  return h ? h(data) : digest(hash, data);
+}
+
 function nameAndKeyHashes(cert: Certificate, hash: string, context: ShomeiContext): NameKeyHashes {
   const all = context.slot(NAME_KEY_HASHES, () => new WeakMap());
   let byHash = all.get(cert);
@@ -107,15 +123,19 @@ function nameAndKeyHashes(cert: Certificate, hash: string, context: ShomeiContex
   }
   let h = byHash.get(hash);
   if (!h) {
-    const entry: NameKeyHashes = {
-      pending: Promise.all([digest(hash, cert.subject.der), digest(hash, spkiKeyBytes(cert.spki))]),
-    };
-    entry.pending.then(
-      (v) => {
-        entry.value = v;
-      },
-      () => byHash.delete(hash),
-    );
+    const name = hashSmall(hash, cert.subject.der);
+    const key = hashSmall(hash, spkiKeyBytes(cert.spki));
+    const entry: NameKeyHashes =
+      name instanceof Uint8Array && key instanceof Uint8Array
+        ? { pending: Promise.resolve([name, key]), value: [name, key] }
+        : { pending: Promise.all([name, key]) };
+    if (!entry.value)
+      entry.pending.then(
+        (v) => {
+          entry.value = v;
+        },
+        () => byHash.delete(hash),
+      );
     byHash.set(hash, entry);
     h = entry;
   }
@@ -372,7 +392,8 @@ async function responderMatches(
   const rid = resp.responderId;
   if (!rid) return false;
   if ('byName' in rid) return namesMatch(rid.byName, cert.subject);
-  return bytesEqual(rid.byKey, (await nameAndKeyHash(cert, 'SHA-1', context))[1]);
+  const known = nameAndKeyHashes(cert, 'SHA-1', context).value;
+  return bytesEqual(rid.byKey, (known ?? (await nameAndKeyHash(cert, 'SHA-1', context)))[1]);
 }
 
 /**
