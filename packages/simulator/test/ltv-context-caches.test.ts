@@ -118,6 +118,15 @@ describe('long-term validation in one context', () => {
     ]);
   });
 
+  it('content given beside the attached signature is compared again, never taken from the verdict', async () => {
+    const { context } = countingContext();
+    await validate(lta, context);
+    const other = { content: new TextEncoder().encode('別の申請書') };
+    const afterValid = await validate(lta, context, other);
+    const fresh = await validate(lta, countingContext().context, other);
+    expect([afterValid.verdict !== 'valid', afterValid]).toEqual([true, fresh]);
+  });
+
   it('an algorithm expiry is applied on every validation, also after a cached verdict', async () => {
     const { context } = countingContext();
     await validate(lta, context);

@@ -236,7 +236,10 @@ async function signerLongTerm(
   const hasher = contentHasher(parts, options.hasher);
   let lastReport: SignerResult | undefined;
   const signatureAt = async (t: Date): Promise<SignatureAtTime> => {
-    const report = await signerAt(s, psi, t, material, content, byBytes, hasherKey, hasher, options);
+    // Content given beside an attached signature is compared by verifyCms (CMS_CONTENT_MISMATCH):
+    // then the signer's checks are not taken from a verdict.
+    const mine = byBytes && options.content === undefined;
+    const report = await signerAt(s, psi, t, material, content, mine, hasherKey, hasher, options);
     lastReport = report;
     const path = pathOf(report.chain, [...material.certificates, ...anchors]);
     const digest = DIGEST_BY_OID[psi.digestAlgorithm.oid];
