@@ -40,6 +40,10 @@ export interface ParsedToken {
   /** The token parsed for verification once, without its certificates and CRLs (judged from the material). */
   readonly sd: SignedData;
   readonly info: TstInfo;
+  /** The token's own certificates, parsed (on first use). */
+  own?: readonly Certificate[];
+  /** The last pool checkToken was given and the own-certificates-first list made from it. */
+  pooled?: { readonly pool: readonly Certificate[]; readonly list: readonly Certificate[] };
 }
 
 /** Reads a token; undefined when it is not a SignedData over a TSTInfo. */
@@ -141,11 +145,15 @@ export async function checkToken(
     };
   // The token's own certificates first: the path is built from the TSA's choice (e.g. its CA's
   // renewed certificate) before older certificates of the same name in the signature's material.
-  const own = t.raw.certificates.flatMap((d) => {
+  t.own ??= t.raw.certificates.flatMap((d) => {
     const c = certificateOf(d);
     return c ? [c] : [];
   });
-  const intermediates = own.length ? [...own, ...pool.filter((c) => !own.includes(c))] : pool;
+  const own = t.own;
+  // The same pool (a signature's material read once per context) gives the same list.
+  if (t.pooled?.pool !== pool)
+    t.pooled = { pool, list: own.length ? [...own, ...pool.filter((c) => !own.includes(c))] : pool };
+  const intermediates = t.pooled.list;
   const context = options.context ?? defaultContext;
   const by: object = options.verifier ?? context.crypto;
   const hasher: object = options.hasher ?? WEBCRYPTO_HASHES;

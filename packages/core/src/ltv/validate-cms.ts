@@ -176,7 +176,8 @@ async function signerLongTerm(
     });
     for (const t of s.tokens) if (t.token) addTokenMaterial(material, t.token.raw);
   } else {
-    material = copyMaterial(s.withTokens);
+    // Read only from here on (validatePast and the checks never add to it).
+    material = s.withTokens;
   }
 
   // Coverage is a function of the signature's bytes alone unless the caller's content enters it.
