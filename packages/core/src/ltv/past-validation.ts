@@ -129,9 +129,6 @@ async function judgeChain(
   const chain: EvidenceCertificate[] = [];
   const warnings: string[] = [];
   let failure: Failure | undefined;
-  const fail = (f: Failure) => {
-    failure ??= f;
-  };
   const last = path.length - 1;
   for (let i = 0; i <= last; i++) {
     const cert = path[i]!;
@@ -146,15 +143,15 @@ async function judgeChain(
     }
     const who = `"${cert.subject.text}"`;
     if (provenAt > cert.notAfter) {
-      fail({
+      failure ??= {
         code: 'OUT_OF_BOUNDS_NO_POE',
         detail: `${who} expired at ${iso(cert.notAfter)} and the ${role === 'tsa' ? 'timestamp' : 'signature'} is proven to exist only at ${iso(provenAt)}`,
-      });
+      };
     }
     const issuer = path[i + 1];
     if (!issuer) {
       chain.push(describe(cert, false, shared));
-      fail({ code: 'NO_CERTIFICATE_CHAIN_FOUND', detail: `no issuer of ${who} in the material` });
+      failure ??= { code: 'NO_CERTIFICATE_CHAIN_FOUND', detail: `no issuer of ${who} in the material` };
       continue;
     }
     shared.sources ??= sourcesOf(input.material, input.context);
@@ -188,34 +185,34 @@ async function judgeChain(
     chain.push(d ? { ...described, revocation: d } : described);
     if (d?.status === 'revoked') {
       const at = `${who} was revoked${d.reason ? ` (${d.reason})` : ''} at ${d.revokedAt}, before ${iso(t)}`;
-      if (i > 0) fail({ code: 'REVOKED_CA_NO_POE', detail: at });
+      if (i > 0) failure ??= { code: 'REVOKED_CA_NO_POE', detail: at };
       else if (role === 'signer' && timeIsProof)
-        fail({ code: 'REVOKED', detail: `${at}, the earliest proof that the signature existed` });
+        failure ??= { code: 'REVOKED', detail: `${at}, the earliest proof that the signature existed` };
       else
-        fail({
+        failure ??= {
           code: 'REVOKED_NO_POE',
           detail: `${at}, and nothing proves the ${role === 'tsa' ? 'timestamp' : 'signature'} existed earlier`,
-        });
+        };
       continue;
     }
     if (role === 'tsa' && found.revokedAt && found.revokedAt <= provenAt) {
       // The TSA key may have been compromised before the token is proven to exist: it could be backdated.
-      fail({
+      failure ??= {
         code: 'REVOKED_NO_POE',
         detail: `${who} was revoked at ${iso(found.revokedAt)}, before the timestamp is proven to exist (${iso(provenAt)})`,
-      });
+      };
       continue;
     }
     if (!d) {
-      fail({
+      failure ??= {
         code: 'TRY_LATER',
         detail: `no revocation data for ${who}${found.problems.length ? ` (${found.problems.join('; ')})` : ''}`,
-      });
+      };
     } else if (!d.fresh) {
-      fail({
+      failure ??= {
         code: 'TRY_LATER',
         detail: `the newest revocation data for ${who} was issued at ${d.issuedAt}, before ${iso(t)}: it gives no freshness for that time`,
-      });
+      };
     } else if (found.revokedAt) {
       warnings.push(
         `${who} was revoked at ${iso(found.revokedAt)}, after ${iso(t)}: this does not affect the result`,

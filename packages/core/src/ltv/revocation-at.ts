@@ -134,15 +134,7 @@ export async function revocationAt(
 ): Promise<RevocationFinding> {
   // Revocation times are encoded to the second (RFC 5280 §4.1.2.5, RFC 6960 §4.2.2.1): compare there.
   const second = Math.floor(time.getTime() / 1000) * 1000;
-  let revoked: RevocationEvidence | undefined;
-  let newest: RevocationEvidence | undefined;
-  const problems: string[] = [];
-  let revokedAt: Date | undefined;
-  const take = (a: RevocationEvidence, revokedOn: Date | undefined) => {
-    if (revokedOn && (!revokedAt || revokedOn < revokedAt)) revokedAt = revokedOn;
-    if (a.status === 'revoked') revoked ??= a;
-    if (!newest || a.issuedAt > newest.issuedAt) newest = a;
-  };
+  const found: Answers = { problems: [] };
   const ocspOptions: OcspVerifyOptions = context ? { time, context } : { time };
   for (const src of sources.ocsp) {
     // Only responses naming this serial can answer for it (the CertID hashes are checked inside).
@@ -150,7 +142,7 @@ export async function revocationAt(
     if (!s) continue;
     const o = await verifyOcspResponse(src.response, cert, issuer, ocspOptions);
     if (o.kind === 'failed') {
-      if (o.code !== 'OCSP_CERT_MISMATCH') problems.push(`OCSP: ${o.detail}`);
+      if (o.code !== 'OCSP_CERT_MISMATCH') found.problems.push(`OCSP: ${o.detail}`);
       continue;
     }
     if (o.kind !== 'status' || o.status.status === 'unknown') continue;
@@ -166,7 +158,7 @@ export async function revocationAt(
     if (s.nextUpdate) a.nextUpdate = s.nextUpdate;
     if (s.revokedAt) a.revokedAt = s.revokedAt;
     if (single.reason) a.reason = single.reason;
-    take(a, single.status === 'revoked' ? single.revokedAt : undefined);
+    take(found, a, single.status === 'revoked' ? single.revokedAt : undefined);
   }
   for (const { crl, issuedAt, nextUpdate } of sources.crls) {
     // RFC 5280 §6.3.3 (b)(1): a CRL that is not indirect covers only certificates of its own issuer.
@@ -178,7 +170,7 @@ export async function revocationAt(
       ...(context ? { context } : {}),
     });
     if (o.kind === 'failed') {
-      problems.push(`CRL of ${crl.issuer.text}: ${o.detail}`);
+      found.problems.push(`CRL of ${crl.issuer.text}: ${o.detail}`);
       continue;
     }
     if (o.kind !== 'status' || o.status.status === 'unknown') continue;
@@ -193,12 +185,26 @@ export async function revocationAt(
     if (nextUpdate) a.nextUpdate = nextUpdate;
     if (entry) a.revokedAt = entry.revocationDate.toISOString();
     if (entry?.reason) a.reason = entry.reason;
-    take(a, entry?.revocationDate);
+    take(found, a, entry?.revocationDate);
   }
   // A revocation decides; else the newest answer (ISO texts of one form compare as times).
-  const decisive = revoked ?? newest;
-  const finding: Writable<RevocationFinding> = { problems };
+  const decisive = found.revoked ?? found.newest;
+  const finding: Writable<RevocationFinding> = { problems: found.problems };
   if (decisive) finding.decisive = decisive;
-  if (revokedAt) finding.revokedAt = revokedAt;
+  if (found.revokedAt) finding.revokedAt = found.revokedAt;
   return finding;
+}
+
+/** What the sources said so far about one certificate. */
+interface Answers {
+  revoked?: RevocationEvidence;
+  newest?: RevocationEvidence;
+  revokedAt?: Date;
+  readonly problems: string[];
+}
+
+function take(found: Answers, a: RevocationEvidence, revokedOn: Date | undefined): void {
+  if (revokedOn && (!found.revokedAt || revokedOn < found.revokedAt)) found.revokedAt = revokedOn;
+  if (a.status === 'revoked') found.revoked ??= a;
+  if (!found.newest || a.issuedAt > found.newest.issuedAt) found.newest = a;
 }
