@@ -96,17 +96,29 @@ export async function checkHashIndex(
   } catch {
     return { ok: false, detail: 'the hash index is malformed' };
   }
-  const present = async (items: readonly Uint8Array[]) =>
-    Promise.all(items.map((x) => digestWith(hasher, alg, x)));
-  const pools = [
-    await present(sd.certificates),
-    await present(sd.crls),
-    await present(si.unsigned.flatMap((a) => a.values.map((v) => concatBytes(a.type, v)))),
-  ];
+  // Each entry must match an item present now. Items are hashed when first needed, at most once:
+  // entries list them in order, and what was added after the index (the archive timestamp itself,
+  // later evidence) is never hashed.
+  const unsigned = si.unsigned.flatMap((a) => a.values.map((v) => [a.type, v] as const));
+  const pools: readonly (readonly unknown[])[] = [sd.certificates, sd.crls, unsigned];
+  const bytesOf = (k: number, i: number): Uint8Array =>
+    k < 2 ? (pools[k]![i] as Uint8Array) : concatBytes(...(unsigned[i] as readonly [Uint8Array, Uint8Array]));
   const names = ['certificate', 'revocation entry', 'unsigned attribute value'];
   for (let k = 0; k < 3; k++) {
+    const hashes: (Uint8Array | undefined)[] = [];
+    let next = 0;
     for (const h of lists[k]!) {
-      if (!pools[k]!.some((p) => bytesEqual(p, h)))
+      let found = false;
+      // Look where the previous entry matched first, then everywhere.
+      for (let n = 0; n < pools[k]!.length && !found; n++) {
+        const i = (next + n) % pools[k]!.length;
+        hashes[i] ??= await digestWith(hasher, alg, bytesOf(k, i));
+        if (bytesEqual(hashes[i]!, h)) {
+          found = true;
+          next = i + 1;
+        }
+      }
+      if (!found)
         return { ok: false, detail: `a ${names[k]} covered by the archive timestamp is missing or altered` };
     }
   }

@@ -1,7 +1,6 @@
 /** Helpers on bytes shared by augmentation and validation. */
 import { type ContentInput, contentChunks } from '../cms/content.js';
 import { digestBytes, type HashFactory } from '../cms/hasher.js';
-import { toHex } from '../der/bytes.js';
 import { concatBytes } from '../der/writer.js';
 import type { HashAlgorithmName } from '../signer.js';
 
@@ -11,17 +10,6 @@ export async function readContent(input: ContentInput): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const c of contentChunks(input)) parts.push(c);
   return concatBytes(...parts);
-}
-
-/**
- * A cache key for evidence bytes (certificates, CRLs, OCSP responses) that repeat across validations
- * as fresh views of the same bytes: length, FNV-1a over all of them and the last 16 bytes (for CRLs
- * and OCSP the signature). Callers confirm a hit byte for byte where a collision would matter.
- */
-export function bytesKey(der: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
-  return `${der.length}:${h >>> 0}:${toHex(der.subarray(Math.max(0, der.length - 16)))}`;
 }
 
 /**

@@ -15,7 +15,7 @@
 import { throwIfAborted } from '../errors.js';
 import type { ReportCheck, ReportJpkiIdentity, Verdict } from '../report/types.js';
 import type { Certificate } from '../x509/certificate.js';
-import type { ShomeiContext } from '../x509/context.js';
+import { contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import { namesMatch } from '../x509/name.js';
 import {
   type EvidenceCertificate,
@@ -26,7 +26,7 @@ import {
   type TimestampEvidence,
 } from './evidence.js';
 import type { EvidenceMaterial } from './material.js';
-import { revocationAt } from './revocation-at.js';
+import { type MaterialSources, type RevocationFinding, revocationAt, sourcesOf } from './revocation-at.js';
 import type { TokenCheck } from './token.js';
 
 export interface TimestampInput {
@@ -64,6 +64,8 @@ export interface PastValidationInput {
   readonly claimedSigningTime?: Date;
   readonly timestamps: readonly TimestampInput[];
   readonly material: EvidenceMaterial;
+  /** `material`'s revocation data already parsed (sourcesOf), when the caller holds it. */
+  readonly sources?: MaterialSources;
   readonly anchors: readonly Certificate[];
   /** Checks the signature (value, content digest, attributes, chain without revocation) at time t. */
   signatureAt(t: Date): Promise<SignatureAtTime>;
@@ -76,15 +78,39 @@ type Failure = { readonly code: LtvReason; readonly detail: string };
 
 const iso = (d: Date) => d.toISOString();
 
-function describe(c: Certificate, anchor: boolean): Omit<EvidenceCertificate, 'revocation'> {
-  return {
-    subject: c.subject.text,
-    issuer: c.issuer.text,
-    serial: c.serialHex,
-    notBefore: iso(c.notBefore),
-    notAfter: iso(c.notAfter),
-    trustAnchor: anchor,
-  };
+/** A certificate as the report describes it; the texts are written once per context. */
+type Described = Omit<EvidenceCertificate, 'revocation'>;
+const DESCRIBED = contextSlot<WeakMap<Certificate, readonly [Described, Described]>>(
+  'long-term: certificates described',
+);
+
+/** What every chain judged in one validation shares: the parsed material and the certificate pool. */
+interface Shared {
+  readonly input: PastValidationInput;
+  readonly described: WeakMap<Certificate, readonly [Described, Described]>;
+  sources?: MaterialSources;
+  candidates?: readonly Certificate[];
+  /**
+   * Revocation findings of this validation, per certificate, issuer and time: a CA shared by the
+   * signer's and a TSA's chain, or two timestamps of the same second, are judged once per validation.
+   */
+  readonly findings: Map<Certificate, Map<Certificate, Map<number, Promise<RevocationFinding>>>>;
+}
+
+function describe(c: Certificate, anchor: boolean, shared: Shared): Described {
+  let d = shared.described.get(c);
+  if (!d) {
+    const base = {
+      subject: c.subject.text,
+      issuer: c.issuer.text,
+      serial: c.serialHex,
+      notBefore: iso(c.notBefore),
+      notAfter: iso(c.notAfter),
+    };
+    d = [Object.freeze({ ...base, trustAnchor: false }), Object.freeze({ ...base, trustAnchor: true })];
+    shared.described.set(c, d);
+  }
+  return d[anchor ? 1 : 0];
 }
 
 /**
@@ -95,17 +121,14 @@ async function judgeChain(
   path: readonly Certificate[],
   t: Date,
   provenAt: Date,
-  input: PastValidationInput,
   role: 'signer' | 'tsa',
   timeIsProof: boolean,
+  shared: Shared,
 ): Promise<{ chain: EvidenceCertificate[]; failure?: Failure; warnings: string[] }> {
+  const input = shared.input;
   const chain: EvidenceCertificate[] = [];
   const warnings: string[] = [];
   let failure: Failure | undefined;
-  const fail = (f: Failure) => {
-    failure ??= f;
-  };
-  const candidates = [...input.material.certificates, ...input.anchors];
   const last = path.length - 1;
   for (let i = 0; i <= last; i++) {
     const cert = path[i]!;
@@ -115,55 +138,81 @@ async function judgeChain(
         (a) => a === cert || (a.serialHex === cert.serialHex && namesMatch(a.subject, cert.subject)),
       );
     if (anchor) {
-      chain.push(describe(cert, true));
+      chain.push(describe(cert, true, shared));
       continue;
     }
     const who = `"${cert.subject.text}"`;
     if (provenAt > cert.notAfter) {
-      fail({
+      failure ??= {
         code: 'OUT_OF_BOUNDS_NO_POE',
         detail: `${who} expired at ${iso(cert.notAfter)} and the ${role === 'tsa' ? 'timestamp' : 'signature'} is proven to exist only at ${iso(provenAt)}`,
-      });
+      };
     }
     const issuer = path[i + 1];
     if (!issuer) {
-      chain.push(describe(cert, false));
-      fail({ code: 'NO_CERTIFICATE_CHAIN_FOUND', detail: `no issuer of ${who} in the material` });
+      chain.push(describe(cert, false, shared));
+      failure ??= { code: 'NO_CERTIFICATE_CHAIN_FOUND', detail: `no issuer of ${who} in the material` };
       continue;
     }
-    const found = await revocationAt(cert, issuer, t, input.material, candidates, input.context);
+    shared.sources ??= sourcesOf(input.material, input.context);
+    shared.candidates ??= [...input.material.certificates, ...input.anchors];
+    let byIssuer = shared.findings.get(cert);
+    if (!byIssuer) {
+      byIssuer = new Map();
+      shared.findings.set(cert, byIssuer);
+    }
+    let byTime = byIssuer.get(issuer);
+    if (!byTime) {
+      byTime = new Map();
+      byIssuer.set(issuer, byTime);
+    }
+    let pending = byTime.get(t.getTime());
+    if (!pending) {
+      pending = revocationAt(
+        cert,
+        issuer,
+        t,
+        input.material,
+        shared.candidates,
+        input.context,
+        shared.sources,
+      );
+      byTime.set(t.getTime(), pending);
+    }
+    const found = await pending;
     const d = found.decisive;
-    chain.push({ ...describe(cert, false), ...(d ? { revocation: d } : {}) });
+    const described = describe(cert, false, shared);
+    chain.push(d ? { ...described, revocation: d } : described);
     if (d?.status === 'revoked') {
       const at = `${who} was revoked${d.reason ? ` (${d.reason})` : ''} at ${d.revokedAt}, before ${iso(t)}`;
-      if (i > 0) fail({ code: 'REVOKED_CA_NO_POE', detail: at });
+      if (i > 0) failure ??= { code: 'REVOKED_CA_NO_POE', detail: at };
       else if (role === 'signer' && timeIsProof)
-        fail({ code: 'REVOKED', detail: `${at}, the earliest proof that the signature existed` });
+        failure ??= { code: 'REVOKED', detail: `${at}, the earliest proof that the signature existed` };
       else
-        fail({
+        failure ??= {
           code: 'REVOKED_NO_POE',
           detail: `${at}, and nothing proves the ${role === 'tsa' ? 'timestamp' : 'signature'} existed earlier`,
-        });
+        };
       continue;
     }
     if (role === 'tsa' && found.revokedAt && found.revokedAt <= provenAt) {
       // The TSA key may have been compromised before the token is proven to exist: it could be backdated.
-      fail({
+      failure ??= {
         code: 'REVOKED_NO_POE',
         detail: `${who} was revoked at ${iso(found.revokedAt)}, before the timestamp is proven to exist (${iso(provenAt)})`,
-      });
+      };
       continue;
     }
     if (!d) {
-      fail({
+      failure ??= {
         code: 'TRY_LATER',
         detail: `no revocation data for ${who}${found.problems.length ? ` (${found.problems.join('; ')})` : ''}`,
-      });
+      };
     } else if (!d.fresh) {
-      fail({
+      failure ??= {
         code: 'TRY_LATER',
         detail: `the newest revocation data for ${who} was issued at ${d.issuedAt}, before ${iso(t)}: it gives no freshness for that time`,
-      });
+      };
     } else if (found.revokedAt) {
       warnings.push(
         `${who} was revoked at ${iso(found.revokedAt)}, after ${iso(t)}: this does not affect the result`,
@@ -194,6 +243,13 @@ const VERDICT: Readonly<Record<string, Verdict>> = {
 
 /** Runs past-time validation; see the module comment. */
 export async function validatePast(input: PastValidationInput): Promise<LongTermReport> {
+  // The material's revocation data, parsed once for every certificate asked about.
+  const shared: Shared = {
+    input,
+    ...(input.sources ? { sources: input.sources } : {}),
+    described: (input.context ?? defaultContext).slot(DESCRIBED, () => new WeakMap()),
+    findings: new Map(),
+  };
   const sorted = [...input.timestamps].sort((a, b) => b.genTime.getTime() - a.genTime.getTime());
   let poe = input.now;
   const evidence: TimestampEvidence[] = [];
@@ -212,14 +268,15 @@ export async function validatePast(input: PastValidationInput): Promise<LongTerm
     let failure: Failure | undefined = ts.check.ok
       ? undefined
       : { code: ts.check.code, detail: ts.check.detail };
-    let chain: EvidenceCertificate[] = ts.check.path.map((c) => describe(c, false));
+    let chain: EvidenceCertificate[] | undefined;
     if (!failure) failure = sunset(ts.algorithms, provenAt, input);
     if (!failure) {
-      const judged = await judgeChain(ts.check.path, ts.genTime, provenAt, input, 'tsa', true);
+      const judged = await judgeChain(ts.check.path, ts.genTime, provenAt, 'tsa', true, shared);
       chain = judged.chain;
       failure = judged.failure;
-      warnings.push(...judged.warnings);
+      if (judged.warnings.length) warnings.push(...judged.warnings);
     }
+    chain ??= ts.check.path.map((c) => describe(c, false, shared));
     if (failure) {
       evidence.push({ ...base, chain, ok: false, code: failure.code, detail: failure.detail });
       continue;
@@ -232,13 +289,14 @@ export async function validatePast(input: PastValidationInput): Promise<LongTerm
   const sig = await input.signatureAt(T);
   let failure: Failure | undefined = sig.ok ? undefined : { code: sig.code, detail: sig.detail };
   if (!failure) failure = sunset(sig.algorithms, T, input);
-  let chain: EvidenceCertificate[] = sig.path.map((c, i) => describe(c, i === sig.path.length - 1));
+  let chain: EvidenceCertificate[] | undefined;
   if (!failure) {
-    const judged = await judgeChain(sig.path, T, T, input, 'signer', best !== undefined);
+    const judged = await judgeChain(sig.path, T, T, 'signer', best !== undefined, shared);
     chain = judged.chain;
     failure = judged.failure;
-    warnings.push(...judged.warnings);
+    if (judged.warnings.length) warnings.push(...judged.warnings);
   }
+  chain ??= sig.path.map((c, i) => describe(c, i === sig.path.length - 1, shared));
   if (!best && input.timestamps.length > 0)
     warnings.push('no timestamp could be trusted: the signature was judged at the validation time');
   const indication = failure ? LTV_INDICATION[failure.code] : 'TOTAL-PASSED';

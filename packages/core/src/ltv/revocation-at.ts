@@ -6,79 +6,102 @@
  * nothing about that time; an answer issued after it that says "good", or "revoked" only later,
  * proves the certificate was not revoked then.
  */
-import { bytesEqual, toHex } from '../der/bytes.js';
+import { toHex } from '../der/bytes.js';
 import { checkCrls } from '../revocation/crl-check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
-import { type OcspResponse, parseOcspResponse, verifyOcspResponse } from '../revocation/ocsp.js';
-import type { SourceOutcome } from '../revocation/outcome.js';
+import {
+  type OcspResponse,
+  type OcspSingleResponse,
+  type OcspVerifyOptions,
+  parseOcspResponse,
+  verifyOcspResponse,
+} from '../revocation/ocsp.js';
 import type { Certificate } from '../x509/certificate.js';
-import type { ShomeiContext } from '../x509/context.js';
-import { nameIndexKey } from '../x509/name.js';
-import { bytesKey } from './content.js';
+import { contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
+import { namesMatch } from '../x509/name.js';
 import type { RevocationEvidence } from './evidence.js';
 import type { EvidenceMaterial } from './material.js';
+import { BytesMemo } from './memo.js';
 
-// Parsed sources are kept by content, since each validation extracts fresh views of the same bytes;
-// verification results stay keyed by the parsed object inside revocation/ (signature caches). A hit
-// is confirmed byte for byte against the private copy kept with it: the key is a short hash, and a
-// look-alike (same length, tail and hash) must not be answered with another source's parse.
-// Module-level on purpose: a bounded memo of a pure parse over immutable private copies.
-interface Parsed<T> {
-  readonly bytes: Uint8Array;
-  readonly value: T | null;
+// The material's OCSP responses and CRLs, parsed once per context and found again by content
+// (memo.ts). What each says about a certificate at a time is judged on every call: only the parse,
+// and inside revocation/ the signature verdict per parsed source, outlive a validation.
+interface OcspSingle {
+  readonly single: OcspSingleResponse;
+  readonly serialHex: string;
+  /** The report's ISO texts of its times, written once per parse. */
+  readonly issuedAt: string;
+  readonly nextUpdate?: string;
+  readonly revokedAt?: string;
 }
-const ocspParsed = new Map<string, Parsed<OcspResponse>>();
-const crlParsed = new Map<string, Parsed<CrlIndex>>();
-// Within one validation every certificate of every chain asks about the same views of the material:
-// remembered per view, so the content key is computed once per view, not once per question. A view
-// may be the caller's buffer, so a hit is still confirmed against the private copy (a comparison is
-// cheaper than the hash, and a buffer overwritten in place is parsed again).
-const byView = new WeakMap<Uint8Array, { readonly map: object; readonly entry: Parsed<unknown> }>();
-function memo<T>(map: Map<string, Parsed<T>>, der: Uint8Array, parse: (d: Uint8Array) => T): T | null {
-  const seen = byView.get(der);
-  if (seen?.map === map && bytesEqual(seen.entry.bytes, der)) return seen.entry.value as T | null;
-  const key = bytesKey(der);
-  let entry = map.get(key);
-  if (entry === undefined || !bytesEqual(entry.bytes, der)) {
-    const bytes = der.slice();
-    let value: T | null;
-    try {
-      value = parse(bytes);
-    } catch {
-      value = null;
-    }
-    entry = { bytes, value };
-    if (map.size > 1024) map.delete(map.keys().next().value as string);
-    map.set(key, entry);
-  }
-  byView.set(der, { map, entry });
-  return entry.value;
+interface OcspSource {
+  readonly response: OcspResponse;
+  readonly responder?: string;
+  readonly singles: readonly OcspSingle[];
+}
+interface CrlSource {
+  readonly crl: CrlIndex;
+  readonly issuedAt: string;
+  readonly nextUpdate?: string;
+}
+const OCSP_READ = contextSlot<BytesMemo<OcspSource | null>>('long-term: OCSP responses read');
+const CRLS_READ = contextSlot<BytesMemo<CrlSource | null>>('long-term: CRLs read');
+
+/** The material's revocation sources, parsed (unreadable ones left out). */
+export interface MaterialSources {
+  readonly ocsp: readonly OcspSource[];
+  readonly crls: readonly CrlSource[];
 }
 
-// What one source says about one certificate at one time does not change (the sources are signed
-// and the inputs are the same objects): remembered per parsed source, so a signature validated again
-// does not repeat the CertID hashing and the checks.
-const outcomes = new WeakMap<object, Map<string, Promise<SourceOutcome>>>();
-function outcomeOf(
-  source: object,
-  cert: Certificate,
-  issuer: Certificate,
-  time: Date,
-  compute: () => Promise<SourceOutcome>,
-): Promise<SourceOutcome> {
-  let m = outcomes.get(source);
-  if (!m) {
-    m = new Map();
-    outcomes.set(source, m);
+function readOcsp(copy: Uint8Array): OcspSource | null {
+  try {
+    const response = parseOcspResponse(copy);
+    const rid = response.responderId;
+    return {
+      response,
+      ...(rid && 'byName' in rid ? { responder: rid.byName.text } : {}),
+      singles: response.responses.map((single) => ({
+        single,
+        serialHex: toHex(single.certId.serial),
+        issuedAt: single.thisUpdate.toISOString(),
+        ...(single.nextUpdate ? { nextUpdate: single.nextUpdate.toISOString() } : {}),
+        ...(single.revokedAt ? { revokedAt: single.revokedAt.toISOString() } : {}),
+      })),
+    };
+  } catch {
+    return null;
   }
-  const key = `${cert.serialHex}|${nameIndexKey(cert.issuer)}|${issuer.serialHex}|${time.getTime()}`;
-  let o = m.get(key);
-  if (!o) {
-    if (m.size > 256) m.delete(m.keys().next().value as string);
-    o = compute();
-    m.set(key, o);
+}
+
+function readCrl(copy: Uint8Array): CrlSource | null {
+  try {
+    const crl = CrlIndex.from(copy);
+    return {
+      crl,
+      issuedAt: crl.thisUpdate.toISOString(),
+      ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate.toISOString() } : {}),
+    };
+  } catch {
+    return null;
   }
-  return o;
+}
+
+/** Parses (or finds parsed in the context) every OCSP response and CRL of the material. */
+export function sourcesOf(material: EvidenceMaterial, context?: ShomeiContext): MaterialSources {
+  const ctx = context ?? defaultContext;
+  const ocspMemo = ctx.slot(OCSP_READ, () => new BytesMemo<OcspSource | null>(1024, 16 * 1024 * 1024));
+  const crlMemo = ctx.slot(CRLS_READ, () => new BytesMemo<CrlSource | null>(256, 64 * 1024 * 1024));
+  const ocsp: OcspSource[] = [];
+  for (const der of material.ocsp) {
+    const r = ocspMemo.get(der, readOcsp);
+    if (r) ocsp.push(r);
+  }
+  const crls: CrlSource[] = [];
+  for (const der of material.crls) {
+    const c = crlMemo.get(der, readCrl);
+    if (c && !c.crl.isDelta) crls.push(c);
+  }
+  return { ocsp, crls };
 }
 
 export interface RevocationFinding {
@@ -90,7 +113,16 @@ export interface RevocationFinding {
   readonly problems: readonly string[];
 }
 
-/** Judges `cert` (issued by `issuer`) at `time` with the material's OCSP responses and CRLs. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+// Only CRLs signed by the certificate's issuer are used from the material (no indirect CRLs).
+const noIndirectSigner = async (): Promise<boolean> => false;
+
+/**
+ * Judges `cert` (issued by `issuer`) at `time` with the material's OCSP responses and CRLs.
+ * `sources` is the material already parsed (sourcesOf), when the caller asks about several
+ * certificates of the same material.
+ */
 export async function revocationAt(
   cert: Certificate,
   issuer: Certificate,
@@ -98,76 +130,81 @@ export async function revocationAt(
   material: EvidenceMaterial,
   candidates: readonly Certificate[],
   context?: ShomeiContext,
+  sources: MaterialSources = sourcesOf(material, context),
 ): Promise<RevocationFinding> {
   // Revocation times are encoded to the second (RFC 5280 §4.1.2.5, RFC 6960 §4.2.2.1): compare there.
   const second = Math.floor(time.getTime() / 1000) * 1000;
-  const answers: RevocationEvidence[] = [];
-  const problems: string[] = [];
-  let revokedAt: Date | undefined;
-  const later = (d: Date | undefined) => {
-    if (d && (!revokedAt || d < revokedAt)) revokedAt = d;
-  };
-  for (const der of material.ocsp) {
-    const r = memo(ocspParsed, der, parseOcspResponse);
+  const found: Answers = { problems: [] };
+  const ocspOptions: OcspVerifyOptions = context ? { time, context } : { time };
+  for (const src of sources.ocsp) {
     // Only responses naming this serial can answer for it (the CertID hashes are checked inside).
-    if (!r?.responses.some((x) => toHex(x.certId.serial) === cert.serialHex)) continue;
-    const o = await outcomeOf(r, cert, issuer, time, () =>
-      verifyOcspResponse(r, cert, issuer, { time, ...(context ? { context } : {}) }),
-    );
+    const s = src.singles.find((x) => x.serialHex === cert.serialHex);
+    if (!s) continue;
+    const o = await verifyOcspResponse(src.response, cert, issuer, ocspOptions);
     if (o.kind === 'failed') {
-      if (o.code !== 'OCSP_CERT_MISMATCH') problems.push(`OCSP: ${o.detail}`);
+      if (o.code !== 'OCSP_CERT_MISMATCH') found.problems.push(`OCSP: ${o.detail}`);
       continue;
     }
     if (o.kind !== 'status' || o.status.status === 'unknown') continue;
-    const single = r.responses.find(
-      (s) => s.certId.serial.length === cert.serial.length && toHex(s.certId.serial) === cert.serialHex,
-    )!;
-    if (single.status === 'revoked') later(single.revokedAt);
-    const responder =
-      r.responderId && 'byName' in r.responderId ? r.responderId.byName.text : issuer.subject.text;
-    answers.push({
+    const single = s.single;
+    // Plain assignments, no conditional spreads: this runs for every certificate of every chain.
+    const a: Writable<RevocationEvidence> = {
       source: 'ocsp',
-      issuer: responder,
-      issuedAt: single.thisUpdate.toISOString(),
-      ...(single.nextUpdate ? { nextUpdate: single.nextUpdate.toISOString() } : {}),
+      issuer: src.responder ?? issuer.subject.text,
+      issuedAt: s.issuedAt,
       status: o.status.status,
-      ...(single.revokedAt ? { revokedAt: single.revokedAt.toISOString() } : {}),
-      ...(single.reason ? { reason: single.reason } : {}),
       fresh: single.thisUpdate.getTime() >= second,
-    });
+    };
+    if (s.nextUpdate) a.nextUpdate = s.nextUpdate;
+    if (s.revokedAt) a.revokedAt = s.revokedAt;
+    if (single.reason) a.reason = single.reason;
+    take(found, a, single.status === 'revoked' ? single.revokedAt : undefined);
   }
-  for (const der of material.crls) {
-    const crl = memo(crlParsed, der, (d) => CrlIndex.from(d));
-    if (!crl || crl.isDelta) continue;
-    const o = await outcomeOf(crl, cert, issuer, time, () =>
-      checkCrls(cert, issuer, [crl], {
-        time,
-        candidates,
-        // Only CRLs signed by the certificate's issuer are used from the material (no indirect CRLs).
-        validateCrlSigner: async () => false,
-        ...(context ? { context } : {}),
-      }),
-    );
+  for (const { crl, issuedAt, nextUpdate } of sources.crls) {
+    // RFC 5280 §6.3.3 (b)(1): a CRL that is not indirect covers only certificates of its own issuer.
+    if (!crl.indirect && !namesMatch(crl.issuer, cert.issuer)) continue;
+    const o = await checkCrls(cert, issuer, [crl], {
+      time,
+      candidates,
+      validateCrlSigner: noIndirectSigner,
+      ...(context ? { context } : {}),
+    });
     if (o.kind === 'failed') {
-      problems.push(`CRL of ${crl.issuer.text}: ${o.detail}`);
+      found.problems.push(`CRL of ${crl.issuer.text}: ${o.detail}`);
       continue;
     }
     if (o.kind !== 'status' || o.status.status === 'unknown') continue;
     const entry = crl.lookup(cert.serial);
-    later(entry?.revocationDate);
-    answers.push({
+    const a: Writable<RevocationEvidence> = {
       source: 'crl',
       issuer: crl.issuer.text,
-      issuedAt: crl.thisUpdate.toISOString(),
-      ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate.toISOString() } : {}),
+      issuedAt,
       status: o.status.status,
-      ...(entry ? { revokedAt: entry.revocationDate.toISOString() } : {}),
-      ...(entry?.reason ? { reason: entry.reason } : {}),
       fresh: crl.thisUpdate.getTime() >= second,
-    });
+    };
+    if (nextUpdate) a.nextUpdate = nextUpdate;
+    if (entry) a.revokedAt = entry.revocationDate.toISOString();
+    if (entry?.reason) a.reason = entry.reason;
+    take(found, a, entry?.revocationDate);
   }
-  const revoked = answers.find((a) => a.status === 'revoked');
-  const newestFirst = answers.sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
-  const decisive = revoked ?? newestFirst[0];
-  return { ...(decisive ? { decisive } : {}), ...(revokedAt ? { revokedAt } : {}), problems };
+  // A revocation decides; else the newest answer (ISO texts of one form compare as times).
+  const decisive = found.revoked ?? found.newest;
+  const finding: Writable<RevocationFinding> = { problems: found.problems };
+  if (decisive) finding.decisive = decisive;
+  if (found.revokedAt) finding.revokedAt = found.revokedAt;
+  return finding;
+}
+
+/** What the sources said so far about one certificate. */
+interface Answers {
+  revoked?: RevocationEvidence;
+  newest?: RevocationEvidence;
+  revokedAt?: Date;
+  readonly problems: string[];
+}
+
+function take(found: Answers, a: RevocationEvidence, revokedOn: Date | undefined): void {
+  if (revokedOn && (!found.revokedAt || revokedOn < found.revokedAt)) found.revokedAt = revokedOn;
+  if (a.status === 'revoked') found.revoked ??= a;
+  if (!found.newest || a.issuedAt > found.newest.issuedAt) found.newest = a;
 }

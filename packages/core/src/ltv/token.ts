@@ -7,24 +7,31 @@
 
 import type { HashFactory } from '../cms/hasher.js';
 import { CMS_OID } from '../cms/oids.js';
-import { parseSignedData, type SignedData } from '../cms/signed-data.js';
+import type { PathResultCache } from '../cms/path-cache.js';
+import { parseSignedData, type SignedData, type SignerInfo } from '../cms/signed-data.js';
 import { parseTstInfo, type TstInfo } from '../cms/timestamp.js';
 import { type VerifyCmsOptions, verifySignedData } from '../cms/verify.js';
+import { chainChecks, signingKeyUsageCheck } from '../cms/verify-chain.js';
 import { bytesEqual } from '../der/bytes.js';
 import { isShomeiError } from '../errors.js';
-import type { CertificateInput } from '../path/types.js';
-import type { ReportChainElement } from '../report/types.js';
+import type { CertificateInput, ValidatePathOptions } from '../path/types.js';
+import { validatePath } from '../path/validate-path.js';
+import type { ReportChainElement, ReportCheck } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { isStrongDigest } from '../x509/algorithms.js';
 import type { Certificate } from '../x509/certificate.js';
+import { contextSlot, defaultContext } from '../x509/context.js';
 import { attribute, type RawSignedData, readRawSignedData, writeRawSignedData } from './cms-structure.js';
 import { digestWith } from './content.js';
 import type { LtvReason } from './evidence.js';
 import { certificateOf, type EvidenceMaterial } from './material.js';
 import type { TimestampInput } from './past-validation.js';
 import { reasonForCheck } from './reasons.js';
+import { policyKey, rememberingVerifier } from './signature-verdicts.js';
 
 const KP_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
+/** The key of verdicts reached with WebCrypto's digests (no `hasher` given). */
+export const WEBCRYPTO_HASHES: object = Object.freeze({ hasher: 'WebCrypto' });
 const EKU_OID = '2.5.29.37';
 
 export interface ParsedToken {
@@ -33,6 +40,10 @@ export interface ParsedToken {
   /** The token parsed for verification once, without its certificates and CRLs (judged from the material). */
   readonly sd: SignedData;
   readonly info: TstInfo;
+  /** The token's own certificates, parsed (on first use). */
+  own?: readonly Certificate[];
+  /** The last pool checkToken was given and the own-certificates-first list made from it. */
+  pooled?: { readonly pool: readonly Certificate[]; readonly list: readonly Certificate[] };
 }
 
 /** Reads a token; undefined when it is not a SignedData over a TSTInfo. */
@@ -72,16 +83,57 @@ export async function coversData(t: ParsedToken, data: Uint8Array, hasher?: Hash
 }
 
 /**
+ * What a token's own SignerInfo checks concluded: signature value, messageDigest, contentType and
+ * the ESS signing-certificate binding all passed with `cert`. Kept per context for tokens read from
+ * the context's private copies (parsed-cms.ts), under the verifier, hasher and algorithm policy that
+ * reached it; anything else asks again. The chain is not part of it: it is validated at the token's
+ * genTime on every call, and revocation is judged after (past-validation.ts).
+ */
+interface TokenVerdict {
+  readonly by: object;
+  readonly hasher: object;
+  readonly policy: string;
+  readonly cert: Certificate;
+}
+const TOKEN_VERDICTS = contextSlot<WeakMap<ParsedToken, TokenVerdict[]>>(
+  'long-term: token SignerInfo verdicts',
+);
+
+type TokenOptions = Pick<
+  VerifyCmsOptions,
+  'trustAnchors' | 'verifier' | 'hasher' | 'algorithms' | 'signal' | 'pathCache' | 'context'
+>;
+
+/** The SignerInfo checks of verifyCms that a verdict stands for (the rest is judged each time). */
+export const SIGNER_CHECKS: ReadonlySet<string> = new Set([
+  'signerCertificate',
+  'algorithm',
+  'signature',
+  'messageDigest',
+  'contentType',
+  'signingCertificate',
+]);
+
+/** The first pool certificate a SignerIdentifier names (RFC 5652 §5.3): the one verifyCms tries first. */
+export function firstNamed(si: SignerInfo, pool: readonly Certificate[]): Certificate | undefined {
+  const sid = si.sid;
+  return pool.find((c) =>
+    sid.type === 'issuerAndSerialNumber'
+      ? bytesEqual(c.serial, sid.serial) && bytesEqual(c.issuer.der, sid.issuer)
+      : c.subjectKeyIdentifier !== undefined && bytesEqual(c.subjectKeyIdentifier, sid.keyId),
+  );
+}
+
+/**
  * The token's signature, ESS binding and TSA chain at its genTime (no revocation here). `pool` holds
- * the certificates of the signature's material.
+ * the certificates of the signature's material. `remember`: the token was read from a private copy
+ * in the context (parsed-cms.ts), so what its SignerInfo checks concluded may be kept there.
  */
 export async function checkToken(
   t: ParsedToken,
   pool: readonly Certificate[],
-  options: Pick<
-    VerifyCmsOptions,
-    'trustAnchors' | 'verifier' | 'hasher' | 'algorithms' | 'signal' | 'pathCache' | 'context'
-  >,
+  options: TokenOptions,
+  remember = false,
 ): Promise<TokenCheck> {
   if (!isStrongDigest(t.info.hash))
     return {
@@ -93,25 +145,116 @@ export async function checkToken(
     };
   // The token's own certificates first: the path is built from the TSA's choice (e.g. its CA's
   // renewed certificate) before older certificates of the same name in the signature's material.
-  const own = t.raw.certificates.flatMap((d) => {
+  t.own ??= t.raw.certificates.flatMap((d) => {
     const c = certificateOf(d);
     return c ? [c] : [];
   });
+  const own = t.own;
+  // The same pool (a signature's material read once per context) gives the same list.
+  if (t.pooled?.pool !== pool)
+    t.pooled = { pool, list: own.length ? [...own, ...pool.filter((c) => !own.includes(c))] : pool };
+  const intermediates = t.pooled.list;
+  const context = options.context ?? defaultContext;
+  const by: object = options.verifier ?? context.crypto;
+  const hasher: object = options.hasher ?? WEBCRYPTO_HASHES;
+  const policy = policyKey(options.algorithms);
+  const verdicts = remember ? context.slot(TOKEN_VERDICTS, () => new WeakMap()) : undefined;
+  const known = verdicts?.get(t)?.find((v) => v.by === by && v.hasher === hasher && v.policy === policy);
+  // verifyCms tries the certificates the SignerIdentifier names in pool order: the verdict stands
+  // only while the certificate it was reached with is still the first of them.
+  if (known && firstNamed(t.sd.signerInfos[0]!, intermediates) === known.cert)
+    return judgeKnownToken(t, known.cert, intermediates, pool, options);
+
+  let verifiedWith: Certificate | undefined;
+  const remembering = rememberingVerifier(options.context, options.verifier, options.algorithms);
   const report = await verifySignedData(t.sd, {
     trustAnchors: options.trustAnchors,
-    intermediates: [...own, ...pool.filter((c) => !own.includes(c))],
+    intermediates,
     time: t.info.genTime,
     revocation: 'off',
-    ...(options.verifier ? { verifier: options.verifier } : {}),
+    // The token's signature value is checked once per context for the same bytes; its chain is
+    // judged at its genTime on every call (signature-verdicts.ts).
+    verifier: async (cert, hash, signature, data) => {
+      const ok = await remembering(cert, hash, signature, data);
+      if (ok) verifiedWith ??= cert;
+      return ok;
+    },
     ...(options.hasher ? { hasher: options.hasher } : {}),
     ...(options.algorithms ? { algorithms: options.algorithms } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.pathCache ? { pathCache: options.pathCache } : {}),
     ...(options.context ? { context: options.context } : {}),
   });
+  if (
+    verdicts &&
+    verifiedWith &&
+    report.checks.every((c) => c.name !== 'timestamp' && (c.ok || !SIGNER_CHECKS.has(c.name)))
+  ) {
+    const list = verdicts.get(t) ?? [];
+    list.push({ by, hasher, policy, cert: verifiedWith });
+    verdicts.set(t, list);
+  }
   const path = pathOf(report.chain, [...pool, ...anchorsOf(options.trustAnchors)]);
-  const authority = report.signer.subject;
   const failed = report.checks.find((c) => !c.ok && c.name !== 'revocation');
+  return tokenOutcome(path, report.signer.subject, failed);
+}
+
+/**
+ * A token whose SignerInfo checks are known to pass with `cert`: what verifyCms would add on top —
+ * the key usage and the chain at genTime.
+ */
+async function judgeKnownToken(
+  t: ParsedToken,
+  cert: Certificate,
+  intermediates: readonly Certificate[],
+  pool: readonly Certificate[],
+  options: TokenOptions,
+): Promise<TokenCheck> {
+  const judged = await judgeKnownSigner(
+    cert,
+    {
+      trustAnchors: options.trustAnchors,
+      intermediates: intermediates.filter((c) => c !== cert),
+      time: t.info.genTime,
+      revocation: 'off',
+      signal: options.signal,
+      ...(options.context ? { context: options.context } : {}),
+      ...(options.algorithms?.allowSha1 ? { algorithms: { allowSha1: true } } : {}),
+    },
+    options.pathCache,
+  );
+  const failed = judged.checks.find((c) => !c.ok && c.name !== 'revocation');
+  const path = pathOf(judged.chain, [...pool, ...anchorsOf(options.trustAnchors)]);
+  return tokenOutcome(path, cert.subject.text, failed);
+}
+
+/**
+ * For a signer whose SignerInfo checks are known to pass with `cert`, what verifyCms adds on top, as
+ * it does it: the key usage check, then the chain validated with `pathOptions` (built as verifyCms
+ * builds them, so a PathResultCache given by the caller answers for both).
+ */
+export async function judgeKnownSigner(
+  cert: Certificate,
+  pathOptions: ValidatePathOptions,
+  pathCache: PathResultCache | undefined,
+): Promise<{ readonly chain: ReportChainElement[]; readonly checks: ReportCheck[] }> {
+  const usage = signingKeyUsageCheck(cert).check;
+  try {
+    const result = pathCache
+      ? await pathCache.get(cert, pathOptions, () => validatePath(cert, pathOptions))
+      : await validatePath(cert, pathOptions);
+    const outcome = chainChecks(result);
+    return { chain: outcome.chain, checks: [usage, ...outcome.checks.map((c) => c.check)] };
+  } catch (e) {
+    if (isShomeiError(e) && e.code === 'ABORTED') throw e;
+    const code = isShomeiError(e) ? e.code : 'CMS_CHAIN_INDETERMINATE';
+    const detail = isShomeiError(e) ? e.message : 'path validation failed';
+    return { chain: [], checks: [usage, { name: 'chain', ok: false, code, detail }] };
+  }
+}
+
+/** The TokenCheck for a token whose SignerInfo and chain were checked (`failed`: the first failure). */
+function tokenOutcome(path: Certificate[], authority: string, failed: ReportCheck | undefined): TokenCheck {
   if (failed) {
     const code = reasonForCheck(failed.name, failed.code);
     return { ok: false, code, detail: `the TSA signature: ${failed.detail ?? failed.code}`, path, authority };

@@ -3,6 +3,9 @@
  * (the CA itself, or a delegated responder with id-kp-OCSPSigning issued by the CA, §4.2.2.2),
  * thisUpdate / nextUpdate window (§4.2.2.1), nonce (RFC 8954), and the certificate's CertID.
  */
+
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { bytesEqual, toHex } from '../der/bytes.js';
 import {
   children,
@@ -88,21 +91,79 @@ const STATUS_NAMES = [
 const digest = async (alg: string, data: Uint8Array): Promise<Uint8Array> =>
   new Uint8Array(await globalThis.crypto.subtle.digest(alg, data as Uint8Array<ArrayBuffer>));
 
+// The hashes of a certificate's subject name and key that CertIDs and byKey responder IDs name:
+// the same few CA certificates answer for every response checked, so they are hashed once per
+// context (per parsed Certificate, core's own immutable object) and hash algorithm.
+const NAME_KEY_HASHES =
+  contextSlot<WeakMap<Certificate, Map<string, NameKeyHashes>>>('OCSP name and key hashes');
+interface NameKeyHashes {
+  readonly pending: Promise<[Uint8Array, Uint8Array]>;
+  /** Set once `pending` has settled with a value. */
+  value?: [Uint8Array, Uint8Array];
+}
+// A name and a key are a few hundred bytes: hashed on the calling thread (a WebCrypto round trip
+// per CertID costs more than the hashing), with WebCrypto for what the portable hasher lacks.
+const SMALL_HASHES: Readonly<Record<string, (data: Uint8Array) => Uint8Array>> = {
+  'SHA-1': sha1,
+  'SHA-256': sha256,
+  'SHA-384': sha384,
+  'SHA-512': sha512,
+};
+function hashSmall(hash: string, data: Uint8Array): Promise<Uint8Array> | Uint8Array {
+  const h = SMALL_HASHES[hash];
+  return h ? h(data) : digest(hash, data);
+}
+
+function nameAndKeyHashes(cert: Certificate, hash: string, context: ShomeiContext): NameKeyHashes {
+  const all = context.slot(NAME_KEY_HASHES, () => new WeakMap());
+  let byHash = all.get(cert);
+  if (!byHash) {
+    byHash = new Map();
+    all.set(cert, byHash);
+  }
+  let h = byHash.get(hash);
+  if (!h) {
+    const name = hashSmall(hash, cert.subject.der);
+    const key = hashSmall(hash, spkiKeyBytes(cert.spki));
+    const entry: NameKeyHashes =
+      name instanceof Uint8Array && key instanceof Uint8Array
+        ? { pending: Promise.resolve([name, key]), value: [name, key] }
+        : { pending: Promise.all([name, key]) };
+    if (!entry.value)
+      entry.pending.then(
+        (v) => {
+          entry.value = v;
+        },
+        () => byHash.delete(hash),
+      );
+    byHash.set(hash, entry);
+    h = entry;
+  }
+  return h;
+}
+async function nameAndKeyHash(
+  cert: Certificate,
+  hash: string,
+  context: ShomeiContext | undefined,
+): Promise<[Uint8Array, Uint8Array]> {
+  if (!context) return Promise.all([digest(hash, cert.subject.der), digest(hash, spkiKeyBytes(cert.spki))]);
+  const h = nameAndKeyHashes(cert, hash, context);
+  return h.value ?? h.pending;
+}
+
 /** CertID for `cert` issued by `issuer` (§4.1.1), SHA-1 by default as most responders expect. */
 export async function certIdFor(
   cert: Certificate,
   issuer: Certificate,
   hashOid: string = ALG_OID.sha1,
+  /** Keeps the issuer's name and key hashes for the next CertID. */
+  context?: ShomeiContext,
 ): Promise<CertId> {
   const h = digestByOid(hashOid)?.name;
   if (!h || h === 'MD5')
     throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', `Unsupported CertID hash ${hashOid}.`);
-  return {
-    hashAlgorithm: hashOid,
-    issuerNameHash: await digest(h, issuer.subject.der),
-    issuerKeyHash: await digest(h, spkiKeyBytes(issuer.spki)),
-    serial: cert.serial,
-  };
+  const [issuerNameHash, issuerKeyHash] = await nameAndKeyHash(issuer, h, context);
+  return { hashAlgorithm: hashOid, issuerNameHash, issuerKeyHash, serial: cert.serial };
 }
 
 export function encodeCertId(id: CertId): Uint8Array {
@@ -294,13 +355,13 @@ export interface OcspVerifyOptions {
 /** Default `maxAgeMs`: one day. */
 export const OCSP_DEFAULT_MAX_AGE_MS = 24 * 60 * 60_000;
 
-/** Keys each parsed response was found signed by, per context. */
-const VERIFIED = contextSlot<WeakMap<OcspResponse, Set<string>>>('OCSP response signers');
+/** Keys (copies of their SPKI) each parsed response was found signed by, per context. */
+const VERIFIED = contextSlot<WeakMap<OcspResponse, Uint8Array[]>>('OCSP response signers');
 
 async function signedBy(resp: OcspResponse, spki: Uint8Array, context: ShomeiContext): Promise<boolean> {
-  const key = toHex(spki);
   const verified = context.slot(VERIFIED, () => new WeakMap());
-  if (verified.get(resp)?.has(key)) return true;
+  // Compared byte for byte (no hex key per check): one or two keys per response.
+  if (verified.get(resp)?.some((k) => bytesEqual(k, spki))) return true;
   let ok = false;
   try {
     // The policy was applied before (verifyOcspResponse), ahead of this cache.
@@ -316,18 +377,23 @@ async function signedBy(resp: OcspResponse, spki: Uint8Array, context: ShomeiCon
     ok = notSignedByKey(error);
   }
   if (ok) {
-    const set = verified.get(resp) ?? new Set<string>();
-    set.add(key);
-    verified.set(resp, set);
+    const keys = verified.get(resp) ?? [];
+    keys.push(spki.slice());
+    verified.set(resp, keys);
   }
   return ok;
 }
 
-async function responderMatches(resp: OcspResponse, cert: Certificate): Promise<boolean> {
+async function responderMatches(
+  resp: OcspResponse,
+  cert: Certificate,
+  context: ShomeiContext,
+): Promise<boolean> {
   const rid = resp.responderId;
   if (!rid) return false;
   if ('byName' in rid) return namesMatch(rid.byName, cert.subject);
-  return bytesEqual(rid.byKey, await digest('SHA-1', spkiKeyBytes(cert.spki)));
+  const known = nameAndKeyHashes(cert, 'SHA-1', context).value;
+  return bytesEqual(rid.byKey, (known ?? (await nameAndKeyHash(cert, 'SHA-1', context)))[1]);
 }
 
 /**
@@ -348,11 +414,14 @@ export async function verifyOcspResponse(
   for (const s of resp.responses) {
     if (!bytesEqual(s.certId.serial, cert.serial)) continue;
     try {
-      const id = await certIdFor(cert, issuer, s.certId.hashAlgorithm);
-      if (
-        bytesEqual(id.issuerNameHash, s.certId.issuerNameHash) &&
-        bytesEqual(id.issuerKeyHash, s.certId.issuerKeyHash)
-      ) {
+      const h = digestByOid(s.certId.hashAlgorithm)?.name;
+      // The issuer's hashes, without a round through the event loop once they are known.
+      let pair = h && h !== 'MD5' ? nameAndKeyHashes(issuer, h, context).value : undefined;
+      if (!pair) {
+        const id = await certIdFor(cert, issuer, s.certId.hashAlgorithm, context);
+        pair = [id.issuerNameHash, id.issuerKeyHash];
+      }
+      if (bytesEqual(pair[0], s.certId.issuerNameHash) && bytesEqual(pair[1], s.certId.issuerKeyHash)) {
         single = s;
         break;
       }
@@ -375,11 +444,11 @@ export async function verifyOcspResponse(
     };
   // §4.2.2.2: who signed — the CA itself, or a delegated responder certified by the CA for OCSP signing.
   let authorised = false;
-  if ((await responderMatches(resp, issuer)) && (await signedBy(resp, issuer.spki, context)))
+  if ((await responderMatches(resp, issuer, context)) && (await signedBy(resp, issuer.spki, context)))
     authorised = true;
   else {
     for (const r of resp.certs) {
-      if (!(await responderMatches(resp, r))) continue;
+      if (!(await responderMatches(resp, r, context))) continue;
       if (!r.extKeyUsage?.includes(KP_OID.ocspSigning)) continue;
       if (!namesMatch(r.issuer, issuer.subject)) continue;
       if (options.time < r.notBefore || options.time > r.notAfter) continue;

@@ -107,7 +107,7 @@ export class ContentMemo<T> {
 }
 
 /** Length, FNV-1a over the first and last 64 bytes (for signed objects the tail is the signature). */
-function contentKey(b: Uint8Array): string {
+export function contentKey(b: Uint8Array): string {
   let h = 0x811c9dc5;
   const n = b.length;
   const head = Math.min(64, n);
