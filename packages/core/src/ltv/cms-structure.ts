@@ -182,17 +182,3 @@ export function writeRawSignedData(sd: RawSignedData): Uint8Array {
 export function attribute(oid: string, value: Uint8Array): RawAttribute {
   return { oid, type: encodeOid(oid), values: [value] };
 }
-
-/**
- * The same SignedData without certificates, revocation data and (for `signer`) unsigned attributes:
- * what is signed is untouched. Long-term validation checks the signature with the certificates it
- * parsed once (stable objects, so path results are reused) and judges timestamps itself.
- */
-export function withoutEvidence(sd: RawSignedData, signer?: number): Uint8Array {
-  return writeRawSignedData({
-    ...sd,
-    certificates: [],
-    crls: [],
-    signerInfos: sd.signerInfos.map((si, i) => (i === signer ? { ...si, unsigned: [] } : si)),
-  });
-}
