@@ -88,6 +88,41 @@ export class IssuerIndex {
   }
 }
 
+/** The search state of one `buildPaths` run (a module-level generator: no closure per validation). */
+interface Search {
+  readonly index: IssuerIndex;
+  readonly maxDepth: number;
+  readonly budget: WorkBudget;
+  readonly partial: { longest: Certificate[] };
+  /** The path being extended, leaf first. */
+  readonly path: Certificate[];
+}
+
+function* extend(s: Search): Generator<Certificate[]> {
+  const { budget, path, partial } = s;
+  if (budget.left('paths') <= 0 || !budget.spend('buildSteps')) return;
+  const current = path[path.length - 1]!;
+  const candidates = s.index.issuersOf(current);
+  if (candidates.length === 0 && path.length > partial.longest.length) partial.longest = [...path];
+  for (const { cert, anchor } of candidates) {
+    if (budget.left('paths') <= 0) return;
+    // Loop detection: the same certificate, or the same name and key, already in this path.
+    if (inPath(path, cert)) continue;
+    if (path.length + 1 > s.maxDepth) {
+      if (path.length > partial.longest.length) partial.longest = [...path];
+      continue;
+    }
+    path.push(cert);
+    if (anchor) {
+      budget.spend('paths');
+      yield [...path];
+    } else {
+      yield* extend(s);
+    }
+    path.pop();
+  }
+}
+
 /**
  * Yields complete candidate paths (leaf first, anchor last), best guesses first. `partial` receives
  * the longest dead-end path seen, for the PATH_NOT_FOUND report.
@@ -103,29 +138,5 @@ export function* buildPaths(
     yield [leaf];
     return;
   }
-  const path: Certificate[] = [leaf];
-  function* extend(): Generator<Certificate[]> {
-    if (budget.left('paths') <= 0 || !budget.spend('buildSteps')) return;
-    const current = path[path.length - 1]!;
-    const candidates = index.issuersOf(current);
-    if (candidates.length === 0 && path.length > partial.longest.length) partial.longest = [...path];
-    for (const { cert, anchor } of candidates) {
-      if (budget.left('paths') <= 0) return;
-      // Loop detection: the same certificate, or the same name and key, already in this path.
-      if (inPath(path, cert)) continue;
-      if (path.length + 1 > maxDepth) {
-        if (path.length > partial.longest.length) partial.longest = [...path];
-        continue;
-      }
-      path.push(cert);
-      if (anchor) {
-        budget.spend('paths');
-        yield [...path];
-      } else {
-        yield* extend();
-      }
-      path.pop();
-    }
-  }
-  yield* extend();
+  yield* extend({ index, maxDepth, budget, partial, path: [leaf] });
 }

@@ -105,7 +105,8 @@ export async function checkRevocation(
   const crlContext = {
     time: ctx.time,
     candidates,
-    validateCrlSigner: ctx.validateSigner,
+    // Bound: a RevocationContext may implement validateSigner as a method that uses `this`.
+    validateCrlSigner: ctx.validateSigner.bind(ctx),
     context,
     ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
     ...(ctx.profile ? { profile: ctx.profile } : {}),

@@ -282,15 +282,17 @@ const sameIdp = (a: CrlIndex, b: CrlIndex): boolean => {
   return x === y || (!!x && !!y && bytesEqual(x, y));
 };
 
+/** INTEGER contents without leading zero octets (one is kept for zero itself). */
+function stripLeadingZeros(x: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < x.length - 1 && x[i] === 0) i++;
+  return x.subarray(i);
+}
+
 /** Compares two CRL numbers (INTEGER contents, non-negative). */
 const compareNumbers = (a: Uint8Array, b: Uint8Array): number => {
-  const strip = (x: Uint8Array) => {
-    let i = 0;
-    while (i < x.length - 1 && x[i] === 0) i++;
-    return x.subarray(i);
-  };
-  const p = strip(a);
-  const q = strip(b);
+  const p = stripLeadingZeros(a);
+  const q = stripLeadingZeros(b);
   return p.length !== q.length ? p.length - q.length : compareBytes(p, q);
 };
 
@@ -360,6 +362,31 @@ function entryState(crl: CrlIndex, cert: Certificate, time: Date): EntryState {
   return state;
 }
 
+/** The CRLs validated in one `checkCrls` call that needed their signature checked, with the verdict. */
+interface CheckedCrls {
+  problems: Map<CrlIndex, CrlProblem | undefined> | undefined;
+}
+
+/**
+ * `validateCrl` once per CRL and call; a CRL whose signature is already known good for `issuer` is
+ * decided without an await (the repeated chains of a portal).
+ */
+function validateOnce(
+  crl: CrlIndex,
+  issuer: Certificate,
+  ctx: CrlCheckContext,
+  checked: CheckedCrls,
+): CrlProblem | undefined | Promise<CrlProblem | undefined> {
+  const known = validateCrlKnown(crl, issuer, ctx);
+  if (known !== SIGNATURE_NEEDED) return known;
+  const problems = (checked.problems ??= new Map());
+  if (problems.has(crl)) return problems.get(crl);
+  return validateCrl(crl, issuer, ctx).then((problem) => {
+    problems.set(crl, problem);
+    return problem;
+  });
+}
+
 /**
  * Checks `cert` (issued by `issuer`) against the given CRLs (RFC 5280 §6.3.3). Every applicable CRL is
  * consulted, in any order: a permanent revocation (any reason but certificateHold) in any valid CRL in
@@ -382,26 +409,14 @@ export async function checkCrls(
   const deltas: CrlIndex[] = [];
   for (const c of crls) (c.isDelta ? deltas : bases).push(c);
   const usable: UsableCrl[] = [];
-  // Each CRL is validated once per call; a CRL whose signature is already known good for `issuer`
-  // is decided without an await (the repeated chains of a portal).
-  let checked: Map<CrlIndex, CrlProblem | undefined> | undefined;
-  const validate = (crl: CrlIndex): CrlProblem | undefined | Promise<CrlProblem | undefined> => {
-    const known = validateCrlKnown(crl, issuer, ctx);
-    if (known !== SIGNATURE_NEEDED) return known;
-    checked ??= new Map();
-    if (checked.has(crl)) return checked.get(crl);
-    return validateCrl(crl, issuer, ctx).then((problem) => {
-      checked!.set(crl, problem);
-      return problem;
-    });
-  };
+  const checked: CheckedCrls = { problems: undefined };
   for (const dp of dps) {
     for (const crl of bases) {
       if (!inScope(crl, cert, dp)) continue;
       const mask = reasonsMask(crl, dp);
       if (mask === 0) continue;
       applicable = true;
-      const pending = validate(crl);
+      const pending = validateOnce(crl, issuer, ctx, checked);
       const problem = pending instanceof Promise ? await pending : pending;
       if (problem) {
         failure ??= problem;
@@ -416,7 +431,7 @@ export async function checkCrls(
   const unusable = new Set<CrlIndex>();
   for (const d of deltas) {
     if (!usable.some((u) => deltaFor(u.crl, d))) continue;
-    const pending = validate(d);
+    const pending = validateOnce(d, issuer, ctx, checked);
     const problem = pending instanceof Promise ? await pending : pending;
     if (problem?.code === 'CRL_NUMBER_MISSING' || problem?.code === 'CRL_NUMBER_CRITICAL') {
       failure ??= problem;
