@@ -379,7 +379,8 @@ function validateOnce(
 ): CrlProblem | undefined | Promise<CrlProblem | undefined> {
   const known = validateCrlKnown(crl, issuer, ctx);
   if (known !== SIGNATURE_NEEDED) return known;
-  const problems = (checked.problems ??= new Map());
+  checked.problems ??= new Map();
+  const problems = checked.problems;
   if (problems.has(crl)) return problems.get(crl);
   return validateCrl(crl, issuer, ctx).then((problem) => {
     problems.set(crl, problem);
