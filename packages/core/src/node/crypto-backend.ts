@@ -12,6 +12,14 @@ import type { SignatureBackend } from '../x509/crypto-backend.js';
 
 const KEY_LIMIT = 512;
 
+/** node:crypto's names of the WebCrypto hash names (no string work per verify). */
+const NODE_HASH: Readonly<Record<string, string>> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+
 /** A node:crypto backend with its own key cache (declines keys node:crypto cannot load). */
 export function nodeCryptoBackend(): SignatureBackend {
   // By a cheap content key (no hex of the whole SPKI per call), a hit confirmed against the copy the
@@ -41,7 +49,7 @@ export function nodeCryptoBackend(): SignatureBackend {
       } catch {
         return Promise.resolve(undefined);
       }
-      const hash = scheme.hash.replace('-', '').toLowerCase();
+      const hash = NODE_HASH[scheme.hash] ?? scheme.hash.replace('-', '').toLowerCase();
       const options =
         scheme.kind === 'pss'
           ? { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: scheme.saltLength ?? 20 }

@@ -63,7 +63,7 @@ interface ImportedKey {
 }
 
 async function importCopy(
-  copy: Uint8Array,
+  copy: Uint8Array<ArrayBuffer>,
   scheme: BackendScheme,
 ): Promise<{ key: CryptoKey; curveSize: number }> {
   const info = readSpkiInfo(copy);
