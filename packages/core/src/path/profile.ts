@@ -24,7 +24,11 @@ interface ProfileRule {
   readonly check: (c: Certificate, ctx: ProfileContext) => string | undefined;
 }
 
-const ext = (c: Certificate, oid: string) => c.extensions.find((e) => e.oid === oid);
+/** The extension with this OID (a plain loop: the rules look up several per certificate). */
+function ext(c: Certificate, oid: string): Certificate['extensions'][number] | undefined {
+  for (const e of c.extensions) if (e.oid === oid) return e;
+  return undefined;
+}
 const isCa = (c: Certificate) => c.basicConstraints?.ca === true;
 /** Dates through 2049 MUST be UTCTime (tag 0x17), dates from 2050 GeneralizedTime (§4.1.2.5). */
 const wrongTimeType = (d: Date, tag: number) => d.getUTCFullYear() < 2050 !== (tag === 0x17);

@@ -15,7 +15,7 @@ import { notSignedByKey } from '../x509/key-fit.js';
 import { appendRdn, type Name, namesMatch } from '../x509/name.js';
 import { EXT_OID } from '../x509/oids.js';
 import type { ValidationProfile } from '../x509/profile.js';
-import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
+import { type SignaturePolicy, verifySignatureByCertificate, weakSignatureHash } from '../x509/verify.js';
 import type { CrlIndex } from './crl-index.js';
 import type { SourceOutcome } from './outcome.js';
 import type { RevocationSourceErrorCode, RevocationStatus } from './types.js';
@@ -162,8 +162,8 @@ async function checkCrlSignature(
     }
     let ok = false;
     try {
-      ok = await verifySignature(
-        signer.spki,
+      ok = await verifySignatureByCertificate(
+        signer,
         crl.signatureAlgorithm,
         crl.signature,
         crl.tbs,
