@@ -329,6 +329,18 @@ type EntryState =
   | { readonly kind: 'none' }
   | { readonly kind: 'unusable' };
 
+/** A usable CRL with what it says of the certificate being checked. */
+interface CrlState {
+  readonly crl: CrlIndex;
+  readonly state: EntryState;
+}
+
+/** The entry state already read for `crl` (every usable CRL and delta has one), else read now. */
+function stateOf(states: readonly CrlState[], crl: CrlIndex, cert: Certificate, time: Date): EntryState {
+  for (const s of states) if (s.crl === crl) return s.state;
+  return entryState(crl, cert, time);
+}
+
 /**
  * What the CRL says of the certificate. A serial listed several times is read in full: any
  * permanent entry wins over a hold, a hold over a removeFromCRL.
@@ -444,8 +456,11 @@ export async function checkCrls(
   // Permanent revocations: any valid complete CRL in scope, and any delta that applies to one. A CRL
   // whose entry for the certificate cannot be read (unknown critical extension, §5.3) covers nothing.
   let permanent: { status: RevocationStatus; at: Date } | undefined;
-  for (const crl of [...usable.map((u) => u.crl), ...usableDeltas]) {
-    const st = entryState(crl, cert, ctx.time);
+  // What each usable CRL says of the certificate, read once (the hold rules below consult it again).
+  const states: CrlState[] = [];
+  for (const u of usable) states.push({ crl: u.crl, state: entryState(u.crl, cert, ctx.time) });
+  for (const d of usableDeltas) states.push({ crl: d, state: entryState(d, cert, ctx.time) });
+  for (const { crl, state: st } of states) {
     if (st.kind === 'unusable') {
       unusable.add(crl);
       failure ??= {
@@ -477,11 +492,11 @@ export async function checkCrls(
       if (!deltaFor(base, d) || unusable.has(d)) continue;
       if (!delta || newer(d, delta)) delta = d;
     }
-    const fromDelta = delta ? entryState(delta, cert, ctx.time) : undefined;
+    const fromDelta = delta ? stateOf(states, delta, cert, ctx.time) : undefined;
     const st =
       fromDelta && fromDelta.kind !== 'none' && fromDelta.kind !== 'unusable'
         ? fromDelta
-        : entryState(base, cert, ctx.time);
+        : stateOf(states, base, cert, ctx.time);
     const decidedBy = delta ?? base;
     if (!newestUsed || decidedBy.thisUpdate > newestUsed) newestUsed = decidedBy.thisUpdate;
     if (st.kind === 'revoked' && (!hold || decidedBy.thisUpdate > hold.at))

@@ -59,19 +59,20 @@ export interface SignaturePolicy {
  */
 export function weakSignatureHash(
   algorithm: AlgorithmIdentifier,
-  policy: SignaturePolicy = {},
+  policy?: SignaturePolicy,
 ): 'MD5' | 'SHA-1' | undefined {
   const row = signatureByOid(algorithm.oid);
   if (row?.broken) return 'MD5';
   let sha1 = row?.hash === 'SHA-1';
-  if (!sha1) {
+  // Only RSASSA-PSS names its hash in parameters; any other known row has said it above.
+  if (!sha1 && (row === undefined || row.kind === 'pss')) {
     try {
       sha1 = signatureScheme(algorithm).hash === 'SHA-1';
     } catch {
       return undefined;
     }
   }
-  return sha1 && !policy.allowSha1 ? 'SHA-1' : undefined;
+  return sha1 && !policy?.allowSha1 ? 'SHA-1' : undefined;
 }
 
 /**
