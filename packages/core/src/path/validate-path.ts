@@ -191,16 +191,20 @@ async function validateAtDepth(
     if (r.failures.length === 0) {
       // A structurally valid path whose revocation check fails: another path (a cross certificate,
       // a re-keyed CA) may still be good, so keep searching and report this one if none is.
-      const finished = await finishPath(path, r.validPolicies, {
-        options,
-        depth,
-        budget,
-        crls,
-        time,
-        revocation,
-        pool: [...intermediates, ...anchors],
-        context,
-      });
+      const finished = await finishPath(
+        path,
+        r.validPolicies,
+        new PathRevocation(
+          options,
+          depth,
+          budget,
+          crls,
+          time,
+          revocation,
+          [...intermediates, ...anchors],
+          context,
+        ),
+      );
       if (finished.valid) return finished;
       revokedOrIndeterminate ??= finished;
       continue;
@@ -235,58 +239,48 @@ async function validateAtDepth(
   return invalid('invalid', chain, [f], [], [], undefined, false);
 }
 
-/** What `finishPath` needs of the validation that found a structurally valid path. */
-interface FinishState {
-  readonly options: ValidatePathOptions;
-  readonly depth: number;
-  readonly budget: WorkBudget;
-  readonly crls: readonly CrlIndex[];
-  readonly time: Date;
-  readonly revocation: RevocationContext['options'];
-  readonly pool: readonly Certificate[];
-  readonly context: ShomeiContext;
-}
-
 /**
  * The revocation inputs of one path; `validateSigner` is a method (no closure per validation) that
  * validates a CRL or OCSP signer's own path within the same budget.
  */
 class PathRevocation implements RevocationContext {
-  readonly crls: readonly CrlIndex[];
   readonly ocsp: readonly Uint8Array[];
-  readonly time: Date;
-  readonly options: RevocationContext['options'];
-  readonly pool: readonly Certificate[];
   readonly signal: AbortSignal | undefined;
-  readonly context: ShomeiContext;
   readonly algorithms: SignaturePolicy;
   readonly profile: ValidationProfile;
-  readonly #state: FinishState;
+  readonly #options: ValidatePathOptions;
+  readonly #depth: number;
+  readonly #budget: WorkBudget;
 
-  constructor(state: FinishState) {
-    const o = state.options;
-    this.#state = state;
-    this.crls = state.crls;
-    this.ocsp = o.ocsp ?? [];
-    this.time = state.time;
-    this.options = state.revocation;
-    this.pool = state.pool;
-    this.signal = o.signal;
-    this.context = state.context;
-    this.algorithms = o.algorithms ?? {};
-    this.profile = o.profile ?? 'strict';
+  constructor(
+    pathOptions: ValidatePathOptions,
+    depth: number,
+    budget: WorkBudget,
+    readonly crls: readonly CrlIndex[],
+    readonly time: Date,
+    readonly options: RevocationContext['options'],
+    readonly pool: readonly Certificate[],
+    readonly context: ShomeiContext,
+  ) {
+    this.#options = pathOptions;
+    this.#depth = depth;
+    this.#budget = budget;
+    this.ocsp = pathOptions.ocsp ?? [];
+    this.signal = pathOptions.signal;
+    this.algorithms = pathOptions.algorithms ?? {};
+    this.profile = pathOptions.profile ?? 'strict';
   }
 
   async validateSigner(signer: Certificate): Promise<boolean> {
-    const { options, depth, budget } = this.#state;
+    const depth = this.#depth;
     // A CRL issuer or OCSP responder may be the CA itself, so a CA leaf is expected here.
     const signerOptions: ValidatePathOptions = {
-      ...options,
+      ...this.#options,
       policy: {},
       allowCaLeaf: true,
       ...(depth + 1 >= MAX_SIGNER_DEPTH ? { revocation: 'off' as const } : {}),
     };
-    return (await validateAtDepth(signer, signerOptions, depth + 1, budget)).valid;
+    return (await validateAtDepth(signer, signerOptions, depth + 1, this.#budget)).valid;
   }
 }
 
@@ -294,9 +288,9 @@ class PathRevocation implements RevocationContext {
 async function finishPath(
   path: Certificate[],
   validPolicies: string[],
-  state: FinishState,
+  revocation: PathRevocation,
 ): Promise<PathResult> {
-  const rev = await checkRevocation(path, new PathRevocation(state));
+  const rev = await checkRevocation(path, revocation);
   const statuses = [...rev.statuses, notChecked('trust anchor')];
   if (rev.failures.length) {
     const verdict = rev.failures.some((f) => f.code === 'CERT_REVOKED') ? 'invalid' : 'indeterminate';

@@ -23,6 +23,9 @@ import type { RevocationSourceErrorCode, RevocationStatus } from './types.js';
 /** All reasons of ReasonFlags bits 1–8 (§6.3.3 (d)); bit 0 is unused. */
 const ALL_REASONS = 0x1fe;
 
+/** A certificate without cRLDistributionPoints is checked once, against the issuer's full scope. */
+const NO_DISTRIBUTION_POINT: readonly undefined[] = [undefined];
+
 export interface CrlCheckContext {
   readonly time: Date;
   /** Certificates that may have issued CRLs (the path and the pool). */
@@ -413,9 +416,9 @@ export async function checkCrls(
   crls: readonly CrlIndex[],
   ctx: CrlCheckContext,
 ): Promise<SourceOutcome> {
-  const dps: (DistributionPoint | undefined)[] = cert.crlDistributionPoints?.length
-    ? [...cert.crlDistributionPoints]
-    : [undefined];
+  const dps: readonly (DistributionPoint | undefined)[] = cert.crlDistributionPoints?.length
+    ? cert.crlDistributionPoints
+    : NO_DISTRIBUTION_POINT;
   let failure: { code: RevocationSourceErrorCode; detail: string } | undefined;
   let applicable = false;
   const bases: CrlIndex[] = [];
