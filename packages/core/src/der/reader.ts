@@ -306,8 +306,9 @@ export function readOid(bytes: Uint8Array, tlv: Tlv): string {
   const from = tlv.valueOffset;
   const end = from + tlv.length;
   if (tlv.length === 0) throw malformed('empty OBJECT IDENTIFIER', tlv.offset);
-  // The dotted text is built as the subidentifiers are read (OIDs are decoded on every parse).
-  let out = '';
+  // The arcs go into one array joined once: a flat string (OIDs are Map keys everywhere), without
+  // the copies of re-assembling the first two arcs.
+  const arcs: number[] = [];
   let acc = 0;
   let started = false;
   for (let i = from; i < end; i++) {
@@ -317,16 +318,18 @@ export function readOid(bytes: Uint8Array, tlv: Tlv): string {
     acc = acc * 128 + (b & 0x7f);
     if (acc > Number.MAX_SAFE_INTEGER / 128) throw malformed('OID subidentifier too large', tlv.offset);
     if ((b & 0x80) === 0) {
-      // X.690 §8.19.4: the first subidentifier packs the first two arcs.
-      if (out === '') out = acc < 40 ? `0.${acc}` : acc < 80 ? `1.${acc - 40}` : `2.${acc - 80}`;
-      else out += `.${acc}`;
+      if (arcs.length === 0) {
+        // X.690 §8.19.4: the first subidentifier packs the first two arcs.
+        const top = acc < 40 ? 0 : acc < 80 ? 1 : 2;
+        arcs.push(top, acc - 40 * top);
+      } else arcs.push(acc);
       acc = 0;
       started = false;
     } else if (i === end - 1) {
       throw malformed('truncated OID subidentifier', tlv.offset);
     }
   }
-  return out;
+  return arcs.join('.');
 }
 
 /** INTEGER contents as bytes (two's complement, minimal per X.690 §8.3.2). */
