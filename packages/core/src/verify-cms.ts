@@ -26,7 +26,10 @@ export async function verifyCms(signed: Uint8Array, options: VerifyCmsOptions): 
     throw coreError('INPUT_INVALID', 'verifyCms needs at least one trust anchor (options.trustAnchors).');
   }
   throwIfAborted(options.signal);
-  const { longTerm, ...atTime } = options;
-  if (longTerm) return longTermValidationReport(signed, { ...atTime, longTerm });
-  return verifyCmsAtTime(signed, atTime);
+  if (options.longTerm) {
+    const { longTerm, ...atTime } = options;
+    return longTermValidationReport(signed, { ...atTime, longTerm });
+  }
+  // The point-in-time verifier reads no `longTerm`: the options go as given (no copy per call).
+  return verifyCmsAtTime(signed, options);
 }

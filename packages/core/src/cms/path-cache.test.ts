@@ -3,6 +3,7 @@ import { acceptingPath } from '../../test/fake-path.js';
 import { pki } from '../../test/pki.js';
 import type { PathResult, ValidatePathOptions } from '../path/types.js';
 import { parseCertificate } from '../x509/certificate.js';
+import { ShomeiContext } from '../x509/context.js';
 import { PathResultCache } from './path-cache.js';
 
 const cert = parseCertificate(pki.signer);
@@ -69,6 +70,23 @@ describe('PathResultCache', () => {
     await cache.get(cert, o1, c.compute(o1));
     await cache.get(cert, o2, c.compute(o2));
     expect(c.calls()).toBe(2);
+  });
+
+  it('recomputes when the algorithm policy, a strictness option or the context differs', async () => {
+    const cache = new PathResultCache({ now: () => 1_800_000_000_000 });
+    const c = counting();
+    const variants: ValidatePathOptions[] = [
+      { trustAnchors: anchors },
+      { trustAnchors: anchors, algorithms: { allowSha1: true } },
+      { trustAnchors: anchors, profile: 'lenient' },
+      { trustAnchors: anchors, maxIntermediates: 0 },
+      { trustAnchors: anchors, context: new ShomeiContext() },
+    ];
+    for (const o of variants) await cache.get(cert, o, c.compute(o));
+    expect(c.calls()).toBe(variants.length);
+    // Each is found again: a SHA-1 result never answers a call made under the default policy.
+    for (const o of variants) await cache.get(cert, { ...o }, c.compute(o));
+    expect(c.calls()).toBe(variants.length);
   });
 
   it('recomputes once "now" leaves a path certificate\'s validity', async () => {

@@ -53,18 +53,37 @@ export class PathResultCache {
     return id;
   }
 
+  /** The ids of a list's elements, in order (`,`-terminated, so no two lists share a rendering). */
+  #list(xs: readonly object[] | undefined): string {
+    let out = '';
+    if (xs) for (const x of xs) out += `${this.#id(x)},`;
+    return out;
+  }
+
   #key(o: ValidatePathOptions): string {
-    const list = (xs: readonly object[] | undefined) => (xs ?? []).map((x) => this.#id(x)).join(',');
-    return [
-      list(o.trustAnchors),
-      list(o.intermediates),
-      list(o.crls),
-      list(o.ocsp),
-      typeof o.revocation === 'object' ? JSON.stringify(o.revocation) : (o.revocation ?? ''),
-      o.policy ? JSON.stringify(o.policy) : '',
-      o.time ? o.time.getTime() : 'now',
-      JSON.stringify([o.profile, o.trustAnchorMode, o.maxIntermediates, o.budget, o.allowCaLeaf]),
-    ].join('|');
+    // Everything that can change the result: inputs by id, then the options, JSON only where set.
+    const settings =
+      o.profile === undefined &&
+      o.trustAnchorMode === undefined &&
+      o.maxIntermediates === undefined &&
+      o.budget === undefined &&
+      o.allowCaLeaf === undefined &&
+      o.algorithms === undefined
+        ? ''
+        : JSON.stringify([
+            o.profile,
+            o.trustAnchorMode,
+            o.maxIntermediates,
+            o.budget,
+            o.allowCaLeaf,
+            o.algorithms,
+          ]);
+    const revocation = typeof o.revocation === 'object' ? JSON.stringify(o.revocation) : (o.revocation ?? '');
+    return `${this.#list(o.trustAnchors)}|${this.#list(o.intermediates)}|${this.#list(o.crls)}|${this.#list(
+      o.ocsp,
+    )}|${this.#id(o.context)}|${revocation}|${o.policy ? JSON.stringify(o.policy) : ''}|${
+      o.time ? o.time.getTime() : 'now'
+    }|${settings}`;
   }
 
   /** The cached result for this validation, or the one `compute` produces (then cached). */

@@ -8,7 +8,7 @@ import type { HashAlgorithmName } from '../signer.js';
 import { keyTypeOf } from '../x509/algorithms.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { ShomeiContext } from '../x509/context.js';
-import { type SignatureScheme, verifySignature } from '../x509/verify.js';
+import { type SignatureScheme, verifySignatureByCertificate } from '../x509/verify.js';
 
 /** Checks a SignerInfo signature: true when `signature` over `data` verifies with the certificate's key. */
 export type SignatureVerifier = (
@@ -47,7 +47,7 @@ export async function verifySignerSignature(
 ): Promise<boolean> {
   const scheme = signerScheme(cert, hash);
   try {
-    return await verifySignature(cert.spki, scheme, signature, data, POLICY_APPLIED, context);
+    return await verifySignatureByCertificate(cert, scheme, signature, data, POLICY_APPLIED, context);
   } catch (error) {
     if (isShomeiError(error) && error.code === 'SIGNATURE_ALGORITHM_UNSUPPORTED') {
       throw coreError('CMS_ALGORITHM_UNSUPPORTED', `The signer's key cannot be used: ${error.message}`, {

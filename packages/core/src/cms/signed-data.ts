@@ -216,16 +216,18 @@ function derProblem(bytes: Uint8Array, tlv: Tlv, depth = 0): string | undefined 
   return undefined;
 }
 
+/** Field `i` of a SignerInfo, which must be present. */
+function fieldAt(f: readonly Tlv[], i: number): Tlv {
+  const t = f[i];
+  if (!t) throw malformed('SignerInfo is truncated');
+  return t;
+}
+
 function signerInfo(bytes: Uint8Array, tlv: Tlv): SignerInfo {
   const f = children(bytes, expectTag(tlv, Tag.SEQUENCE, 'SignerInfo'), BER);
   let i = 0;
-  const next = (): Tlv => {
-    const t = f[i++];
-    if (!t) throw malformed('SignerInfo is truncated');
-    return t;
-  };
-  const version = readSmallInteger(bytes, next());
-  const sidTlv = next();
+  const version = readSmallInteger(bytes, fieldAt(f, i++));
+  const sidTlv = fieldAt(f, i++);
   let sid: SignerIdentifier;
   if (sidTlv.tag === Tag.SEQUENCE) {
     const [issuer, serial] = children(bytes, sidTlv, BER);
@@ -240,21 +242,21 @@ function signerInfo(bytes: Uint8Array, tlv: Tlv): SignerInfo {
   } else {
     throw malformed('unknown SignerIdentifier');
   }
-  const digestAlgorithm = algorithm(bytes, next());
+  const digestAlgorithm = algorithm(bytes, fieldAt(f, i++));
   let signedAttrsDer: Uint8Array | undefined;
   let signedAttrs: Attribute[] | undefined;
   let notDer: string | undefined;
-  let t = next();
+  let t = fieldAt(f, i++);
   if (t.tag === 0xa0) {
     notDer = derProblem(bytes, t);
     signedAttrs = attributes(bytes, t);
     // §5.4: the signature covers the DER of the SET OF, i.e. the [0] IMPLICIT tag replaced by SET.
     signedAttrsDer = encodingOf(bytes, t).slice();
     signedAttrsDer[0] = Tag.SET;
-    t = next();
+    t = fieldAt(f, i++);
   }
   const signatureAlgorithm = algorithm(bytes, t);
-  const sigTlv = expectTag(next(), Tag.OCTET_STRING, 'signature');
+  const sigTlv = expectTag(fieldAt(f, i++), Tag.OCTET_STRING, 'signature');
   const unsigned = f[i]?.tag === 0xa1 ? attributes(bytes, f[i]!) : [];
   return {
     version,

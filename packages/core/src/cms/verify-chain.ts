@@ -24,6 +24,11 @@ export interface ChainOutcome {
 // answer for other data. A PathResultCache hands the same result to many verifications.
 const outcomes = new WeakMap<PathResult, ChainOutcome>();
 
+/** ` (subject)` of path element `i`, for a failure's detail; empty for a failure of no element. */
+function subjectAt(result: PathResult, i: number): string {
+  return i >= 0 && result.path[i] ? ` (${result.path[i]!.subject})` : '';
+}
+
 /** Maps a PathResult to the `chain` and `revocation` checks (each failing with the path's own code). */
 export function chainChecks(result: PathResult): ChainOutcome {
   // A cached PathResult (PathResultCache) maps to the same outcome: compute it once.
@@ -46,12 +51,19 @@ function mapResult(result: PathResult): ChainOutcome {
   const structural = failures.filter((f) => f.stage !== 'revocation');
   const revocation = failures.filter((f) => f.stage === 'revocation');
   const severity: Verdict = result.verdict === 'valid' ? 'indeterminate' : result.verdict;
-  const at = (i: number) => (i >= 0 && result.path[i] ? ` (${result.path[i]!.subject})` : '');
   const checks: ChainOutcome['checks'] = [];
   const s = structural[0];
   checks.push(
     s
-      ? { check: { name: 'chain', ok: false, code: s.code, detail: `${s.detail}${at(s.index)}` }, severity }
+      ? {
+          check: {
+            name: 'chain',
+            ok: false,
+            code: s.code,
+            detail: `${s.detail}${subjectAt(result, s.index)}`,
+          },
+          severity,
+        }
       : {
           check: {
             name: 'chain',
@@ -65,12 +77,22 @@ function mapResult(result: PathResult): ChainOutcome {
   const revoked = result.path.findIndex((e) => e.revocation.status === 'revoked');
   if (revoked >= 0) {
     checks.push({
-      check: { name: 'revocation', ok: false, code: 'CERT_REVOKED', detail: `revoked${at(revoked)}` },
+      check: {
+        name: 'revocation',
+        ok: false,
+        code: 'CERT_REVOKED',
+        detail: `revoked${subjectAt(result, revoked)}`,
+      },
       severity: 'invalid',
     });
   } else if (r) {
     checks.push({
-      check: { name: 'revocation', ok: false, code: r.code, detail: `${r.detail}${at(r.index)}` },
+      check: {
+        name: 'revocation',
+        ok: false,
+        code: r.code,
+        detail: `${r.detail}${subjectAt(result, r.index)}`,
+      },
       severity,
     });
   } else {

@@ -96,6 +96,8 @@ interface Check {
 
 const DEFAULT_MAX_SIGNERS = 16;
 
+const ALLOW_SHA1 = { allowSha1: true } as const;
+
 const INDETERMINATE = new Set([
   'CMS_CONTENT_MISSING',
   'CMS_SIGNER_CERT_MISSING',
@@ -274,10 +276,6 @@ function policyFailure(
   return undefined;
 }
 
-async function verifySigner(si: SignerInfo, ctx: Context): Promise<SignerReport> {
-  return (await verifySignerCertificate(si, ctx)).report;
-}
-
 /** The signer's report and the certificate whose key verified its signature (if one did). */
 async function verifySignerCertificate(
   si: SignerInfo,
@@ -357,7 +355,8 @@ async function verifySignerCertificate(
 
   let timestamp: ReportTimestamp | undefined;
   const o = ctx.options;
-  if (!ctx.inToken) {
+  // Without unsigned attributes there is no timestamp token to check (no call, no await).
+  if (!ctx.inToken && si.unsignedAttrs.length > 0) {
     const ts = await checkSignatureTimestamp(si, ctx.pool, (token, tsi, pool, digests) =>
       verifySignerCertificate(tsi, {
         ...ctx,
@@ -387,20 +386,22 @@ async function verifySignerCertificate(
     // CRLs carried in the SignedData are attacker-supplied bytes: they are indexed only for a signer
     // whose signature verified, never before anything is checked.
     const embeddedCrls = verified && ctx.sd.crls.length > 0;
-    const pathOptions: ValidatePathOptions = {
+    const intermediates: Certificate[] = [];
+    // The pool already holds the embedded certificates and the caller's intermediates.
+    for (const c of ctx.pool) if (c !== cert) intermediates.push(c);
+    const pathOptions: { -readonly [K in keyof ValidatePathOptions]: ValidatePathOptions[K] } = {
       trustAnchors: o.trustAnchors,
-      // The pool already holds the embedded certificates and the caller's intermediates.
-      intermediates: ctx.pool.filter((c) => c !== cert),
+      intermediates,
       crls: embeddedCrls ? [...(o.crls ?? []), ...ctx.sd.crls] : o.crls,
       ocsp: o.ocsp,
       time: o.time,
       policy: o.policy,
       revocation: o.revocation,
       signal: o.signal,
-      ...(o.context ? { context: o.context } : {}),
-      ...o.pathOptions,
-      ...(o.algorithms?.allowSha1 ? { algorithms: { allowSha1: true } } : {}),
     };
+    if (o.context) pathOptions.context = o.context;
+    if (o.pathOptions) Object.assign(pathOptions, o.pathOptions);
+    if (o.algorithms?.allowSha1) pathOptions.algorithms = ALLOW_SHA1;
     const result = o.pathCache
       ? await o.pathCache.get(cert, pathOptions, () => ctx.validatePath(cert, pathOptions))
       : await ctx.validatePath(cert, pathOptions);
@@ -617,7 +618,7 @@ export async function verifySignedData(sd: SignedData, options: VerifyCmsOptions
   const reports: SignerReport[] = [];
   for (const si of sd.signerInfos) {
     try {
-      reports.push(await verifySigner(si, ctx));
+      reports.push((await verifySignerCertificate(si, ctx)).report);
     } catch (e) {
       // Whatever a malformed SignerInfo still throws becomes an indeterminate signer, not a crash.
       if (isShomeiError(e) && e.code === 'ABORTED') throw e;

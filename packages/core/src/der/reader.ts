@@ -303,28 +303,33 @@ export function encodingOf(bytes: Uint8Array, tlv: Tlv): Uint8Array {
 /** Decodes an OBJECT IDENTIFIER to dotted form (X.690 §8.19), rejecting non-minimal subidentifiers. */
 export function readOid(bytes: Uint8Array, tlv: Tlv): string {
   expectTag(tlv, Tag.OID, 'OBJECT IDENTIFIER');
-  const v = contentsOf(bytes, tlv);
-  if (v.length === 0) throw malformed('empty OBJECT IDENTIFIER', tlv.offset);
-  const parts: number[] = [];
+  const from = tlv.valueOffset;
+  const end = from + tlv.length;
+  if (tlv.length === 0) throw malformed('empty OBJECT IDENTIFIER', tlv.offset);
+  // The arcs go into one array joined once: a flat string (OIDs are Map keys everywhere), without
+  // the copies of re-assembling the first two arcs.
+  const arcs: number[] = [];
   let acc = 0;
   let started = false;
-  for (let i = 0; i < v.length; i++) {
-    const b = v[i]!;
+  for (let i = from; i < end; i++) {
+    const b = bytes[i]!;
     if (!started && b === 0x80) throw malformed('non-minimal OID subidentifier', tlv.offset);
     started = true;
     acc = acc * 128 + (b & 0x7f);
     if (acc > Number.MAX_SAFE_INTEGER / 128) throw malformed('OID subidentifier too large', tlv.offset);
     if ((b & 0x80) === 0) {
-      parts.push(acc);
+      if (arcs.length === 0) {
+        // X.690 §8.19.4: the first subidentifier packs the first two arcs.
+        const top = acc < 40 ? 0 : acc < 80 ? 1 : 2;
+        arcs.push(top, acc - 40 * top);
+      } else arcs.push(acc);
       acc = 0;
       started = false;
-    } else if (i === v.length - 1) {
+    } else if (i === end - 1) {
       throw malformed('truncated OID subidentifier', tlv.offset);
     }
   }
-  const first = parts[0]!;
-  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-  return [...head, ...parts.slice(1)].join('.');
+  return arcs.join('.');
 }
 
 /** INTEGER contents as bytes (two's complement, minimal per X.690 §8.3.2). */

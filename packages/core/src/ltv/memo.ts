@@ -6,7 +6,8 @@
  * the caller overwrote in place) is a miss. Nothing here is keyed by a caller's buffer, and nothing
  * is module-level: a context is the unit of trust and lifetime (`context.clear()` forgets it all).
  */
-import { type ContextSlot, contentKey, type ShomeiContext } from '../x509/context.js';
+import { contentKey } from '../x509/content-key.js';
+import type { ContextSlot, ShomeiContext } from '../x509/context.js';
 
 /** Byte equality, a 32-bit word at a time where both views are aligned (archives are 10–100 KB). */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -15,7 +15,8 @@
 import type { SignatureVerifier } from '../cms/public-key.js';
 import { verifySignerSignature } from '../cms/public-key.js';
 import type { AlgorithmPolicy } from '../cms/verify.js';
-import { contentKey, contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
+import { contentKey } from '../x509/content-key.js';
+import { contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import { sameBytes } from './memo.js';
 
 interface Verdict {

@@ -5,30 +5,41 @@
  * or `nodeContext`, which the Node entry's functions use by default).
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { bytesEqual, toHex } from '../der/bytes.js';
+import { bytesEqual } from '../der/bytes.js';
+import { contentKey } from '../x509/content-key.js';
 import { ShomeiContext } from '../x509/context.js';
 import type { SignatureBackend } from '../x509/crypto-backend.js';
 
 const KEY_LIMIT = 512;
 
+/** node:crypto's names of the WebCrypto hash names (no string work per verify). */
+const NODE_HASH: Readonly<Record<string, string>> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+
 /** A node:crypto backend with its own key cache (declines keys node:crypto cannot load). */
 export function nodeCryptoBackend(): SignatureBackend {
-  const keys = new Map<string, KeyObject>();
-  // By the identity of the SPKI view first, confirmed against the copy the key was made from (a
-  // comparison is cheaper than the hex key, and a buffer overwritten in place gets its own key).
+  // By a cheap content key (no hex of the whole SPKI per call), a hit confirmed against the copy the
+  // key was made from; by the identity of the SPKI view first, confirmed the same way, so a buffer
+  // overwritten in place gets its own key.
+  const keys = new Map<string, { readonly spki: Uint8Array; readonly key: KeyObject }>();
   const byView = new WeakMap<Uint8Array, { readonly spki: Uint8Array; readonly key: KeyObject }>();
   const keyFor = (spki: Uint8Array): KeyObject => {
     const seen = byView.get(spki);
     if (seen && bytesEqual(seen.spki, spki)) return seen.key;
-    const id = toHex(spki);
-    let k = keys.get(id);
-    if (!k) {
-      k = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    const id = contentKey(spki);
+    let entry = keys.get(id);
+    if (!entry || !bytesEqual(entry.spki, spki)) {
+      const copy = spki.slice();
+      entry = { spki: copy, key: createPublicKey({ key: Buffer.from(copy), format: 'der', type: 'spki' }) };
       if (keys.size >= KEY_LIMIT) keys.delete(keys.keys().next().value as string);
-      keys.set(id, k);
+      keys.set(id, entry);
     }
-    byView.set(spki, { spki: spki.slice(), key: k });
-    return k;
+    byView.set(spki, entry);
+    return entry.key;
   };
   return {
     verify(spki, scheme, signature, data) {
@@ -38,7 +49,7 @@ export function nodeCryptoBackend(): SignatureBackend {
       } catch {
         return Promise.resolve(undefined);
       }
-      const hash = scheme.hash.replace('-', '').toLowerCase();
+      const hash = NODE_HASH[scheme.hash] ?? scheme.hash.replace('-', '').toLowerCase();
       const options =
         scheme.kind === 'pss'
           ? { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: scheme.saltLength ?? 20 }

@@ -61,20 +61,11 @@ export async function processPath(
   const { time, policy, budget } = options;
   const profile = options.profile ?? 'strict';
   const failures: PathFailure[] = [];
-  const fail: Fail = (index, code, detail, stage = 'certificate') =>
-    failures.push({ index, code, stage, detail });
+  const fail = failureRecorder(failures);
   const anchor = path[path.length - 1]!;
   const n = path.length - 1;
   const initialPolicySet = policy.initialPolicySet?.length ? policy.initialPolicySet : [ANY_POLICY];
   try {
-    return await run();
-  } catch (e) {
-    if (!(e instanceof BudgetExhausted)) throw e;
-    fail(-1, 'PATH_BUDGET_EXCEEDED', budget.describe(e.kind), 'build');
-    return { failures, validPolicies: [], budgetExhausted: true };
-  }
-
-  async function run(): Promise<ProcessResult> {
     // §6.1.2 initialisation.
     // The valid_policy_tree is built on the first certificate that has certificatePolicies: a path
     // without policies (the common case) makes it NULL at once and never allocates it.
@@ -290,7 +281,18 @@ export async function processPath(
     )
       fail(-1, 'POLICY_REQUIRED', 'no valid policy remains after intersecting with the initial policy set');
     return { failures, validPolicies, budgetExhausted };
+  } catch (e) {
+    if (!(e instanceof BudgetExhausted)) throw e;
+    fail(-1, 'PATH_BUDGET_EXCEEDED', budget.describe(e.kind), 'build');
+    return { failures, validPolicies: [], budgetExhausted: true };
   }
+}
+
+/** The `Fail` that records into `failures` (made by a call, so no named closure per path). */
+function failureRecorder(failures: PathFailure[]): Fail {
+  return (index, code, detail, stage = 'certificate') => {
+    failures.push({ index, code, stage, detail });
+  };
 }
 
 /** The certificate profile (RFC 5280 §4) of `path[idx]`, self-signed judged by the issuer found. */

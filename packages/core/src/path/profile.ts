@@ -24,8 +24,14 @@ interface ProfileRule {
   readonly check: (c: Certificate, ctx: ProfileContext) => string | undefined;
 }
 
-const ext = (c: Certificate, oid: string) => c.extensions.find((e) => e.oid === oid);
+/** The extension with this OID (a plain loop: the rules look up several per certificate). */
+function ext(c: Certificate, oid: string): Certificate['extensions'][number] | undefined {
+  for (const e of c.extensions) if (e.oid === oid) return e;
+  return undefined;
+}
 const isCa = (c: Certificate) => c.basicConstraints?.ca === true;
+/** Dates through 2049 MUST be UTCTime (tag 0x17), dates from 2050 GeneralizedTime (§4.1.2.5). */
+const wrongTimeType = (d: Date, tag: number) => d.getUTCFullYear() < 2050 !== (tag === 0x17);
 
 export const PROFILE_RULES: readonly ProfileRule[] = [
   {
@@ -142,11 +148,9 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     rfc: '§4.1.2.5',
     relaxable: true,
     check: (c) => {
-      // Dates through 2049 MUST be UTCTime, dates from 2050 GeneralizedTime.
-      const wrong = (d: Date, tag: number) => d.getUTCFullYear() < 2050 !== (tag === 0x17);
-      if (wrong(c.notBefore, c.validityTags[0]))
+      if (wrongTimeType(c.notBefore, c.validityTags[0]))
         return 'notBefore is not encoded as RFC 5280 requires for its year';
-      if (wrong(c.notAfter, c.validityTags[1]))
+      if (wrongTimeType(c.notAfter, c.validityTags[1]))
         return 'notAfter is not encoded as RFC 5280 requires for its year';
       return undefined;
     },

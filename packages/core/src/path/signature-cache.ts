@@ -8,7 +8,7 @@ import { bytesEqual } from '../der/bytes.js';
 import type { Certificate } from '../x509/certificate.js';
 import { contextSlot, type ShomeiContext } from '../x509/context.js';
 import { notSignedByKey } from '../x509/key-fit.js';
-import { verifySignature, weakSignatureHash } from '../x509/verify.js';
+import { verifySignatureByCertificate, weakSignatureHash } from '../x509/verify.js';
 import type { WorkBudget } from './budget.js';
 
 const EMPTY = new Uint8Array(0);
@@ -42,8 +42,8 @@ export async function checkCertificateSignature(
     ) {
       ok = false;
     } else {
-      ok = await verifySignature(
-        issuer.spki,
+      ok = await verifySignatureByCertificate(
+        issuer,
         cert.signatureAlgorithm,
         cert.signature,
         cert.tbs,

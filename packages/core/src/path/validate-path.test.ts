@@ -380,6 +380,31 @@ describe('validatePath: path building', () => {
     expect([r.valid, r.path[1]?.certificate.der]).toEqual([true, ca.der]);
   });
 
+  it('chooses the same issuer whether the pool is scanned (small) or indexed by name (large)', async () => {
+    const impostor = await issue({
+      subject: 'CN=Test CA,O=Shomei,C=JP',
+      key: keys[3]!,
+      issuer: root,
+      ca: true,
+    });
+    const noise = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        issue({ subject: `CN=Noise ${i},C=JP`, key: keys[2]!, issuer: root, ca: true }),
+      ),
+    );
+    const pools = [
+      [impostor.der, ca.der],
+      [impostor.der, ...noise.map((n) => n.der), ca.der],
+      [root.der, impostor.der, ...noise.map((n) => n.der), ca.der],
+    ];
+    const picked = [];
+    for (const intermediates of pools) {
+      const r = await validatePath(leaf.der, opts({ intermediates }));
+      picked.push([r.valid, r.path.length, r.path[1]?.certificate.der]);
+    }
+    expect(picked).toEqual(pools.map(() => [true, 3, ca.der]));
+  });
+
   it('falls back to the next candidate when the first one fails', async () => {
     // Same name and no SKI preference: an expired twin with the right key.
     const expiredTwin = await issue({

@@ -5,11 +5,13 @@
  */
 import { derObjects } from '../der/pem.js';
 import { CORE_ERRORS, coreError, isShomeiError, throwIfAborted } from '../errors.js';
-import { checkRevocation, ensureOcspReadable } from '../revocation/check.js';
+import { checkRevocation, ensureOcspReadable, type RevocationContext } from '../revocation/check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import type { RevocationOptions, RevocationStatus } from '../revocation/types.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { ContentMemo, contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
+import type { ValidationProfile } from '../x509/profile.js';
+import type { SignaturePolicy } from '../x509/verify.js';
 import { WorkBudget } from './budget.js';
 import { buildPaths, IssuerIndex } from './build.js';
 import { processPath } from './process.js';
@@ -189,7 +191,20 @@ async function validateAtDepth(
     if (r.failures.length === 0) {
       // A structurally valid path whose revocation check fails: another path (a cross certificate,
       // a re-keyed CA) may still be good, so keep searching and report this one if none is.
-      const finished = await finish(path, r.validPolicies);
+      const finished = await finishPath(
+        path,
+        r.validPolicies,
+        new PathRevocation(
+          options,
+          depth,
+          budget,
+          crls,
+          time,
+          revocation,
+          [...intermediates, ...anchors],
+          context,
+        ),
+      );
       if (finished.valid) return finished;
       revokedOrIndeterminate ??= finished;
       continue;
@@ -222,44 +237,74 @@ async function validateAtDepth(
         detail: `no issuer "${top.issuer.text}" among ${anchors.length} trust anchor(s) and ${intermediates.length} intermediate(s); tried ${chain.map((c) => `"${c.subject.text}"`).join(' → ')}`,
       };
   return invalid('invalid', chain, [f], [], [], undefined, false);
+}
 
-  async function finish(path: Certificate[], validPolicies: string[]): Promise<PathResult> {
-    const rev = await checkRevocation(path, {
-      crls,
-      ocsp: options.ocsp ?? [],
-      time,
-      options: revocation,
-      pool: [...intermediates, ...anchors],
-      signal,
-      context,
-      algorithms: options.algorithms ?? {},
-      profile: options.profile ?? 'strict',
-      validateSigner: async (signer) => {
-        // A CRL issuer or OCSP responder may be the CA itself, so a CA leaf is expected here.
-        const signerOptions: ValidatePathOptions = {
-          ...options,
-          policy: {},
-          allowCaLeaf: true,
-          ...(depth + 1 >= MAX_SIGNER_DEPTH ? { revocation: 'off' as const } : {}),
-        };
-        return (await validateAtDepth(signer, signerOptions, depth + 1, budget)).valid;
-      },
-    });
-    const statuses = [...rev.statuses, notChecked('trust anchor')];
-    if (rev.failures.length) {
-      const verdict = rev.failures.some((f) => f.code === 'CERT_REVOKED') ? 'invalid' : 'indeterminate';
-      const ordered = byRank(rev.failures.map((f) => ({ ...f, stage: 'revocation' as const })));
-      return invalid(verdict, path, ordered, validPolicies, rev.warnings, statuses);
-    }
-    return {
-      valid: true,
-      verdict: 'valid',
-      code: 'OK',
-      message: `The path to "${path[path.length - 1]!.subject.text}" is valid.`,
-      path: path.map((c, i) => element(c, i === path.length - 1, statuses[i]!)),
-      validPolicies,
-      failures: [],
-      warnings: rev.warnings,
-    };
+/**
+ * The revocation inputs of one path; `validateSigner` is a method (no closure per validation) that
+ * validates a CRL or OCSP signer's own path within the same budget.
+ */
+class PathRevocation implements RevocationContext {
+  readonly ocsp: readonly Uint8Array[];
+  readonly signal: AbortSignal | undefined;
+  readonly algorithms: SignaturePolicy;
+  readonly profile: ValidationProfile;
+  readonly #options: ValidatePathOptions;
+  readonly #depth: number;
+  readonly #budget: WorkBudget;
+
+  constructor(
+    pathOptions: ValidatePathOptions,
+    depth: number,
+    budget: WorkBudget,
+    readonly crls: readonly CrlIndex[],
+    readonly time: Date,
+    readonly options: RevocationContext['options'],
+    readonly pool: readonly Certificate[],
+    readonly context: ShomeiContext,
+  ) {
+    this.#options = pathOptions;
+    this.#depth = depth;
+    this.#budget = budget;
+    this.ocsp = pathOptions.ocsp ?? [];
+    this.signal = pathOptions.signal;
+    this.algorithms = pathOptions.algorithms ?? {};
+    this.profile = pathOptions.profile ?? 'strict';
   }
+
+  async validateSigner(signer: Certificate): Promise<boolean> {
+    const depth = this.#depth;
+    // A CRL issuer or OCSP responder may be the CA itself, so a CA leaf is expected here.
+    const signerOptions: ValidatePathOptions = {
+      ...this.#options,
+      policy: {},
+      allowCaLeaf: true,
+      ...(depth + 1 >= MAX_SIGNER_DEPTH ? { revocation: 'off' as const } : {}),
+    };
+    return (await validateAtDepth(signer, signerOptions, depth + 1, this.#budget)).valid;
+  }
+}
+
+/** Revocation of a structurally valid path, and the result the path gets from it. */
+async function finishPath(
+  path: Certificate[],
+  validPolicies: string[],
+  revocation: PathRevocation,
+): Promise<PathResult> {
+  const rev = await checkRevocation(path, revocation);
+  const statuses = [...rev.statuses, notChecked('trust anchor')];
+  if (rev.failures.length) {
+    const verdict = rev.failures.some((f) => f.code === 'CERT_REVOKED') ? 'invalid' : 'indeterminate';
+    const ordered = byRank(rev.failures.map((f) => ({ ...f, stage: 'revocation' as const })));
+    return invalid(verdict, path, ordered, validPolicies, rev.warnings, statuses);
+  }
+  return {
+    valid: true,
+    verdict: 'valid',
+    code: 'OK',
+    message: `The path to "${path[path.length - 1]!.subject.text}" is valid.`,
+    path: path.map((c, i) => element(c, i === path.length - 1, statuses[i]!)),
+    validPolicies,
+    failures: [],
+    warnings: rev.warnings,
+  };
 }

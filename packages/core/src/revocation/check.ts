@@ -13,7 +13,7 @@ import type { Certificate } from '../x509/certificate.js';
 import { ContentMemo, contextSlot, defaultContext, type ShomeiContext } from '../x509/context.js';
 import type { ValidationProfile } from '../x509/profile.js';
 import type { SignaturePolicy } from '../x509/verify.js';
-import { checkCrls } from './crl-check.js';
+import { type CrlCheckContext, checkCrls } from './crl-check.js';
 import type { CrlIndex } from './crl-index.js';
 import { fetchCrlsFor, fetchOcspFor } from './fetch.js';
 import { type OcspResponse, parseOcspResponse, verifyOcspResponse } from './ocsp.js';
@@ -24,6 +24,10 @@ import type {
   RevocationSourceErrorCode,
   RevocationStatus,
 } from './types.js';
+
+/** The default order of sources (RevocationOptions.order). */
+const DEFAULT_ORDER: readonly ('ocsp' | 'crl')[] = ['ocsp', 'crl'];
+const NO_RESPONSES: readonly OcspResponse[] = [];
 
 export interface RevocationContext {
   readonly crls: readonly CrlIndex[];
@@ -97,25 +101,27 @@ export async function checkRevocation(
     if (n > 0) warnings.push('revocation was not checked (revocation off)');
     return { statuses, failures, warnings };
   }
-  const order = ctx.options.order ?? ['ocsp', 'crl'];
+  const order = ctx.options.order ?? DEFAULT_ORDER;
   const context = ctx.context ?? defaultContext;
   const { responses } = parseAll(ctx.ocsp, context);
   const candidates = [...path, ...ctx.pool];
-  // The same for every certificate of the path: built once.
-  const crlContext = {
+  // The same for every certificate of the path: built once (plain assignments, no spreads).
+  const crlContext: { -readonly [K in keyof CrlCheckContext]: CrlCheckContext[K] } = {
     time: ctx.time,
     candidates,
-    validateCrlSigner: ctx.validateSigner,
+    // Bound: a RevocationContext may implement validateSigner as a method that uses `this`.
+    validateCrlSigner: ctx.validateSigner.bind(ctx),
     context,
-    ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
-    ...(ctx.profile ? { profile: ctx.profile } : {}),
   };
-  const ocspOptions = {
-    time: ctx.time,
-    context,
-    ...(ctx.options.ocspMaxAgeMs !== undefined ? { maxAgeMs: ctx.options.ocspMaxAgeMs } : {}),
-    ...(ctx.algorithms ? { algorithms: ctx.algorithms } : {}),
-  };
+  if (ctx.algorithms) crlContext.algorithms = ctx.algorithms;
+  if (ctx.profile) crlContext.profile = ctx.profile;
+  const ocspOptions: { time: Date; context: ShomeiContext; maxAgeMs?: number; algorithms?: SignaturePolicy } =
+    {
+      time: ctx.time,
+      context,
+    };
+  if (ctx.options.ocspMaxAgeMs !== undefined) ocspOptions.maxAgeMs = ctx.options.ocspMaxAgeMs;
+  if (ctx.algorithms) ocspOptions.algorithms = ctx.algorithms;
   const useOcsp = order.includes('ocsp');
   const useCrl = order.includes('crl');
   for (let i = 0; i < n; i++) {
@@ -126,7 +132,7 @@ export async function checkRevocation(
     const gathered: Gathered = { evidence: [], failure: undefined };
     // Everything given is evidence: every OCSP response and every CRL, not the first that answers.
     let conclusive = false;
-    for (const r of useOcsp ? responses : []) {
+    for (const r of useOcsp ? responses : NO_RESPONSES) {
       const o = await verifyOcspResponse(r, cert, issuer, ocspOptions);
       // A response about other certificates is not a failed source for this one.
       if (o.kind === 'failed' && o.code === 'OCSP_CERT_MISMATCH') continue;

@@ -15,13 +15,16 @@ import { notSignedByKey } from '../x509/key-fit.js';
 import { appendRdn, type Name, namesMatch } from '../x509/name.js';
 import { EXT_OID } from '../x509/oids.js';
 import type { ValidationProfile } from '../x509/profile.js';
-import { type SignaturePolicy, verifySignature, weakSignatureHash } from '../x509/verify.js';
+import { type SignaturePolicy, verifySignatureByCertificate, weakSignatureHash } from '../x509/verify.js';
 import type { CrlIndex } from './crl-index.js';
 import type { SourceOutcome } from './outcome.js';
 import type { RevocationSourceErrorCode, RevocationStatus } from './types.js';
 
 /** All reasons of ReasonFlags bits 1–8 (§6.3.3 (d)); bit 0 is unused. */
 const ALL_REASONS = 0x1fe;
+
+/** A certificate without cRLDistributionPoints is checked once, against the issuer's full scope. */
+const NO_DISTRIBUTION_POINT: readonly undefined[] = [undefined];
 
 export interface CrlCheckContext {
   readonly time: Date;
@@ -162,8 +165,8 @@ async function checkCrlSignature(
     }
     let ok = false;
     try {
-      ok = await verifySignature(
-        signer.spki,
+      ok = await verifySignatureByCertificate(
+        signer,
         crl.signatureAlgorithm,
         crl.signature,
         crl.tbs,
@@ -282,15 +285,17 @@ const sameIdp = (a: CrlIndex, b: CrlIndex): boolean => {
   return x === y || (!!x && !!y && bytesEqual(x, y));
 };
 
+/** INTEGER contents without leading zero octets (one is kept for zero itself). */
+function stripLeadingZeros(x: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < x.length - 1 && x[i] === 0) i++;
+  return x.subarray(i);
+}
+
 /** Compares two CRL numbers (INTEGER contents, non-negative). */
 const compareNumbers = (a: Uint8Array, b: Uint8Array): number => {
-  const strip = (x: Uint8Array) => {
-    let i = 0;
-    while (i < x.length - 1 && x[i] === 0) i++;
-    return x.subarray(i);
-  };
-  const p = strip(a);
-  const q = strip(b);
+  const p = stripLeadingZeros(a);
+  const q = stripLeadingZeros(b);
   return p.length !== q.length ? p.length - q.length : compareBytes(p, q);
 };
 
@@ -327,6 +332,18 @@ type EntryState =
   | { readonly kind: 'none' }
   | { readonly kind: 'unusable' };
 
+/** A usable CRL with what it says of the certificate being checked. */
+interface CrlState {
+  readonly crl: CrlIndex;
+  readonly state: EntryState;
+}
+
+/** The entry state already read for `crl` (every usable CRL and delta has one), else read now. */
+function stateOf(states: readonly CrlState[], crl: CrlIndex, cert: Certificate, time: Date): EntryState {
+  for (const s of states) if (s.crl === crl) return s.state;
+  return entryState(crl, cert, time);
+}
+
 /**
  * What the CRL says of the certificate. A serial listed several times is read in full: any
  * permanent entry wins over a hold, a hold over a removeFromCRL.
@@ -360,6 +377,32 @@ function entryState(crl: CrlIndex, cert: Certificate, time: Date): EntryState {
   return state;
 }
 
+/** The CRLs validated in one `checkCrls` call that needed their signature checked, with the verdict. */
+interface CheckedCrls {
+  problems: Map<CrlIndex, CrlProblem | undefined> | undefined;
+}
+
+/**
+ * `validateCrl` once per CRL and call; a CRL whose signature is already known good for `issuer` is
+ * decided without an await (the repeated chains of a portal).
+ */
+function validateOnce(
+  crl: CrlIndex,
+  issuer: Certificate,
+  ctx: CrlCheckContext,
+  checked: CheckedCrls,
+): CrlProblem | undefined | Promise<CrlProblem | undefined> {
+  const known = validateCrlKnown(crl, issuer, ctx);
+  if (known !== SIGNATURE_NEEDED) return known;
+  checked.problems ??= new Map();
+  const problems = checked.problems;
+  if (problems.has(crl)) return problems.get(crl);
+  return validateCrl(crl, issuer, ctx).then((problem) => {
+    problems.set(crl, problem);
+    return problem;
+  });
+}
+
 /**
  * Checks `cert` (issued by `issuer`) against the given CRLs (RFC 5280 §6.3.3). Every applicable CRL is
  * consulted, in any order: a permanent revocation (any reason but certificateHold) in any valid CRL in
@@ -373,35 +416,23 @@ export async function checkCrls(
   crls: readonly CrlIndex[],
   ctx: CrlCheckContext,
 ): Promise<SourceOutcome> {
-  const dps: (DistributionPoint | undefined)[] = cert.crlDistributionPoints?.length
-    ? [...cert.crlDistributionPoints]
-    : [undefined];
+  const dps: readonly (DistributionPoint | undefined)[] = cert.crlDistributionPoints?.length
+    ? cert.crlDistributionPoints
+    : NO_DISTRIBUTION_POINT;
   let failure: { code: RevocationSourceErrorCode; detail: string } | undefined;
   let applicable = false;
   const bases: CrlIndex[] = [];
   const deltas: CrlIndex[] = [];
   for (const c of crls) (c.isDelta ? deltas : bases).push(c);
   const usable: UsableCrl[] = [];
-  // Each CRL is validated once per call; a CRL whose signature is already known good for `issuer`
-  // is decided without an await (the repeated chains of a portal).
-  let checked: Map<CrlIndex, CrlProblem | undefined> | undefined;
-  const validate = (crl: CrlIndex): CrlProblem | undefined | Promise<CrlProblem | undefined> => {
-    const known = validateCrlKnown(crl, issuer, ctx);
-    if (known !== SIGNATURE_NEEDED) return known;
-    checked ??= new Map();
-    if (checked.has(crl)) return checked.get(crl);
-    return validateCrl(crl, issuer, ctx).then((problem) => {
-      checked!.set(crl, problem);
-      return problem;
-    });
-  };
+  const checked: CheckedCrls = { problems: undefined };
   for (const dp of dps) {
     for (const crl of bases) {
       if (!inScope(crl, cert, dp)) continue;
       const mask = reasonsMask(crl, dp);
       if (mask === 0) continue;
       applicable = true;
-      const pending = validate(crl);
+      const pending = validateOnce(crl, issuer, ctx, checked);
       const problem = pending instanceof Promise ? await pending : pending;
       if (problem) {
         failure ??= problem;
@@ -416,7 +447,7 @@ export async function checkCrls(
   const unusable = new Set<CrlIndex>();
   for (const d of deltas) {
     if (!usable.some((u) => deltaFor(u.crl, d))) continue;
-    const pending = validate(d);
+    const pending = validateOnce(d, issuer, ctx, checked);
     const problem = pending instanceof Promise ? await pending : pending;
     if (problem?.code === 'CRL_NUMBER_MISSING' || problem?.code === 'CRL_NUMBER_CRITICAL') {
       failure ??= problem;
@@ -428,8 +459,11 @@ export async function checkCrls(
   // Permanent revocations: any valid complete CRL in scope, and any delta that applies to one. A CRL
   // whose entry for the certificate cannot be read (unknown critical extension, §5.3) covers nothing.
   let permanent: { status: RevocationStatus; at: Date } | undefined;
-  for (const crl of [...usable.map((u) => u.crl), ...usableDeltas]) {
-    const st = entryState(crl, cert, ctx.time);
+  // What each usable CRL says of the certificate, read once (the hold rules below consult it again).
+  const states: CrlState[] = [];
+  for (const u of usable) states.push({ crl: u.crl, state: entryState(u.crl, cert, ctx.time) });
+  for (const d of usableDeltas) states.push({ crl: d, state: entryState(d, cert, ctx.time) });
+  for (const { crl, state: st } of states) {
     if (st.kind === 'unusable') {
       unusable.add(crl);
       failure ??= {
@@ -461,11 +495,11 @@ export async function checkCrls(
       if (!deltaFor(base, d) || unusable.has(d)) continue;
       if (!delta || newer(d, delta)) delta = d;
     }
-    const fromDelta = delta ? entryState(delta, cert, ctx.time) : undefined;
+    const fromDelta = delta ? stateOf(states, delta, cert, ctx.time) : undefined;
     const st =
       fromDelta && fromDelta.kind !== 'none' && fromDelta.kind !== 'unusable'
         ? fromDelta
-        : entryState(base, cert, ctx.time);
+        : stateOf(states, base, cert, ctx.time);
     const decidedBy = delta ?? base;
     if (!newestUsed || decidedBy.thisUpdate > newestUsed) newestUsed = decidedBy.thisUpdate;
     if (st.kind === 'revoked' && (!hold || decidedBy.thisUpdate > hold.at))

@@ -280,6 +280,27 @@ function parseUncached(der: Uint8Array): Certificate {
     publicKey,
     extensions: [],
     selfIssued: namesMatch(issuer, subject),
+    // Every optional field exists from the start (undefined until decoded), in one order: all parsed
+    // certificates share one object shape, so the validation code reading them stays monomorphic.
+    rsaModulusBits: undefined,
+    issuerUniqueId: undefined,
+    subjectUniqueId: undefined,
+    basicConstraints: undefined,
+    keyUsage: undefined,
+    extKeyUsage: undefined,
+    subjectKeyIdentifier: undefined,
+    authorityKeyIdentifier: undefined,
+    subjectAltName: undefined,
+    issuerAltName: undefined,
+    certificatePolicies: undefined,
+    policyMappings: undefined,
+    policyConstraints: undefined,
+    inhibitAnyPolicy: undefined,
+    nameConstraints: undefined,
+    crlDistributionPoints: undefined,
+    freshestCrl: undefined,
+    authorityInfoAccess: undefined,
+    duplicateExtensions: undefined,
   };
   if (publicKeyAlgorithm.oid === ALG_OID.rsaEncryption) {
     const bits = rsaBits(publicKey);

@@ -12,6 +12,7 @@
  * bytes it held before.
  */
 import { bytesEqual } from '../der/bytes.js';
+import { contentKey } from './content-key.js';
 import { type SignatureBackend, webCryptoBackend } from './crypto-backend.js';
 
 export interface ShomeiContextOptions {
@@ -104,14 +105,4 @@ export class ContentMemo<T> {
     this.#entries.delete(key);
     this.#bytes -= e.bytes.length;
   }
-}
-
-/** Length, FNV-1a over the first and last 64 bytes (for signed objects the tail is the signature). */
-export function contentKey(b: Uint8Array): string {
-  let h = 0x811c9dc5;
-  const n = b.length;
-  const head = Math.min(64, n);
-  for (let i = 0; i < head; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  for (let i = Math.max(head, n - 64); i < n; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return `${n}:${h >>> 0}`;
 }

@@ -3,10 +3,11 @@
  * default is the platform's WebCrypto (design.md §5: `globalThis.crypto.subtle`); `@shomei/core/node`
  * offers node:crypto. A backend owns its imported-key cache, so a context's keys go with it.
  */
-import { toHex } from '../der/bytes.js';
+import { bytesEqual } from '../der/bytes.js';
 import { children, readOid, readRoot } from '../der/reader.js';
 import { coreError } from '../errors.js';
 import { curveByOid, KEY_ALGORITHM } from './algorithms.js';
+import { contentKey } from './content-key.js';
 import { ecdsaDerToRaw } from './ecdsa-signature.js';
 
 /** The scheme a backend is asked to check: padding or curve family, hash, PSS salt length. */
@@ -55,31 +56,45 @@ export function readSpkiInfo(spki: Uint8Array): SpkiInfo {
 
 const KEY_CACHE_LIMIT = 512;
 
+interface ImportedKey {
+  /** The private copy of the SPKI the key was imported from. */
+  readonly spki: Uint8Array;
+  readonly imported: Promise<{ key: CryptoKey; curveSize: number }>;
+}
+
+async function importCopy(
+  copy: Uint8Array<ArrayBuffer>,
+  scheme: BackendScheme,
+): Promise<{ key: CryptoKey; curveSize: number }> {
+  const info = readSpkiInfo(copy);
+  const algorithm =
+    scheme.kind === 'ecdsa'
+      ? { name: 'ECDSA', namedCurve: info.curve!.name }
+      : { name: scheme.kind === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: scheme.hash };
+  const key = await globalThis.crypto.subtle.importKey('spki', copy, algorithm, false, ['verify']);
+  return { key, curveSize: info.curve?.size ?? 0 };
+}
+
 /**
  * A WebCrypto backend with its own cache of imported keys, by SPKI bytes and scheme, so a CA key is
  * imported once however many certificates, CRLs and OCSP responses it signed.
  */
 export function webCryptoBackend(): SignatureBackend {
-  const keys = new Map<string, Promise<{ key: CryptoKey; curveSize: number }>>();
+  // Found by a cheap content key (no hex of the whole SPKI per verify), a hit confirmed against the
+  // private copy the key was imported from.
+  const keys = new Map<string, ImportedKey>();
   const importKey = (spki: Uint8Array, scheme: BackendScheme) => {
-    const id = `${scheme.kind}:${scheme.hash}:${toHex(spki)}`;
-    let p = keys.get(id);
-    if (!p) {
-      const copy = new Uint8Array(spki);
-      p = (async () => {
-        const info = readSpkiInfo(copy);
-        const algorithm =
-          scheme.kind === 'ecdsa'
-            ? { name: 'ECDSA', namedCurve: info.curve!.name }
-            : { name: scheme.kind === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: scheme.hash };
-        const key = await globalThis.crypto.subtle.importKey('spki', copy, algorithm, false, ['verify']);
-        return { key, curveSize: info.curve?.size ?? 0 };
-      })();
-      p.catch(() => keys.delete(id));
-      if (keys.size >= KEY_CACHE_LIMIT) keys.delete(keys.keys().next().value as string);
-      keys.set(id, p);
-    }
-    return p;
+    const id = `${scheme.kind}:${scheme.hash}:${contentKey(spki)}`;
+    const hit = keys.get(id);
+    if (hit && bytesEqual(hit.spki, spki)) return hit.imported;
+    const copy = new Uint8Array(spki);
+    const entry: ImportedKey = { spki: copy, imported: importCopy(copy, scheme) };
+    entry.imported.catch(() => {
+      if (keys.get(id) === entry) keys.delete(id);
+    });
+    if (!hit && keys.size >= KEY_CACHE_LIMIT) keys.delete(keys.keys().next().value as string);
+    keys.set(id, entry);
+    return entry.imported;
   };
   return {
     async verify(spki, scheme, signature, data) {

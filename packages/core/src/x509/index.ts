@@ -48,4 +48,13 @@ export {
 export { formatGeneralName, type GeneralName, type GeneralNameType } from './general-name.js';
 export { type Name, type NameAttribute, namesMatch, parseName } from './name.js';
 export * from './oids.js';
-export * from './verify.js';
+// Explicit: verify.ts also holds core-internal variants (verifySignatureByCertificate).
+export {
+  type SignaturePolicy,
+  type SignatureScheme,
+  signatureScheme,
+  spkiKeyBytes,
+  verifySchemeSignature,
+  verifySignature,
+  weakSignatureHash,
+} from './verify.js';

@@ -7,7 +7,7 @@ import { children, contentsOf, readOid, readRoot, readSmallInteger } from '../de
 import { coreError } from '../errors.js';
 import type { HashAlgorithmName } from '../signer.js';
 import { digestByOid, KEY_ALGORITHM, type SignatureScheme, signatureByOid } from './algorithms.js';
-import type { AlgorithmIdentifier } from './certificate.js';
+import type { AlgorithmIdentifier, Certificate } from './certificate.js';
 import { defaultContext, type ShomeiContext } from './context.js';
 import { readSpkiInfo, type SpkiInfo } from './crypto-backend.js';
 
@@ -59,19 +59,20 @@ export interface SignaturePolicy {
  */
 export function weakSignatureHash(
   algorithm: AlgorithmIdentifier,
-  policy: SignaturePolicy = {},
+  policy?: SignaturePolicy,
 ): 'MD5' | 'SHA-1' | undefined {
   const row = signatureByOid(algorithm.oid);
   if (row?.broken) return 'MD5';
   let sha1 = row?.hash === 'SHA-1';
-  if (!sha1) {
+  // Only RSASSA-PSS names its hash in parameters; any other known row has said it above.
+  if (!sha1 && (row === undefined || row.kind === 'pss')) {
     try {
       sha1 = signatureScheme(algorithm).hash === 'SHA-1';
     } catch {
       return undefined;
     }
   }
-  return sha1 && !policy.allowSha1 ? 'SHA-1' : undefined;
+  return sha1 && !policy?.allowSha1 ? 'SHA-1' : undefined;
 }
 
 /**
@@ -94,6 +95,33 @@ export async function verifySignature(
   policy: SignaturePolicy = {},
   context: ShomeiContext = defaultContext,
 ): Promise<boolean> {
+  return verifyWithPolicy(spki, undefined, algorithm, signature, data, policy, context);
+}
+
+/**
+ * `verifySignature` with the key of a parsed certificate (core's own object): its key algorithm is
+ * known from the parse, so the SPKI is not read again on every verification.
+ */
+export function verifySignatureByCertificate(
+  cert: Certificate,
+  algorithm: AlgorithmIdentifier | SignatureScheme,
+  signature: Uint8Array,
+  data: Uint8Array,
+  policy: SignaturePolicy = {},
+  context: ShomeiContext = defaultContext,
+): Promise<boolean> {
+  return verifyWithPolicy(cert.spki, cert, algorithm, signature, data, policy, context);
+}
+
+async function verifyWithPolicy(
+  spki: Uint8Array,
+  cert: Certificate | undefined,
+  algorithm: AlgorithmIdentifier | SignatureScheme,
+  signature: Uint8Array,
+  data: Uint8Array,
+  policy: SignaturePolicy,
+  context: ShomeiContext,
+): Promise<boolean> {
   if (!('oid' in algorithm)) {
     if (algorithm.hash === 'SHA-1' && !policy.allowSha1) {
       throw coreError(
@@ -102,7 +130,15 @@ export async function verifySignature(
         { details: { algorithm: `${algorithm.kind}-${algorithm.hash}` } },
       );
     }
-    return verifyWithScheme(spki, algorithm, signature, data, `${algorithm.kind}-${algorithm.hash}`, context);
+    return verifyWithScheme(
+      spki,
+      algorithm,
+      signature,
+      data,
+      `${algorithm.kind}-${algorithm.hash}`,
+      context,
+      cert,
+    );
   }
   const weak = weakSignatureHash(algorithm, policy);
   if (weak) {
@@ -112,7 +148,7 @@ export async function verifySignature(
       { details: { algorithm: algorithm.oid } },
     );
   }
-  return verifyWithScheme(spki, signatureScheme(algorithm), signature, data, algorithm.oid, context);
+  return verifyWithScheme(spki, signatureScheme(algorithm), signature, data, algorithm.oid, context, cert);
 }
 
 /**
@@ -138,10 +174,16 @@ async function verifyWithScheme(
   data: Uint8Array,
   algorithmName: string,
   context: ShomeiContext,
+  /** The certificate `spki` belongs to, when the caller has it parsed. */
+  cert?: Certificate,
 ): Promise<boolean> {
   let info: SpkiInfo;
   try {
-    info = readSpkiInfo(spki);
+    // An RSA certificate's key algorithm is known from its parse; an EC key's curve is read here.
+    info =
+      cert && cert.publicKeyAlgorithm.oid !== KEY_ALGORITHM.ecPublicKey
+        ? { keyOid: cert.publicKeyAlgorithm.oid }
+        : readSpkiInfo(spki);
   } catch (cause) {
     throw coreError('SIGNATURE_ALGORITHM_UNSUPPORTED', 'The public key cannot be read.', { cause });
   }
