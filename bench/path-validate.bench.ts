@@ -1,5 +1,5 @@
 /**
- * validatePath of a 3-certificate RSA-2048 chain with revocation from indexed CRLs (issue 6 target:
+ * validatePath of a 3-certificate RSA-2048 chain with revocation from indexed CRLs (target:
  * ≥ 40 % of the rate of two bare `crypto.verify` RSA-2048 calls, since the signatures dominate).
  * Baseline (same run): two node:crypto `verify` calls with cached KeyObjects, sequential.
  * shomei: fresh chains (distinct CA and leaf certificates, nothing cached but imported keys and the
