@@ -51,20 +51,20 @@ export function augmentPdf(pdf: Uint8Array, options: AugmentPdfOptions): Promise
   return augmentPdfPortable(pdf, { context: nodeContext, ...options });
 }
 
-/** `verifyCmsLongTerm` on `nodeContext`. */
+/** `verifyCmsLongTerm` on `nodeContext`, hashing with node:crypto. */
 export function verifyCmsLongTerm(
   signed: Uint8Array,
   options: VerifyCmsLongTermOptions,
 ): Promise<LongTermReport> {
-  return verifyCmsLongTermPortable(signed, { context: nodeContext, ...options });
+  return verifyCmsLongTermPortable(signed, { hasher: nodeHashFactory, context: nodeContext, ...options });
 }
 
-/** `verifyPdfLongTerm` on `nodeContext`. */
+/** `verifyPdfLongTerm` on `nodeContext`, hashing with node:crypto. */
 export function verifyPdfLongTerm(
   pdf: Uint8Array,
   options: VerifyPdfLongTermOptions,
 ): Promise<PdfLongTermReport> {
-  return verifyPdfLongTermPortable(pdf, { context: nodeContext, ...options });
+  return verifyPdfLongTermPortable(pdf, { hasher: nodeHashFactory, context: nodeContext, ...options });
 }
 
 // ---- XAdES long-term validation and augmentation on nodeContext ----
@@ -95,20 +95,24 @@ export function augmentEgovApplication(
   return augmentEgovApplicationPortable(files, { context: nodeContext, ...options });
 }
 
-/** `verifyXmlLongTerm` on `nodeContext`. */
+/** `verifyXmlLongTerm` on `nodeContext`, hashing with node:crypto. */
 export function verifyXmlLongTerm(
   input: Uint8Array | string | XmlDocument,
   options: VerifyXmlLongTermOptions,
 ): Promise<LongTermReport> {
-  return verifyXmlLongTermPortable(input, { context: nodeContext, ...options });
+  return verifyXmlLongTermPortable(input, { hasher: nodeHashFactory, context: nodeContext, ...options });
 }
 
-/** `verifyEgovApplicationLongTerm` on `nodeContext`. */
+/** `verifyEgovApplicationLongTerm` on `nodeContext`, hashing with node:crypto. */
 export function verifyEgovApplicationLongTerm(
   files: EgovFiles,
   options: VerifyEgovLongTermOptions,
 ): Promise<EgovLongTermReport> {
-  return verifyEgovApplicationLongTermPortable(files, { context: nodeContext, ...options });
+  return verifyEgovApplicationLongTermPortable(files, {
+    hasher: nodeHashFactory,
+    context: nodeContext,
+    ...options,
+  });
 }
 // ---- end ltv ----
 
