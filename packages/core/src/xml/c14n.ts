@@ -55,23 +55,92 @@ function escapeAttr(s: string): string {
 }
 
 const CHUNK = 1 << 16;
+const EMPTY_BYTES = new Uint8Array(0);
+const ENCODER = new TextEncoder();
 
 /**
- * Collects output and passes it on in UTF-8 chunks of about 64 KiB. Appending to one string (a V8
- * rope, flattened once by the encoder) costs less than an array of parts joined at each flush.
+ * One buffer of 2 × CHUNK bytes that a Writer borrows while it lives (a scratch area, never holding
+ * a caller's bytes past the call): a canonicalization then allocates only the bytes it hands out.
+ * A Writer made while another holds it (a sink that canonicalizes again) gets a buffer of its own.
+ */
+let scratch: Uint8Array | undefined;
+
+/**
+ * Collects output as UTF-8 and passes it on in chunks of about 64 KiB. Writes go straight into a
+ * byte buffer (ASCII copied unit by unit, the rest encoded here or through encodeInto), so no string
+ * rope is built and flattened per chunk.
  */
 class Writer {
-  #buf = '';
-  readonly #encoder = new TextEncoder();
-  constructor(readonly sink: (chunk: Uint8Array) => void) {}
-  write(s: string): void {
-    this.#buf += s;
-    if (this.#buf.length >= CHUNK) this.flush();
+  #buf: Uint8Array;
+  #n = 0;
+  #borrowed: boolean;
+  constructor(readonly sink: (chunk: Uint8Array) => void) {
+    const b = scratch ?? new Uint8Array(CHUNK + CHUNK);
+    scratch = undefined;
+    this.#buf = b;
+    this.#borrowed = true;
   }
-  flush(): void {
-    if (!this.#buf) return;
-    this.sink(this.#encoder.encode(this.#buf));
-    this.#buf = '';
+  write(s: string): void {
+    const len = s.length;
+    // A UTF-16 unit becomes at most 3 UTF-8 bytes (a surrogate pair, two units, becomes 4).
+    if (this.#n + len * 3 > this.#buf.length && !this.#room(len * 3)) {
+      this.flush();
+      this.sink(ENCODER.encode(s));
+      return;
+    }
+    const b = this.#buf;
+    if (len > 256) {
+      this.#n += ENCODER.encodeInto(s, b.subarray(this.#n)).written;
+      return;
+    }
+    // Short strings (names, most text): encoded here, cheaper than a call into the encoder each.
+    let n = this.#n;
+    for (let i = 0; i < len; i++) {
+      let c = s.charCodeAt(i);
+      if (c < 0x80) b[n++] = c;
+      else if (c < 0x800) {
+        b[n++] = 0xc0 | (c >> 6);
+        b[n++] = 0x80 | (c & 0x3f);
+      } else {
+        if (c >= 0xd800 && c <= 0xdfff) {
+          const d = c <= 0xdbff && i + 1 < len ? s.charCodeAt(i + 1) : 0;
+          if (d >= 0xdc00 && d <= 0xdfff) {
+            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+            i++;
+            b[n++] = 0xf0 | (c >> 18);
+            b[n++] = 0x80 | ((c >> 12) & 0x3f);
+            b[n++] = 0x80 | ((c >> 6) & 0x3f);
+            b[n++] = 0x80 | (c & 0x3f);
+            continue;
+          }
+          c = 0xfffd; // a lone surrogate, as TextEncoder writes it (the parser admits none)
+        }
+        b[n++] = 0xe0 | (c >> 12);
+        b[n++] = 0x80 | ((c >> 6) & 0x3f);
+        b[n++] = 0x80 | (c & 0x3f);
+      }
+    }
+    this.#n = n;
+  }
+  /** Makes room for `need` more bytes (handing a full chunk on first); false when `need` alone exceeds a chunk. */
+  #room(need: number): boolean {
+    if (!this.#borrowed) throw new Error('C14N output written after the canonicalization finished');
+    if (need > CHUNK) return false;
+    if (this.#n + need > CHUNK) this.flush();
+    return true;
+  }
+  /** Hands a copy of the filled part on; with `more` false the buffer goes back for the next Writer. */
+  flush(more = true): void {
+    if (this.#n) this.sink(this.#buf.slice(0, this.#n));
+    this.#n = 0;
+    if (!more) this.release();
+  }
+  /** Gives the buffer back (after the last flush, or when canonicalization failed). */
+  release(): void {
+    if (!this.#borrowed) return;
+    this.#borrowed = false;
+    scratch = this.#buf;
+    this.#buf = EMPTY_BYTES;
   }
 }
 
@@ -100,6 +169,14 @@ export function canonicalizeTo(
   sink: (chunk: Uint8Array) => void,
 ): void {
   const em = new C14nEmitter(options, sink);
+  try {
+    emitTree(node, options, em);
+  } finally {
+    em.release();
+  }
+}
+
+function emitTree(node: XmlDocument | XmlElement, options: C14nOptions, em: C14nEmitter): void {
   if (node.type === 'document') {
     for (const c of node.children) {
       if (c.type === 'element') {
@@ -118,18 +195,23 @@ const pi = (target: string, data: string): string => (data ? `<?${target} ${data
 
 /** Drives the emitter over a tree, iteratively (document order, excluded subtrees left out). */
 function walk(apex: XmlElement, exclude: ReadonlySet<XmlElement> | undefined, em: C14nEmitter): void {
-  const stack: { el: XmlElement; i: number }[] = [];
+  // Two parallel stacks (element, next child index) rather than an object per open element.
+  const els: XmlElement[] = [apex];
+  const next: number[] = [0];
   em.open(apex);
-  stack.push({ el: apex, i: 0 });
-  while (stack.length) {
-    const f = stack[stack.length - 1]!;
-    const children = f.el.children;
-    if (f.i >= children.length) {
-      em.close(f.el);
-      stack.pop();
+  while (els.length) {
+    const top = els.length - 1;
+    const el = els[top]!;
+    const children = el.children;
+    const i = next[top]!;
+    if (i >= children.length) {
+      em.close(el);
+      els.pop();
+      next.pop();
       continue;
     }
-    const c: XmlNode = children[f.i++]!;
+    next[top] = i + 1;
+    const c: XmlNode = children[i]!;
     switch (c.type) {
       case 'text':
         em.text(c.value);
@@ -137,7 +219,8 @@ function walk(apex: XmlElement, exclude: ReadonlySet<XmlElement> | undefined, em
       case 'element':
         if (!exclude?.has(c)) {
           em.open(c);
-          stack.push({ el: c, i: 0 });
+          els.push(c);
+          next.push(0);
         }
         break;
       case 'comment':
@@ -191,6 +274,14 @@ export class C14nEmitter {
 
   open(el: XmlElement): void {
     const parent = this.#stack[this.#stack.length - 1];
+    // Inclusive C14N, an element inside the node-set with no attribute and no namespace declaration
+    // (most elements of an application): it renders no namespace node (§2.3, nothing new in scope)
+    // and inherits nothing, so it is its name alone and shares its parent's context.
+    if (parent && !this.#exclusive && el.attributes.length === 0 && el.namespaces.length === 0) {
+      this.#w.write(`<${el.name}>`);
+      this.#stack.push(parent);
+      return;
+    }
     let scope: Map<string, string>;
     let extraAttrs: readonly XmlAttribute[] = NONE;
     if (parent) scope = parent.inScope;
@@ -276,7 +367,12 @@ export class C14nEmitter {
   }
 
   finish(): void {
-    this.#w.flush();
+    this.#w.flush(false);
+  }
+
+  /** Frees the output buffer without emitting (the canonicalization was abandoned). */
+  release(): void {
+    this.#w.release();
   }
 
   #top(s: string, top: boolean): void {

@@ -281,10 +281,14 @@ export function canonicalizeText(
   const skip = new Map<number, number>();
   for (const e of options.exclude ?? []) skip.set(e.start, e.end);
   const em = new C14nEmitter(options, sink);
-  const parser = new Parser(scan.text, scan.limits, new C14nHandler(em, skip, target !== undefined));
-  if (target) parser.parseElementAt(target.start, target.parent);
-  else parser.parseDocument({ type: 'document' } as XmlDocument, true);
-  em.finish();
+  try {
+    const parser = new Parser(scan.text, scan.limits, new C14nHandler(em, skip, target !== undefined));
+    if (target) parser.parseElementAt(target.start, target.parent);
+    else parser.parseDocument({ type: 'document' } as XmlDocument, true);
+    em.finish();
+  } finally {
+    em.release();
+  }
 }
 
 /** Tracks the position among same-named siblings of each open element, up to one offset. */
