@@ -223,7 +223,8 @@ function fieldAt(f: readonly Tlv[], i: number): Tlv {
   return t;
 }
 
-function signerInfo(bytes: Uint8Array, tlv: Tlv): SignerInfo {
+/** One SignerInfo at `tlv` in `bytes` (RFC 5652 §5.3); views into `bytes`. */
+export function signerInfo(bytes: Uint8Array, tlv: Tlv): SignerInfo {
   const f = children(bytes, expectTag(tlv, Tag.SEQUENCE, 'SignerInfo'), BER);
   let i = 0;
   const version = readSmallInteger(bytes, fieldAt(f, i++));

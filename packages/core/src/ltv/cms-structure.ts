@@ -7,7 +7,7 @@
  */
 
 import { CMS_OID } from '../cms/oids.js';
-import { octetString } from '../cms/signed-data.js';
+import { octetString, signerInfo as parsedSignerInfo, type SignedData } from '../cms/signed-data.js';
 import { compareBytes } from '../der/bytes.js';
 import {
   children,
@@ -17,6 +17,7 @@ import {
   type ReadOptions,
   readOid,
   readRoot,
+  readSmallInteger,
   Tag,
   type Tlv,
 } from '../der/reader.js';
@@ -94,6 +95,19 @@ function signerInfo(bytes: Uint8Array, tlv: Tlv): RawSignerInfo {
 
 /** Reads a ContentInfo holding SignedData into its parts. Errors: CMS_MALFORMED, CMS_NOT_SIGNED_DATA. */
 export function readRawSignedData(der: Uint8Array): RawSignedData {
+  return walk(der, false).raw;
+}
+
+/**
+ * The SignedData both as its parts (readRawSignedData) and parsed for verification (the
+ * parseSignedData view: only SEQUENCE certificates and CRLs), from one walk of the encoding.
+ */
+export function readSignedDataViews(der: Uint8Array): { raw: RawSignedData; sd: SignedData } {
+  const { raw, sd } = walk(der, true);
+  return { raw, sd: sd! };
+}
+
+function walk(der: Uint8Array, parsed: boolean): { raw: RawSignedData; sd?: SignedData } {
   try {
     const root = expectTag(readRoot(der, BER), Tag.SEQUENCE, 'ContentInfo');
     const [typeTlv, explicit] = children(der, root, BER);
@@ -127,7 +141,8 @@ export function readRawSignedData(der: Uint8Array): RawSignedData {
     }
     const sis = f[p];
     if (!sis || f.length !== p + 1) throw malformed('signerInfos missing or followed by extra data');
-    return {
+    const signerTlvs = children(der, expectTag(sis, Tag.SET, 'signerInfos'), BER);
+    const raw: RawSignedData = {
       version: encodingOf(der, version),
       digestAlgorithms: encodingOf(der, expectTag(digestAlgs, Tag.SET, 'digestAlgorithms')),
       eContentType: encodingOf(der, eType),
@@ -135,8 +150,19 @@ export function readRawSignedData(der: Uint8Array): RawSignedData {
       ...(content ? { content } : {}),
       certificates,
       crls,
-      signerInfos: children(der, expectTag(sis, Tag.SET, 'signerInfos'), BER).map((s) => signerInfo(der, s)),
+      signerInfos: signerTlvs.map((s) => signerInfo(der, s)),
     };
+    if (!parsed) return { raw };
+    // CertificateChoices and RevocationInfoChoices: only plain (SEQUENCE) ones, as parseSignedData.
+    const sd: SignedData = {
+      version: readSmallInteger(der, version),
+      contentType: raw.eContentTypeOid,
+      ...(content ? { content } : {}),
+      certificates: certificates.filter((c) => c[0] === Tag.SEQUENCE),
+      crls: crls.filter((c) => c[0] === Tag.SEQUENCE),
+      signerInfos: signerTlvs.map((s) => parsedSignerInfo(der, s)),
+    };
+    return { raw, sd };
   } catch (cause) {
     if (isShomeiError(cause) && cause.code.startsWith('CMS_')) throw cause;
     throw malformed(isShomeiError(cause) ? cause.message.replace(/\.$/, '') : 'unreadable', cause);

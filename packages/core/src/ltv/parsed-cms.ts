@@ -13,13 +13,13 @@
  */
 import type { HashFactory } from '../cms/hasher.js';
 import { ATTRIBUTE_OID } from '../cms/oids.js';
-import { parseSignedData, type SignedData } from '../cms/signed-data.js';
+import type { SignedData } from '../cms/signed-data.js';
 import { isShomeiError } from '../errors.js';
 import type { ReportCheck, SignerReport } from '../report/types.js';
 import type { HashAlgorithmName } from '../signer.js';
 import type { Certificate } from '../x509/certificate.js';
 import { contextSlot, type ShomeiContext } from '../x509/context.js';
-import { type RawSignedData, type RawSignerInfo, readRawSignedData } from './cms-structure.js';
+import { type RawSignedData, type RawSignerInfo, readSignedDataViews } from './cms-structure.js';
 import { addTokenMaterial, cmsMaterial, type EvidenceMaterial } from './material.js';
 import { BytesMemo } from './memo.js';
 import { LTV_OID } from './oids.js';
@@ -161,8 +161,8 @@ export function readCms(signed: Uint8Array, context: ShomeiContext): CmsParts | 
   const memo = context.slot(PARSED, () => new BytesMemo<CmsParts | string>(256, 64 * 1024 * 1024));
   return memo.get(signed, (copy) => {
     try {
-      const raw = readRawSignedData(copy);
-      const sd = parseSignedData(copy);
+      // One walk gives both views: the parts (for the evidence and the hash index) and the parse.
+      const { raw, sd } = readSignedDataViews(copy);
       if (sd.signerInfos.length === 0 || sd.signerInfos.length !== raw.signerInfos.length)
         return 'the SignedData has no signer';
       return {

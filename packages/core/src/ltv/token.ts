@@ -8,7 +8,7 @@
 import type { HashFactory } from '../cms/hasher.js';
 import { CMS_OID } from '../cms/oids.js';
 import type { PathResultCache } from '../cms/path-cache.js';
-import { parseSignedData, type SignedData, type SignerInfo } from '../cms/signed-data.js';
+import type { SignedData, SignerInfo } from '../cms/signed-data.js';
 import { parseTstInfo, type TstInfo } from '../cms/timestamp.js';
 import { type VerifyCmsOptions, verifySignedData } from '../cms/verify.js';
 import { chainChecks, signingKeyUsageCheck } from '../cms/verify-chain.js';
@@ -21,7 +21,13 @@ import type { HashAlgorithmName } from '../signer.js';
 import { isStrongDigest } from '../x509/algorithms.js';
 import type { Certificate } from '../x509/certificate.js';
 import { contextSlot, defaultContext } from '../x509/context.js';
-import { attribute, type RawSignedData, readRawSignedData, writeRawSignedData } from './cms-structure.js';
+import {
+  attribute,
+  type RawSignedData,
+  readRawSignedData,
+  readSignedDataViews,
+  writeRawSignedData,
+} from './cms-structure.js';
 import { digestWith } from './content.js';
 import type { LtvReason } from './evidence.js';
 import { certificateOf, type EvidenceMaterial } from './material.js';
@@ -49,10 +55,9 @@ export interface ParsedToken {
 /** Reads a token; undefined when it is not a SignedData over a TSTInfo. */
 export function readToken(der: Uint8Array): ParsedToken | undefined {
   try {
-    const raw = readRawSignedData(der);
+    const { raw, sd } = readSignedDataViews(der);
     if (raw.eContentTypeOid !== CMS_OID.tstInfo || !raw.content || raw.signerInfos.length !== 1)
       return undefined;
-    const sd = parseSignedData(der);
     return { der, raw, sd: { ...sd, certificates: [], crls: [] }, info: parseTstInfo(raw.content) };
   } catch {
     return undefined;

@@ -5,7 +5,13 @@
  */
 import { derObjects } from '../der/pem.js';
 import { CORE_ERRORS, coreError, isShomeiError, throwIfAborted } from '../errors.js';
-import { checkRevocation, ensureOcspReadable, type RevocationContext } from '../revocation/check.js';
+import {
+  checkRevocation,
+  ensureOcspReadable,
+  type RevocationContext,
+  type RevocationResult,
+  revocationOff,
+} from '../revocation/check.js';
 import { CrlIndex } from '../revocation/crl-index.js';
 import type { RevocationOptions, RevocationStatus } from '../revocation/types.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
@@ -191,20 +197,24 @@ async function validateAtDepth(
     if (r.failures.length === 0) {
       // A structurally valid path whose revocation check fails: another path (a cross certificate,
       // a re-keyed CA) may still be good, so keep searching and report this one if none is.
-      const finished = await finishPath(
-        path,
-        r.validPolicies,
-        new PathRevocation(
-          options,
-          depth,
-          budget,
-          crls,
-          time,
-          revocation,
-          [...intermediates, ...anchors],
-          context,
-        ),
-      );
+      // Revocation off: its result is known without a RevocationContext (nothing to parse or verify).
+      const rev =
+        revocation.mode === 'off'
+          ? revocationOff(path)
+          : await checkRevocation(
+              path,
+              new PathRevocation(
+                options,
+                depth,
+                budget,
+                crls,
+                time,
+                revocation,
+                [...intermediates, ...anchors],
+                context,
+              ),
+            );
+      const finished = finishPath(path, r.validPolicies, rev);
       if (finished.valid) return finished;
       revokedOrIndeterminate ??= finished;
       continue;
@@ -284,13 +294,8 @@ class PathRevocation implements RevocationContext {
   }
 }
 
-/** Revocation of a structurally valid path, and the result the path gets from it. */
-async function finishPath(
-  path: Certificate[],
-  validPolicies: string[],
-  revocation: PathRevocation,
-): Promise<PathResult> {
-  const rev = await checkRevocation(path, revocation);
+/** The result a structurally valid path gets from its revocation check. */
+function finishPath(path: Certificate[], validPolicies: string[], rev: RevocationResult): PathResult {
   const statuses = [...rev.statuses, notChecked('trust anchor')];
   if (rev.failures.length) {
     const verdict = rev.failures.some((f) => f.code === 'CERT_REVOKED') ? 'invalid' : 'indeterminate';

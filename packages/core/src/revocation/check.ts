@@ -77,6 +77,19 @@ function parseAll(
   return { responses, errors };
 }
 
+/**
+ * The result of `checkRevocation` with revocation off, without its machinery: every certificate but
+ * the trust anchor "unknown, not checked", and a warning saying so. Synchronous, for callers that
+ * know the mode before building a RevocationContext.
+ */
+export function revocationOff(path: readonly Certificate[]): RevocationResult {
+  const n = path.length - 1;
+  const statuses: RevocationStatus[] = [];
+  for (let i = 0; i < n; i++)
+    statuses.push({ status: 'unknown', source: null, detail: 'not checked (revocation off)' });
+  return { statuses, failures: [], warnings: n > 0 ? ['revocation was not checked (revocation off)'] : [] };
+}
+
 /** Throws `OCSP_MALFORMED` when one of the given OCSP responses cannot be read (input validation). */
 export function ensureOcspReadable(
   list: readonly Uint8Array[],
@@ -90,17 +103,12 @@ export async function checkRevocation(
   path: readonly Certificate[],
   ctx: RevocationContext,
 ): Promise<RevocationResult> {
+  if (ctx.options.mode === 'off') return revocationOff(path);
+  const { mode } = ctx.options;
   const n = path.length - 1;
   const statuses: RevocationStatus[] = [];
   const failures: RevocationFailure[] = [];
   const warnings: string[] = [];
-  const { mode } = ctx.options;
-  if (mode === 'off') {
-    for (let i = 0; i < n; i++)
-      statuses.push({ status: 'unknown', source: null, detail: 'not checked (revocation off)' });
-    if (n > 0) warnings.push('revocation was not checked (revocation off)');
-    return { statuses, failures, warnings };
-  }
   const order = ctx.options.order ?? DEFAULT_ORDER;
   const context = ctx.context ?? defaultContext;
   const { responses } = parseAll(ctx.ocsp, context);
