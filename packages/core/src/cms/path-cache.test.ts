@@ -28,6 +28,21 @@ describe('PathResultCache', () => {
     expect(c.calls()).toBe(1);
   });
 
+  it('resolve hands back a hit as the result itself and a miss as a promise, sharing entries with get', async () => {
+    const cache = new PathResultCache({ now: () => 1_800_000_000_000 });
+    const c = counting();
+    const o = { trustAnchors: anchors };
+    const miss = cache.resolve(cert, o, c.compute(o));
+    expect(miss).toBeInstanceOf(Promise);
+    const result = await miss;
+    const hit = cache.resolve(cert, o, c.compute(o));
+    expect(hit).toBe(result);
+    await expect(cache.get(cert, o, c.compute(o))).resolves.toBe(result);
+    expect(c.calls()).toBe(1);
+    // A different revocation mode is a different key: computed again, as a promise.
+    expect(cache.resolve(cert, { ...o, revocation: 'off' }, c.compute(o))).toBeInstanceOf(Promise);
+  });
+
   it('recomputes after maxAge for validation at "now"', async () => {
     let now = 1_800_000_000_000;
     const cache = new PathResultCache({ now: () => now, maxAgeMs: 1000 });

@@ -8,9 +8,9 @@
  * certificate on its path is inside its validity period. An explicit `time` is matched exactly.
  */
 
-import { bytesEqual } from '../der/bytes.js';
 import type { PathResult, ValidatePathOptions } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
+import { sameContent } from '../x509/same-content.js';
 
 export interface PathResultCacheOptions {
   /** How long a result computed for "now" stays usable. Default 60 000 ms (1 minute). */
@@ -47,7 +47,7 @@ export class PathResultCache {
   #id(x: object | undefined): number {
     if (x === undefined) return 0;
     const known = this.#ids.get(x);
-    if (known && (!(x instanceof Uint8Array) || bytesEqual(known.bytes!, x))) return known.id;
+    if (known && (!(x instanceof Uint8Array) || sameContent(known.bytes!, x))) return known.id;
     const id = this.#nextId++;
     this.#ids.set(x, x instanceof Uint8Array ? { id, bytes: x.slice() } : { id });
     return id;
@@ -55,50 +55,95 @@ export class PathResultCache {
 
   /** The ids of a list's elements, in order (`,`-terminated, so no two lists share a rendering). */
   #list(xs: readonly object[] | undefined): string {
+    if (!xs) return '';
     let out = '';
-    if (xs) for (const x of xs) out += `${this.#id(x)},`;
+    for (let i = 0; i < xs.length; i++) out += `${this.#id(xs[i]!)},`;
     return out;
   }
 
   #key(o: ValidatePathOptions): string {
     // Everything that can change the result: inputs by id, then the options, JSON only where set.
-    const settings =
-      o.profile === undefined &&
-      o.trustAnchorMode === undefined &&
-      o.maxIntermediates === undefined &&
-      o.budget === undefined &&
-      o.allowCaLeaf === undefined &&
-      o.algorithms === undefined
-        ? ''
-        : JSON.stringify([
-            o.profile,
-            o.trustAnchorMode,
-            o.maxIntermediates,
-            o.budget,
-            o.allowCaLeaf,
-            o.algorithms,
-          ]);
-    const revocation = typeof o.revocation === 'object' ? JSON.stringify(o.revocation) : (o.revocation ?? '');
-    return `${this.#list(o.trustAnchors)}|${this.#list(o.intermediates)}|${this.#list(o.crls)}|${this.#list(
-      o.ocsp,
-    )}|${this.#id(o.context)}|${revocation}|${o.policy ? JSON.stringify(o.policy) : ''}|${
-      o.time ? o.time.getTime() : 'now'
-    }|${settings}`;
+    // Built by appending (no per-call template of every part): this runs on every cached verify.
+    let key = this.#list(o.trustAnchors);
+    key += '|';
+    key += this.#list(o.intermediates);
+    key += '|';
+    key += this.#list(o.crls);
+    key += '|';
+    key += this.#list(o.ocsp);
+    key += '|';
+    if (o.context !== undefined) key += this.#id(o.context);
+    key += '|';
+    if (o.revocation !== undefined) {
+      key += typeof o.revocation === 'object' ? JSON.stringify(o.revocation) : o.revocation;
+    }
+    key += '|';
+    if (o.policy) key += JSON.stringify(o.policy);
+    key += '|';
+    key += o.time ? o.time.getTime() : 'now';
+    key += '|';
+    if (
+      o.profile !== undefined ||
+      o.trustAnchorMode !== undefined ||
+      o.maxIntermediates !== undefined ||
+      o.budget !== undefined ||
+      o.allowCaLeaf !== undefined ||
+      o.algorithms !== undefined
+    ) {
+      key += JSON.stringify([
+        o.profile,
+        o.trustAnchorMode,
+        o.maxIntermediates,
+        o.budget,
+        o.allowCaLeaf,
+        o.algorithms,
+      ]);
+    }
+    return key;
   }
 
   /** The cached result for this validation, or the one `compute` produces (then cached). */
-  async get(
+  get(
     cert: Certificate,
     options: ValidatePathOptions,
     compute: () => Promise<PathResult> | PathResult,
   ): Promise<PathResult> {
+    const r = this.resolve(cert, options, compute);
+    return r instanceof Promise ? r : Promise.resolve(r);
+  }
+
+  /**
+   * As `get`, but a hit is returned as the result itself, with no promise: the verifiers await only
+   * when `compute` had to run (one promise and one microtask less per cached verification).
+   */
+  resolve(
+    cert: Certificate,
+    options: ValidatePathOptions,
+    compute: () => Promise<PathResult> | PathResult,
+  ): PathResult | Promise<PathResult> {
     const key = this.#key(options);
     const now = this.#now();
-    const list = this.#entries.get(cert) ?? [];
-    const hit = list.find((e) => e.key === key);
-    if (hit && (options.time || this.#fresh(hit, now))) return hit.result;
+    const list = this.#entries.get(cert);
+    if (list) {
+      for (const e of list) {
+        if (e.key === key) {
+          if (options.time || this.#fresh(e, now)) return e.result;
+          break;
+        }
+      }
+    }
+    return this.#compute(cert, key, now, compute);
+  }
+
+  async #compute(
+    cert: Certificate,
+    key: string,
+    now: number,
+    compute: () => Promise<PathResult> | PathResult,
+  ): Promise<PathResult> {
     const result = await compute();
-    const fresh = list.filter((e) => e.key !== key);
+    // Read the list again after the await: another verification may have stored entries meanwhile.
+    const fresh = (this.#entries.get(cert) ?? []).filter((e) => e.key !== key);
     fresh.unshift({ key, at: now, result });
     this.#entries.set(cert, fresh.slice(0, this.#max));
     return result;
@@ -106,6 +151,9 @@ export class PathResultCache {
 
   #fresh(e: Entry, now: number): boolean {
     if (now - e.at > this.#maxAge || now < e.at) return false;
-    return e.result.path.every((p) => p.notBefore.getTime() <= now && now <= p.notAfter.getTime());
+    for (const p of e.result.path) {
+      if (p.notBefore.getTime() > now || now > p.notAfter.getTime()) return false;
+    }
+    return true;
   }
 }

@@ -348,10 +348,14 @@ async function verifySignerCertificate(
     if (attempt.verified) break;
   }
   // The signature value and every signed-attribute check passed for this certificate.
-  const verified = signatureVerified && signed.every((c) => c.check.ok);
+  let verified = signatureVerified;
   const { jpki, note } = jpkiOf(cert);
   const signer: SignerReport['signer'] = { subject: cert.subject.text };
-  checks.push(pass('signerCertificate', note ?? cert.subject.text), ...signed);
+  checks.push(pass('signerCertificate', note ?? cert.subject.text));
+  for (const c of signed) {
+    if (!c.check.ok) verified = false;
+    checks.push(c);
+  }
 
   let timestamp: ReportTimestamp | undefined;
   const o = ctx.options;
@@ -402,12 +406,14 @@ async function verifySignerCertificate(
     if (o.context) pathOptions.context = o.context;
     if (o.pathOptions) Object.assign(pathOptions, o.pathOptions);
     if (o.algorithms?.allowSha1) pathOptions.algorithms = ALLOW_SHA1;
-    const result = o.pathCache
-      ? await o.pathCache.get(cert, pathOptions, () => ctx.validatePath(cert, pathOptions))
-      : await ctx.validatePath(cert, pathOptions);
+    // A cache hit comes back as the result itself: awaited only when validation had to run.
+    const pending = o.pathCache
+      ? o.pathCache.resolve(cert, pathOptions, () => ctx.validatePath(cert, pathOptions))
+      : ctx.validatePath(cert, pathOptions);
+    const result = pending instanceof Promise ? await pending : pending;
     const outcome = chainChecks(result);
     chain = outcome.chain;
-    checks.push(...outcome.checks);
+    for (const c of outcome.checks) checks.push(c);
   } catch (e) {
     if (isShomeiError(e) && e.code === 'ABORTED') throw e;
     const code = isShomeiError(e) ? e.code : 'CMS_CHAIN_INDETERMINATE';
@@ -447,7 +453,9 @@ async function signatureChecks(
   // Refused (and reported) before any candidate is tried: see verifySignerCertificate.
   if (si.signedAttrsNotDer) return { checks, verified: false };
   await cryptoChecks(si, cert, digest as HashAlgorithmName, sigHash as HashAlgorithmName, ctx, checks);
-  return { checks, verified: checks.some((c) => c.check.name === 'signature' && c.check.ok) };
+  let verified = false;
+  for (const c of checks) if (c.check.name === 'signature' && c.check.ok) verified = true;
+  return { checks, verified };
 }
 
 async function cryptoChecks(
@@ -573,10 +581,13 @@ export async function verifySignedData(sd: SignedData, options: VerifyCmsOptions
   if (sd.signerInfos.length === 0) {
     return unreadable(coreError('CMS_NO_SIGNERS'));
   }
-  const pool = [
-    ...parseCertificates(sd.certificates),
-    ...((options.intermediates ?? []).map(toCertificate).filter(Boolean) as Certificate[]),
-  ];
+  const pool = parseCertificates(sd.certificates);
+  if (options.intermediates) {
+    for (const c of options.intermediates) {
+      const cert = toCertificate(c);
+      if (cert) pool.push(cert);
+    }
+  }
   const content = sd.content ?? options.content;
   // RFC 5652 §5.2: an attached signature covers its eContent. Content given beside it must be the
   // same bytes, or the caller would be shown a verdict about a document the signature does not cover.
@@ -584,17 +595,17 @@ export async function verifySignedData(sd: SignedData, options: VerifyCmsOptions
     sd.content !== undefined &&
     options.content !== undefined &&
     !(await sameContent(sd.content, options.content, options));
-  const needed = new Set<HashAlgorithmName>();
+  const needed: HashAlgorithmName[] = [];
   let needBytes = false;
   for (const si of sd.signerInfos) {
     const d = DIGEST_BY_OID[si.digestAlgorithm.oid];
-    if (si.signedAttrs && d && d !== 'MD5') needed.add(d);
+    if (si.signedAttrs && d && d !== 'MD5' && !needed.includes(d)) needed.push(d);
     if (!si.signedAttrs) needBytes = true;
   }
   let digests = new Map<HashAlgorithmName, Uint8Array>();
   let contentBytes: Uint8Array | undefined;
   if (content !== undefined) {
-    const hashed = await hashContentMulti(content, [...needed], {
+    const hashed = await hashContentMulti(content, needed, {
       keep: needBytes,
       hasher: options.hasher,
       signal: options.signal,

@@ -3,6 +3,7 @@
  * per certificate (design.md §5); this walks the DER once and decodes the fields that path validation,
  * revocation and CMS need. Parsed certificates are cached by their bytes.
  */
+
 import { toHex } from '../der/bytes.js';
 import {
   children,
@@ -49,6 +50,7 @@ import {
 import type { GeneralName } from './general-name.js';
 import { type Name, namesMatch, parseNameAt } from './name.js';
 import { ALG_OID, EXT_OID } from './oids.js';
+import { sameContent } from './same-content.js';
 
 export interface AlgorithmIdentifier {
   readonly oid: string;
@@ -347,18 +349,6 @@ const contentKey = (der: Uint8Array): number => {
   for (let i = Math.max(0, der.length - 32); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
   return h ^ (h >>> 15);
 };
-
-/** Byte equality of two certificates, four octets at a time (a certificate is compared on every cache hit). */
-function sameContent(a: Uint8Array, b: Uint8Array): boolean {
-  const n = a.length;
-  if (n !== b.length) return false;
-  const x = new DataView(a.buffer, a.byteOffset, n);
-  const y = new DataView(b.buffer, b.byteOffset, n);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) if (x.getInt32(i) !== y.getInt32(i)) return false;
-  for (; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * Parses a DER X.509 certificate. Throws `CERT_MALFORMED` (with the DER error as cause) for anything
