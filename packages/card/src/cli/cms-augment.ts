@@ -36,15 +36,8 @@ export function augmentCommand(): CliCommand {
       const result = await augmentCms(
         signed[0] === 0x30 ? signed : derObjects(signed, ['CMS', 'PKCS7'])[0]!,
         {
-          level: a.level,
-          trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
-          intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
-          crls: await readDerFiles(a.crls, 'CRL', ['X509 CRL']),
-          ocsp: await Promise.all(a.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
+          ...(await augmentOptions(a, signal)),
           ...(a.content ? { content: await readInputFile(a.content, 'content') } : {}),
-          ...(a.tsa ? { timestamp: tsaTimestamp(a.tsa) } : {}),
-          ...(a.fetch ? { revocationSource: httpRevocationSource() } : {}),
-          signal,
         },
       );
       const refused = result.missing.length > 0;
@@ -52,6 +45,20 @@ export function augmentCommand(): CliCommand {
       report(io, a, result);
       return refused ? EXIT.refused : EXIT.ok;
     },
+  };
+}
+
+/** What every format's augment takes from the command line: level, trust, evidence, TSA, fetching. */
+async function augmentOptions(a: ReturnType<typeof parseAugmentArgs>, signal: AbortSignal | undefined) {
+  return {
+    level: a.level,
+    trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
+    intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
+    crls: await readDerFiles(a.crls, 'CRL', ['X509 CRL']),
+    ocsp: await Promise.all(a.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
+    ...(a.tsa ? { timestamp: tsaTimestamp(a.tsa) } : {}),
+    ...(a.fetch ? { revocationSource: httpRevocationSource() } : {}),
+    ...(signal ? { signal } : {}),
   };
 }
 
@@ -90,16 +97,7 @@ async function augmentXmlInput(
   a: ReturnType<typeof parseAugmentArgs>,
   { io, signal }: Pick<CommandContext, 'io' | 'signal'>,
 ): Promise<ExitCode> {
-  const options = {
-    level: a.level,
-    trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
-    intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
-    crls: await readDerFiles(a.crls, 'CRL', ['X509 CRL']),
-    ocsp: await Promise.all(a.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
-    ...(a.tsa ? { timestamp: tsaTimestamp(a.tsa) } : {}),
-    ...(a.fetch ? { revocationSource: httpRevocationSource() } : {}),
-    ...(signal ? { signal } : {}),
-  };
+  const options = await augmentOptions(a, signal);
   if (xml) {
     const result = await augmentXml(xml, { ...options, resolveExternal: besideResolver(a.signed) });
     if (result.missing.length === 0) await io.writeFile(a.out, result.signed);
@@ -180,16 +178,7 @@ async function augmentPdfFile(
       'A PDF gets its signature timestamp when signed (shomei sign --tsa); use --level lt or lta.',
     );
   if (a.level === 'LTA' && !a.tsa) throw cardError('USAGE', '--level lta on a PDF needs --tsa <url>.');
-  const result = await augmentPdf(pdf, {
-    level: a.level,
-    trustAnchors: await readDerFiles(a.trust, 'trust anchor', ['CERTIFICATE']),
-    intermediates: await readDerFiles(a.intermediates, 'intermediate certificate', ['CERTIFICATE']),
-    crls: await readDerFiles(a.crls, 'CRL', ['X509 CRL']),
-    ocsp: await Promise.all(a.ocsp.map((f) => readInputFile(f, 'OCSP response'))),
-    ...(a.tsa ? { timestamp: tsaTimestamp(a.tsa) } : {}),
-    ...(a.fetch ? { revocationSource: httpRevocationSource() } : {}),
-    ...(signal ? { signal } : {}),
-  });
+  const result = await augmentPdf(pdf, { ...(await augmentOptions(a, signal)), level: a.level });
   const refused = result.missing.length > 0;
   if (!refused) await io.writeFile(a.out, result.pdf);
   if (a.json) printJson(io, { written: refused ? null : a.out, level: a.level, missing: result.missing });

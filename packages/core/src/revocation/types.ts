@@ -59,7 +59,6 @@ export interface RevocationStatus {
   readonly detail?: string;
 }
 
-/** A revocation problem with one certificate of a path (path validation reports it as a failure). */
 /** Why a CRL or OCSP source could not be used (a `failed` SourceOutcome). */
 export type RevocationSourceErrorCode =
   | 'CRL_EXPIRED'
@@ -83,6 +82,7 @@ export type RevocationSourceErrorCode =
 /** The codes a revocation failure of a path carries: a revoked certificate or an unusable source. */
 export type RevocationErrorCode = 'CERT_REVOKED' | RevocationSourceErrorCode;
 
+/** A revocation problem with one certificate of a path (path validation reports it as a failure). */
 export interface RevocationFailure {
   /** Index into the path (0 = leaf); -1 for failures that concern no single certificate. */
   readonly index: number;

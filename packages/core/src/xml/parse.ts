@@ -269,6 +269,16 @@ export class Parser {
     if (!this.#run(doc, false)) throw malformed('The document has no root element', 0);
   }
 
+  /** Pushes a binding of `prefix` for the scope being entered (popped when that element ends). */
+  #bind(prefix: string, uri: string): void {
+    let list = this.#bindings.get(prefix);
+    if (!list) {
+      list = [];
+      this.#bindings.set(prefix, list);
+    }
+    list.push(uri);
+  }
+
   /**
    * Reads one element of a document that an earlier pass of this parser already accepted whole,
    * starting at its `<` with `parent` (that pass's element, whose ancestors declare the namespaces in
@@ -278,15 +288,7 @@ export class Parser {
     const chain: XmlElement[] = [];
     for (let n = parent; n.type === 'element'; n = n.parent) chain.push(n);
     for (let i = chain.length - 1; i >= 0; i--) {
-      for (const d of chain[i]!.namespaces) {
-        if (d.prefix === 'xml') continue;
-        let list = this.#bindings.get(d.prefix);
-        if (!list) {
-          list = [];
-          this.#bindings.set(d.prefix, list);
-        }
-        list.push(d.uri);
-      }
+      for (const d of chain[i]!.namespaces) if (d.prefix !== 'xml') this.#bind(d.prefix, d.uri);
     }
     this.#pos = start;
     this.#run(parent, true);
@@ -502,12 +504,7 @@ export class Parser {
     let bound: string[] | undefined;
     for (const d of namespaces ?? NONE) {
       if (d.prefix === 'xml') continue;
-      let list = this.#bindings.get(d.prefix);
-      if (!list) {
-        list = [];
-        this.#bindings.set(d.prefix, list);
-      }
-      list.push(d.uri);
+      this.#bind(d.prefix, d.uri);
       bound ??= [];
       bound.push(d.prefix);
     }
